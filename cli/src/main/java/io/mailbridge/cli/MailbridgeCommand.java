@@ -1,0 +1,55 @@
+package io.mailbridge.cli;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.Properties;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The top-level {@code mailbridge} command: only dispatches to subcommands. */
+@Command(
+    name = "mailbridge",
+    mixinStandardHelpOptions = true,
+    versionProvider = MailbridgeCommand.Version.class,
+    description = "Send, receive and move mail over IMAP and SMTP. JSON Lines on stdout, messages on stderr.",
+    subcommands = {
+        DemoCommand.class,
+        CheckCommand.class,
+        FoldersCommand.class,
+        CommandLine.HelpCommand.class
+    },
+    footer = {"", "Exit codes: 0 ok, 1 usage, 2 connection/auth, 3 partial failure, 4 bad input.",
+        "Settings: flags > MAILBRIDGE_* environment > profile in mailbridge.yaml."})
+public final class MailbridgeCommand implements Runnable {
+
+  @CommandLine.Spec
+  CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public void run() {
+    throw new CommandLine.ParameterException(spec.commandLine(), "a command is required, e.g. `mailbridge demo`");
+  }
+
+  /** The configured command line: error handling and exit codes in one place. */
+  public static CommandLine commandLine() {
+    CommandLine cl = new CommandLine(new MailbridgeCommand());
+    cl.setExecutionExceptionHandler(new ExitCodes.Handler());
+    cl.setCaseInsensitiveEnumValuesAllowed(true);
+    return cl;
+  }
+
+  /** Version from the build. */
+  public static final class Version implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() throws IOException {
+      Properties p = new Properties();
+      try (InputStream in = MailbridgeCommand.class.getResourceAsStream("/mailbridge-version.properties")) {
+        if (in != null) {
+          p.load(in);
+        }
+      }
+      return new String[] {"mailbridge " + p.getProperty("version", "unknown"),
+          "Java " + System.getProperty("java.version")};
+    }
+  }
+}

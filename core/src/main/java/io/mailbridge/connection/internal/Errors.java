@@ -1,0 +1,127 @@
+package io.mailbridge.connection.internal;
+
+import io.mailbridge.AuthException;
+import io.mailbridge.ConnectionException;
+import io.mailbridge.ConnectionException.Reason;
+import io.mailbridge.MailbridgeException;
+import io.mailbridge.ProtocolException;
+import io.mailbridge.connection.Endpoint;
+import io.mailbridge.connection.Security;
+import jakarta.mail.AuthenticationFailedException;
+import jakarta.mail.MessagingException;
+import java.io.EOFException;
+import java.net.ConnectException;
+import java.net.NoRouteToHostException;
+import java.net.SocketException;
+import java.net.SocketTimeoutException;
+import java.net.UnknownHostException;
+import java.security.cert.CertPathBuilderException;
+import java.security.cert.CertPathValidatorException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import javax.net.ssl.SSLException;
+
+/**
+ * Turns what Jakarta Mail and the JDK throw into one {@link MailbridgeException} that says what
+ * failed, where, and what to do. The single place where connection errors are classified.
+ */
+public final class Errors {
+  private Errors() {}
+
+  /**
+   * @param endpoint where it happened
+   * @param action what was being done, e.g. "connect" or "login"
+   */
+  public static MailbridgeException translate(Endpoint endpoint, String action, Throwable error) {
+    if (error instanceof MailbridgeException m) {
+      return m;
+    }
+    List<Throwable> chain = chain(error);
+    String where = endpoint.protocol() + " " + endpoint.address();
+    String role = endpoint.protocol().role();
+    for (Throwable t : chain) {
+      if (t instanceof UnknownHostException) {
+        return new ConnectionException(Reason.UNKNOWN_HOST, where + ": host '" + endpoint.host()
+            + "' is unknown: check " + role + ".host (typo? DNS?)", error);
+      }
+    }
+    for (Throwable t : chain) {
+      if (t instanceof ConnectException || t instanceof NoRouteToHostException) {
+        return new ConnectionException(Reason.REFUSED, where + ": connection refused: check " + role
+            + ".port and that the server is running and reachable", error);
+      }
+      if (t instanceof SocketTimeoutException) {
+        return new ConnectionException(Reason.TIMEOUT, where + ": no answer within the timeout during "
+            + action + ": check host, port and firewall, or raise " + role + ".readTimeout", error);
+      }
+    }
+    for (Throwable t : chain) {
+      String msg = lower(t);
+      if (t instanceof SSLException || t instanceof java.security.cert.CertificateException) {
+        if (msg.contains("subject alternative") || msg.contains("no name matching")
+            || msg.contains("hostname") || msg.contains("verify identity")) {
+          return new ConnectionException(Reason.TLS_HOSTNAME, where + ": the server certificate is not issued "
+              + "for '" + endpoint.host() + "': connect with the name the certificate carries", error);
+        }
+      }
+    }
+    for (Throwable t : chain) {
+      String msg = lower(t);
+      if (t instanceof CertPathBuilderException || t instanceof CertPathValidatorException
+          || msg.contains("pkix path") || msg.contains("certification path")) {
+        return new ConnectionException(Reason.TLS_UNTRUSTED, where + ": the server certificate is not trusted: "
+            + "give the server's CA with " + role + ".trustedCertificates (PEM) if you trust it", error);
+      }
+    }
+    for (Throwable t : chain) {
+      String msg = lower(t);
+      if (msg.contains("starttls") && (msg.contains("not support") || msg.contains("required"))) {
+        return new ConnectionException(Reason.STARTTLS_UNAVAILABLE, where + ": the server does not offer "
+            + "STARTTLS, so the connection was refused rather than continue unencrypted: use security SSL_TLS "
+            + "(port " + Endpoint.defaultPort(endpoint.protocol(), Security.SSL_TLS) + ") or ask the server admin", error);
+      }
+    }
+    for (Throwable t : chain) {
+      if (t instanceof SSLException) {
+        return new ConnectionException(Reason.TLS_HANDSHAKE, where + ": TLS could not be negotiated ("
+            + t.getMessage() + "): check " + role + ".security matches the port (SSL_TLS for "
+            + Endpoint.defaultPort(endpoint.protocol(), Security.SSL_TLS) + ") and that the server speaks TLS 1.2+", error);
+      }
+    }
+    for (Throwable t : chain) {
+      if (t instanceof AuthenticationFailedException) {
+        String detail = t.getMessage() == null ? "" : " (" + t.getMessage().strip() + ")";
+        return new AuthException(where + ": login rejected for '" + endpoint.auth().user() + "'" + detail
+            + ": check the user name and password (or app password), or use OAuth 2.0", error);
+      }
+    }
+    for (Throwable t : chain) {
+      if (t instanceof EOFException || t instanceof SocketException
+          || t instanceof jakarta.mail.StoreClosedException || t instanceof jakarta.mail.FolderClosedException) {
+        return new ConnectionException(Reason.CLOSED, where + ": the connection was closed during " + action
+            + ": retry; if it keeps happening check the server's connection limits", error);
+      }
+    }
+    String detail = error.getMessage() == null ? error.getClass().getSimpleName() : error.getMessage().strip();
+    return new ProtocolException(where + ": " + action + " failed: " + detail, false, error);
+  }
+
+  private static String lower(Throwable t) {
+    return t.getMessage() == null ? "" : t.getMessage().toLowerCase(Locale.ROOT);
+  }
+
+  private static List<Throwable> chain(Throwable error) {
+    List<Throwable> out = new ArrayList<>();
+    Throwable t = error;
+    while (t != null && out.size() < 20 && !out.contains(t)) {
+      out.add(t);
+      Throwable next = t.getCause();
+      if (next == null && t instanceof MessagingException me) {
+        next = me.getNextException();
+      }
+      t = next;
+    }
+    return out;
+  }
+}

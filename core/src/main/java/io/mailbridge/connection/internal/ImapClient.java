@@ -1,0 +1,123 @@
+package io.mailbridge.connection.internal;
+
+import io.mailbridge.AuthException;
+import io.mailbridge.MailbridgeException;
+import io.mailbridge.connection.Auth;
+import io.mailbridge.connection.Endpoint;
+import jakarta.mail.MessagingException;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import javax.net.ssl.SSLSession;
+import org.eclipse.angus.mail.imap.IMAPFolder;
+import org.eclipse.angus.mail.imap.IMAPStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A logged-in IMAP connection (an Angus {@link IMAPStore}). Opened per operation and closed in
+ * {@code finally}; all Jakarta exceptions are translated with {@link Errors}.
+ */
+public final class ImapClient implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(ImapClient.class);
+
+  private final Endpoint endpoint;
+  private final MailSessions.Opened opened;
+  private final IMAPStore store;
+
+  private ImapClient(Endpoint endpoint, MailSessions.Opened opened, IMAPStore store) {
+    this.endpoint = endpoint;
+    this.opened = opened;
+    this.store = store;
+  }
+
+  /** Connects and logs in. */
+  public static ImapClient open(Endpoint endpoint, Properties extra, boolean recordTrace) {
+    if (endpoint.protocol() != Endpoint.Protocol.IMAP) {
+      throw new IllegalArgumentException("not an IMAP endpoint: " + endpoint.protocol());
+    }
+    MailSessions.Opened opened = MailSessions.open(endpoint, extra, recordTrace);
+    IMAPStore store;
+    try {
+      store = (IMAPStore) opened.session().getStore(opened.protocol());
+    } catch (MessagingException e) {
+      throw Errors.translate(endpoint, "connect", e);
+    }
+    long start = System.nanoTime();
+    try {
+      connect(endpoint, store, false);
+    } catch (MailbridgeException e) {
+      if (e instanceof AuthException && endpoint.auth() instanceof Auth.OAuth2 o) {
+        // The token may have expired between issue and use: refresh once and try again.
+        o.tokens().invalidate();
+        connect(endpoint, store, true);
+      } else {
+        throw e;
+      }
+    }
+    LOG.debug("imap connected host={} port={} user={} ms={}", endpoint.host(), endpoint.port(),
+        endpoint.auth().user(), (System.nanoTime() - start) / 1_000_000);
+    return new ImapClient(endpoint, opened, store);
+  }
+
+  private static void connect(Endpoint endpoint, IMAPStore store, boolean retry) {
+    try {
+      store.connect(endpoint.host(), endpoint.port(), endpoint.auth().user(), credential(endpoint.auth()));
+    } catch (MessagingException | RuntimeException e) {
+      throw Errors.translate(endpoint, retry ? "login after token refresh" : "connect", e);
+    }
+  }
+
+  static String credential(Auth auth) {
+    if (auth instanceof Auth.Basic b) {
+      return b.password().reveal();
+    }
+    if (auth instanceof Auth.OAuth2 o) {
+      return o.tokens().accessToken().reveal();
+    }
+    return "";
+  }
+
+  public Endpoint endpoint() {
+    return endpoint;
+  }
+
+  public IMAPStore store() {
+    return store;
+  }
+
+  public Trace trace() {
+    return opened.trace();
+  }
+
+  /** The TLS session of the connection, when it is encrypted. */
+  public Optional<SSLSession> tlsSession() {
+    return Optional.ofNullable(opened.tls()).flatMap(TlsSockets.Secure::lastSocket).map(s -> s.getSession());
+  }
+
+  /** The server's capabilities after login (keys upper case). */
+  @SuppressWarnings("unchecked")
+  public Map<String, String> capabilities() {
+    try {
+      IMAPFolder any = (IMAPFolder) store.getDefaultFolder();
+      Object caps = any.doCommand(p -> p.getCapabilities());
+      return (Map<String, String>) caps;
+    } catch (MessagingException e) {
+      throw Errors.translate(endpoint, "CAPABILITY", e);
+    }
+  }
+
+  /** Sends NOOP and waits for the answer; true when the connection is alive. */
+  public boolean noop() {
+    return store.isConnected();
+  }
+
+  @Override
+  public void close() {
+    try {
+      store.close();
+    } catch (MessagingException e) {
+      LOG.debug("imap close host={} error={}", endpoint.host(), e.toString());
+    }
+  }
+}

@@ -1,0 +1,102 @@
+package io.mailbridge.connection.internal;
+
+import io.mailbridge.AuthException;
+import io.mailbridge.MailbridgeException;
+import io.mailbridge.connection.Auth;
+import io.mailbridge.connection.Endpoint;
+import jakarta.mail.MessagingException;
+import jakarta.mail.Session;
+import java.util.Optional;
+import java.util.Properties;
+import javax.net.ssl.SSLSession;
+import org.eclipse.angus.mail.smtp.SMTPTransport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** A connected, authenticated SMTP transport, reused for a whole batch and closed in {@code finally}. */
+public final class SmtpClient implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(SmtpClient.class);
+
+  private final Endpoint endpoint;
+  private final MailSessions.Opened opened;
+  private final SMTPTransport transport;
+
+  private SmtpClient(Endpoint endpoint, MailSessions.Opened opened, SMTPTransport transport) {
+    this.endpoint = endpoint;
+    this.opened = opened;
+    this.transport = transport;
+  }
+
+  /** Connects, says EHLO, upgrades with STARTTLS when configured, and authenticates. */
+  public static SmtpClient open(Endpoint endpoint, Properties extra, boolean recordTrace) {
+    if (endpoint.protocol() != Endpoint.Protocol.SMTP) {
+      throw new IllegalArgumentException("not an SMTP endpoint: " + endpoint.protocol());
+    }
+    MailSessions.Opened opened = MailSessions.open(endpoint, extra, recordTrace);
+    SMTPTransport transport;
+    try {
+      transport = (SMTPTransport) opened.session().getTransport(opened.protocol());
+    } catch (MessagingException e) {
+      throw Errors.translate(endpoint, "connect", e);
+    }
+    try {
+      connect(endpoint, transport, false);
+    } catch (MailbridgeException e) {
+      if (e instanceof AuthException && endpoint.auth() instanceof Auth.OAuth2 o) {
+        o.tokens().invalidate();
+        connect(endpoint, transport, true);
+      } else {
+        throw e;
+      }
+    }
+    LOG.debug("smtp connected host={} port={} user={}", endpoint.host(), endpoint.port(), endpoint.auth().user());
+    return new SmtpClient(endpoint, opened, transport);
+  }
+
+  private static void connect(Endpoint endpoint, SMTPTransport transport, boolean retry) {
+    try {
+      if (endpoint.auth() instanceof Auth.None) {
+        transport.connect(endpoint.host(), endpoint.port(), null, null);
+      } else {
+        transport.connect(endpoint.host(), endpoint.port(), endpoint.auth().user(),
+            ImapClient.credential(endpoint.auth()));
+      }
+    } catch (MessagingException | RuntimeException e) {
+      throw Errors.translate(endpoint, retry ? "login after token refresh" : "connect", e);
+    }
+  }
+
+  public Endpoint endpoint() {
+    return endpoint;
+  }
+
+  public Session session() {
+    return opened.session();
+  }
+
+  public SMTPTransport transport() {
+    return transport;
+  }
+
+  public Trace trace() {
+    return opened.trace();
+  }
+
+  public Optional<SSLSession> tlsSession() {
+    return Optional.ofNullable(opened.tls()).flatMap(TlsSockets.Secure::lastSocket).map(s -> s.getSession());
+  }
+
+  /** Sends NOOP; true when the server answered. */
+  public boolean noop() {
+    return transport.isConnected();
+  }
+
+  @Override
+  public void close() {
+    try {
+      transport.close();
+    } catch (MessagingException e) {
+      LOG.debug("smtp close host={} error={}", endpoint.host(), e.toString());
+    }
+  }
+}

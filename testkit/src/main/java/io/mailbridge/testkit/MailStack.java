@@ -1,0 +1,118 @@
+package io.mailbridge.testkit;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The running real Dovecot + Postfix stack started by {@code scripts/mailstack start}, as described
+ * by its {@code stack.json}. Found at {@code $MAILSTACK_FILE}, else {@code $MAILSTACK_DIR/stack.json},
+ * else {@code /tmp/mailbridge-mailstack/stack.json}.
+ */
+@JsonIgnoreProperties(ignoreUnknown = true)
+public record MailStack(
+    String host,
+    String wrongHost,
+    String domain,
+    int imapPort,
+    int imapsPort,
+    int submissionPort,
+    int smtpsPort,
+    int smtpPort,
+    String caFile,
+    String stateDir,
+    String doveadm,
+    List<User> users) {
+
+  /** A test mailbox user. */
+  @JsonIgnoreProperties(ignoreUnknown = true)
+  public record User(String user, String password) {
+    @Override
+    public String toString() {
+      return "User[" + user + "]";
+    }
+  }
+
+  /** Where stack.json is expected. */
+  public static Path infoFile() {
+    String file = System.getenv("MAILSTACK_FILE");
+    if (file != null && !file.isBlank()) {
+      return Path.of(file);
+    }
+    String dir = System.getenv("MAILSTACK_DIR");
+    return Path.of(dir != null && !dir.isBlank() ? dir : "/tmp/mailbridge-mailstack", "stack.json");
+  }
+
+  /** The running stack, or empty when stack.json is absent. */
+  public static Optional<MailStack> find() {
+    Path info = infoFile();
+    if (!Files.isRegularFile(info)) {
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(new ObjectMapper().readValue(info.toFile(), MailStack.class));
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot read " + info + ": " + e.getMessage(), e);
+    }
+  }
+
+  public Path ca() {
+    return Path.of(caFile);
+  }
+
+  public User alice() {
+    return users.get(0);
+  }
+
+  public User bob() {
+    return users.get(1);
+  }
+
+  public User carol() {
+    return users.get(2);
+  }
+
+  /** Runs {@code doveadm <args>} against the stack and returns its standard output. */
+  public String doveadm(String... args) {
+    List<String> cmd = new ArrayList<>(List.of(doveadm.split(" ")));
+    cmd.addAll(List.of(args));
+    try {
+      Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+      String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
+        throw new IllegalStateException("doveadm " + String.join(" ", args) + " failed: " + out);
+      }
+      return out;
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot run doveadm: " + e.getMessage(), e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted", e);
+    }
+  }
+
+  /** Number of messages in a user's folder, as Dovecot counts them. */
+  public int messageCount(User user, String folder) {
+    String out = doveadm("-f", "flow", "mailbox", "status", "-u", user.user(), "messages", folder).strip();
+    return Integer.parseInt(out.substring(out.indexOf('=') + 1).strip());
+  }
+
+  /** Empties a folder (creating it if needed), so a test starts from a known state. */
+  public void resetFolder(User user, String folder) {
+    if (!"INBOX".equalsIgnoreCase(folder)) {
+      try {
+        doveadm("mailbox", "create", "-u", user.user(), folder);
+      } catch (IllegalStateException alreadyThere) {
+        // exists
+      }
+    }
+    doveadm("expunge", "-u", user.user(), "mailbox", folder, "all");
+  }
+}
