@@ -1,0 +1,139 @@
+package io.mailbridge.search;
+
+import io.mailbridge.BadInputException;
+import java.nio.charset.StandardCharsets;
+import java.time.format.DateTimeFormatter;
+import java.util.Locale;
+import org.eclipse.angus.mail.iap.Argument;
+
+/**
+ * Compiles a {@link Filter} to the arguments of an IMAP {@code UID SEARCH} (RFC 3501 6.4.4).
+ * Strings go out as quoted strings, or as literals when they need UTF-8, in which case the search
+ * starts with {@code CHARSET UTF-8}.
+ */
+public final class SearchCompiler {
+  // RFC 3501 9: date = day "-" month "-" year, month names in English.
+  private static final DateTimeFormatter IMAP_DATE = DateTimeFormatter.ofPattern("d-MMM-yyyy", Locale.ENGLISH);
+
+  private SearchCompiler() {}
+
+  /** The compiled search: whether CHARSET UTF-8 is needed, and the key arguments. */
+  public record Compiled(boolean utf8, Argument args, String display) {}
+
+  public static Compiled compile(Filter filter) {
+    boolean utf8 = needsUtf8(filter);
+    Argument args = new Argument();
+    StringBuilder display = new StringBuilder();
+    write(filter, args, display);
+    return new Compiled(utf8, args, display.toString().strip());
+  }
+
+  /** The search as a human-readable string (for logs and dry runs). */
+  public static String toImap(Filter filter) {
+    return compile(filter).display();
+  }
+
+  private static void write(Filter f, Argument a, StringBuilder d) {
+    if (f instanceof Filter.All) {
+      a.writeAtom("ALL");
+      d.append(" ALL");
+    } else if (f instanceof Filter.Text t) {
+      a.writeAtom(t.key());
+      a.writeString(t.text(), StandardCharsets.UTF_8);
+      d.append(' ').append(t.key()).append(' ').append(quote(t.text()));
+    } else if (f instanceof Filter.Header h) {
+      a.writeAtom("HEADER");
+      a.writeString(h.name(), StandardCharsets.US_ASCII);
+      a.writeString(h.text(), StandardCharsets.UTF_8);
+      d.append(" HEADER ").append(h.name()).append(' ').append(quote(h.text()));
+    } else if (f instanceof Filter.Flag fl) {
+      a.writeAtom(fl.key());
+      d.append(' ').append(fl.key());
+    } else if (f instanceof Filter.Keyword k) {
+      a.writeAtom(k.set() ? "KEYWORD" : "UNKEYWORD");
+      a.writeAtom(k.keyword());
+      d.append(k.set() ? " KEYWORD " : " UNKEYWORD ").append(k.keyword());
+    } else if (f instanceof Filter.Received r) {
+      a.writeAtom(r.key());
+      a.writeAtom(IMAP_DATE.format(r.day()));
+      d.append(' ').append(r.key()).append(' ').append(IMAP_DATE.format(r.day()));
+    } else if (f instanceof Filter.Size s) {
+      a.writeAtom(s.key());
+      a.writeNumber(s.bytes());
+      d.append(' ').append(s.key()).append(' ').append(s.bytes());
+    } else if (f instanceof Filter.And and) {
+      // RFC 3501: a list of keys is their conjunction; parentheses keep it one key inside OR/NOT.
+      Argument inner = new Argument();
+      StringBuilder id = new StringBuilder();
+      for (Filter x : and.filters()) {
+        write(x, inner, id);
+      }
+      a.writeArgument(inner);
+      d.append(" (").append(id.toString().strip()).append(')');
+    } else if (f instanceof Filter.Or or) {
+      writeOr(or.filters(), 0, a, d);
+    } else if (f instanceof Filter.Not not) {
+      a.writeAtom("NOT");
+      d.append(" NOT");
+      write(not.filter(), a, d);
+    } else if (f instanceof Filter.Raw raw) {
+      Argument inner = new Argument();
+      inner.writeAtom(raw.imapSearch().strip());
+      a.writeArgument(inner);
+      d.append(" (").append(raw.imapSearch().strip()).append(')');
+    } else {
+      throw new IllegalStateException("unknown filter " + f);
+    }
+  }
+
+  // IMAP OR takes exactly two keys: OR a OR b c.
+  private static void writeOr(java.util.List<Filter> fs, int i, Argument a, StringBuilder d) {
+    if (i == fs.size() - 1) {
+      write(fs.get(i), a, d);
+      return;
+    }
+    a.writeAtom("OR");
+    d.append(" OR");
+    write(fs.get(i), a, d);
+    writeOr(fs, i + 1, a, d);
+  }
+
+  private static boolean needsUtf8(Filter f) {
+    if (f instanceof Filter.Text t) {
+      return !isAscii(t.text());
+    }
+    if (f instanceof Filter.Header h) {
+      return !isAscii(h.text());
+    }
+    if (f instanceof Filter.And and) {
+      return and.filters().stream().anyMatch(SearchCompiler::needsUtf8);
+    }
+    if (f instanceof Filter.Or or) {
+      return or.filters().stream().anyMatch(SearchCompiler::needsUtf8);
+    }
+    if (f instanceof Filter.Not not) {
+      return needsUtf8(not.filter());
+    }
+    if (f instanceof Filter.Raw raw) {
+      return !isAscii(raw.imapSearch());
+    }
+    return false;
+  }
+
+  static void checkText(String field, String text) {
+    if (text == null) {
+      throw new BadInputException(field + " filter text is missing");
+    }
+    if (text.indexOf('\r') >= 0 || text.indexOf('\n') >= 0 || text.indexOf('\0') >= 0) {
+      throw new BadInputException(field + " filter text contains CR, LF or NUL: remove them");
+    }
+  }
+
+  private static boolean isAscii(String s) {
+    return s.chars().allMatch(c -> c < 128);
+  }
+
+  private static String quote(String s) {
+    return "\"" + s.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
+  }
+}

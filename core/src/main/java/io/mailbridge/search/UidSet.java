@@ -1,0 +1,98 @@
+package io.mailbridge.search;
+
+import io.mailbridge.BadInputException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.TreeSet;
+
+/** IMAP UID sets ({@code 1:500,502,510:700}, RFC 3501 9 "sequence-set"): parse and compress. */
+public final class UidSet {
+  private UidSet() {}
+
+  /** Compresses UIDs into ranges, sorted and without duplicates. */
+  public static String format(Iterable<Long> uids) {
+    TreeSet<Long> sorted = new TreeSet<>();
+    uids.forEach(sorted::add);
+    StringBuilder out = new StringBuilder();
+    Long start = null;
+    Long prev = null;
+    for (long u : sorted) {
+      if (start == null) {
+        start = u;
+      } else if (u != prev + 1) {
+        append(out, start, prev);
+        start = u;
+      }
+      prev = u;
+    }
+    if (start != null) {
+      append(out, start, prev);
+    }
+    return out.toString();
+  }
+
+  /** Splits UIDs into chunks of at most {@code max} UIDs, each formatted as a set. */
+  public static List<String> chunks(List<Long> uids, int max) {
+    TreeSet<Long> sorted = new TreeSet<>(uids);
+    List<String> out = new ArrayList<>();
+    List<Long> chunk = new ArrayList<>(max);
+    for (long u : sorted) {
+      chunk.add(u);
+      if (chunk.size() == max) {
+        out.add(format(chunk));
+        chunk.clear();
+      }
+    }
+    if (!chunk.isEmpty()) {
+      out.add(format(chunk));
+    }
+    return out;
+  }
+
+  /** Parses {@code 12,15:40}; {@code *} is not accepted (it means "the last UID", never a selection). */
+  public static List<Long> parse(String set) {
+    if (set == null || set.isBlank()) {
+      throw new BadInputException("UID set is empty: give UIDs like 12,15:40");
+    }
+    TreeSet<Long> out = new TreeSet<>();
+    for (String part : set.strip().split(",")) {
+      String[] range = part.strip().split(":");
+      try {
+        if (range.length == 1) {
+          out.add(positive(Long.parseLong(range[0].strip())));
+        } else if (range.length == 2) {
+          long a = positive(Long.parseLong(range[0].strip()));
+          long b = positive(Long.parseLong(range[1].strip()));
+          if (Math.abs(b - a) > 10_000_000) {
+            throw new BadInputException("UID range " + part + " is too large (over 10 million UIDs)");
+          }
+          for (long u = Math.min(a, b); u <= Math.max(a, b); u++) {
+            out.add(u);
+          }
+        } else {
+          throw new NumberFormatException();
+        }
+      } catch (NumberFormatException e) {
+        throw new BadInputException("UID set '" + set + "' is invalid at '" + part + "': use numbers and ranges like 12,15:40");
+      }
+    }
+    return new ArrayList<>(out);
+  }
+
+  private static long positive(long uid) {
+    if (uid < 1 || uid > 4294967295L) {
+      throw new BadInputException("UID " + uid + " is out of range 1-4294967295");
+    }
+    return uid;
+  }
+
+  private static void append(StringBuilder out, long start, long end) {
+    if (out.length() > 0) {
+      out.append(',');
+    }
+    out.append(start);
+    if (end != start) {
+      out.append(':').append(end);
+    }
+  }
+}
