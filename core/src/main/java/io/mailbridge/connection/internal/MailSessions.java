@@ -41,11 +41,13 @@ public final class MailSessions {
       props.put(p + "ssl.protocols", String.join(" ", TlsSockets.PROTOCOLS));
       props.put(p + "ssl.checkserveridentity", "true");
     }
+    // Without this Angus retries a failed connect with the JDK's default factory, which replaces
+    // the real error (e.g. a host name mismatch) with a misleading one and ignores our TLS policy.
+    props.put(p + "socketFactory.fallback", "false");
     if (endpoint.security() == Security.SSL_TLS) {
       props.put(p + "ssl.enable", "true");
     } else {
       props.put(p + "socketFactory", new TlsSockets.NoDelay());
-      props.put(p + "socketFactory.fallback", "false");
     }
     if (endpoint.security() == Security.STARTTLS) {
       props.put(p + "starttls.enable", "true");

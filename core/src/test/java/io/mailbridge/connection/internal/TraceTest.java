@@ -1,0 +1,38 @@
+package io.mailbridge.connection.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class TraceTest {
+  private final Trace trace = new Trace(List.of("pa55word"), true);
+
+  @Test
+  void hidesImapLoginAndKnownSecrets() {
+    assertThat(trace.redact("A1 LOGIN alice pa55word")).isEqualTo("A1 LOGIN ***");
+    assertThat(trace.redact("* OK something pa55word here")).isEqualTo("* OK something *** here");
+  }
+
+  @Test
+  void hidesSaslInitialResponseAndContinuations() {
+    assertThat(trace.redact("A2 AUTHENTICATE PLAIN AGFsaWNlAHBhNTV3b3Jk")).isEqualTo("A2 AUTHENTICATE PLAIN ***");
+    assertThat(trace.redact("AUTH XOAUTH2 dXNlcj1ib2IBYXV0aD1CZWFyZXIgeHl6AQE=")).isEqualTo("AUTH XOAUTH2 ***");
+    assertThat(trace.redact("AUTH LOGIN")).isEqualTo("AUTH LOGIN");
+    assertThat(trace.redact("334 VXNlcm5hbWU6")).isEqualTo("334 ***");
+    assertThat(trace.redact("YWxpY2U=")).isEqualTo("***");
+    assertThat(trace.redact("235 2.7.0 Authentication successful")).isEqualTo("235 2.7.0 Authentication successful");
+  }
+
+  @Test
+  void keepsServerCapabilityLines() {
+    assertThat(trace.redact("250 AUTH PLAIN LOGIN")).isEqualTo("250 AUTH PLAIN LOGIN");
+    assertThat(trace.redact("* CAPABILITY IMAP4rev1 AUTH=PLAIN")).isEqualTo("* CAPABILITY IMAP4rev1 AUTH=PLAIN");
+  }
+
+  @Test
+  void collectsLinesFromTheDebugStream() {
+    trace.stream().print("A1 LOGIN bob pa55word\r\nA1 OK done\r\n");
+    assertThat(trace.lines()).containsExactly("A1 LOGIN ***", "A1 OK done");
+  }
+}

@@ -1,0 +1,62 @@
+package io.mailbridge.search;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.mailbridge.BadInputException;
+import java.time.LocalDate;
+import org.junit.jupiter.api.Test;
+
+class SearchCompilerTest {
+  @Test
+  void compilesCombinedFilterToImapKeys() {
+    Filter f = Filter.and(Filter.unseen(), Filter.from("invoices@example.com"), Filter.subject("Invoice 42"),
+        Filter.receivedSince(LocalDate.of(2026, 11, 1)), Filter.largerThan(1000));
+    assertThat(SearchCompiler.toImap(f))
+        .isEqualTo("(UNSEEN FROM \"invoices@example.com\" SUBJECT \"Invoice 42\" SINCE 1-Nov-2026 LARGER 1000)");
+    assertThat(SearchCompiler.compile(f).utf8()).isFalse();
+  }
+
+  @Test
+  void orIsBinaryInImap() {
+    assertThat(SearchCompiler.toImap(Filter.or(Filter.from("a"), Filter.from("b"), Filter.from("c"))))
+        .isEqualTo("OR FROM \"a\" OR FROM \"b\" FROM \"c\"");
+  }
+
+  @Test
+  void betweenIncludesBothDays() {
+    assertThat(SearchCompiler.toImap(Filter.receivedBetween(LocalDate.of(2026, 1, 1), LocalDate.of(2026, 1, 31))))
+        .isEqualTo("(SINCE 1-Jan-2026 BEFORE 1-Feb-2026)");
+    assertThatThrownBy(() -> Filter.receivedBetween(LocalDate.of(2026, 2, 1), LocalDate.of(2026, 1, 1)))
+        .isInstanceOf(BadInputException.class).hasMessageContaining("is empty");
+  }
+
+  @Test
+  void nonAsciiNeedsCharset() {
+    assertThat(SearchCompiler.compile(Filter.subject("Rechnung für März")).utf8()).isTrue();
+    assertThat(SearchCompiler.compile(Filter.not(Filter.subject("Überfällig"))).utf8()).isTrue();
+  }
+
+  @Test
+  void messageIdGetsAngleBrackets() {
+    assertThat(SearchCompiler.toImap(Filter.messageId("abc@x"))).isEqualTo("HEADER Message-ID \"<abc@x>\"");
+  }
+
+  @Test
+  void injectionAttemptsAreRejected() {
+    assertThatThrownBy(() -> Filter.subject("x\r\nA9 DELETE INBOX")).isInstanceOf(BadInputException.class)
+        .hasMessageContaining("CR, LF or NUL");
+    assertThatThrownBy(() -> Filter.raw("ALL\r\nA9 LOGOUT")).isInstanceOf(BadInputException.class);
+    assertThatThrownBy(() -> Filter.header("X Bad", "v")).isInstanceOf(BadInputException.class);
+    assertThatThrownBy(() -> Filter.keyword("a b")).isInstanceOf(BadInputException.class);
+  }
+
+  @Test
+  void uidSetsCompressAndParse() {
+    assertThat(UidSet.format(java.util.List.of(5L, 1L, 2L, 3L, 7L, 8L))).isEqualTo("1:3,5,7:8");
+    assertThat(UidSet.parse("12,15:17")).containsExactly(12L, 15L, 16L, 17L);
+    assertThat(UidSet.chunks(java.util.List.of(1L, 2L, 3L, 10L), 2)).containsExactly("1:2", "3,10");
+    assertThatThrownBy(() -> UidSet.parse("1:*")).isInstanceOf(BadInputException.class);
+    assertThatThrownBy(() -> UidSet.parse("0")).isInstanceOf(BadInputException.class);
+  }
+}
