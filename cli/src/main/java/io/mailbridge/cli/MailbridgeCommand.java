@@ -34,6 +34,13 @@ public final class MailbridgeCommand implements Runnable {
   public static CommandLine commandLine() {
     CommandLine cl = new CommandLine(new MailbridgeCommand());
     cl.setExecutionExceptionHandler(new ExitCodes.Handler());
+    // picocli's own usage code is 2, which is ours for connection/auth errors.
+    cl.setParameterExceptionHandler((ex, args) -> {
+      CommandLine c = ex.getCommandLine();
+      c.getErr().println("mailbridge: " + ex.getMessage());
+      c.getErr().println("Try '" + c.getCommandSpec().qualifiedName() + " --help' for more information.");
+      return ExitCodes.USAGE;
+    });
     cl.setCaseInsensitiveEnumValuesAllowed(true);
     return cl;
   }

@@ -1,0 +1,18 @@
+package io.mailbridge.cli;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import picocli.CommandLine;
+
+/** Runs the CLI in-process and captures stdout, stderr and the exit code. */
+record Cli(int exit, String out, String err) {
+  static Cli run(String... args) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    CommandLine cl = MailbridgeCommand.commandLine();
+    cl.setOut(new PrintWriter(out, true));
+    cl.setErr(new PrintWriter(err, true));
+    int exit = cl.execute(args);
+    return new Cli(exit, out.toString(), err.toString());
+  }
+}
