@@ -67,6 +67,14 @@ public final class Errors {
       }
     }
     for (Throwable t : chain) {
+      if (t instanceof java.security.cert.CertificateExpiredException
+          || t instanceof java.security.cert.CertificateNotYetValidException
+          || lower(t).contains("validity check failed")) {
+        return new ConnectionException(Reason.TLS_UNTRUSTED, where + ": the server certificate has expired or is "
+            + "not yet valid: the server admin must renew it (check this machine's clock too)", error);
+      }
+    }
+    for (Throwable t : chain) {
       String msg = lower(t);
       if (t instanceof CertPathBuilderException || t instanceof CertPathValidatorException
           || msg.contains("pkix path") || msg.contains("certification path")) {
