@@ -1,0 +1,481 @@
+package io.mailbridge.send.internal;
+
+import io.mailbridge.BadInputException;
+import io.mailbridge.document.TrackedProperties;
+import io.mailbridge.send.Attachment;
+import io.mailbridge.send.Email;
+import jakarta.activation.DataHandler;
+import jakarta.mail.Message;
+import jakarta.mail.MessagingException;
+import jakarta.mail.Session;
+import jakarta.mail.internet.ContentType;
+import jakarta.mail.internet.InternetAddress;
+import jakarta.mail.internet.MimeBodyPart;
+import jakarta.mail.internet.MimeMultipart;
+import jakarta.mail.internet.MimeUtility;
+import jakarta.mail.internet.ParseException;
+import java.io.IOException;
+import java.io.UnsupportedEncodingException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.Date;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.OptionalLong;
+import java.util.Properties;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * Validates an {@link Email} and turns it into a MIME message. Validation happens completely before
+ * anything is composed or sent: every user-given header value, address, display name, file name,
+ * content type and header name is checked for CR, LF and NUL (header injection, CVE-2025-7962
+ * class) and the first problem is thrown as a {@link BadInputException} naming the field.
+ *
+ * <p>MIME shape: text and HTML together are {@code multipart/alternative}; inline parts wrap the HTML
+ * in {@code multipart/related}; attachments wrap the body in {@code multipart/mixed}. Attachments
+ * are always base64 (exact bytes, no content sniffing that would read the file twice); names are
+ * RFC 2231 in {@code Content-Disposition: filename*} and RFC 2047 in {@code Content-Type: name}
+ * (what older clients read).
+ */
+public final class Composer {
+  static {
+    // Same reason as in MailSessions: name the stream provider before the first MIME object
+    // (jakartaee/mail-api#861), since composing happens before any connection is opened.
+    if (System.getProperty("jakarta.mail.util.StreamProvider") == null) {
+      System.setProperty("jakarta.mail.util.StreamProvider", "org.eclipse.angus.mail.util.MailStreamProvider");
+    }
+  }
+
+  private static final Session SESSION = compositionSession();
+  private static final SecureRandom RANDOM = new SecureRandom();
+  private static final Pattern MESSAGE_ID = Pattern.compile("<[^<>\\s@]+@[^<>\\s@]+>");
+  private static final Pattern CONTENT_ID = Pattern.compile("[^<>\\s@\"]+(@[^<>\\s@\"]+)?");
+  /** Fields the builder owns; a custom header must not replace or duplicate them. */
+  private static final Set<String> RESERVED = Set.of("from", "to", "cc", "bcc", "reply-to", "subject", "date",
+      "message-id", "mime-version", "sender", "return-path", "received");
+
+  private Composer() {}
+
+  /** A message ready to transmit. */
+  public record Composed(OutgoingMessage message, InternetAddress[] envelope, TrackedProperties properties,
+      OptionalLong sizeUpperBound) {}
+
+  private static Session compositionSession() {
+    Properties p = new Properties();
+    // RFC 2231 for long and non-ASCII parameters (file names); both are the Jakarta 2.x defaults,
+    // set explicitly so a system property cannot turn them off.
+    p.setProperty("mail.mime.encodeparameters", "true");
+    p.setProperty("mail.mime.splitlongparameters", "true");
+    return Session.getInstance(p);
+  }
+
+  /**
+   * Checks everything the user gave, without touching the network or composing.
+   *
+   * @param index the position in the batch, for messages ({@code message 3: to[0] ...})
+   * @param defaultFrom the sender used when the message has none (the outbound login), may be empty
+   */
+  public static void validate(Email email, int index, String defaultFrom) {
+    String where = "message " + (index + 1) + ": ";
+    String from = email.from().orElse(defaultFrom);
+    if (from == null || from.isBlank()) {
+      throw new BadInputException(where + "from is missing: give a sender address (the outbound login is used "
+          + "when it is an address)");
+    }
+    addresses(where, "from", List.of(from), true);
+    addresses(where, "replyTo", email.replyTo(), false);
+    addresses(where, "to", email.to(), false);
+    addresses(where, "cc", email.cc(), false);
+    addresses(where, "bcc", email.bcc(), false);
+    if (email.recipients().isEmpty()) {
+      throw new BadInputException(where + "no recipient: give at least one of to, cc or bcc");
+    }
+    singleLine(where, "subject", email.subject());
+    email.messageId().ifPresent(id -> {
+      singleLine(where, "messageId", id);
+      if (!MESSAGE_ID.matcher(id).matches()) {
+        throw new BadInputException(where + "messageId '" + id + "' is not of the form <unique@domain>");
+      }
+    });
+    for (Map.Entry<String, String> h : email.headers().entrySet()) {
+      String name = h.getKey();
+      if (name == null || name.isEmpty() || !name.chars().allMatch(c -> c >= 33 && c <= 126 && c != ':')) {
+        throw new BadInputException(where + "header name '" + printable(String.valueOf(name)) + "' is not a valid "
+            + "field name: use printable ASCII without ':' or spaces (RFC 5322 2.2)");
+      }
+      String lower = name.toLowerCase(Locale.ROOT);
+      if (RESERVED.contains(lower) || lower.startsWith("content-")) {
+        throw new BadInputException(where + "header '" + name + "' is set by Mailbridge itself: use the builder "
+            + "method (from, to, cc, bcc, replyTo, subject, messageId, attach) instead");
+      }
+      singleLine(where, "header '" + name + "'", h.getValue() == null ? "" : h.getValue());
+    }
+    List<Attachment> parts = email.attachments();
+    for (int i = 0; i < parts.size(); i++) {
+      Attachment a = parts.get(i);
+      String field = "attachments[" + i + "]";
+      a.fileName().ifPresent(n -> {
+        singleLine(where, field + ".name", n);
+        if (n.isBlank()) {
+          throw new BadInputException(where + field + ".name is blank: give a file name or leave it unset");
+        }
+      });
+      a.givenContentType().ifPresent(t -> {
+        singleLine(where, field + ".contentType", t);
+        try {
+          new ContentType(t);
+        } catch (ParseException e) {
+          throw new BadInputException(where + field + ".contentType '" + t + "' is not a MIME type like "
+              + "text/csv or application/pdf", e);
+        }
+      });
+      a.contentId().ifPresent(cid -> {
+        singleLine(where, field + ".contentId", cid);
+        if (!CONTENT_ID.matcher(stripBrackets(cid)).matches()) {
+          throw new BadInputException(where + field + ".contentId '" + cid + "' is not a valid Content-ID: "
+              + "use letters, digits and .-_ only, e.g. logo or logo@example.com");
+        }
+      });
+      if (a.source() instanceof Attachment.FromFile f) {
+        Path p = f.path();
+        singleLine(where, field + ".path", p.toString());
+        if (!Files.exists(p)) {
+          throw new BadInputException(where + field + " file " + p + " does not exist: check the path");
+        }
+        if (!Files.isRegularFile(p)) {
+          throw new BadInputException(where + field + " " + p + " is not a regular file");
+        }
+        if (!Files.isReadable(p)) {
+          throw new BadInputException(where + field + " file " + p + " cannot be read: check its permissions");
+        }
+      }
+    }
+  }
+
+  /** Composes a validated message. */
+  public static Composed compose(Email email, String defaultFrom) {
+    try {
+      InternetAddress from = parse(email.from().orElse(defaultFrom)).get(0);
+      String messageId = email.messageId().orElseGet(() -> newMessageId(from.getAddress()));
+      OutgoingMessage m = new OutgoingMessage(SESSION, messageId);
+      m.setFrom(from);
+      if (!email.replyTo().isEmpty()) {
+        m.setReplyTo(parseAll(email.replyTo()).toArray(InternetAddress[]::new));
+      }
+      List<InternetAddress> to = parseAll(email.to());
+      List<InternetAddress> cc = parseAll(email.cc());
+      List<InternetAddress> bcc = parseAll(email.bcc());
+      if (!to.isEmpty()) {
+        m.setRecipients(Message.RecipientType.TO, to.toArray(InternetAddress[]::new));
+      }
+      if (!cc.isEmpty()) {
+        m.setRecipients(Message.RecipientType.CC, cc.toArray(InternetAddress[]::new));
+      }
+      // Bcc recipients are envelope-only: never set as a header (RFC 5322 3.6.3, option 1).
+      m.setSubject(email.subject(), "UTF-8");
+      m.setSentDate(new Date());
+      for (Map.Entry<String, String> h : email.headers().entrySet()) {
+        String value = h.getValue() == null ? "" : h.getValue();
+        m.addHeader(h.getKey(), MimeUtility.fold(h.getKey().length() + 2, MimeUtility.encodeText(value, "UTF-8", null)));
+      }
+      email.priority().ifPresent(p -> {
+        try {
+          m.setHeader("X-Priority", p.xPriority());
+          m.setHeader("Importance", p.importance());
+        } catch (MessagingException e) {
+          throw new IllegalStateException(e);
+        }
+      });
+
+      List<String> names = new ArrayList<>();
+      List<String> types = new ArrayList<>();
+      List<MimeBodyPart> inline = new ArrayList<>();
+      List<MimeBodyPart> attached = new ArrayList<>();
+      long bound = 16 * 1024 + 3L * (email.text().map(String::length).orElse(0) + email.html().map(String::length).orElse(0));
+      boolean bounded = true;
+      for (Attachment a : email.attachments()) {
+        String type = a.givenContentType().orElseGet(() -> ContentTypes.guess(a.fileName()));
+        String name = a.fileName().orElseGet(() -> "attachment-" + HexFormat.of().formatHex(randomBytes(4))
+            + ContentTypes.extension(type));
+        names.add(name);
+        types.add(type);
+        MimeBodyPart part = attachmentPart(a, type, name);
+        boolean isInline = a.contentId().isPresent() && email.html().isPresent();
+        (isInline ? inline : attached).add(part);
+        OptionalLong raw = rawSize(a);
+        if (raw.isPresent()) {
+          // base64: 4/3, plus CRLF every 76 characters, plus part headers
+          bound += raw.getAsLong() / 57 * 78 + 78 + 2048 + name.length() * 12L;
+        } else {
+          bounded = false;
+        }
+      }
+      MimeBodyPart body = body(email, inline);
+      if (attached.isEmpty()) {
+        copyPart(body, m);
+      } else {
+        MimeMultipart mixed = new MimeMultipart("mixed");
+        mixed.addBodyPart(body);
+        for (MimeBodyPart p : attached) {
+          mixed.addBodyPart(p);
+        }
+        m.setContent(mixed);
+      }
+      m.saveChanges();
+
+      List<InternetAddress> envelope = dedupe(to, cc, bcc);
+      TrackedProperties props = TrackedProperties.builder()
+          .attachmentsCount(email.attachments().size())
+          .contentType(types)
+          .fileName(names)
+          .fromAddress(from.getAddress())
+          .messageId(messageId)
+          .subject(email.subject())
+          .toAddress(envelope.stream().map(InternetAddress::getAddress).toList())
+          .cc(cc.stream().map(InternetAddress::getAddress).toList())
+          .bcc(bcc.stream().map(InternetAddress::getAddress).toList())
+          .replyTo(parseAll(email.replyTo()).stream().map(InternetAddress::getAddress).toList())
+          .build();
+      return new Composed(m, envelope.toArray(InternetAddress[]::new), props,
+          bounded ? OptionalLong.of(bound) : OptionalLong.empty());
+    } catch (MessagingException | UnsupportedEncodingException e) {
+      throw new BadInputException("cannot compose the message: " + e.getMessage(), e);
+    }
+  }
+
+  private static Object contentOf(MimeBodyPart body) throws MessagingException {
+    try {
+      return body.getContent();
+    } catch (IOException e) {
+      throw new MessagingException("cannot read body", e);
+    }
+  }
+
+  /** Moves a single body part's content and headers onto the message itself (no needless multipart). */
+  private static void copyPart(MimeBodyPart part, OutgoingMessage m) throws MessagingException {
+    Object content = contentOf(part);
+    if (content instanceof MimeMultipart mp) {
+      m.setContent(mp);
+    } else {
+      m.setContent(content, part.getContentType());
+      // setText chose the charset; the transfer encoding is chosen again in saveChanges.
+    }
+  }
+
+  private static MimeBodyPart body(Email email, List<MimeBodyPart> inline) throws MessagingException {
+    MimeBodyPart text = null;
+    if (email.text().isPresent()) {
+      text = new MimeBodyPart();
+      text.setText(email.text().get(), "UTF-8", "plain");
+    }
+    MimeBodyPart html = null;
+    if (email.html().isPresent()) {
+      html = new MimeBodyPart();
+      html.setText(email.html().get(), "UTF-8", "html");
+      if (!inline.isEmpty()) {
+        MimeMultipart related = new MimeMultipart("related");
+        related.addBodyPart(html);
+        for (MimeBodyPart p : inline) {
+          related.addBodyPart(p);
+        }
+        html = new MimeBodyPart();
+        html.setContent(related);
+      }
+    }
+    if (text != null && html != null) {
+      // RFC 2046 5.1.4: alternatives in increasing order of preference, plain text first.
+      MimeMultipart alternative = new MimeMultipart("alternative");
+      alternative.addBodyPart(text);
+      alternative.addBodyPart(html);
+      MimeBodyPart both = new MimeBodyPart();
+      both.setContent(alternative);
+      return both;
+    }
+    if (html != null) {
+      return html;
+    }
+    if (text == null) {
+      text = new MimeBodyPart();
+      text.setText("", "UTF-8", "plain");
+    }
+    return text;
+  }
+
+  private static MimeBodyPart attachmentPart(Attachment a, String type, String name) throws MessagingException {
+    MimeBodyPart part = new MimeBodyPart();
+    part.setDataHandler(new DataHandler(new PathDataSource(a.source(), type, name)));
+    part.setDisposition(a.contentId().isPresent() ? "inline" : "attachment");
+    // Content-Disposition filename: RFC 2231 (filename*=UTF-8''...) when non-ASCII or long.
+    part.setFileName(name);
+    ContentType ct = new ContentType(type);
+    if (ct.getParameterList() != null) {
+      ct.getParameterList().remove("name");
+    }
+    String encodedName;
+    try {
+      // RFC 2047 in the Content-Type name parameter, written by hand so it is never split into
+      // RFC 2231 continuations: this is what clients without RFC 2231 support read.
+      encodedName = isAscii(name) ? name : MimeUtility.encodeText(name, "UTF-8", "B");
+    } catch (UnsupportedEncodingException e) {
+      throw new IllegalStateException(e);
+    }
+    String quoted = "\"" + encodedName.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
+    part.setHeader("Content-Type", MimeUtility.fold(14, ct + "; name=" + quoted));
+    // Always base64: exact bytes, and Jakarta need not read the content to choose an encoding.
+    part.setHeader("Content-Transfer-Encoding", "base64");
+    if (a.contentId().isPresent()) {
+      part.setContentID("<" + stripBrackets(a.contentId().get()) + ">");
+    }
+    return part;
+  }
+
+  private static OptionalLong rawSize(Attachment a) {
+    if (a.source() instanceof Attachment.FromFile f) {
+      try {
+        return OptionalLong.of(Files.size(f.path()));
+      } catch (IOException e) {
+        return OptionalLong.empty();
+      }
+    }
+    if (a.source() instanceof Attachment.FromBytes b) {
+      return OptionalLong.of(b.bytes().length);
+    }
+    return OptionalLong.empty();
+  }
+
+  static String newMessageId(String fromAddress) {
+    int at = fromAddress.lastIndexOf('@');
+    String domain = at >= 0 && at < fromAddress.length() - 1 ? fromAddress.substring(at + 1) : "mailbridge.invalid";
+    return "<" + HexFormat.of().formatHex(randomBytes(16)) + "@" + domain + ">";
+  }
+
+  private static byte[] randomBytes(int n) {
+    byte[] b = new byte[n];
+    RANDOM.nextBytes(b);
+    return b;
+  }
+
+  private static List<InternetAddress> dedupe(List<InternetAddress> to, List<InternetAddress> cc, List<InternetAddress> bcc) {
+    Map<String, InternetAddress> seen = new LinkedHashMap<>();
+    for (List<InternetAddress> l : List.of(to, cc, bcc)) {
+      for (InternetAddress a : l) {
+        InternetAddress bare = new InternetAddress();
+        bare.setAddress(a.getAddress());
+        seen.putIfAbsent(a.getAddress().toLowerCase(Locale.ROOT), bare);
+      }
+    }
+    return new ArrayList<>(seen.values());
+  }
+
+  private static void addresses(String where, String field, List<String> values, boolean single) {
+    for (int i = 0; i < values.size(); i++) {
+      String f = single ? field : field + "[" + i + "]";
+      String v = values.get(i);
+      if (v == null || v.isBlank()) {
+        throw new BadInputException(where + f + " is empty: give an address like bob@example.com");
+      }
+      singleLine(where, f, v);
+      List<InternetAddress> parsed;
+      try {
+        parsed = parse(v);
+      } catch (AddressProblem e) {
+        throw new BadInputException(where + f + " '" + v + "' is not a valid address (" + e.getMessage()
+            + "): use bob@example.com or \"Bob <bob@example.com>\"", e.getCause());
+      }
+      if (single && parsed.size() != 1) {
+        throw new BadInputException(where + f + " '" + v + "' must be exactly one address");
+      }
+      for (InternetAddress a : parsed) {
+        if (a.getAddress().indexOf('@') <= 0 || a.getAddress().endsWith("@")) {
+          throw new BadInputException(where + f + " '" + v + "' is not a valid address (no domain): use "
+              + "bob@example.com");
+        }
+        if (!isAscii(a.getAddress())) {
+          throw new BadInputException(where + f + " '" + v + "' has non-ASCII characters in the address itself: "
+              + "internationalized addresses (SMTPUTF8) are not supported yet; display names may be any Unicode");
+        }
+      }
+    }
+  }
+
+  private static final class AddressProblem extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    AddressProblem(String message, Throwable cause) {
+      super(message, cause);
+    }
+  }
+
+  /** One string may hold a comma-separated list; each must be a plain or "Name <addr>" address. */
+  private static List<InternetAddress> parse(String value) {
+    try {
+      InternetAddress[] all = InternetAddress.parse(value, true);
+      if (all.length == 0) {
+        throw new AddressProblem("no address found", null);
+      }
+      for (InternetAddress a : all) {
+        a.validate();
+        if (a.isGroup()) {
+          throw new AddressProblem("groups are not supported", null);
+        }
+      }
+      return List.of(all);
+    } catch (jakarta.mail.internet.AddressException e) {
+      throw new AddressProblem(e.getMessage(), e);
+    }
+  }
+
+  private static List<InternetAddress> parseAll(List<String> values) {
+    List<InternetAddress> out = new ArrayList<>();
+    for (String v : values) {
+      for (InternetAddress a : parse(v)) {
+        out.add(withEncodedName(a));
+      }
+    }
+    return out;
+  }
+
+  /** RFC 2047 display names in UTF-8 (Jakarta would otherwise use the platform charset). */
+  private static InternetAddress withEncodedName(InternetAddress a) {
+    if (a.getPersonal() == null) {
+      return a;
+    }
+    try {
+      return new InternetAddress(a.getAddress(), a.getPersonal(), "UTF-8");
+    } catch (UnsupportedEncodingException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** CR, LF and NUL are never allowed in a value that becomes a header (header injection). */
+  static void singleLine(String where, String field, String value) {
+    for (int i = 0; i < value.length(); i++) {
+      char c = value.charAt(i);
+      if (c == '\r' || c == '\n' || c == 0) {
+        String what = c == 0 ? "a NUL character" : "a line break (" + (c == '\r' ? "CR" : "LF") + ")";
+        throw new BadInputException(where + field + " contains " + what + " at position " + i + ": header values, "
+            + "addresses and file names must be one line; refused to prevent header injection");
+      }
+    }
+  }
+
+  private static String printable(String s) {
+    return s.replace("\r", "\\r").replace("\n", "\\n").replace("\0", "\\0");
+  }
+
+  private static String stripBrackets(String cid) {
+    String s = cid.strip();
+    return s.startsWith("<") && s.endsWith(">") ? s.substring(1, s.length() - 1) : s;
+  }
+
+  private static boolean isAscii(String s) {
+    return StandardCharsets.US_ASCII.newEncoder().canEncode(s);
+  }
+}
