@@ -162,7 +162,7 @@ public final class Composer {
   /** Composes a validated message. */
   public static Composed compose(Email email, String defaultFrom) {
     try {
-      InternetAddress from = parse(email.from().orElse(defaultFrom)).get(0);
+      InternetAddress from = withEncodedName(parse(email.from().orElse(defaultFrom)).get(0));
       String messageId = email.messageId().orElseGet(() -> newMessageId(from.getAddress()));
       OutgoingMessage m = new OutgoingMessage(SESSION, messageId);
       m.setFrom(from);
@@ -264,8 +264,8 @@ public final class Composer {
     if (content instanceof MimeMultipart mp) {
       m.setContent(mp);
     } else {
-      m.setContent(content, part.getContentType());
-      // setText chose the charset; the transfer encoding is chosen again in saveChanges.
+      // The DataHandler carries the type set by setText ("text/plain; charset=UTF-8").
+      m.setDataHandler(part.getDataHandler());
     }
   }
 
@@ -311,9 +311,7 @@ public final class Composer {
   private static MimeBodyPart attachmentPart(Attachment a, String type, String name) throws MessagingException {
     MimeBodyPart part = new MimeBodyPart();
     part.setDataHandler(new DataHandler(new PathDataSource(a.source(), type, name)));
-    part.setDisposition(a.contentId().isPresent() ? "inline" : "attachment");
-    // Content-Disposition filename: RFC 2231 (filename*=UTF-8''...) when non-ASCII or long.
-    part.setFileName(name);
+    part.setHeader("Content-Disposition", disposition(a.contentId().isPresent() ? "inline" : "attachment", name));
     ContentType ct = new ContentType(type);
     if (ct.getParameterList() != null) {
       ct.getParameterList().remove("name");
@@ -334,6 +332,55 @@ public final class Composer {
       part.setContentID("<" + stripBrackets(a.contentId().get()) + ">");
     }
     return part;
+  }
+
+  /**
+   * RFC 2183 Content-Disposition with the file name: a quoted string when short and ASCII, else
+   * RFC 2231 UTF-8 percent-encoding, split into numbered sections of at most ~60 characters on
+   * folded lines (Jakarta 2.1 does not split on output, and RFC 5322 2.1.1 caps lines at 998).
+   */
+  static String disposition(String type, String name) {
+    boolean plain = isAscii(name) && name.length() <= 60
+        && name.chars().allMatch(c -> c >= 32 && c < 127 && c != '"' && c != '\\' && c != '%');
+    if (plain) {
+      return type + "; filename=\"" + name + "\"";
+    }
+    String enc = percentEncode(name);
+    if (enc.length() <= 60) {
+      return type + ";\r\n\tfilename*=UTF-8''" + enc;
+    }
+    StringBuilder out = new StringBuilder(type);
+    int section = 0;
+    int pos = 0;
+    while (pos < enc.length()) {
+      int end = Math.min(pos + 60, enc.length());
+      // never cut a %XX triplet
+      if (end < enc.length() && enc.charAt(end - 1) == '%') {
+        end -= 1;
+      } else if (end < enc.length() && end >= 2 && enc.charAt(end - 2) == '%') {
+        end -= 2;
+      }
+      out.append(";\r\n\tfilename*").append(section).append("*=").append(section == 0 ? "UTF-8''" : "")
+          .append(enc, pos, end);
+      section++;
+      pos = end;
+    }
+    return out.toString();
+  }
+
+  /** RFC 2231 section 7 / RFC 5987 attr-char: everything else as %XX of the UTF-8 bytes. */
+  private static String percentEncode(String s) {
+    StringBuilder out = new StringBuilder();
+    for (byte b : s.getBytes(StandardCharsets.UTF_8)) {
+      int c = b & 0xff;
+      if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || "!#$&+-.^_`|~".indexOf(c) >= 0) {
+        out.append((char) c);
+      } else {
+        out.append('%').append(Character.toUpperCase(Character.forDigit(c >> 4, 16)))
+            .append(Character.toUpperCase(Character.forDigit(c & 15, 16)));
+      }
+    }
+    return out.toString();
   }
 
   private static OptionalLong rawSize(Attachment a) {
