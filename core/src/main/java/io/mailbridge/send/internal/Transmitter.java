@@ -44,7 +44,7 @@ import org.slf4j.LoggerFactory;
  *   <li>5xx: permanent, reported per recipient.</li>
  * </ul>
  * No RSET after a completed transaction: RFC 5321 4.1.4 lets MAIL start the next one directly (one
- * round trip saved per message); RSET is sent after a failed one.
+ * round trip saved per message); after a failed one Angus sends RSET itself.
  */
 public final class Transmitter implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Transmitter.class);
@@ -133,7 +133,8 @@ public final class Transmitter implements AutoCloseable {
           lastReply = reply;
           continue;
         }
-        resetQuietly(transport);
+        // Angus has already sent RSET after the failed transaction (checked for MAIL, RCPT, DATA and
+        // the final reply in TransmitterTest), so the connection is ready for the next message.
         boolean transientFailure = rejections.isEmpty() ? code >= 400 && code < 500
             : rejections.stream().allMatch(Rejection::isTransient);
         String what = rejections.isEmpty() ? "server refused message " + id + " (" + reply + ")"
@@ -218,15 +219,6 @@ public final class Transmitter implements AutoCloseable {
     if (client != null) {
       client.close();
       client = null;
-    }
-  }
-
-  private void resetQuietly(SMTPTransport transport) {
-    try {
-      // RFC 5321 4.1.1.5: abort what is left of the failed transaction before the next one.
-      transport.issueCommand("RSET", 250);
-    } catch (MessagingException | RuntimeException e) {
-      drop();
     }
   }
 
