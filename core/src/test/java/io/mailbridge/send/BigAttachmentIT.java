@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.mailbridge.connection.internal.ImapClient;
 import io.mailbridge.connection.internal.SmtpClient;
+import io.mailbridge.send.internal.ScriptedSmtpServer;
 import io.mailbridge.testkit.MailStack;
 import io.mailbridge.testkit.RealServer;
 import jakarta.mail.Folder;
@@ -57,6 +58,34 @@ class BigAttachmentIT {
     sendAndVerify(stack, 30 * MIB, "-Xmx16m");
   }
 
+  @Test
+  void hundredMegabyteAttachmentStreamsWithA64MegabyteHeapToAServerWithoutSizeLimit() throws Exception {
+    // The client half of the 100 MiB case, independent of Postfix's limit: a local SMTP server
+    // that announces no SIZE limit and counts what it receives.
+    long size = 100 * MIB;
+    Path file = dir.resolve("big-local.bin");
+    writeRandom(file, size);
+    try (ScriptedSmtpServer server = new ScriptedSmtpServer(0, (c, e, n) -> "")) {
+      String out = runChild("-Xmx64m", file, "big local " + UUID.randomUUID(),
+          "plain:" + server.endpoint().port());
+      assertThat(out).contains("RESULT SENT");
+      assertThat(server.messagesReceived.get()).isEqualTo(1);
+      // base64 of 100 MiB without line ends: 4/3 of it
+      assertThat(server.dataBytes.get()).isGreaterThan(size * 4 / 3);
+    }
+  }
+
+  private static String runChild(String heap, Path file, String subject, String... extra) throws Exception {
+    List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        heap, "-cp", System.getProperty("java.class.path"), BigSendMain.class.getName(), file.toString(), subject));
+    cmd.addAll(List.of(extra));
+    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(p.waitFor(5, TimeUnit.MINUTES)).isTrue();
+    assertThat(p.exitValue()).as(out).isZero();
+    return out;
+  }
+
   private static long sizeLimit(MailStack stack) {
     try (SmtpClient smtp = SmtpClient.open(StackMail.submission(stack), new Properties(), false)) {
       String p = smtp.transport().getExtensionParameter("SIZE");
@@ -68,12 +97,7 @@ class BigAttachmentIT {
     Path file = dir.resolve("big-" + size + ".bin");
     String expected = writeRandom(file, size);
     String subject = "big " + UUID.randomUUID();
-    List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        heap, "-cp", System.getProperty("java.class.path"), BigSendMain.class.getName(), file.toString(), subject));
-    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertThat(p.waitFor(5, TimeUnit.MINUTES)).isTrue();
-    assertThat(p.exitValue()).as(out).isZero();
+    String out = runChild(heap, file, subject);
     String result = out.lines().filter(l -> l.startsWith("RESULT ")).findFirst().orElseThrow(() -> new AssertionError(out));
     String[] parts = result.split(" ");
     assertThat(parts[1]).as(out).isEqualTo("SENT");

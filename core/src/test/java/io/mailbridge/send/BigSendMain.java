@@ -11,8 +11,17 @@ public final class BigSendMain {
   private BigSendMain() {}
 
   public static void main(String[] args) {
-    MailStack stack = MailStack.find().orElseThrow();
-    SendResult r = Send.of(StackMail.bob(stack)).send(Email.builder().to("bob@example.test").subject(args[1])
+    io.mailbridge.connection.MailConnection connection;
+    if (args.length > 2) {
+      // plain:PORT -> a local test SMTP server without TLS or login
+      int port = Integer.parseInt(args[2].substring("plain:".length()));
+      connection = io.mailbridge.connection.MailConnection.builder().outbound(io.mailbridge.connection.Endpoint
+          .smtp("127.0.0.1").port(port).security(io.mailbridge.connection.Security.NONE).allowPlaintext(true).build())
+          .build();
+    } else {
+      connection = StackMail.bob(MailStack.find().orElseThrow());
+    }
+    SendResult r = Send.of(connection).send(Email.builder().from("bob@example.test").to("bob@example.test").subject(args[1])
         .text("big attachment").attach(Attachment.file(Path.of(args[0]))).build());
     System.out.println("RESULT " + r.status() + " " + r.properties().messageId() + " " + Runtime.getRuntime().maxMemory());
     r.error().ifPresent(e -> System.out.println("ERROR " + e.getMessage()));

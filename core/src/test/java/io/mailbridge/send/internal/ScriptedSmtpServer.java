@@ -19,9 +19,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * failures a real server will not produce on demand: 4xx, a connection dropped before or after the
  * message data. Everything it receives is recorded.
  */
-final class ScriptedSmtpServer implements AutoCloseable {
+public final class ScriptedSmtpServer implements AutoCloseable {
   /** Decides the reply to an event; {@code null} drops the connection instead of answering. */
-  interface Script {
+  public interface Script {
     /**
      * @param connection 0 for the first connection
      * @param event MAIL, RCPT, DATA (the command) or END (the final "." of the message data)
@@ -35,10 +35,12 @@ final class ScriptedSmtpServer implements AutoCloseable {
   private final long sizeLimit;
   final AtomicInteger connections = new AtomicInteger();
   final List<String> commands = new CopyOnWriteArrayList<>();
-  final AtomicInteger messagesReceived = new AtomicInteger();
+  public final AtomicInteger messagesReceived = new AtomicInteger();
+  /** Bytes of message data received (lines without their CRLF). */
+  public final java.util.concurrent.atomic.AtomicLong dataBytes = new java.util.concurrent.atomic.AtomicLong();
   private final java.util.Map<String, AtomicInteger> counts = new java.util.concurrent.ConcurrentHashMap<>();
 
-  ScriptedSmtpServer(long sizeLimit, Script script) throws IOException {
+  public ScriptedSmtpServer(long sizeLimit, Script script) throws IOException {
     this.server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
     this.script = script;
     this.sizeLimit = sizeLimit;
@@ -47,7 +49,7 @@ final class ScriptedSmtpServer implements AutoCloseable {
     t.start();
   }
 
-  Endpoint endpoint() {
+  public Endpoint endpoint() {
     return Endpoint.smtp("127.0.0.1").port(server.getLocalPort()).security(Security.NONE).allowPlaintext(true).build();
   }
 
@@ -99,7 +101,7 @@ final class ScriptedSmtpServer implements AutoCloseable {
               send(out, reply);
               String d;
               while ((d = in.readLine()) != null && !d.equals(".")) {
-                // message data
+                dataBytes.addAndGet(d.length());
               }
               if (d == null) {
                 return;
