@@ -10,7 +10,9 @@ import java.util.Optional;
 
 /**
  * One outgoing message. Addresses are strings, either {@code bob@example.com} or with a display
- * name {@code Bob Müller <bob@example.com>} (any Unicode; encoded per RFC 2047 on the wire).
+ * name {@code Bob Müller <bob@example.com>} (any Unicode; encoded per RFC 2047 on the wire). An
+ * address that is itself non-ASCII ({@code jürgen@example.de}) is sent with SMTPUTF8 (RFC 6531) and
+ * UTF-8 header fields (RFC 6532), and fails before MAIL FROM when the server does not offer it.
  * Nothing is checked here: {@link Send} validates every field before connecting and names the
  * field at fault.
  *

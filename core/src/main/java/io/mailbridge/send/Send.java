@@ -68,13 +68,15 @@ public final class Send {
   public void send(List<Email> emails, Consumer<SendResult> each) {
     Endpoint outbound = connection.requireOutbound("send");
     String defaultFrom = defaultFrom(outbound);
+    boolean smtpUtf8 = false;
     for (int i = 0; i < emails.size(); i++) {
       Composer.validate(Objects.requireNonNull(emails.get(i), "emails[" + i + "]"), i, defaultFrom);
+      smtpUtf8 |= Composer.needsSmtpUtf8(emails.get(i), defaultFrom);
     }
     if (settings.copyToSent()) {
       connection.requireInbound("send with copyToSent");
     }
-    try (Transmitter smtp = new Transmitter(outbound, settings, false);
+    try (Transmitter smtp = new Transmitter(outbound, settings, false, smtpUtf8);
         SentCopy sent = settings.copyToSent() ? SentCopy.open(connection.requireInbound("copyToSent"),
             settings.sentFolder()) : null) {
       for (int i = 0; i < emails.size(); i++) {

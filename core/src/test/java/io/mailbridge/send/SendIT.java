@@ -140,6 +140,20 @@ class SendIT {
   }
 
   @Test
+  void internationalizedRecipientGoesOutWithSmtpUtf8(MailStack stack) throws Exception {
+    // Postfix offers SMTPUTF8; bob+ü is bob's plus-address with a non-ASCII extension.
+    SendResult r = Send.of(StackMail.bob(stack)).send(Email.builder().to("Bøb <bob+ü@example.test>")
+        .subject(unique("eai")).text("x").build());
+    assertThat(r.status()).as(r.error().map(Throwable::getMessage).orElse("")).isEqualTo(SendResult.Status.SENT);
+    assertThat(r.accepted()).containsExactly("bob+ü@example.test");
+    assertThat(r.serverReply()).startsWith("250");
+    // Delivery is not checked: Dovecot 2.3's LMTP does not offer SMTPUTF8, so Postfix accepts the
+    // message (above) and then bounces it at the LMTP hop ("SMTPUTF8 is required, but was not
+    // offered"); the bounce goes back to bob. The bytes sent are checked in ComposerTest and
+    // TransmitterTest.
+  }
+
+  @Test
   void unknownRecipientIsReportedPerRecipientAndTheOthersStillGetIt(MailStack stack) throws Exception {
     SendResult r = Send.of(StackMail.bob(stack)).send(Email.builder().to("bob@example.test")
         .cc("nobody-" + UUID.randomUUID() + "@example.test").subject(unique("partial")).text("x").build());

@@ -53,7 +53,9 @@ public final class Composer {
     }
   }
 
-  private static final Session SESSION = compositionSession();
+  private static final Session SESSION = compositionSession(false);
+  /** For messages with internationalized addresses (RFC 6532): header fields written as UTF-8. */
+  private static final Session SESSION_UTF8 = compositionSession(true);
   private static final SecureRandom RANDOM = new SecureRandom();
   private static final Pattern MESSAGE_ID = Pattern.compile("<[^<>\\s@]+@[^<>\\s@]+>");
   private static final Pattern CONTENT_ID = Pattern.compile("[^<>\\s@\"]+(@[^<>\\s@\"]+)?");
@@ -65,10 +67,11 @@ public final class Composer {
 
   /** A message ready to transmit. */
   public record Composed(OutgoingMessage message, InternetAddress[] envelope, TrackedProperties properties,
-      OptionalLong sizeUpperBound) {}
+      OptionalLong sizeUpperBound, boolean needsSmtpUtf8) {}
 
-  private static Session compositionSession() {
+  private static Session compositionSession(boolean utf8) {
     Properties p = new Properties();
+    p.setProperty("mail.mime.allowutf8", Boolean.toString(utf8));
     // RFC 2231 for long and non-ASCII parameters (file names); both are the Jakarta 2.x defaults,
     // set explicitly so a system property cannot turn them off.
     p.setProperty("mail.mime.encodeparameters", "true");
@@ -164,7 +167,8 @@ public final class Composer {
     try {
       InternetAddress from = withEncodedName(parse(email.from().orElse(defaultFrom)).get(0));
       String messageId = email.messageId().orElseGet(() -> newMessageId(from.getAddress()));
-      OutgoingMessage m = new OutgoingMessage(SESSION, messageId);
+      boolean utf8 = needsSmtpUtf8(email, from.getAddress());
+      OutgoingMessage m = new OutgoingMessage(utf8 ? SESSION_UTF8 : SESSION, messageId);
       m.setFrom(from);
       if (!email.replyTo().isEmpty()) {
         m.setReplyTo(parseAll(email.replyTo()).toArray(InternetAddress[]::new));
@@ -244,7 +248,7 @@ public final class Composer {
           .replyTo(parseAll(email.replyTo()).stream().map(InternetAddress::getAddress).toList())
           .build();
       return new Composed(m, envelope.toArray(InternetAddress[]::new), props,
-          bounded ? OptionalLong.of(bound) : OptionalLong.empty());
+          bounded ? OptionalLong.of(bound) : OptionalLong.empty(), utf8);
     } catch (MessagingException | UnsupportedEncodingException e) {
       throw new BadInputException("cannot compose the message: " + e.getMessage(), e);
     }
@@ -444,12 +448,26 @@ public final class Composer {
           throw new BadInputException(where + f + " '" + v + "' is not a valid address (no domain): use "
               + "bob@example.com");
         }
+      }
+    }
+  }
+
+  /**
+   * Whether an address itself (not a display name) is non-ASCII: such a message needs SMTPUTF8
+   * (RFC 6531) from the server and UTF-8 header fields (RFC 6532).
+   */
+  public static boolean needsSmtpUtf8(Email email, String defaultFrom) {
+    List<String> all = new ArrayList<>(email.recipients());
+    all.addAll(email.replyTo());
+    all.add(email.from().orElse(defaultFrom));
+    for (String v : all) {
+      for (InternetAddress a : parse(v)) {
         if (!isAscii(a.getAddress())) {
-          throw new BadInputException(where + f + " '" + v + "' has non-ASCII characters in the address itself: "
-              + "internationalized addresses (SMTPUTF8) are not supported yet; display names may be any Unicode");
+          return true;
         }
       }
     }
+    return false;
   }
 
   private static final class AddressProblem extends RuntimeException {

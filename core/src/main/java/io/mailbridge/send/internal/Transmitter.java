@@ -56,6 +56,15 @@ public final class Transmitter implements AutoCloseable {
   private SmtpClient client;
 
   public Transmitter(Endpoint endpoint, SendSettings settings, boolean recordTrace) {
+    this(endpoint, settings, recordTrace, false);
+  }
+
+  /**
+   * @param smtpUtf8 some message of the batch has an internationalized address: Angus then writes
+   *     commands as UTF-8 and adds the SMTPUTF8 parameter (RFC 6531) to MAIL FROM when the server
+   *     offers it. Off otherwise, so plain batches never ask downstream hops for SMTPUTF8.
+   */
+  public Transmitter(Endpoint endpoint, SendSettings settings, boolean recordTrace, boolean smtpUtf8) {
     this.endpoint = endpoint;
     this.settings = settings;
     this.recordTrace = recordTrace;
@@ -65,6 +74,9 @@ public final class Transmitter implements AutoCloseable {
       props.setProperty(p + "sendpartial", "true");
       // Closing need not wait for the 221 reply to QUIT.
       props.setProperty(p + "quitwait", "false");
+    }
+    if (smtpUtf8) {
+      props.setProperty("mail.mime.allowutf8", "true");
     }
   }
 
@@ -103,6 +115,11 @@ public final class Transmitter implements AutoCloseable {
               new BadInputException(tooBig.get()));
         }
         sizeChecked = true;
+        if (c.needsSmtpUtf8() && !transport.supportsExtension("SMTPUTF8")) {
+          return result(c, Status.FAILED, List.of(), List.of(), "", attempt, new BadInputException("message "
+              + (index + 1) + " (" + id + ") has an internationalized address, but " + endpoint.address()
+              + " does not offer SMTPUTF8 (RFC 6531): nothing was sent; use an ASCII address or another server"));
+        }
       }
       m.beginTransmission();
       try {

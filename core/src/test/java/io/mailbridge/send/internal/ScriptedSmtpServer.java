@@ -40,6 +40,14 @@ public final class ScriptedSmtpServer implements AutoCloseable {
   public final java.util.concurrent.atomic.AtomicLong dataBytes = new java.util.concurrent.atomic.AtomicLong();
   private final java.util.Map<String, AtomicInteger> counts = new java.util.concurrent.ConcurrentHashMap<>();
 
+  private volatile String extraKeyword = "8BITMIME";
+
+  /** Offer one more EHLO keyword, e.g. SMTPUTF8. */
+  public ScriptedSmtpServer offering(String keyword) {
+    this.extraKeyword = keyword;
+    return this;
+  }
+
   public ScriptedSmtpServer(long sizeLimit, Script script) throws IOException {
     this.server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
     this.script = script;
@@ -78,7 +86,7 @@ public final class ScriptedSmtpServer implements AutoCloseable {
   }
 
   private void serve(Socket s, int connection) {
-    try (s; BufferedReader in = new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.ISO_8859_1));
+    try (s; BufferedReader in = new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.UTF_8));
         OutputStream out = s.getOutputStream()) {
       send(out, "220 scripted ESMTP");
       String line;
@@ -87,7 +95,7 @@ public final class ScriptedSmtpServer implements AutoCloseable {
         String verb = line.length() >= 4 ? line.substring(0, 4).toUpperCase(java.util.Locale.ROOT) : line;
         String reply;
         switch (verb) {
-          case "EHLO" -> reply = "250-scripted\r\n250-SIZE " + sizeLimit + "\r\n250 8BITMIME";
+          case "EHLO" -> reply = "250-scripted\r\n250-SIZE " + sizeLimit + "\r\n250-8BITMIME\r\n250 " + extraKeyword;
           case "HELO", "RSET", "NOOP" -> reply = "250 2.0.0 Ok";
           case "QUIT" -> {
             send(out, "221 2.0.0 Bye");

@@ -138,6 +138,33 @@ class TransmitterTest {
   }
 
   @Test
+  void internationalizedAddressNeedsSmtpUtf8AndIsRefusedBeforeMailWithoutIt() throws Exception {
+    Email e = Email.builder().from("bob@example.test").to("jürgen@exämple.test").text("x").build();
+    Composer.validate(e, 0, "");
+    try (ScriptedSmtpServer server = new ScriptedSmtpServer(0, (conn, event, n) -> "");
+        Transmitter t = new Transmitter(server.endpoint(), FAST, false, true)) {
+      SendResult r = t.send(Composer.compose(e, ""), 0);
+      assertThat(r.status()).isEqualTo(Status.FAILED);
+      assertThat(r.error().orElseThrow()).isInstanceOf(BadInputException.class).hasMessageContaining("SMTPUTF8");
+      assertThat(server.count("MAIL")).isZero();
+    }
+    try (ScriptedSmtpServer server = new ScriptedSmtpServer(0, (conn, event, n) -> "").offering("SMTPUTF8");
+        Transmitter t = new Transmitter(server.endpoint(), FAST, false, true)) {
+      assertThat(t.send(Composer.compose(e, ""), 0).status()).isEqualTo(Status.SENT);
+      assertThat(server.commands).contains("MAIL FROM:<bob@example.test> SMTPUTF8", "RCPT TO:<jürgen@exämple.test>");
+    }
+  }
+
+  @Test
+  void plainBatchesNeverAskForSmtpUtf8() throws Exception {
+    try (ScriptedSmtpServer server = new ScriptedSmtpServer(0, (conn, event, n) -> "").offering("SMTPUTF8");
+        Transmitter t = new Transmitter(server.endpoint(), FAST, false)) {
+      assertThat(t.send(message("ascii"), 0).status()).isEqualTo(Status.SENT);
+      assertThat(server.commands).contains("MAIL FROM:<bob@example.test>");
+    }
+  }
+
+  @Test
   void messageOverTheServersSizeLimitFailsBeforeMailFrom() throws Exception {
     try (ScriptedSmtpServer server = new ScriptedSmtpServer(10_000, (conn, event, n) -> "")) {
       Email e = Email.builder().from("bob@example.test").to("alice@example.test").text("x")
