@@ -1,5 +1,7 @@
 package io.mailbridge.send;
 
+import io.mailbridge.MailbridgeException;
+import io.mailbridge.ProtocolException;
 import io.mailbridge.connection.Endpoint;
 import io.mailbridge.connection.MailConnection;
 import io.mailbridge.send.internal.Composer;
@@ -25,7 +27,9 @@ import java.util.function.Consumer;
  * value, address, display name or file name, an invalid address, or a missing or unreadable
  * attachment file throws a {@link io.mailbridge.BadInputException} naming the message and the
  * field, and nothing is sent. Server refusals are results, not exceptions ({@link SendResult#status()});
- * only an unreachable server or a rejected login throws, after the configured retries.
+ * only an unreachable server or a rejected login throws (after the configured retries), or a failed
+ * copy to the Sent folder with {@link SendSettings#copyToSent()} (after that message's result was
+ * handed out; the rest of the batch is not sent).
  */
 public final class Send {
   private final MailConnection connection;
@@ -82,11 +86,18 @@ public final class Send {
       for (int i = 0; i < emails.size(); i++) {
         Composer.Composed composed = Composer.compose(emails.get(i), defaultFrom);
         SendResult result = smtp.send(composed, i);
-        if (sent != null && result.status() != SendResult.Status.FAILED
-            && result.status() != SendResult.Status.UNKNOWN) {
-          sent.append(composed);
-        }
         each.accept(result);
+        if (sent != null && (result.status() == SendResult.Status.SENT
+            || result.status() == SendResult.Status.PARTIAL)) {
+          try {
+            sent.append(composed);
+          } catch (MailbridgeException e) {
+            // The message is out and reported above; stop rather than send more without copies.
+            throw new ProtocolException("message " + (i + 1) + " " + result.properties().messageId() + " was sent, "
+                + "but its copy to " + sent.folderName() + " failed, so the remaining " + (emails.size() - i - 1)
+                + " messages were not sent: " + e.getMessage(), e.isRetriable(), e);
+          }
+        }
       }
     }
   }
