@@ -85,15 +85,24 @@ public final class Transmitter implements AutoCloseable {
     return Optional.ofNullable(client);
   }
 
-  /** Sends one message; throws only when the server cannot be reached or login fails (after retries). */
+  /**
+   * Sends one message; throws only when the server cannot be reached or login fails (after retries).
+   * Recipients refused with 4xx are retried alone (a new transaction to just them), so recipients
+   * that already accepted never get a second copy.
+   */
   public SendResult send(Composer.Composed c, int index) {
     OutgoingMessage m = c.message();
     String id = c.properties().messageId();
-    boolean sizeChecked = false;
+    List<InternetAddress> pending = List.of(c.envelope());
+    List<String> accepted = new ArrayList<>();
+    Map<String, Rejection> refused = new LinkedHashMap<>();
+    Map<String, Rejection> lastTransient = new LinkedHashMap<>();
     MailbridgeException last = null;
     String lastReply = "";
-    List<Rejection> lastRejections = List.of();
-    for (int attempt = 1; attempt <= settings.maxAttempts(); attempt++) {
+    boolean checked = false;
+    int attempt = 0;
+    while (!pending.isEmpty() && attempt < settings.maxAttempts()) {
+      attempt++;
       if (attempt > 1) {
         backoff(attempt);
       }
@@ -108,87 +117,119 @@ public final class Transmitter implements AutoCloseable {
         continue;
       }
       SMTPTransport transport = client.transport();
-      if (!sizeChecked) {
-        Optional<String> tooBig = checkSize(transport, c, index);
-        if (tooBig.isPresent()) {
-          return result(c, Status.FAILED, List.of(), List.of(), "", attempt,
-              new BadInputException(tooBig.get()));
+      if (!checked) {
+        Optional<BadInputException> unsendable = unsendable(transport, c, index);
+        if (unsendable.isPresent()) {
+          return result(c, Status.FAILED, List.of(), List.of(), "", attempt, unsendable.get());
         }
-        sizeChecked = true;
-        if (c.needsSmtpUtf8() && !transport.supportsExtension("SMTPUTF8")) {
-          return result(c, Status.FAILED, List.of(), List.of(), "", attempt, new BadInputException("message "
-              + (index + 1) + " (" + id + ") has an internationalized address, but " + endpoint.address()
-              + " does not offer SMTPUTF8 (RFC 6531): nothing was sent; use an ASCII address or another server"));
-        }
+        checked = true;
       }
       m.beginTransmission();
       try {
-        transport.sendMessage(m, c.envelope());
-        String reply = reply(transport);
-        LOG.debug("smtp sent messageId={} recipients={} reply={}", id, c.envelope().length, reply);
-        return result(c, Status.SENT, addresses(c.envelope()), List.of(), reply, attempt, null);
+        transport.sendMessage(m, pending.toArray(InternetAddress[]::new));
+        accepted.addAll(addresses(pending.toArray(Address[]::new)));
+        lastReply = reply(transport);
+        lastTransient.clear();
+        pending = List.of();
       } catch (SendFailedException e) {
         int code = e instanceof SMTPSendFailedException s ? s.getReturnCode() : transport.getLastReturnCode();
         String reply = e instanceof SMTPSendFailedException ? strip(e.getMessage()) : reply(transport);
         List<Rejection> rejections = rejections(e);
         List<String> sent = addresses(e.getValidSentAddresses());
-        if (!sent.isEmpty()) {
-          // DATA was accepted for these recipients: done, whatever the others said.
-          String text = id + " delivered to " + sent.size() + " of " + c.envelope().length + " recipients; refused: "
-              + describe(rejections);
-          LOG.info("smtp partial messageId={} accepted={} rejected={}", id, sent, describe(rejections));
-          return result(c, Status.PARTIAL, sent, rejections, reply(transport), attempt,
-              new RejectedMessageException("message " + text, false, e));
-        }
-        if (code <= 0 || !transport.isConnected()) {
+        if (sent.isEmpty() && (code <= 0 || !transport.isConnected())) {
           // The server closed the connection instead of answering.
           drop();
           if (m.dataWritten()) {
-            return unknown(c, attempt, e);
+            return unknown(c, accepted, attempt, e);
           }
           last = Errors.translate(endpoint, "send", e);
-          lastReply = reply;
           continue;
         }
-        // Angus has already sent RSET after the failed transaction (checked for MAIL, RCPT, DATA and
-        // the final reply in TransmitterTest), so the connection is ready for the next message.
-        boolean transientFailure = rejections.isEmpty() ? code >= 400 && code < 500
-            : rejections.stream().allMatch(Rejection::isTransient);
-        String what = rejections.isEmpty() ? "server refused message " + id + " (" + reply + ")"
-            : "server refused every recipient of " + id + ": " + describe(rejections);
-        last = new RejectedMessageException(what + (transientFailure ? ": temporary failure, retry later"
-            : ": permanent failure, check the addresses and the message"), transientFailure, e);
-        lastReply = reply;
-        lastRejections = rejections;
-        if (!transientFailure || attempt >= settings.maxAttempts()) {
-          LOG.info("smtp failed messageId={} attempts={} error={}", id, attempt, what);
-          return result(c, Status.FAILED, List.of(), rejections, reply, attempt, last);
+        // Angus has already sent RSET after a failed transaction (checked for MAIL, RCPT, DATA and
+        // the final reply in TransmitterTest), so the connection is ready for the next one.
+        if (!sent.isEmpty()) {
+          accepted.addAll(sent);
+          lastReply = reply(transport);
+        } else {
+          lastReply = reply;
         }
-        LOG.info("smtp temporary failure, will retry messageId={} attempt={} reply={}", id, attempt, reply);
+        if (rejections.isEmpty()) {
+          // Refused as a whole (MAIL, DATA or the final reply): applies to every pending recipient.
+          rejections = pending.stream().map(a -> new Rejection(a.getAddress(), code, reply)).toList();
+        }
+        List<InternetAddress> retry = new ArrayList<>();
+        lastTransient.clear();
+        for (Rejection r : rejections) {
+          if (r.isTransient()) {
+            lastTransient.put(r.address(), r);
+            pending.stream().filter(a -> a.getAddress().equals(r.address())).findFirst().ifPresent(retry::add);
+          } else {
+            refused.put(r.address(), r);
+          }
+        }
+        pending = retry;
+        boolean anyTransient = !retry.isEmpty();
+        last = new RejectedMessageException((sent.isEmpty() && accepted.isEmpty() ? "server refused message "
+            : "server refused some recipients of message ") + id + ": " + describe(rejections)
+            + (anyTransient ? ": temporary failure, retry later" : ": permanent failure, check the addresses and the "
+            + "message"), anyTransient, e);
+        if (anyTransient && attempt < settings.maxAttempts()) {
+          LOG.info("smtp temporary failure, will retry messageId={} attempt={} recipients={} reply={}", id, attempt,
+              retry.size(), reply);
+        }
       } catch (MessagingException e) {
         drop();
         if (m.dataWritten()) {
-          return unknown(c, attempt, e);
+          return unknown(c, accepted, attempt, e);
         }
         last = Errors.translate(endpoint, "send", e);
-        lastReply = "";
-        lastRejections = List.of();
-        if (attempt >= settings.maxAttempts()) {
-          return result(c, Status.FAILED, List.of(), List.of(), "", attempt, last);
-        }
         LOG.info("smtp connection lost before the message data was complete, will retry messageId={} attempt={} "
             + "error={}", id, attempt, e.toString());
       } finally {
         m.endTransmission();
       }
     }
-    return result(c, Status.FAILED, List.of(), lastRejections, lastReply, settings.maxAttempts(), last);
+    // Out of attempts: what is still pending keeps its last (temporary) refusal.
+    for (InternetAddress a : pending) {
+      Rejection r = lastTransient.get(a.getAddress());
+      if (r != null) {
+        refused.put(a.getAddress(), r);
+      }
+    }
+    List<Rejection> rejected = new ArrayList<>(refused.values());
+    Status status = accepted.isEmpty() ? Status.FAILED
+        : pending.isEmpty() && rejected.isEmpty() ? Status.SENT : Status.PARTIAL;
+    if (status == Status.SENT) {
+      LOG.debug("smtp sent messageId={} recipients={} reply={}", id, accepted.size(), lastReply);
+      return result(c, status, accepted, List.of(), lastReply, attempt, null);
+    }
+    LOG.info("smtp {} messageId={} attempts={} accepted={} refused={}", status, id, attempt, accepted,
+        describe(rejected));
+    if (status == Status.PARTIAL) {
+      last = new RejectedMessageException("message " + id + " delivered to " + accepted.size() + " of "
+          + c.envelope().length + " recipients; refused: " + describe(rejected), !pending.isEmpty(), last);
+    }
+    return result(c, status, accepted, rejected, lastReply, attempt, last);
   }
 
-  private SendResult unknown(Composer.Composed c, int attempt, Exception e) {
+  /** Checks that need the server's EHLO answer, done once per message before MAIL FROM. */
+  private Optional<BadInputException> unsendable(SMTPTransport transport, Composer.Composed c, int index) {
+    Optional<String> tooBig = checkSize(transport, c, index);
+    if (tooBig.isPresent()) {
+      return Optional.of(new BadInputException(tooBig.get()));
+    }
+    if (c.needsSmtpUtf8() && !transport.supportsExtension("SMTPUTF8")) {
+      return Optional.of(new BadInputException("message " + (index + 1) + " (" + c.properties().messageId()
+          + ") has an internationalized address, but " + endpoint.address() + " does not offer SMTPUTF8 "
+          + "(RFC 6531): nothing was sent; use an ASCII address or another server"));
+    }
+    return Optional.empty();
+  }
+
+  private SendResult unknown(Composer.Composed c, List<String> acceptedBefore, int attempt, Exception e) {
     String id = c.properties().messageId();
     LOG.warn("smtp outcome unknown messageId={}: connection lost after the message data was sent", id);
-    return result(c, Status.UNKNOWN, List.of(), List.of(), "", attempt, new ProtocolException(endpoint.address()
+    return result(c, Status.UNKNOWN, acceptedBefore, List.of(), "", attempt, new ProtocolException(endpoint.address()
         + ": the connection was lost after message " + id + " was transmitted, before the server confirmed it: "
         + "it may or may not have been delivered, and it is not resent automatically to avoid a duplicate; check "
         + "the recipient's mailbox or the server log for that Message-ID", false, e));

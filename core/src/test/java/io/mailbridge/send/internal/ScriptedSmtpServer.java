@@ -41,6 +41,13 @@ public final class ScriptedSmtpServer implements AutoCloseable {
   private final java.util.Map<String, AtomicInteger> counts = new java.util.concurrent.ConcurrentHashMap<>();
 
   private volatile String extraKeyword = "8BITMIME";
+  private volatile java.util.function.BiFunction<String, Integer, String> perRecipient = (a, n) -> "";
+
+  /** Reply to RCPT for one address (given the address and how often it was seen before); "" = default. */
+  public ScriptedSmtpServer recipients(java.util.function.BiFunction<String, Integer, String> script) {
+    this.perRecipient = script;
+    return this;
+  }
 
   /** Offer one more EHLO keyword, e.g. SMTPUTF8. */
   public ScriptedSmtpServer offering(String keyword) {
@@ -102,7 +109,12 @@ public final class ScriptedSmtpServer implements AutoCloseable {
             return;
           }
           case "MAIL" -> reply = decide(connection, "MAIL", "250 2.1.0 Ok");
-          case "RCPT" -> reply = decide(connection, "RCPT", "250 2.1.5 Ok");
+          case "RCPT" -> {
+            String address = line.substring(line.indexOf('<') + 1, line.lastIndexOf('>'));
+            int seen = counts.computeIfAbsent("RCPT " + address, k -> new AtomicInteger()).getAndIncrement();
+            String own = perRecipient.apply(address, seen);
+            reply = own != null && !own.isEmpty() ? own : decide(connection, "RCPT", "250 2.1.5 Ok");
+          }
           case "DATA" -> {
             reply = decide(connection, "DATA", "354 End data with <CR><LF>.<CR><LF>");
             if (reply != null && reply.startsWith("354")) {

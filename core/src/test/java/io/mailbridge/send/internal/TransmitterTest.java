@@ -111,6 +111,44 @@ class TransmitterTest {
   }
 
   @Test
+  void temporarilyRefusedRecipientsAreRetriedAloneSoOthersGetOneCopy() throws Exception {
+    Email e = Email.builder().from("bob@example.test").to("alice@example.test", "busy@example.test").text("x").build();
+    Composer.validate(e, 0, "");
+    try (ScriptedSmtpServer server = new ScriptedSmtpServer(0, (conn, event, n) -> "")
+        .recipients((address, n) -> address.startsWith("busy") && n == 0 ? "450 4.2.1 mailbox busy" : "")) {
+      SendResult r = sendOne(server, Composer.compose(e, ""));
+      assertThat(r.status()).isEqualTo(Status.SENT);
+      assertThat(r.attempts()).isEqualTo(2);
+      assertThat(r.accepted()).containsExactly("alice@example.test", "busy@example.test");
+      assertThat(server.messagesReceived.get()).isEqualTo(2);
+      assertThat(server.commands.stream().filter(c -> c.equals("RCPT TO:<alice@example.test>")).count()).isOne();
+    }
+  }
+
+  @Test
+  void recipientsStillRefusedAfterTheLastAttemptAreReportedWithTheirCode() throws Exception {
+    Email e = Email.builder().from("bob@example.test").to("alice@example.test", "busy@example.test",
+        "gone@example.test").text("x").build();
+    Composer.validate(e, 0, "");
+    try (ScriptedSmtpServer server = new ScriptedSmtpServer(0, (conn, event, n) -> "")
+        .recipients((address, n) -> address.startsWith("busy") ? "450 4.2.1 mailbox busy"
+            : address.startsWith("gone") ? "550 5.1.1 no such user" : "")) {
+      SendResult r = sendOne(server, Composer.compose(e, ""));
+      assertThat(r.status()).isEqualTo(Status.PARTIAL);
+      assertThat(r.attempts()).isEqualTo(3);
+      assertThat(r.accepted()).containsExactly("alice@example.test");
+      assertThat(r.rejected()).extracting(SendResult.Rejection::address, SendResult.Rejection::code)
+          .containsExactlyInAnyOrder(org.assertj.core.groups.Tuple.tuple("busy@example.test", 450),
+              org.assertj.core.groups.Tuple.tuple("gone@example.test", 550));
+      assertThat(r.error().orElseThrow().isRetriable()).isTrue();
+      // gone@ is not asked again; busy@ is asked on every attempt
+      assertThat(server.commands.stream().filter(c -> c.equals("RCPT TO:<gone@example.test>")).count()).isOne();
+      assertThat(server.commands.stream().filter(c -> c.equals("RCPT TO:<busy@example.test>")).count()).isEqualTo(3);
+      assertThat(server.messagesReceived.get()).isEqualTo(1);
+    }
+  }
+
+  @Test
   void aBatchUsesOneConnectionAndNoRsetBetweenCompletedTransactions() throws Exception {
     try (ScriptedSmtpServer server = new ScriptedSmtpServer(0, (conn, event, n) -> "");
         Transmitter t = new Transmitter(server.endpoint(), FAST, false)) {
