@@ -109,6 +109,9 @@ public final class SendBench {
     } finally {
       String out = stack.doveadm("expunge", "-u", user, "mailbox", "INBOX", "header", "X-Mailbridge-Bench", run);
       System.out.println("expunged benchmark messages from " + user + " INBOX " + out.strip());
+      Files.deleteIfExists(att);
+      Files.deleteIfExists(script);
+      Files.deleteIfExists(dir);
     }
   }
 
