@@ -1,0 +1,348 @@
+package io.mailbridge.cli;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.mailbridge.BadInputException;
+import io.mailbridge.ConnectionException;
+import io.mailbridge.MailbridgeException;
+import io.mailbridge.send.Attachment;
+import io.mailbridge.send.Email;
+import io.mailbridge.send.Send;
+import io.mailbridge.send.SendResult;
+import io.mailbridge.send.SendSettings;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/**
+ * {@code mailbridge send}: one message from flags, or a batch of JSON Lines from stdin with
+ * {@code --batch}; one JSON line per message on stdout (tracked properties, status, accepted and
+ * rejected recipients, server reply).
+ */
+@Command(name = "send", mixinStandardHelpOptions = true,
+    description = {"Send one message built from the flags, or with --batch one message per JSON line read from stdin, "
+        + "over one SMTP connection. Prints one JSON line per message: tracked properties, status "
+        + "(SENT, PARTIAL, FAILED, UNKNOWN), accepted and rejected recipients, the server's reply.",
+        "Batch line: {\"from\":..,\"to\":[..],\"cc\":[..],\"bcc\":[..],\"replyTo\":[..],\"subject\":..,\"text\":..,"
+            + "\"html\":..,\"attachments\":[{\"path\":..,\"name\":..,\"contentType\":..,\"contentId\":..}],"
+            + "\"headers\":{..},\"priority\":\"high\",\"messageId\":..}",
+        "Exit 0 when every message went to every recipient, 3 when any did not, 4 for bad input (nothing sent)."})
+public final class SendCommand implements Callable<Integer> {
+  @Mixin
+  ConnectionOptions connection;
+
+  @Option(names = "--from", paramLabel = "ADDRESS", description = "Sender, e.g. 'Bob <bob@example.com>' (default: the SMTP login).")
+  String from;
+
+  @Option(names = "--to", paramLabel = "ADDRESS", description = "Recipient; repeat or separate with commas.")
+  List<String> to = new ArrayList<>();
+
+  @Option(names = "--cc", paramLabel = "ADDRESS", description = "Copy recipient; repeatable.")
+  List<String> cc = new ArrayList<>();
+
+  @Option(names = "--bcc", paramLabel = "ADDRESS", description = "Blind copy recipient (never in the headers); repeatable.")
+  List<String> bcc = new ArrayList<>();
+
+  @Option(names = "--reply-to", paramLabel = "ADDRESS", description = "Reply-To address; repeatable.")
+  List<String> replyTo = new ArrayList<>();
+
+  @Option(names = "--subject", paramLabel = "TEXT", description = "Subject (any Unicode; one line).", defaultValue = "")
+  String subject;
+
+  @Option(names = "--text", paramLabel = "TEXT", description = "Plain text body.")
+  String text;
+
+  @Option(names = "--text-file", paramLabel = "FILE", description = "Plain text body from a UTF-8 file.")
+  Path textFile;
+
+  @Option(names = "--html", paramLabel = "HTML", description = "HTML body (with a text body: multipart/alternative).")
+  String html;
+
+  @Option(names = "--html-file", paramLabel = "FILE", description = "HTML body from a UTF-8 file.")
+  Path htmlFile;
+
+  @Option(names = "--attach", paramLabel = "PATH[;type=T][;name=N][;cid=ID]",
+      description = "Attach a file, streamed from disk; repeatable. type: Content-Type (default: guessed from the "
+          + "name, else application/octet-stream); name: File Name shown (default: the file's name); cid: inline "
+          + "part referenced from the HTML as cid:ID.")
+  List<String> attach = new ArrayList<>();
+
+  @Option(names = "--header", paramLabel = "NAME:VALUE", description = "Extra header field; repeatable.")
+  List<String> header = new ArrayList<>();
+
+  @Option(names = "--priority", paramLabel = "LEVEL", description = "high | normal | low (X-Priority and Importance).")
+  Email.Priority priority;
+
+  @Option(names = "--message-id", paramLabel = "<ID@DOMAIN>", description = "Message-ID (default: <random@sender-domain>).")
+  String messageId;
+
+  @Option(names = "--batch", description = "Read messages as JSON Lines from stdin (the message flags then give defaults "
+      + "for from only).")
+  boolean batch;
+
+  @Option(names = "--max-attempts", paramLabel = "N", defaultValue = "3",
+      description = "Attempts per message for temporary failures (4xx, connection lost before the data was "
+          + "complete); default ${DEFAULT-VALUE}. A message whose data was sent is never resent.")
+  int maxAttempts;
+
+  @Option(names = "--copy-to-sent", description = "Also append each sent message (\\Seen) to the Sent folder over IMAP.")
+  boolean copyToSent;
+
+  @Option(names = "--sent-folder", paramLabel = "FOLDER", description = "Folder for --copy-to-sent (default: the \\Sent special-use folder, else 'Sent').")
+  String sentFolder;
+
+  @Spec
+  CommandSpec spec;
+
+  /** Where batch lines come from; stdin unless a test replaces it. */
+  InputStream stdin = System.in;
+
+  @Override
+  public Integer call() throws IOException {
+    List<Email> emails = batch ? readBatch(stdin, from) : List.of(fromFlags());
+    SendSettings settings = SendSettings.builder().maxAttempts(maxAttempts).copyToSent(copyToSent)
+        .sentFolder(sentFolder).build();
+    Send send = Send.of(connection.connection(copyToSent, true), settings);
+    int[] exit = {ExitCodes.OK};
+    send.send(emails, r -> {
+      Json.line(spec.commandLine().getOut(), view(r));
+      if (!r.ok()) {
+        exit[0] = ExitCodes.PARTIAL;
+        r.error().ifPresent(e -> spec.commandLine().getErr().println("mailbridge: " + e.getMessage()));
+        spec.commandLine().getErr().flush();
+      }
+    });
+    return exit[0];
+  }
+
+  Email fromFlags() throws IOException {
+    if (text != null && textFile != null) {
+      throw new CommandLine.ParameterException(spec.commandLine(), "give --text or --text-file, not both");
+    }
+    if (html != null && htmlFile != null) {
+      throw new CommandLine.ParameterException(spec.commandLine(), "give --html or --html-file, not both");
+    }
+    Email.Builder b = Email.builder().from(from).to(to).cc(cc).bcc(bcc).subject(subject).priority(priority)
+        .messageId(messageId);
+    replyTo.forEach(b::replyTo);
+    b.text(textFile != null ? readFile("--text-file", textFile) : text);
+    b.html(htmlFile != null ? readFile("--html-file", htmlFile) : html);
+    for (String a : attach) {
+      b.attach(attachment(a));
+    }
+    for (String h : header) {
+      int colon = h.indexOf(':');
+      if (colon <= 0) {
+        throw new CommandLine.ParameterException(spec.commandLine(), "--header '" + h + "' must be NAME:VALUE");
+      }
+      b.header(h.substring(0, colon).strip(), h.substring(colon + 1).strip());
+    }
+    return b.build();
+  }
+
+  private static String readFile(String option, Path file) {
+    try {
+      return Files.readString(file, StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new BadInputException(option + " " + file + " cannot be read (" + e.getMessage() + "): check the path");
+    }
+  }
+
+  /** {@code report.pdf} or {@code data.csv;type=text/csv;name=export.csv;cid=logo}. */
+  static Attachment attachment(String spec) {
+    String[] parts = spec.split(";");
+    Attachment a = Attachment.file(Path.of(parts[0].strip()));
+    for (int i = 1; i < parts.length; i++) {
+      String p = parts[i].strip();
+      int eq = p.indexOf('=');
+      String key = eq < 0 ? p : p.substring(0, eq).strip().toLowerCase(Locale.ROOT);
+      String value = eq < 0 ? "" : p.substring(eq + 1).strip();
+      switch (key) {
+        case "type" -> a = a.contentType(value);
+        case "name" -> a = a.name(value);
+        case "cid" -> a = a.inline(value);
+        default -> throw new BadInputException("--attach '" + spec + "': unknown setting '" + p + "': use type=, "
+            + "name= or cid=");
+      }
+    }
+    return a;
+  }
+
+  /** One Email per non-blank JSON line; every line is parsed before anything is sent. */
+  static List<Email> readBatch(InputStream in, String defaultFrom) throws IOException {
+    List<Email> out = new ArrayList<>();
+    BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
+    String line;
+    int n = 0;
+    while ((line = r.readLine()) != null) {
+      n++;
+      if (line.isBlank()) {
+        continue;
+      }
+      JsonNode doc;
+      try {
+        doc = Json.mapper().readTree(line);
+      } catch (JsonProcessingException e) {
+        throw new BadInputException("stdin line " + n + " is not valid JSON (" + e.getOriginalMessage() + ")");
+      }
+      if (!doc.isObject()) {
+        throw new BadInputException("stdin line " + n + " is not a JSON object");
+      }
+      out.add(email(doc, n, defaultFrom));
+    }
+    if (out.isEmpty()) {
+      throw new BadInputException("--batch read no message from stdin: give one JSON object per line");
+    }
+    return out;
+  }
+
+  private static final List<String> FIELDS = List.of("from", "to", "cc", "bcc", "replyTo", "subject", "text", "html",
+      "attachments", "headers", "priority", "messageId");
+
+  static Email email(JsonNode doc, int line, String defaultFrom) {
+    String where = "stdin line " + line + ": ";
+    for (Iterator<String> it = doc.fieldNames(); it.hasNext(); ) {
+      String f = it.next();
+      if (!FIELDS.contains(f)) {
+        throw new BadInputException(where + "unknown field '" + f + "': use " + String.join(", ", FIELDS));
+      }
+    }
+    Email.Builder b = Email.builder();
+    String from = text(doc, "from", where);
+    b.from(from != null ? from : defaultFrom);
+    b.to(strings(doc, "to", where)).cc(strings(doc, "cc", where)).bcc(strings(doc, "bcc", where));
+    strings(doc, "replyTo", where).forEach(b::replyTo);
+    String subject = text(doc, "subject", where);
+    b.subject(subject == null ? "" : subject).text(text(doc, "text", where)).html(text(doc, "html", where));
+    b.messageId(text(doc, "messageId", where));
+    String priority = text(doc, "priority", where);
+    if (priority != null) {
+      try {
+        b.priority(Email.Priority.valueOf(priority.toUpperCase(Locale.ROOT)));
+      } catch (IllegalArgumentException e) {
+        throw new BadInputException(where + "priority '" + priority + "' is not one of high, normal, low");
+      }
+    }
+    JsonNode headers = doc.get("headers");
+    if (headers != null && !headers.isNull()) {
+      if (!headers.isObject()) {
+        throw new BadInputException(where + "headers must be an object of name: value");
+      }
+      headers.fields().forEachRemaining(e -> b.header(e.getKey(), e.getValue().asText()));
+    }
+    JsonNode atts = doc.get("attachments");
+    if (atts != null && !atts.isNull()) {
+      if (!atts.isArray()) {
+        throw new BadInputException(where + "attachments must be an array of {path, name, contentType, contentId}");
+      }
+      int i = 0;
+      for (JsonNode a : atts) {
+        String w = where + "attachments[" + i++ + "]";
+        String path = a.isTextual() ? a.asText() : text(a, "path", w + ".");
+        if (path == null) {
+          throw new BadInputException(w + ".path is missing: give the file to attach");
+        }
+        Attachment att = Attachment.file(Path.of(path));
+        if (a.isObject()) {
+          String name = text(a, "name", w + ".");
+          String type = text(a, "contentType", w + ".");
+          String cid = text(a, "contentId", w + ".");
+          if (name != null) {
+            att = att.name(name);
+          }
+          if (type != null) {
+            att = att.contentType(type);
+          }
+          if (cid != null) {
+            att = att.inline(cid);
+          }
+        }
+        b.attach(att);
+      }
+    }
+    return b.build();
+  }
+
+  private static String text(JsonNode doc, String field, String where) {
+    JsonNode v = doc.get(field);
+    if (v == null || v.isNull()) {
+      return null;
+    }
+    if (!v.isTextual()) {
+      throw new BadInputException(where + field + " must be a string");
+    }
+    return v.asText();
+  }
+
+  private static List<String> strings(JsonNode doc, String field, String where) {
+    JsonNode v = doc.get(field);
+    if (v == null || v.isNull()) {
+      return List.of();
+    }
+    if (v.isTextual()) {
+      return List.of(v.asText());
+    }
+    if (!v.isArray()) {
+      throw new BadInputException(where + field + " must be a string or an array of strings");
+    }
+    List<String> out = new ArrayList<>();
+    for (JsonNode e : v) {
+      if (!e.isTextual()) {
+        throw new BadInputException(where + field + " must contain strings only");
+      }
+      out.add(e.asText());
+    }
+    return out;
+  }
+
+  static Map<String, Object> view(SendResult r) {
+    Map<String, Object> m = new LinkedHashMap<>(r.properties().toMap());
+    m.put("status", r.status().name());
+    m.put("accepted", r.accepted());
+    if (!r.rejected().isEmpty()) {
+      List<Map<String, Object>> rejected = new ArrayList<>();
+      for (SendResult.Rejection x : r.rejected()) {
+        Map<String, Object> e = new LinkedHashMap<>();
+        e.put("address", x.address());
+        e.put("code", x.code());
+        e.put("reply", x.reply());
+        rejected.add(e);
+      }
+      m.put("rejected", rejected);
+    }
+    if (!r.serverReply().isEmpty()) {
+      m.put("serverReply", r.serverReply());
+    }
+    m.put("attempts", r.attempts());
+    r.error().ifPresent(ex -> m.put("error", error(ex)));
+    return m;
+  }
+
+  private static Map<String, Object> error(MailbridgeException ex) {
+    Map<String, Object> err = new LinkedHashMap<>();
+    err.put("type", ex.getClass().getSimpleName());
+    if (ex instanceof ConnectionException ce) {
+      err.put("reason", ce.reason().name());
+    }
+    err.put("message", ex.getMessage());
+    err.put("retriable", ex.isRetriable());
+    return err;
+  }
+}

@@ -1,0 +1,110 @@
+package io.mailbridge.send;
+
+import io.mailbridge.MailbridgeException;
+import io.mailbridge.ProtocolException;
+import io.mailbridge.connection.Endpoint;
+import io.mailbridge.connection.MailConnection;
+import io.mailbridge.send.internal.Composer;
+import io.mailbridge.send.internal.SentCopy;
+import io.mailbridge.send.internal.Transmitter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.function.Consumer;
+
+/**
+ * The Send operation: sends one or many {@link Email}s through the outbound (SMTP) server over a
+ * single connection, and returns one {@link SendResult} per message, in order.
+ *
+ * <pre>{@code
+ * Send send = Send.of(connection, SendSettings.defaults());
+ * SendResult r = send.send(Email.builder().to("alice@example.com").subject("Hi").text("Hello").build());
+ * r.properties().messageId();   // <3f9c...@example.com>
+ * r.accepted();                 // [alice@example.com]
+ * }</pre>
+ *
+ * <p>Every message of a batch is validated before the connection is opened: CR/LF/NUL in any header
+ * value, address, display name or file name, an invalid address, or a missing or unreadable
+ * attachment file throws a {@link io.mailbridge.BadInputException} naming the message and the
+ * field, and nothing is sent. Server refusals are results, not exceptions ({@link SendResult#status()});
+ * only an unreachable server or a rejected login throws (after the configured retries), or a failed
+ * copy to the Sent folder with {@link SendSettings#copyToSent()} (after that message's result was
+ * handed out; the rest of the batch is not sent).
+ */
+public final class Send {
+  private final MailConnection connection;
+  private final SendSettings settings;
+
+  private Send(MailConnection connection, SendSettings settings) {
+    this.connection = Objects.requireNonNull(connection, "connection");
+    this.settings = Objects.requireNonNull(settings, "settings");
+  }
+
+  /** Send with {@link SendSettings#defaults()}. */
+  public static Send of(MailConnection connection) {
+    return new Send(connection, SendSettings.defaults());
+  }
+
+  public static Send of(MailConnection connection, SendSettings settings) {
+    return new Send(connection, settings);
+  }
+
+  public SendSettings settings() {
+    return settings;
+  }
+
+  /** Sends one message. */
+  public SendResult send(Email email) {
+    return send(List.of(email)).get(0);
+  }
+
+  /** Sends the messages over one connection; the results are in the same order. */
+  public List<SendResult> send(List<Email> emails) {
+    List<SendResult> out = new ArrayList<>(emails.size());
+    send(emails, out::add);
+    return out;
+  }
+
+  /**
+   * Sends the messages over one connection, handing each result to {@code each} as soon as the
+   * server answered (so a caller can stream results out).
+   */
+  public void send(List<Email> emails, Consumer<SendResult> each) {
+    Endpoint outbound = connection.requireOutbound("send");
+    String defaultFrom = defaultFrom(outbound);
+    boolean smtpUtf8 = false;
+    for (int i = 0; i < emails.size(); i++) {
+      Composer.validate(Objects.requireNonNull(emails.get(i), "emails[" + i + "]"), i, defaultFrom);
+      smtpUtf8 |= Composer.needsSmtpUtf8(emails.get(i), defaultFrom);
+    }
+    if (settings.copyToSent()) {
+      connection.requireInbound("send with copyToSent");
+    }
+    try (Transmitter smtp = new Transmitter(outbound, settings, false, smtpUtf8);
+        SentCopy sent = settings.copyToSent() ? SentCopy.open(connection.requireInbound("copyToSent"),
+            settings.sentFolder()) : null) {
+      for (int i = 0; i < emails.size(); i++) {
+        Composer.Composed composed = Composer.compose(emails.get(i), defaultFrom);
+        SendResult result = smtp.send(composed, i);
+        each.accept(result);
+        if (sent != null && (result.status() == SendResult.Status.SENT
+            || result.status() == SendResult.Status.PARTIAL)) {
+          try {
+            sent.append(composed);
+          } catch (MailbridgeException e) {
+            // The message is out and reported above; stop rather than send more without copies.
+            throw new ProtocolException("message " + (i + 1) + " " + result.properties().messageId() + " was sent, "
+                + "but its copy to " + sent.folderName() + " failed, so the remaining " + (emails.size() - i - 1)
+                + " messages were not sent: " + e.getMessage(), e.isRetriable(), e);
+          }
+        }
+      }
+    }
+  }
+
+  /** The outbound login when it is an address: the usual sender. */
+  static String defaultFrom(Endpoint outbound) {
+    String user = outbound.auth().user();
+    return user != null && user.indexOf('@') > 0 ? user : "";
+  }
+}

@@ -1,0 +1,346 @@
+package io.mailbridge.send.internal;
+
+import io.mailbridge.BadInputException;
+import io.mailbridge.MailbridgeException;
+import io.mailbridge.ProtocolException;
+import io.mailbridge.RejectedMessageException;
+import io.mailbridge.connection.Endpoint;
+import io.mailbridge.connection.internal.Errors;
+import io.mailbridge.connection.internal.SmtpClient;
+import io.mailbridge.send.SendResult;
+import io.mailbridge.send.SendResult.Rejection;
+import io.mailbridge.send.SendResult.Status;
+import io.mailbridge.send.SendSettings;
+import jakarta.mail.Address;
+import jakarta.mail.MessagingException;
+import jakarta.mail.SendFailedException;
+import jakarta.mail.internet.InternetAddress;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.concurrent.ThreadLocalRandom;
+import org.eclipse.angus.mail.smtp.SMTPAddressFailedException;
+import org.eclipse.angus.mail.smtp.SMTPSendFailedException;
+import org.eclipse.angus.mail.smtp.SMTPTransport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Sends composed messages over one SMTP connection, reused for the whole batch and reopened only
+ * after it was lost. Retry rules (at-most-once):
+ * <ul>
+ *   <li>4xx replies (to MAIL, RCPT, DATA or the final "."), and a connection lost before the whole
+ *       message data was written: retried with exponential backoff, up to {@code maxAttempts}.
+ *       Before the final "." the server has not taken responsibility for the message
+ *       (RFC 5321 4.1.1.4), and a definite 4xx after it means it did not.</li>
+ *   <li>Connection lost after the message data was written, before the final reply: the outcome
+ *       is unknown, reported as {@link Status#UNKNOWN} and never resent (RFC 5321 6.1 duplicates).</li>
+ *   <li>5xx: permanent, reported per recipient.</li>
+ * </ul>
+ * No RSET after a completed transaction: RFC 5321 4.1.4 lets MAIL start the next one directly (one
+ * round trip saved per message); after a failed one Angus sends RSET itself.
+ */
+public final class Transmitter implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(Transmitter.class);
+
+  private final Endpoint endpoint;
+  private final SendSettings settings;
+  private final Properties props;
+  private final boolean recordTrace;
+  private SmtpClient client;
+
+  public Transmitter(Endpoint endpoint, SendSettings settings, boolean recordTrace) {
+    this(endpoint, settings, recordTrace, false);
+  }
+
+  /**
+   * @param smtpUtf8 some message of the batch has an internationalized address: Angus then writes
+   *     commands as UTF-8 and adds the SMTPUTF8 parameter (RFC 6531) to MAIL FROM when the server
+   *     offers it. Off otherwise, so plain batches never ask downstream hops for SMTPUTF8.
+   */
+  public Transmitter(Endpoint endpoint, SendSettings settings, boolean recordTrace, boolean smtpUtf8) {
+    this.endpoint = endpoint;
+    this.settings = settings;
+    this.recordTrace = recordTrace;
+    this.props = new Properties();
+    for (String p : List.of("mail.smtp.", "mail.smtps.")) {
+      // Deliver to the recipients the server accepts and report the others (not all-or-nothing).
+      props.setProperty(p + "sendpartial", "true");
+      // Closing need not wait for the 221 reply to QUIT.
+      props.setProperty(p + "quitwait", "false");
+    }
+    if (smtpUtf8) {
+      props.setProperty("mail.mime.allowutf8", "true");
+    }
+  }
+
+  /** The open client (for tests and traces); empty before the first message or after a drop. */
+  public Optional<SmtpClient> client() {
+    return Optional.ofNullable(client);
+  }
+
+  /**
+   * Sends one message; throws only when the server cannot be reached or login fails (after retries).
+   * Recipients refused with 4xx are retried alone (a new transaction to just them), so recipients
+   * that already accepted never get a second copy.
+   */
+  public SendResult send(Composer.Composed c, int index) {
+    OutgoingMessage m = c.message();
+    String id = c.properties().messageId();
+    List<InternetAddress> pending = List.of(c.envelope());
+    List<String> accepted = new ArrayList<>();
+    Map<String, Rejection> refused = new LinkedHashMap<>();
+    Map<String, Rejection> lastTransient = new LinkedHashMap<>();
+    MailbridgeException last = null;
+    String lastReply = "";
+    boolean checked = false;
+    int attempt = 0;
+    while (!pending.isEmpty() && attempt < settings.maxAttempts()) {
+      attempt++;
+      if (attempt > 1) {
+        backoff(attempt);
+      }
+      try {
+        open();
+      } catch (MailbridgeException e) {
+        if (!e.isRetriable() || attempt >= settings.maxAttempts()) {
+          throw e;
+        }
+        LOG.info("smtp connect failed, will retry host={} attempt={} error={}", endpoint.address(), attempt,
+            e.getMessage());
+        continue;
+      }
+      SMTPTransport transport = client.transport();
+      if (!checked) {
+        Optional<BadInputException> unsendable = unsendable(transport, c, index);
+        if (unsendable.isPresent()) {
+          return result(c, Status.FAILED, List.of(), List.of(), "", attempt, unsendable.get());
+        }
+        checked = true;
+      }
+      m.beginTransmission();
+      try {
+        transport.sendMessage(m, pending.toArray(InternetAddress[]::new));
+        accepted.addAll(addresses(pending.toArray(Address[]::new)));
+        lastReply = reply(transport);
+        lastTransient.clear();
+        pending = List.of();
+      } catch (SendFailedException e) {
+        int code = e instanceof SMTPSendFailedException s ? s.getReturnCode() : transport.getLastReturnCode();
+        String reply = e instanceof SMTPSendFailedException ? strip(e.getMessage()) : reply(transport);
+        List<Rejection> rejections = rejections(e);
+        List<String> sent = addresses(e.getValidSentAddresses());
+        if (sent.isEmpty() && (code <= 0 || !transport.isConnected())) {
+          // The server closed the connection instead of answering.
+          drop();
+          if (m.dataWritten()) {
+            return unknown(c, accepted, attempt, e);
+          }
+          last = Errors.translate(endpoint, "send", e);
+          continue;
+        }
+        // Angus has already sent RSET after a failed transaction (checked for MAIL, RCPT, DATA and
+        // the final reply in TransmitterTest), so the connection is ready for the next one.
+        if (!sent.isEmpty()) {
+          accepted.addAll(sent);
+          lastReply = reply(transport);
+        } else {
+          lastReply = reply;
+        }
+        if (rejections.isEmpty()) {
+          // Refused as a whole (MAIL, DATA or the final reply): applies to every pending recipient.
+          rejections = pending.stream().map(a -> new Rejection(a.getAddress(), code, reply)).toList();
+        }
+        List<InternetAddress> retry = new ArrayList<>();
+        lastTransient.clear();
+        for (Rejection r : rejections) {
+          if (r.isTransient()) {
+            lastTransient.put(r.address(), r);
+            pending.stream().filter(a -> a.getAddress().equals(r.address())).findFirst().ifPresent(retry::add);
+          } else {
+            refused.put(r.address(), r);
+          }
+        }
+        pending = retry;
+        boolean anyTransient = !retry.isEmpty();
+        last = new RejectedMessageException((sent.isEmpty() && accepted.isEmpty() ? "server refused message "
+            : "server refused some recipients of message ") + id + ": " + describe(rejections)
+            + (anyTransient ? ": temporary failure, retry later" : ": permanent failure, check the addresses and the "
+            + "message"), anyTransient, e);
+        if (anyTransient && attempt < settings.maxAttempts()) {
+          LOG.info("smtp temporary failure, will retry messageId={} attempt={} recipients={} reply={}", id, attempt,
+              retry.size(), reply);
+        }
+      } catch (MessagingException e) {
+        drop();
+        if (m.dataWritten()) {
+          return unknown(c, accepted, attempt, e);
+        }
+        last = Errors.translate(endpoint, "send", e);
+        LOG.info("smtp connection lost before the message data was complete, will retry messageId={} attempt={} "
+            + "error={}", id, attempt, e.toString());
+      } finally {
+        m.endTransmission();
+      }
+    }
+    // Out of attempts: what is still pending keeps its last (temporary) refusal.
+    for (InternetAddress a : pending) {
+      Rejection r = lastTransient.get(a.getAddress());
+      if (r != null) {
+        refused.put(a.getAddress(), r);
+      }
+    }
+    List<Rejection> rejected = new ArrayList<>(refused.values());
+    Status status = accepted.isEmpty() ? Status.FAILED
+        : pending.isEmpty() && rejected.isEmpty() ? Status.SENT : Status.PARTIAL;
+    if (status == Status.SENT) {
+      LOG.debug("smtp sent messageId={} recipients={} reply={}", id, accepted.size(), lastReply);
+      return result(c, status, accepted, List.of(), lastReply, attempt, null);
+    }
+    LOG.info("smtp {} messageId={} attempts={} accepted={} refused={}", status, id, attempt, accepted,
+        describe(rejected));
+    if (status == Status.PARTIAL) {
+      last = new RejectedMessageException("message " + id + " delivered to " + accepted.size() + " of "
+          + c.envelope().length + " recipients; refused: " + describe(rejected), !pending.isEmpty(), last);
+    }
+    return result(c, status, accepted, rejected, lastReply, attempt, last);
+  }
+
+  /** Checks that need the server's EHLO answer, done once per message before MAIL FROM. */
+  private Optional<BadInputException> unsendable(SMTPTransport transport, Composer.Composed c, int index) {
+    Optional<String> tooBig = checkSize(transport, c, index);
+    if (tooBig.isPresent()) {
+      return Optional.of(new BadInputException(tooBig.get()));
+    }
+    if (c.needsSmtpUtf8() && !transport.supportsExtension("SMTPUTF8")) {
+      return Optional.of(new BadInputException("message " + (index + 1) + " (" + c.properties().messageId()
+          + ") has an internationalized address, but " + endpoint.address() + " does not offer SMTPUTF8 "
+          + "(RFC 6531): nothing was sent; use an ASCII address or another server"));
+    }
+    return Optional.empty();
+  }
+
+  private SendResult unknown(Composer.Composed c, List<String> acceptedBefore, int attempt, Exception e) {
+    String id = c.properties().messageId();
+    LOG.warn("smtp outcome unknown messageId={}: connection lost after the message data was sent", id);
+    return result(c, Status.UNKNOWN, acceptedBefore, List.of(), "", attempt, new ProtocolException(endpoint.address()
+        + ": the connection was lost after message " + id + " was transmitted, before the server confirmed it: "
+        + "it may or may not have been delivered, and it is not resent automatically to avoid a duplicate; check "
+        + "the recipient's mailbox or the server log for that Message-ID", false, e));
+  }
+
+  /** RFC 1870: refuse before DATA what the server announced it will not take. */
+  private Optional<String> checkSize(SMTPTransport transport, Composer.Composed c, int index) {
+    String param = transport.getExtensionParameter("SIZE");
+    long limit;
+    try {
+      limit = param == null ? 0 : Long.parseLong(param.strip());
+    } catch (NumberFormatException e) {
+      return Optional.empty();
+    }
+    if (limit <= 0 || (c.sizeUpperBound().isPresent() && c.sizeUpperBound().getAsLong() <= limit)) {
+      return Optional.empty();
+    }
+    long size = measure(c.message());
+    if (size <= limit) {
+      return Optional.empty();
+    }
+    return Optional.of("message " + (index + 1) + " (" + c.properties().messageId() + ") is " + size
+        + " bytes, over the server's SIZE limit of " + limit + " bytes: nothing was sent; make the attachments "
+        + "smaller or share them by link");
+  }
+
+  /** The exact size of the message as written, measured by streaming it into a counter. */
+  static long measure(OutgoingMessage m) {
+    CountingOutputStream counter = new CountingOutputStream();
+    try {
+      m.writeTo(counter);
+    } catch (IOException | MessagingException e) {
+      throw new BadInputException("cannot read the message content to measure it: " + e.getMessage(), e);
+    }
+    return counter.count();
+  }
+
+  private void open() {
+    if (client == null) {
+      client = SmtpClient.open(endpoint, props, recordTrace);
+    }
+  }
+
+  private void drop() {
+    if (client != null) {
+      client.close();
+      client = null;
+    }
+  }
+
+  private void backoff(int attempt) {
+    Duration base = settings.initialBackoff().multipliedBy(1L << Math.min(attempt - 2, 20));
+    if (base.compareTo(settings.maxBackoff()) > 0) {
+      base = settings.maxBackoff();
+    }
+    long ms = (long) (base.toMillis() * (0.8 + 0.2 * ThreadLocalRandom.current().nextDouble()));
+    if (ms <= 0) {
+      return;
+    }
+    try {
+      Thread.sleep(ms);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new ProtocolException("interrupted while waiting to retry", false, e);
+    }
+  }
+
+  private static List<Rejection> rejections(MessagingException e) {
+    Map<String, Rejection> out = new LinkedHashMap<>();
+    Exception n = e;
+    int guard = 0;
+    while (n != null && guard++ < 10_000) {
+      if (n instanceof SMTPAddressFailedException af && af.getAddress() != null) {
+        out.putIfAbsent(af.getAddress().getAddress(),
+            new Rejection(af.getAddress().getAddress(), af.getReturnCode(), strip(af.getMessage())));
+      }
+      n = n instanceof MessagingException me ? me.getNextException() : null;
+    }
+    if (e instanceof SendFailedException sfe && sfe.getInvalidAddresses() != null) {
+      for (Address a : sfe.getInvalidAddresses()) {
+        String addr = ((InternetAddress) a).getAddress();
+        out.putIfAbsent(addr, new Rejection(addr, 0, "refused"));
+      }
+    }
+    return new ArrayList<>(out.values());
+  }
+
+  private static String describe(List<Rejection> rejections) {
+    return rejections.stream().map(r -> r.address() + " (" + r.reply() + ")").reduce((a, b) -> a + ", " + b)
+        .orElse("none");
+  }
+
+  private static List<String> addresses(Address[] all) {
+    return all == null ? List.of() : Arrays.stream(all).map(a -> ((InternetAddress) a).getAddress()).toList();
+  }
+
+  private static String reply(SMTPTransport t) {
+    return strip(t.getLastServerResponse());
+  }
+
+  private static String strip(String s) {
+    return s == null ? "" : s.strip();
+  }
+
+  private static SendResult result(Composer.Composed c, Status status, List<String> accepted, List<Rejection> rejected,
+      String reply, int attempts, MailbridgeException error) {
+    return new SendResult(c.properties(), status, accepted, rejected, reply, attempts, Optional.ofNullable(error));
+  }
+
+  @Override
+  public void close() {
+    drop();
+  }
+}

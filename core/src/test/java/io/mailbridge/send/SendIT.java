@@ -1,0 +1,223 @@
+package io.mailbridge.send;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.mailbridge.BadInputException;
+import io.mailbridge.connection.Endpoint;
+import io.mailbridge.connection.MailConnection;
+import io.mailbridge.testkit.MailStack;
+import io.mailbridge.testkit.RealServer;
+import jakarta.mail.Flags;
+import jakarta.mail.Message;
+import jakarta.mail.Session;
+import jakarta.mail.internet.InternetAddress;
+import jakarta.mail.internet.MimeBodyPart;
+import jakarta.mail.internet.MimeMessage;
+import jakarta.mail.internet.MimeMultipart;
+import java.io.ByteArrayInputStream;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Properties;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Send through the real Postfix submission service, read back from Dovecot over IMAPS. Only bob's mailbox is used. */
+@RealServer
+class SendIT {
+  @TempDir
+  Path dir;
+
+  private static String unique(String what) {
+    return what + " " + UUID.randomUUID();
+  }
+
+  private static MimeMessage parse(byte[] raw) throws Exception {
+    return new MimeMessage(Session.getInstance(new Properties()), new ByteArrayInputStream(raw));
+  }
+
+  @Test
+  void deliveredMessageHasExactlyTheHeadersRecipientsPartsNamesAndTypes(MailStack stack) throws Exception {
+    Path csv = Files.writeString(dir.resolve("raw-data.csv"), "id,value\r\n1,42\r\n");
+    Path pdf = Files.write(dir.resolve("report.pdf"), "%PDF-1.4 fake".getBytes(StandardCharsets.US_ASCII));
+    String subject = unique("shape");
+    SendResult r = Send.of(StackMail.bob(stack)).send(Email.builder()
+        .from("Bob Sender <bob@example.test>").to("bob@example.test").cc("bob+cc@example.test")
+        .bcc("bob+bcc@example.test").replyTo("bob+reply@example.test").subject(subject)
+        .text("plain text body").html("<p>html <img src=\"cid:dot\"></p>")
+        .attach(Attachment.file(pdf), Attachment.file(csv).name("export.csv").contentType("text/csv"),
+            Attachment.bytes(new byte[] {0, 1, 2, 3}),
+            Attachment.bytes(new byte[] {(byte) 0x89, 'P', 'N', 'G'}).name("dot.png").inline("dot"))
+        .header("X-Mailbridge-Test", "shape").priority(Email.Priority.HIGH).build());
+
+    assertThat(r.status()).isEqualTo(SendResult.Status.SENT);
+    assertThat(r.accepted()).containsExactly("bob@example.test", "bob+cc@example.test", "bob+bcc@example.test");
+    assertThat(r.rejected()).isEmpty();
+    assertThat(r.serverReply()).startsWith("250");
+    assertThat(r.attempts()).isEqualTo(1);
+    assertThat(r.properties().toAddress()).containsExactly("bob@example.test", "bob+cc@example.test",
+        "bob+bcc@example.test");
+    assertThat(r.properties().fromAddress()).isEqualTo("bob@example.test");
+    assertThat(r.properties().subject()).isEqualTo(subject);
+    assertThat(r.properties().fileName().get(2)).matches("attachment-[0-9a-f]{8}\\.bin");
+    assertThat(r.properties().contentType()).containsExactly("application/pdf", "text/csv",
+        "application/octet-stream", "image/png");
+
+    // One copy per envelope recipient lands in bob's INBOX (plus-addressing).
+    List<byte[]> copies = StackMail.fetch(stack, "INBOX", r.properties().messageId(), 3);
+    assertThat(copies).hasSize(3);
+    for (byte[] raw : copies) {
+      String headers = StackMail.headers(raw);
+      // The MTA's trace fields (Received "for", Delivered-To, X-Original-To) name the envelope
+      // recipient of each copy; what we transmitted must not name the bcc recipient anywhere.
+      String ours = headers.lines().filter(l -> !l.startsWith("Received:") && !l.startsWith("Delivered-To:")
+          && !l.startsWith("X-Original-To:") && !l.startsWith("Return-Path:")).reduce("", (a, b) -> a + b + "\n");
+      assertThat(ours).doesNotContainIgnoringCase("bcc:").doesNotContain("bob+bcc");
+      MimeMessage m = parse(raw);
+      assertThat(m.getSubject()).isEqualTo(subject);
+      assertThat(((InternetAddress) m.getFrom()[0]).getAddress()).isEqualTo("bob@example.test");
+      assertThat(((InternetAddress) m.getFrom()[0]).getPersonal()).isEqualTo("Bob Sender");
+      assertThat(m.getRecipients(Message.RecipientType.TO)).extracting(a -> ((InternetAddress) a).getAddress())
+          .containsExactly("bob@example.test");
+      assertThat(m.getRecipients(Message.RecipientType.CC)).extracting(a -> ((InternetAddress) a).getAddress())
+          .containsExactly("bob+cc@example.test");
+      assertThat(m.getHeader("Bcc")).isNull();
+      assertThat(m.getReplyTo()).extracting(a -> ((InternetAddress) a).getAddress())
+          .containsExactly("bob+reply@example.test");
+      assertThat(m.getHeader("X-Mailbridge-Test")).containsExactly("shape");
+      assertThat(m.getHeader("X-Priority")[0]).startsWith("1");
+      assertThat(m.getMessageID()).isEqualTo(r.properties().messageId());
+
+      MimeMultipart mixed = (MimeMultipart) m.getContent();
+      assertThat(m.getContentType()).startsWith("multipart/mixed");
+      assertThat(mixed.getCount()).isEqualTo(4);
+      MimeMultipart alternative = (MimeMultipart) mixed.getBodyPart(0).getContent();
+      assertThat(alternative.getBodyPart(0).getContent()).isEqualTo("plain text body");
+      MimeMultipart related = (MimeMultipart) alternative.getBodyPart(1).getContent();
+      assertThat(related.getBodyPart(0).getContentType()).startsWith("text/html");
+      assertThat(((MimeBodyPart) related.getBodyPart(1)).getContentID()).isEqualTo("<dot>");
+      assertThat(related.getBodyPart(1).getFileName()).isEqualTo("dot.png");
+
+      assertPart(mixed.getBodyPart(1), "report.pdf", "application/pdf", Files.readAllBytes(pdf));
+      assertPart(mixed.getBodyPart(2), "export.csv", "text/csv", Files.readAllBytes(csv));
+      assertPart(mixed.getBodyPart(3), r.properties().fileName().get(2), "application/octet-stream",
+          new byte[] {0, 1, 2, 3});
+    }
+  }
+
+  private static void assertPart(jakarta.mail.BodyPart part, String name, String type, byte[] content)
+      throws Exception {
+    assertThat(part.getFileName()).isEqualTo(name);
+    assertThat(part.getContentType()).startsWith(type);
+    assertThat(part.getDisposition()).isEqualTo("attachment");
+    try (InputStream in = part.getInputStream()) {
+      assertThat(in.readAllBytes()).isEqualTo(content);
+    }
+  }
+
+  @Test
+  void utf8SubjectNamesBodiesAndFileNamesRoundTrip(MailStack stack) throws Exception {
+    String subject = unique("Grüße, 日本語の件名 ✓ — Ünïcødé");
+    String fileName = "Überweisung März 報告書 — très long nom de fichier pour forcer le découpage ✓.pdf";
+    SendResult r = Send.of(StackMail.bob(stack)).send(Email.builder().from("Jürgen Größe <bob@example.test>")
+        .to("Zoë Ångström 張 <bob@example.test>").subject(subject).text("Käse & Brötchen ✓ 日本")
+        .attach(Attachment.bytes("données".getBytes(StandardCharsets.UTF_8)).name(fileName)).build());
+    assertThat(r.status()).isEqualTo(SendResult.Status.SENT);
+
+    MimeMessage m = parse(StackMail.fetch(stack, "INBOX", r.properties().messageId(), 1).get(0));
+    assertThat(m.getSubject()).isEqualTo(subject);
+    assertThat(((InternetAddress) m.getFrom()[0]).getPersonal()).isEqualTo("Jürgen Größe");
+    assertThat(((InternetAddress) m.getRecipients(Message.RecipientType.TO)[0]).getPersonal())
+        .isEqualTo("Zoë Ångström 張");
+    MimeMultipart mixed = (MimeMultipart) m.getContent();
+    assertThat(mixed.getBodyPart(0).getContent()).isEqualTo("Käse & Brötchen ✓ 日本");
+    assertThat(mixed.getBodyPart(1).getFileName()).isEqualTo(fileName);
+    assertThat(r.properties().fileName()).containsExactly(fileName);
+  }
+
+  @Test
+  void internationalizedRecipientGoesOutWithSmtpUtf8(MailStack stack) throws Exception {
+    // Postfix offers SMTPUTF8; bob+ü is bob's plus-address with a non-ASCII extension.
+    SendResult r = Send.of(StackMail.bob(stack)).send(Email.builder().to("Bøb <bob+ü@example.test>")
+        .subject(unique("eai")).text("x").build());
+    assertThat(r.status()).as(r.error().map(Throwable::getMessage).orElse("")).isEqualTo(SendResult.Status.SENT);
+    assertThat(r.accepted()).containsExactly("bob+ü@example.test");
+    assertThat(r.serverReply()).startsWith("250");
+    // Delivery is not checked: Dovecot 2.3's LMTP does not offer SMTPUTF8, so Postfix accepts the
+    // message (above) and then bounces it at the LMTP hop ("SMTPUTF8 is required, but was not
+    // offered"); the bounce goes back to bob. The bytes sent are checked in ComposerTest and
+    // TransmitterTest.
+  }
+
+  @Test
+  void unknownRecipientIsReportedPerRecipientAndTheOthersStillGetIt(MailStack stack) throws Exception {
+    SendResult r = Send.of(StackMail.bob(stack)).send(Email.builder().to("bob@example.test")
+        .cc("nobody-" + UUID.randomUUID() + "@example.test").subject(unique("partial")).text("x").build());
+    assertThat(r.status()).isEqualTo(SendResult.Status.PARTIAL);
+    assertThat(r.accepted()).containsExactly("bob@example.test");
+    assertThat(r.rejected()).singleElement().satisfies(rej -> {
+      assertThat(rej.address()).startsWith("nobody-");
+      assertThat(rej.code()).isEqualTo(550);
+      assertThat(rej.isTransient()).isFalse();
+      assertThat(rej.reply()).contains("550");
+    });
+    assertThat(r.error()).isPresent();
+    assertThat(r.serverReply()).startsWith("250");
+    assertThat(StackMail.fetch(stack, "INBOX", r.properties().messageId(), 1)).hasSize(1);
+  }
+
+  @Test
+  void messageWhoseEveryRecipientIsRefusedFailsPermanentlyWithoutRetry(MailStack stack) {
+    SendResult r = Send.of(StackMail.bob(stack)).send(Email.builder()
+        .to("nobody-" + UUID.randomUUID() + "@example.test").subject(unique("all refused")).text("x").build());
+    assertThat(r.status()).isEqualTo(SendResult.Status.FAILED);
+    assertThat(r.attempts()).isEqualTo(1);
+    assertThat(r.rejected()).singleElement().satisfies(rej -> assertThat(rej.code()).isEqualTo(550));
+    assertThat(r.error().orElseThrow().isRetriable()).isFalse();
+    assertThat(r.error().orElseThrow().getMessage()).contains("permanent");
+  }
+
+  @Test
+  void headerInjectionIsRefusedBeforeAnyConnection(MailStack stack) {
+    // Port 1 has no server: reaching the network would fail differently.
+    MailConnection nowhere = MailConnection.builder().outbound(StackMail.submission(stack).toBuilder().port(1).build())
+        .build();
+    Email evil = Email.builder().to("bob@example.test").subject("hi\r\nBcc: carol@example.test").text("x").build();
+    Email fine = Email.builder().to("bob@example.test").subject("fine").text("x").build();
+    assertThatThrownBy(() -> Send.of(nowhere).send(List.of(fine, evil))).isInstanceOf(BadInputException.class)
+        .hasMessageContaining("message 2: subject contains a line break");
+    assertThatThrownBy(() -> Send.of(nowhere).send(Email.builder().to("bob@example.test\r\nRCPT TO:<carol@example.test>")
+        .text("x").build())).isInstanceOf(BadInputException.class).hasMessageContaining("to[0]");
+    assertThatThrownBy(() -> Send.of(nowhere).send(Email.builder().to("bob@example.test").text("x")
+        .attach(Attachment.bytes(new byte[1]).name("a.txt\nContent-Type: text/html")).build()))
+        .isInstanceOf(BadInputException.class).hasMessageContaining("attachments[0].name");
+  }
+
+  @Test
+  void sendsOverImplicitTlsToo(MailStack stack) throws Exception {
+    MailConnection smtps = MailConnection.builder().outbound(StackMail.smtps(stack)).build();
+    SendResult r = Send.of(smtps).send(Email.builder().to("bob@example.test").subject(unique("smtps")).text("x").build());
+    assertThat(r.status()).isEqualTo(SendResult.Status.SENT);
+    assertThat(StackMail.fetch(stack, "INBOX", r.properties().messageId(), 1)).hasSize(1);
+  }
+
+  @Test
+  void copyToSentAppendsTheSameMessageMarkedSeen(MailStack stack) throws Exception {
+    Send send = Send.of(StackMail.bob(stack), SendSettings.builder().copyToSent(true).build());
+    SendResult r = send.send(Email.builder().to("bob@example.test").subject(unique("sent copy")).text("x")
+        .attach(Attachment.bytes(new byte[] {7, 7}).name("seven.bin")).build());
+    assertThat(r.status()).isEqualTo(SendResult.Status.SENT);
+    byte[] delivered = StackMail.fetch(stack, "INBOX", r.properties().messageId(), 1).get(0);
+    List<byte[]> copies = StackMail.fetch(stack, "Sent", r.properties().messageId(), 1);
+    assertThat(copies).hasSize(1);
+    String sentBody = new String(copies.get(0), StandardCharsets.ISO_8859_1);
+    String deliveredText = new String(delivered, StandardCharsets.ISO_8859_1);
+    // Same bytes as transmitted: the delivered copy only has the MTA's trace fields prepended.
+    assertThat(deliveredText).endsWith(sentBody.substring(sentBody.indexOf("Date:")));
+    assertThat(StackMail.flags(stack, "Sent", r.properties().messageId()).contains(Flags.Flag.SEEN)).isTrue();
+  }
+}
