@@ -38,9 +38,10 @@ public final class Carol {
     return ImapClient.open(endpoint(), new Properties(), true);
   }
 
-  /** Empties (creating) the folders. */
+  /** Recreates the folders empty, so UIDs start at 1 again. */
   public void reset(String... folders) {
     for (String f : folders) {
+      remove(f);
       stack.resetFolder(user, f);
     }
   }
