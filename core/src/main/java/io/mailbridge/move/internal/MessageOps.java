@@ -49,16 +49,19 @@ public final class MessageOps {
       throw new ConfigException("strategy " + strategy + " is not supported by " + imap.endpoint().address());
     }
     boolean uidplus = caps.containsKey("UIDPLUS");
+    // Before SELECT: while the source is open Angus would run LIST/CREATE on a second connection.
+    Optional<String> wireTarget = target(imap, r.to(), r.createTarget());
     try (SelectedFolder src = SelectedFolder.open(imap, r.from())) {
       Prepared p = prepare(src, r.selection(), r.expectedUidValidity());
       String method = r.kind() == Kind.COPY ? "COPY" : strategy.name();
-      if (p.present().isEmpty()) {
+      if (!p.present().isEmpty() && wireTarget.isEmpty()) {
+        failAll(p, p.present(), "target folder '" + r.to() + "' does not exist: create it first or ask for it to "
+            + "be created (createTarget / --create-target)");
+      }
+      if (p.present().isEmpty() || wireTarget.isEmpty()) {
         return result(src, Optional.of(r.to()), "NONE", Optional.empty(), p.outcomes(), p.warnings());
       }
-      String target = ensureTarget(imap, r.to(), r.createTarget(), p);
-      if (target == null) {
-        return result(src, Optional.of(r.to()), "NONE", Optional.empty(), p.outcomes(), p.warnings());
-      }
+      String target = wireTarget.get();
       Optional<Long> targetValidity = Optional.empty();
       List<Long> flaggedNotExpunged = new ArrayList<>();
       for (List<Long> batch : batches(p.present(), r.batchSize())) {
@@ -211,24 +214,22 @@ public final class MessageOps {
     }
   }
 
-  /** Creates the target when asked; returns its wire name, or null when missing (all reported failed). */
-  private static String ensureTarget(ImapClient imap, String name, boolean create, Prepared p) {
+  /** Creates the target when asked; returns its wire name, or empty when it does not exist. */
+  private static Optional<String> target(ImapClient imap, String name, boolean create) {
     try {
       IMAPFolder target = (IMAPFolder) imap.store().getFolder(name);
       if (!target.exists()) {
         if (!create) {
-          failAll(p, p.present(), "target folder '" + name + "' does not exist: create it first or ask for it to "
-              + "be created (createTarget / --create-target)");
-          return null;
+          return Optional.empty();
         }
         if (!target.create(Folder.HOLDS_MESSAGES)) {
-          failAll(p, p.present(), "target folder '" + name + "' could not be created");
-          return null;
+          throw new io.mailbridge.ProtocolException("IMAP " + imap.endpoint().address() + ": target folder '" + name
+              + "' could not be created: check the name and your rights on the server", false, null);
         }
         LOG.info("folder created mailbox={} folder={}", imap.endpoint().auth().user(), name);
       }
       // RFC 3501 5.1.3: mailbox names go out in modified UTF-7.
-      return BASE64MailboxEncoder.encode(target.getFullName());
+      return Optional.of(BASE64MailboxEncoder.encode(target.getFullName()));
     } catch (MessagingException e) {
       throw Errors.translate(imap.endpoint(), "LIST/CREATE " + name, e);
     }
