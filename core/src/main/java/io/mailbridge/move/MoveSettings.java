@@ -20,7 +20,8 @@ import java.util.Optional;
  *     is reported failed and nothing is touched)
  * @param expectedUidValidity the source UIDVALIDITY the UIDs were read under; when the folder's
  *     differs nothing is moved and every message is reported failed (default: not checked)
- * @param batchSize UIDs per command, 1-10000 (default 1000; one UID MOVE per batch)
+ * @param batchSize UIDs per command, 1-10000 (default 5000; one UID MOVE per batch; a batch is also cut
+ *     where its UID set would exceed 8,000 characters, RFC 7162 4)
  * @param expungeWithoutUidplus on a server without MOVE and UIDPLUS, run a plain EXPUNGE after copying,
  *     which also removes any other message flagged \Deleted in the folder (default false: the moved
  *     messages stay flagged \Deleted in the source and a warning says so)
@@ -29,7 +30,7 @@ public record MoveSettings(String from, String to, Selection selection, boolean 
     Optional<Long> expectedUidValidity, int batchSize, boolean expungeWithoutUidplus) {
 
   /** Default UIDs per command. */
-  public static final int DEFAULT_BATCH_SIZE = 1000;
+  public static final int DEFAULT_BATCH_SIZE = 5000;
 
   public MoveSettings {
     FolderNames.check("move.from", from);

@@ -16,9 +16,9 @@ class MoveSettingsTest {
   }
 
   @Test
-  void defaultsAreOneThousandUidsPerCommandNoCreateNoCheck() {
+  void defaultsAreFiveThousandUidsPerCommandNoCreateNoCheck() {
     MoveSettings s = valid().build();
-    assertThat(s.batchSize()).isEqualTo(1000);
+    assertThat(s.batchSize()).isEqualTo(5000);
     assertThat(s.createTarget()).isFalse();
     assertThat(s.expectedUidValidity()).isEmpty();
     assertThat(s.expungeWithoutUidplus()).isFalse();

@@ -279,10 +279,29 @@ public final class MessageOps {
     return new Prepared(r.present(), r.messageIds(), byUid, unmatched, new ArrayList<>());
   }
 
-  private static List<List<Long>> batches(List<Long> uids, int size) {
+  // RFC 7162 4: clients should keep command lines under 8,192 octets; scattered UIDs need the guard.
+  static final int MAX_SET_CHARS = 8_000;
+
+  /** Sorted UIDs cut into batches of at most {@code size} UIDs whose UID set fits {@link #MAX_SET_CHARS}. */
+  static List<List<Long>> batches(List<Long> uids, int size) {
     List<List<Long>> out = new ArrayList<>();
-    for (int i = 0; i < uids.size(); i += size) {
-      out.add(uids.subList(i, Math.min(uids.size(), i + size)));
+    int start = 0;
+    int chars = 0;
+    long prev = -2;
+    for (int i = 0; i < uids.size(); i++) {
+      long u = uids.get(i);
+      // Upper bound of what u adds to the set: ",u" for a new run, ":u" when it extends one.
+      int add = Long.toString(u).length() + 1;
+      if (i > start && (i - start == size || chars + add > MAX_SET_CHARS)) {
+        out.add(uids.subList(start, i));
+        start = i;
+        chars = 0;
+      }
+      chars += (u == prev + 1 && i > start) ? 0 : add + Long.toString(u).length() + 1;
+      prev = u;
+    }
+    if (start < uids.size()) {
+      out.add(uids.subList(start, uids.size()));
     }
     return out;
   }
