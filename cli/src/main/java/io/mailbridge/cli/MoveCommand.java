@@ -1,5 +1,6 @@
 package io.mailbridge.cli;
 
+import io.mailbridge.move.MessageOutcome;
 import io.mailbridge.move.Move;
 import io.mailbridge.move.MoveResult;
 import io.mailbridge.move.MoveSettings;
@@ -55,6 +56,11 @@ public final class MoveCommand implements Callable<Integer> {
         .expungeWithoutUidplus(expungeAll).build();
     Move move = Move.of(connection.connection(true, false));
     MoveResult r = copy ? move.copy(settings) : move.move(settings);
-    return Outcomes.print(spec, r);
+    int exit = Outcomes.print(spec, r);
+    // Copied-but-not-expunged (server without UIDPLUS) is not the move that was asked for.
+    if (!copy && exit == ExitCodes.OK && !r.with(MessageOutcome.Status.COPIED).isEmpty()) {
+      return ExitCodes.PARTIAL;
+    }
+    return exit;
   }
 }
