@@ -94,6 +94,13 @@ class MoveIT {
     assertThat(carol.count(target)).isEqualTo(2); // doveadm takes the UTF-8 name: the wire form was right
     assertThat(io.mailbridge.folder.Folders.of(carol.connection()).list(false))
         .anySatisfy(f -> assertThat(f.name()).isEqualTo(target));
+
+    // And back out of it: the Unicode name works as a source (SELECT) too.
+    MoveResult back = Move.of(carol.connection()).move(MoveSettings.builder().from(target).to("mv-unicode-src")
+        .selection(Selection.uids(1)).build());
+    assertThat(back.with(Status.MOVED)).singleElement().satisfies(o -> assertThat(o.newUid()).contains(3L));
+    assertThat(back.folder()).isEqualTo(target);
+    assertThat(carol.count(target)).isEqualTo(1);
   }
 
   @Test
