@@ -134,7 +134,7 @@ public final class MessageOps {
     } else {
       p.warnings().add("the server has no MOVE and no UIDPLUS: " + flagged.size() + " message(s) were copied to '"
           + r.to() + "' and flagged \\Deleted in '" + r.from() + "' but not expunged, because EXPUNGE would also remove "
-          + "other \\Deleted messages there; expunge yourself or allow it (expungeWithoutUidplus / --expunge)");
+          + "other \\Deleted messages there; expunge yourself or allow it (expungeWithoutUidplus / --expunge-all)");
       relabel(p, flagged, Status.COPIED, "copied to '" + r.to() + "' and flagged \\Deleted in '" + r.from()
           + "'; not expunged (server without UIDPLUS)");
     }
