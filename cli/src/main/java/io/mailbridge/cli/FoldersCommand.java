@@ -8,12 +8,15 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code mailbridge folders}: one JSON line per folder. */
 @Command(name = "folders", mixinStandardHelpOptions = true,
-    description = "List the mailbox's folders (Unicode names, special use such as \\Sent) as JSON Lines.")
+    description = "List the mailbox's folders (Unicode names, special use such as \\Sent) as JSON Lines; "
+        + "create, rename or delete one with the subcommands.",
+    subcommands = {FoldersCommand.Create.class, FoldersCommand.Rename.class, FoldersCommand.Delete.class})
 public final class FoldersCommand implements Callable<Integer> {
   @Mixin
   ConnectionOptions connection;
@@ -41,5 +44,69 @@ public final class FoldersCommand implements Callable<Integer> {
     f.messages().ifPresent(n -> m.put("messages", n));
     f.unseen().ifPresent(n -> m.put("unseen", n));
     return m;
+  }
+
+  /** {@code mailbridge folders create NAME}. */
+  @Command(name = "create", mixinStandardHelpOptions = true,
+      description = "Create a folder (Unicode; the server's delimiter makes hierarchy, e.g. Archive/2026).")
+  static final class Create implements Callable<Integer> {
+    @Mixin
+    ConnectionOptions connection;
+
+    @Parameters(paramLabel = "NAME", description = "Folder to create.")
+    String name;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() {
+      Json.line(spec.commandLine().getOut(), view(Folders.of(connection.connection(true, false)).create(name)));
+      return ExitCodes.OK;
+    }
+  }
+
+  /** {@code mailbridge folders rename OLD NEW}. */
+  @Command(name = "rename", mixinStandardHelpOptions = true, description = "Rename a folder (subfolders move with it).")
+  static final class Rename implements Callable<Integer> {
+    @Mixin
+    ConnectionOptions connection;
+
+    @Parameters(index = "0", paramLabel = "OLD", description = "Current name.")
+    String from;
+
+    @Parameters(index = "1", paramLabel = "NEW", description = "New name.")
+    String to;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() {
+      Folders.of(connection.connection(true, false)).rename(from, to);
+      Json.line(spec.commandLine().getOut(), Map.of("renamed", from, "name", to));
+      return ExitCodes.OK;
+    }
+  }
+
+  /** {@code mailbridge folders delete NAME}. */
+  @Command(name = "delete", mixinStandardHelpOptions = true,
+      description = "Delete a folder and the messages in it (servers refuse folders that have subfolders).")
+  static final class Delete implements Callable<Integer> {
+    @Mixin
+    ConnectionOptions connection;
+
+    @Parameters(paramLabel = "NAME", description = "Folder to delete.")
+    String name;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() {
+      Folders.of(connection.connection(true, false)).delete(name);
+      Json.line(spec.commandLine().getOut(), Map.of("deleted", name));
+      return ExitCodes.OK;
+    }
   }
 }

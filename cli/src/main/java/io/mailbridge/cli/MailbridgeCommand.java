@@ -17,6 +17,9 @@ import picocli.CommandLine.Command;
         CheckCommand.class,
         FoldersCommand.class,
         SendCommand.class,
+        MoveCommand.class,
+        FlagCommand.class,
+        DeleteCommand.class,
         CommandLine.HelpCommand.class
     },
     footer = {"", "Exit codes: 0 ok, 1 usage, 2 connection/auth, 3 partial failure, 4 bad input.",

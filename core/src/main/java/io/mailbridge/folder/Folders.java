@@ -1,5 +1,6 @@
 package io.mailbridge.folder;
 
+import io.mailbridge.BadInputException;
 import io.mailbridge.connection.Endpoint;
 import io.mailbridge.connection.MailConnection;
 import io.mailbridge.connection.internal.Errors;
@@ -18,7 +19,15 @@ import org.eclipse.angus.mail.imap.IMAPFolder;
  *
  * <pre>{@code
  * List<FolderInfo> all = Folders.of(connection).list(true);
+ * Folders.of(connection).create("Archiv/Überfällig 2026");   // hierarchy with the server's delimiter
+ * Folders.of(connection).rename("Archiv/Überfällig 2026", "Archiv/2026");
+ * Folders.of(connection).delete("Archiv/2026");
  * }</pre>
+ *
+ * <p>Names are Unicode; Angus sends them in modified UTF-7 (RFC 3501 5.1.3). The server's hierarchy
+ * delimiter inside a name creates hierarchy ({@link FolderInfo#delimiter()} shows which one it is).
+ * Names with control characters or the LIST wildcards {@code *} and {@code %} are rejected
+ * ({@link FolderNames}).
  */
 public final class Folders {
   private final MailConnection connection;
@@ -56,6 +65,90 @@ public final class Folders {
       return out;
     } catch (MessagingException e) {
       throw Errors.translate(endpoint, "LIST", e);
+    }
+  }
+
+  /**
+   * Creates a folder (and, on most servers, missing parents). Fails with {@link BadInputException}
+   * when it already exists.
+   */
+  public FolderInfo create(String name) {
+    FolderNames.check("folder", name);
+    Endpoint endpoint = connection.requireInbound("create folder");
+    try (ImapClient imap = ImapClient.open(endpoint, new Properties(), false)) {
+      IMAPFolder folder = (IMAPFolder) imap.store().getFolder(name);
+      if (folder.exists()) {
+        throw new BadInputException("folder '" + name + "' already exists on " + endpoint.address());
+      }
+      command(imap, "CREATE " + name, p -> p.create(folder.getFullName()));
+      IMAPFolder created = (IMAPFolder) imap.store().getFolder(name);
+      return new FolderInfo(created.getFullName(), created.getSeparator(), Arrays.asList(created.getAttributes()),
+          Optional.empty(), Optional.empty());
+    } catch (MessagingException e) {
+      throw Errors.translate(endpoint, "CREATE " + name, e);
+    }
+  }
+
+  /** Renames a folder (its subfolders move with it). INBOX cannot be renamed here. */
+  public void rename(String from, String to) {
+    FolderNames.check("folder", from);
+    FolderNames.check("new folder name", to);
+    if ("INBOX".equalsIgnoreCase(from)) {
+      throw new BadInputException("renaming INBOX would move all its messages into a new folder (RFC 3501 6.3.5): "
+          + "use 'move' instead");
+    }
+    Endpoint endpoint = connection.requireInbound("rename folder");
+    try (ImapClient imap = ImapClient.open(endpoint, new Properties(), false)) {
+      IMAPFolder source = (IMAPFolder) imap.store().getFolder(from);
+      if (!source.exists()) {
+        throw new BadInputException("folder '" + from + "' does not exist on " + endpoint.address()
+            + ": check the name with `mailbridge folders`");
+      }
+      if (imap.store().getFolder(to).exists()) {
+        throw new BadInputException("cannot rename '" + from + "' to '" + to + "': a folder with that name exists");
+      }
+      command(imap, "RENAME " + from, p -> p.rename(from, to));
+    } catch (MessagingException e) {
+      throw Errors.translate(endpoint, "RENAME " + from, e);
+    }
+  }
+
+  /**
+   * Deletes a folder and the messages in it. Servers refuse folders with subfolders (delete those
+   * first); INBOX cannot be deleted.
+   */
+  public void delete(String name) {
+    FolderNames.check("folder", name);
+    if ("INBOX".equalsIgnoreCase(name)) {
+      throw new BadInputException("INBOX cannot be deleted (RFC 3501 6.3.4)");
+    }
+    Endpoint endpoint = connection.requireInbound("delete folder");
+    try (ImapClient imap = ImapClient.open(endpoint, new Properties(), false)) {
+      if (!imap.store().getFolder(name).exists()) {
+        throw new BadInputException("folder '" + name + "' does not exist on " + endpoint.address()
+            + ": check the name with `mailbridge folders`");
+      }
+      command(imap, "DELETE " + name, p -> p.delete(name));
+    } catch (MessagingException e) {
+      throw Errors.translate(endpoint, "DELETE " + name, e);
+    }
+  }
+
+  private interface Call {
+    void run(org.eclipse.angus.mail.imap.protocol.IMAPProtocol p) throws org.eclipse.angus.mail.iap.ProtocolException;
+  }
+
+  // Angus's IMAPProtocol writes the name in modified UTF-7 and throws with the server's own text on NO.
+  private static void command(ImapClient imap, String what, Call call) throws MessagingException {
+    try {
+      ((IMAPFolder) imap.store().getDefaultFolder()).doCommand(p -> {
+        call.run(p);
+        return null;
+      });
+    } catch (MessagingException e) {
+      String detail = e.getMessage() == null ? "" : e.getMessage().strip();
+      throw new io.mailbridge.ProtocolException("IMAP " + imap.endpoint().address() + ": " + what
+          + " refused by the server: " + detail, false, e);
     }
   }
 }

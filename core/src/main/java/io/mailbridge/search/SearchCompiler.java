@@ -24,7 +24,18 @@ public final class SearchCompiler {
     boolean utf8 = needsUtf8(filter);
     Argument args = new Argument();
     StringBuilder display = new StringBuilder();
-    write(filter, args, display);
+    // At the top level the keys of an AND and a raw expression need no parentheses (RFC 3501 6.4.4: a list
+    // of keys is their conjunction), and some servers (GreenMail) reject a parenthesized top-level key.
+    if (filter instanceof Filter.And and) {
+      for (Filter x : and.filters()) {
+        write(x, args, display);
+      }
+    } else if (filter instanceof Filter.Raw raw) {
+      args.writeAtom(raw.imapSearch().strip());
+      display.append(' ').append(raw.imapSearch().strip());
+    } else {
+      write(filter, args, display);
+    }
     return new Compiled(utf8, args, display.toString().strip());
   }
 

@@ -1,0 +1,40 @@
+package io.mailbridge.cli;
+
+import io.mailbridge.move.Delete;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code mailbridge delete}: to Trash, or permanently with --expunge. */
+@Command(name = "delete", mixinStandardHelpOptions = true,
+    description = "Delete selected messages: move them to the server's \\Trash folder, or remove them permanently "
+        + "with --expunge (UID EXPUNGE: nothing else is expunged). One JSON line per message.")
+public final class DeleteCommand implements Callable<Integer> {
+  @Mixin
+  ConnectionOptions connection;
+
+  @Mixin
+  SelectionOptions select;
+
+  @Option(names = "--folder", paramLabel = "FOLDER", defaultValue = "INBOX", description = "Folder (default: ${DEFAULT-VALUE}).")
+  String folder;
+
+  @Option(names = "--expunge", description = "Delete permanently instead of moving to Trash.")
+  boolean expunge;
+
+  @Option(names = "--expunge-all", description = "On a server without UIDPLUS: allow a plain EXPUNGE, which also "
+      + "removes other messages flagged \\Deleted (default: only flag them and warn).")
+  boolean expungeAll;
+
+  @Spec
+  CommandSpec spec;
+
+  @Override
+  public Integer call() {
+    return Outcomes.print(spec, Delete.of(connection.connection(true, false))
+        .delete(folder, select.selection(), expunge, select.uidValidity(), expungeAll));
+  }
+}

@@ -1,0 +1,46 @@
+package io.mailbridge.cli;
+
+import io.mailbridge.move.MessageOutcome;
+import io.mailbridge.move.MoveResult;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** Prints a {@link MoveResult}: one JSON line per message on stdout, warnings and a summary on stderr. */
+final class Outcomes {
+  private Outcomes() {}
+
+  /** Exit 0 when every message got what was asked, else 3 (partial failure). */
+  static int print(CommandSpec spec, MoveResult r) {
+    for (MessageOutcome o : r.outcomes()) {
+      Json.line(spec.commandLine().getOut(), view(r, o));
+    }
+    var err = spec.commandLine().getErr();
+    for (String w : r.warnings()) {
+      err.println("mailbridge: warning: " + w);
+    }
+    long ok = r.succeeded();
+    if (ok < r.outcomes().size()) {
+      err.println("mailbridge: " + ok + " of " + r.outcomes().size() + " message(s) done; see \"status\" and \"reason\" "
+          + "per line");
+    }
+    err.flush();
+    return r.complete() ? ExitCodes.OK : ExitCodes.PARTIAL;
+  }
+
+  static Map<String, Object> view(MoveResult r, MessageOutcome o) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("folder", r.folder());
+    r.target().ifPresent(t -> m.put("target", t));
+    o.uid().ifPresent(u -> m.put("uid", u));
+    m.put("uidValidity", r.uidValidity());
+    o.messageId().ifPresent(id -> m.put("messageId", id));
+    m.put("status", o.status().name().toLowerCase(java.util.Locale.ROOT));
+    o.newUid().ifPresent(u -> m.put("newUid", u));
+    r.targetUidValidity().ifPresent(v -> m.put("targetUidValidity", v));
+    if (!o.reason().isEmpty()) {
+      m.put("reason", o.reason());
+    }
+    return m;
+  }
+}

@@ -1,0 +1,142 @@
+package io.mailbridge.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.mailbridge.testkit.ImapSeeder;
+import io.mailbridge.testkit.MailStack;
+import io.mailbridge.testkit.RealServer;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** The move, flag, delete and folders commands against the real Dovecot as carol; folders {@code cli-mv-*}. */
+@RealServer
+class MoveCommandsIT {
+  @TempDir
+  Path dir;
+
+  record Run(int exit, List<JsonNode> lines, String err) {}
+
+  private Run run(MailStack stack, String... args) throws IOException {
+    Path pw = dir.resolve("pw");
+    Files.writeString(pw, stack.carol().password() + "\n");
+    List<String> all = new ArrayList<>(List.of(args));
+    all.addAll(List.of("--imap-host", stack.host(), "--imap-port", String.valueOf(stack.imapsPort()),
+        "--imap-security", "ssl_tls", "--user", stack.carol().user(), "--password-file", pw.toString(),
+        "--ca-file", stack.caFile()));
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    CommandLine cl = MailbridgeCommand.commandLine();
+    cl.setOut(new PrintWriter(out));
+    cl.setErr(new PrintWriter(err));
+    int exit = cl.execute(all.toArray(String[]::new));
+    List<JsonNode> lines = new ArrayList<>();
+    for (String l : out.toString().split("\n")) {
+      if (!l.isBlank()) {
+        lines.add(Json.mapper().readTree(l));
+      }
+    }
+    return new Run(exit, lines, err.toString());
+  }
+
+  // Deleted and recreated so that UIDs start at 1.
+  private static void reset(MailStack stack, String folder) {
+    try {
+      stack.doveadm("mailbox", "delete", "-u", stack.carol().user(), "-s", folder);
+    } catch (IllegalStateException absent) {
+      // not there
+    }
+    stack.resetFolder(stack.carol(), folder);
+  }
+
+  private static void seed(MailStack stack, String folder, String... subjects) {
+    reset(stack, folder);
+    List<byte[]> msgs = new ArrayList<>();
+    for (String s : subjects) {
+      msgs.add(("From: a@example.test\r\nTo: carol@example.test\r\nSubject: " + s + "\r\nMessage-ID: <" + s.hashCode()
+          + "." + System.nanoTime() + "@example.test>\r\n\r\nHi.\r\n").getBytes(StandardCharsets.UTF_8));
+    }
+    try (ImapSeeder seeder = ImapSeeder.tls(stack.host(), stack.imapsPort(), stack.ca(), stack.carol().user(),
+        stack.carol().password())) {
+      seeder.append(folder, msgs, "");
+    }
+  }
+
+  @Test
+  void moveByUidsCreatesTheTargetAndPrintsOneLinePerMessage(MailStack stack) throws IOException {
+    seed(stack, "cli-mv-src", "A", "B", "C");
+    try {
+      stack.doveadm("mailbox", "delete", "-u", stack.carol().user(), "-s", "cli-mv-Archive/2026", "cli-mv-Archive");
+    } catch (IllegalStateException absent) {
+      // not there
+    }
+
+    Run r = run(stack, "move", "--from", "cli-mv-src", "--to", "cli-mv-Archive/2026", "--uids", "1,3:4",
+        "--create-target");
+
+    assertThat(r.exit()).as(r.err()).isEqualTo(ExitCodes.PARTIAL);
+    assertThat(r.lines()).hasSize(3);
+    assertThat(r.lines().get(0).get("status").asText()).isEqualTo("moved");
+    assertThat(r.lines().get(0).get("newUid").asLong()).isEqualTo(1);
+    assertThat(r.lines().get(2).get("status").asText()).isEqualTo("missing");
+    assertThat(r.err()).contains("2 of 3 message(s) done");
+    assertThat(stack.messageCount(stack.carol(), "cli-mv-Archive/2026")).isEqualTo(2);
+  }
+
+  @Test
+  void moveByFilterFlagAndDelete(MailStack stack) throws IOException {
+    seed(stack, "cli-mv-filter", "Invoice 1", "Hello", "Invoice 2");
+    reset(stack, "cli-mv-processed");
+
+    Run moved = run(stack, "move", "--from", "cli-mv-filter", "--to", "cli-mv-processed", "--subject", "Invoice",
+        "--before", "2999-01-01");
+    assertThat(moved.exit()).as(moved.err()).isZero();
+    assertThat(moved.lines()).extracting(n -> n.get("uid").asLong()).containsExactly(1L, 3L);
+
+    Run flagged = run(stack, "flag", "--folder", "cli-mv-processed", "--all", "--seen", "--flag", "$Done");
+    assertThat(flagged.exit()).as(flagged.err()).isZero();
+    assertThat(flagged.lines()).allMatch(n -> n.get("status").asText().equals("updated")).hasSize(2);
+
+    Run deleted = run(stack, "delete", "--folder", "cli-mv-processed", "--keyword", "$Done", "--expunge");
+    assertThat(deleted.exit()).as(deleted.err()).isZero();
+    assertThat(deleted.lines()).allMatch(n -> n.get("status").asText().equals("expunged")).hasSize(2);
+    assertThat(stack.messageCount(stack.carol(), "cli-mv-processed")).isZero();
+  }
+
+  @Test
+  void selectionMistakesAreBadInput(MailStack stack) throws IOException {
+    Run none = run(stack, "move", "--from", "INBOX", "--to", "cli-mv-x");
+    assertThat(none.exit()).isEqualTo(ExitCodes.BAD_INPUT);
+    assertThat(none.err()).contains("no messages selected");
+    Run both = run(stack, "move", "--from", "INBOX", "--to", "cli-mv-x", "--uids", "1", "--subject", "x");
+    assertThat(both.exit()).isEqualTo(ExitCodes.BAD_INPUT);
+    Run wildcard = run(stack, "folders", "create", "cli-mv-*");
+    assertThat(wildcard.exit()).isEqualTo(ExitCodes.BAD_INPUT);
+    assertThat(wildcard.err()).contains("LIST wildcards");
+  }
+
+  @Test
+  void foldersCreateRenameDelete(MailStack stack) throws IOException {
+    for (String f : List.of("cli-mv-Ünïcode", "cli-mv-Renamed")) {
+      try {
+        stack.doveadm("mailbox", "delete", "-u", stack.carol().user(), f);
+      } catch (IllegalStateException absent) {
+        // not there
+      }
+    }
+    assertThat(run(stack, "folders", "create", "cli-mv-Ünïcode").lines().get(0).get("name").asText())
+        .isEqualTo("cli-mv-Ünïcode");
+    assertThat(run(stack, "folders", "rename", "cli-mv-Ünïcode", "cli-mv-Renamed").exit()).isZero();
+    assertThat(run(stack, "folders").lines()).anyMatch(n -> n.get("name").asText().equals("cli-mv-Renamed"));
+    assertThat(run(stack, "folders", "delete", "cli-mv-Renamed").exit()).isZero();
+  }
+}
