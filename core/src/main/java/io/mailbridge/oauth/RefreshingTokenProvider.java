@@ -1,0 +1,103 @@
+package io.mailbridge.oauth;
+
+import com.nimbusds.oauth2.sdk.RefreshTokenGrant;
+import com.nimbusds.oauth2.sdk.token.RefreshToken;
+import io.mailbridge.AuthException;
+import io.mailbridge.connection.Secret;
+import io.mailbridge.connection.TokenProvider;
+import io.mailbridge.oauth.internal.TokenEndpoint;
+import java.time.Clock;
+import java.util.Objects;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Access tokens from a login kept in a {@link TokenStore} (see {@link AuthorizationCodeLogin}).
+ * Hands out the cached access token until {@link OAuthSettings#refreshSkew()} before it expires,
+ * then refreshes it with the refresh token; a rotated refresh token is saved to the store before the
+ * new access token is used, so it survives a crash. {@link #invalidate()} (the server rejected the
+ * token) forces a refresh on the next call. Thread-safe; one refresh at a time.
+ *
+ * <pre>{@code
+ * TokenProvider tokens = new RefreshingTokenProvider(settings, TokenStore.at(file));
+ * Auth auth = Auth.oauth2("alice@example.com", tokens);
+ * }</pre>
+ *
+ * Errors: no login or a revoked refresh token ({@code invalid_grant}) is an
+ * {@link io.mailbridge.AuthException} carrying the store's login hint; an unreachable provider is a
+ * retriable {@link io.mailbridge.ConnectionException}.
+ */
+public final class RefreshingTokenProvider implements TokenProvider {
+  private static final Logger LOG = LoggerFactory.getLogger(RefreshingTokenProvider.class);
+
+  private final OAuthSettings settings;
+  private final TokenStore store;
+  private final Clock clock;
+  private final TokenEndpoint endpoint;
+  private Tokens current;
+  private boolean forceRefresh;
+
+  public RefreshingTokenProvider(OAuthSettings settings, TokenStore store) {
+    this(settings, store, Clock.systemUTC());
+  }
+
+  /** With an explicit clock (tests, or hosts whose clock is known to drift). */
+  public RefreshingTokenProvider(OAuthSettings settings, TokenStore store, Clock clock) {
+    this.settings = Objects.requireNonNull(settings, "settings");
+    this.store = Objects.requireNonNull(store, "store");
+    this.clock = Objects.requireNonNull(clock, "clock");
+    this.endpoint = new TokenEndpoint(settings, clock);
+  }
+
+  @Override
+  public synchronized Secret accessToken() {
+    if (current == null) {
+      current = store.require();
+    }
+    if (!forceRefresh && current.validAt(clock.instant(), settings.refreshSkew())) {
+      return current.accessToken();
+    }
+    // Another process sharing the store may have refreshed (and rotated) already: use its result
+    // rather than spend a refresh token that may no longer be valid.
+    Tokens onDisk = store.require();
+    if (!onDisk.equals(current)) {
+      boolean rotatedElsewhere = !onDisk.refreshToken().equals(current.refreshToken());
+      current = onDisk;
+      if (rotatedElsewhere && !forceRefresh && current.validAt(clock.instant(), settings.refreshSkew())) {
+        return current.accessToken();
+      }
+    }
+    Secret refresh = current.refreshToken().orElseThrow(() -> new AuthException("the access token in "
+        + store.file() + " has expired and there is no refresh token: " + store.loginHint(), null));
+    LOG.debug("oauth refreshing forced={} expiresAt={}", forceRefresh, current.expiresAt());
+    Tokens fresh = endpoint.request(new RefreshTokenGrant(new RefreshToken(refresh.reveal())),
+        current.refreshToken(), store.loginHint());
+    if (fresh.subject().isEmpty() && current.subject().isPresent()) {
+      fresh = new Tokens(fresh.accessToken(), fresh.refreshToken(), fresh.expiresAt(), fresh.obtainedAt(),
+          fresh.scopes(), current.subject());
+    }
+    // Persist first: a rotated refresh token lost to a crash would mean logging in again.
+    store.save(fresh);
+    current = fresh;
+    forceRefresh = false;
+    return current.accessToken();
+  }
+
+  @Override
+  public synchronized void invalidate() {
+    forceRefresh = true;
+  }
+
+  /** The tokens in use (loaded from the store when not yet), for status display. */
+  public synchronized Tokens tokens() {
+    if (current == null) {
+      current = store.require();
+    }
+    return current;
+  }
+
+  @Override
+  public String toString() {
+    return "RefreshingTokenProvider[" + store.file() + "]";
+  }
+}
