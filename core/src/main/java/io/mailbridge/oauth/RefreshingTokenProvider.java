@@ -88,6 +88,23 @@ public final class RefreshingTokenProvider implements TokenProvider {
     forceRefresh = true;
   }
 
+  /**
+   * Revokes the login at the provider (RFC 7009): the refresh token when there is one (which ends
+   * the whole grant at most providers), else the access token. Does not touch the store.
+   *
+   * @return false when the provider has no revocation endpoint or did not confirm
+   */
+  public synchronized boolean revoke() {
+    Tokens t = tokens();
+    if (settings.revocationEndpoint().isEmpty()) {
+      return false;
+    }
+    com.nimbusds.oauth2.sdk.token.Token token = t.refreshToken()
+        .<com.nimbusds.oauth2.sdk.token.Token>map(r -> new RefreshToken(r.reveal()))
+        .orElseGet(() -> new com.nimbusds.oauth2.sdk.token.BearerAccessToken(t.accessToken().reveal()));
+    return endpoint.revoke(settings.revocationEndpoint().get(), token);
+  }
+
   /** The tokens in use (loaded from the store when not yet), for status display. */
   public synchronized Tokens tokens() {
     if (current == null) {

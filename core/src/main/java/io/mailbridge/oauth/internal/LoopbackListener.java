@@ -140,8 +140,9 @@ public final class LoopbackListener implements AutoCloseable {
       }
       AuthorizationCode code = response.toSuccessResponse().getAuthorizationCode();
       if (code == null) {
-        fail(ex, new AuthException("login failed: the redirect carries no authorization code: check that the "
-            + "provider's application allows the authorization code flow; " + loginHint, null));
+        fail(ex, new AuthException("login failed: the browser came back to " + redirectUri + " without an "
+            + "authorization code (wrong redirect URI registered with the provider, or no code flow allowed?): "
+            + loginHint, null));
         return;
       }
       page(ex, 200, "Mailbridge is logged in",
