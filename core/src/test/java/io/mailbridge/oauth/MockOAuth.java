@@ -46,11 +46,19 @@ public final class MockOAuth implements AutoCloseable {
         Map.of("email", subject), lifetime.toSeconds()));
   }
 
+  /**
+   * {@code http://127.0.0.1:PORT/default/<path>}. The server names itself "localhost", but a token's
+   * issuer is the host it was requested from, and Dovecot introspects at 127.0.0.1: both must agree.
+   */
+  public URI url(String path) {
+    return URI.create("http://127.0.0.1:" + server.baseUrl().port() + "/" + ISSUER + "/" + path);
+  }
+
   public OAuthSettings.Builder settings() {
     return OAuthSettings.builder()
-        .authorizationEndpoint(server.authorizationEndpointUrl(ISSUER).uri())
-        .tokenEndpoint(server.tokenEndpointUrl(ISSUER).uri())
-        .revocationEndpoint(server.revocationEndpointUrl(ISSUER).uri())
+        .authorizationEndpoint(url("authorize"))
+        .tokenEndpoint(url("token"))
+        .revocationEndpoint(url("revoke"))
         .clientId("mailbridge-test")
         .scopes(List.of("openid", "email", "offline_access"))
         .loginTimeout(Duration.ofSeconds(20));

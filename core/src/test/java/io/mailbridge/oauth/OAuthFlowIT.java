@@ -199,9 +199,10 @@ class OAuthFlowIT {
 
   @Test
   void discoveryFillsInTheEndpoints() {
-    OAuthSettings s = OAuthSettings.discover(oauth.server.issuerUrl(MockOAuth.ISSUER).uri()).clientId("x").build();
-    assertThat(s.tokenEndpoint()).isEqualTo(oauth.server.tokenEndpointUrl(MockOAuth.ISSUER).uri());
-    assertThat(s.authorizationEndpoint()).contains(oauth.server.authorizationEndpointUrl(MockOAuth.ISSUER).uri());
+    OAuthSettings s = OAuthSettings.discover(oauth.url("").resolve("../default")).clientId("x").build();
+    assertThat(s.tokenEndpoint()).isEqualTo(oauth.url("token"));
+    assertThat(s.authorizationEndpoint()).contains(oauth.url("authorize"));
+    assertThat(s.revocationEndpoint()).contains(oauth.url("revoke"));
   }
 
   private String takeTokenRequestBody() {
