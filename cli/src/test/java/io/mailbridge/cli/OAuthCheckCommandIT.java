@@ -21,7 +21,13 @@ class OAuthCheckCommandIT {
 
   @Test
   void checkConnectsWithTheTokensOfAuthLogin(MailStack s) throws Exception {
-    try (OAuthTestServer oauth = new OAuthTestServer(s.oauth2Port().orElseThrow(), false)) {
+    String why = "the mail stack runs without OAuth 2.0 (no oauth2IntrospectionPort in " + MailStack.infoFile()
+        + "): restart it with the current scripts/mailstack (stop, start)";
+    if (s.oauth2Port().isEmpty() && "true".equalsIgnoreCase(System.getenv("CI"))) {
+      throw new IllegalStateException(why);
+    }
+    org.junit.jupiter.api.Assumptions.assumeTrue(s.oauth2Port().isPresent(), why);
+    try (OAuthTestServer oauth = new OAuthTestServer(s.oauth2Port().getAsInt(), false)) {
       Path config = oauth.config(dir, "      mechanism: oauthbearer\n"
           + "    imap: { host: " + s.host() + ", port: " + s.imapsPort() + ", security: ssl_tls }\n"
           + "    smtp: { host: " + s.host() + ", port: " + s.submissionPort() + ", security: starttls }\n"

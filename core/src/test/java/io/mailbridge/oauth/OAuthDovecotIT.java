@@ -52,13 +52,23 @@ class OAuthDovecotIT {
   @BeforeEach
   void oauthServer(MailStack s) {
     stack = s;
-    int port = s.oauth2Port().orElseThrow(() -> new IllegalStateException("the mail stack runs without OAuth 2.0 "
-        + "(no oauth2IntrospectionPort in stack.json): restart it with the current scripts/mailstack"));
+    int port = requireOAuth(s);
     synchronized (OAuthDovecotIT.class) {
       if (oauth == null) {
         oauth = MockOAuth.start(port, true);
       }
     }
+  }
+
+  /** The stack's OAuth port; a stack started by an older scripts/mailstack has none: skip (fail on CI). */
+  static int requireOAuth(MailStack s) {
+    String why = "the mail stack runs without OAuth 2.0 (no oauth2IntrospectionPort in " + MailStack.infoFile()
+        + "): restart it with the current scripts/mailstack (stop, start)";
+    if (s.oauth2Port().isEmpty() && "true".equalsIgnoreCase(System.getenv("CI"))) {
+      throw new IllegalStateException(why);
+    }
+    org.junit.jupiter.api.Assumptions.assumeTrue(s.oauth2Port().isPresent(), why);
+    return s.oauth2Port().getAsInt();
   }
 
   @AfterAll
