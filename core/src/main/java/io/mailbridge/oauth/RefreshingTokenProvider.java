@@ -57,30 +57,34 @@ public final class RefreshingTokenProvider implements TokenProvider {
     if (!forceRefresh && current.validAt(clock.instant(), settings.refreshSkew())) {
       return current.accessToken();
     }
-    // Another process sharing the store may have refreshed (and rotated) already: use its result
-    // rather than spend a refresh token that may no longer be valid.
-    Tokens onDisk = store.require();
-    if (!onDisk.equals(current)) {
-      boolean rotatedElsewhere = !onDisk.refreshToken().equals(current.refreshToken());
-      current = onDisk;
-      if (rotatedElsewhere && !forceRefresh && current.validAt(clock.instant(), settings.refreshSkew())) {
+    Secret rejected = forceRefresh ? current.accessToken() : null;
+    // One refresh at a time per token file, across threads and processes (a CLI run beside a
+    // daemon): with rotating refresh tokens, two refreshes with the same token can end the grant.
+    return store.locked(() -> {
+      // Someone sharing the store may have refreshed (and rotated) meanwhile: use their tokens
+      // rather than spend a refresh token that may no longer be valid.
+      Tokens onDisk = store.require();
+      if (!onDisk.accessToken().equals(rejected) && onDisk.validAt(clock.instant(), settings.refreshSkew())) {
+        current = onDisk;
+        forceRefresh = false;
         return current.accessToken();
       }
-    }
-    Secret refresh = current.refreshToken().orElseThrow(() -> new AuthException("the access token in "
-        + store.file() + " has expired and there is no refresh token: " + store.loginHint(), null));
-    LOG.debug("oauth refreshing forced={} expiresAt={}", forceRefresh, current.expiresAt());
-    Tokens fresh = endpoint.request(new RefreshTokenGrant(new RefreshToken(refresh.reveal())),
-        current.refreshToken(), store.loginHint());
-    if (fresh.subject().isEmpty() && current.subject().isPresent()) {
-      fresh = new Tokens(fresh.accessToken(), fresh.refreshToken(), fresh.expiresAt(), fresh.obtainedAt(),
-          fresh.scopes(), current.subject());
-    }
-    // Persist first: a rotated refresh token lost to a crash would mean logging in again.
-    store.save(fresh);
-    current = fresh;
-    forceRefresh = false;
-    return current.accessToken();
+      current = onDisk;
+      Secret refresh = current.refreshToken().orElseThrow(() -> new AuthException("the access token in "
+          + store.file() + " has expired and there is no refresh token: " + store.loginHint(), null));
+      LOG.debug("oauth refreshing forced={} expiresAt={}", rejected != null, current.expiresAt());
+      Tokens fresh = endpoint.request(new RefreshTokenGrant(new RefreshToken(refresh.reveal())),
+          current.refreshToken(), store.loginHint());
+      if (fresh.subject().isEmpty() && current.subject().isPresent()) {
+        fresh = new Tokens(fresh.accessToken(), fresh.refreshToken(), fresh.expiresAt(), fresh.obtainedAt(),
+            fresh.scopes(), current.subject());
+      }
+      // Persist first: a rotated refresh token lost to a crash would mean logging in again.
+      store.save(fresh);
+      current = fresh;
+      forceRefresh = false;
+      return current.accessToken();
+    });
   }
 
   @Override

@@ -47,6 +47,9 @@ public final class TokenStore {
   private static final Set<PosixFilePermission> OWNER_ONLY =
       EnumSet.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE);
 
+  private static final java.util.concurrent.ConcurrentMap<Path, java.util.concurrent.locks.ReentrantLock> LOCKS =
+      new java.util.concurrent.ConcurrentHashMap<>();
+
   private final Path file;
   private final String loginHint;
 
@@ -138,9 +141,40 @@ public final class TokenStore {
     }
   }
 
+  /**
+   * Runs {@code action} holding this store's lock: a JVM-wide lock plus an OS file lock on
+   * {@code <file>.lock}, so refreshes by threads and by processes sharing the file take turns.
+   */
+  <T> T locked(java.util.function.Supplier<T> action) {
+    java.util.concurrent.locks.ReentrantLock jvm = LOCKS.computeIfAbsent(file,
+        f -> new java.util.concurrent.locks.ReentrantLock());
+    jvm.lock();
+    try {
+      createPrivateDirectory(file.getParent());
+      Path lockFile = lockFile();
+      Set<StandardOpenOption> opts = EnumSet.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+      try (FileChannel ch = posix(lockFile)
+              ? FileChannel.open(lockFile, opts, PosixFilePermissions.asFileAttribute(OWNER_ONLY))
+              : FileChannel.open(lockFile, opts);
+           java.nio.channels.FileLock ignored = ch.lock()) {
+        return action.get();
+      }
+    } catch (IOException e) {
+      throw new ConfigException("token file lock " + lockFile() + " cannot be taken (" + e.getClass().getSimpleName()
+          + "): check that the directory is writable", e);
+    } finally {
+      jvm.unlock();
+    }
+  }
+
+  private Path lockFile() {
+    return file.resolveSibling(file.getFileName() + ".lock");
+  }
+
   /** Removes the file; true when there was one. */
   public boolean delete() {
     try {
+      Files.deleteIfExists(lockFile());
       return Files.deleteIfExists(file);
     } catch (IOException e) {
       throw new ConfigException("token file " + file + " cannot be deleted (" + e.getClass().getSimpleName()

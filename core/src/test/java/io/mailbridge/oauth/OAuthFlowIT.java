@@ -136,6 +136,28 @@ class OAuthFlowIT {
   }
 
   @Test
+  void twoProvidersSharingATokenFileRefreshOnceAndShareTheRotation() throws Exception {
+    OAuthSettings settings = oauth.settings().build();
+    TokenStore store = oauth.login("alice@example.test", Duration.ofHours(1), dir.resolve("work.json"), settings);
+    Tokens first = store.require();
+    MutableClock clock = new MutableClock(first.expiresAt().minusSeconds(10));
+    RefreshingTokenProvider a = new RefreshingTokenProvider(settings, store, clock);
+    RefreshingTokenProvider b = new RefreshingTokenProvider(settings, store, clock);
+    var pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+    try {
+      var fa = pool.submit(a::accessToken);
+      var fb = pool.submit(b::accessToken);
+      Secret ta = fa.get(20, java.util.concurrent.TimeUnit.SECONDS);
+      Secret tb = fb.get(20, java.util.concurrent.TimeUnit.SECONDS);
+      // The second waited for the first's refresh and took its result instead of refreshing
+      // with a refresh token that had just been rotated away.
+      assertThat(ta).isEqualTo(tb).isNotEqualTo(first.accessToken()).isEqualTo(store.require().accessToken());
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  @Test
   void invalidateForcesARefresh() {
     OAuthSettings settings = oauth.settings().build();
     TokenStore store = oauth.login("alice@example.test", Duration.ofHours(1), dir.resolve("work.json"), settings);
