@@ -8,6 +8,11 @@ import io.mailbridge.connection.Endpoint;
 import io.mailbridge.connection.MailConnection;
 import io.mailbridge.connection.Secret;
 import io.mailbridge.connection.Security;
+import io.mailbridge.connection.TokenProvider;
+import io.mailbridge.oauth.ClientCredentialsTokenProvider;
+import io.mailbridge.oauth.OAuthSettings;
+import io.mailbridge.oauth.RefreshingTokenProvider;
+import io.mailbridge.oauth.TokenStore;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,17 +35,27 @@ import java.util.Optional;
  *     passwordFile: ~/.config/mailbridge/password
  *     imap: { host: imap.example.com, port: 993, security: ssl_tls }
  *     smtp: { host: smtp.example.com, port: 587, security: starttls }
+ *   work:
+ *     user: alice@contoso.com
+ *     auth: oauth2            # tokens from `mailbridge auth login --profile work`
+ *     oauth2: { provider: microsoft, tenant: contoso.com, clientId: 00000000-... }
+ *     imap: { host: outlook.office365.com }
+ *     smtp: { host: smtp.office365.com, port: 587, security: starttls }
  * </pre>
+ * OAuth 2.0 keys are read by {@link OAuthProfiles}.
  * A password is never a flag value (shell history): it comes from {@code MAILBRIDGE_PASSWORD} or a
  * file ({@code --password-file}, {@code passwordFile}).
  */
 public final class Settings {
   private final Map<String, String> values;
   private final Map<String, String> origin;
+  private final String profile;
+  private TokenProvider tokens;
 
-  private Settings(Map<String, String> values, Map<String, String> origin) {
+  private Settings(Map<String, String> values, Map<String, String> origin, String profile) {
     this.values = values;
     this.origin = origin;
+    this.profile = profile;
   }
 
   /**
@@ -77,7 +92,12 @@ public final class Settings {
       values.put(k, v);
       origin.put(k, "flag");
     });
-    return new Settings(values, origin);
+    return new Settings(values, origin, profileName);
+  }
+
+  /** The profile these settings came from ("default" unless chosen). */
+  public String profile() {
+    return profile;
   }
 
   private static Optional<Path> defaultConfig(Map<String, String> env) {
@@ -90,12 +110,12 @@ public final class Settings {
     return Files.isRegularFile(user) ? Optional.of(user) : Optional.empty();
   }
 
-  /** IMAP_HOST -> imap.host, PASSWORD_FILE -> passwordFile, SMTP_USER -> smtp.user. */
+  /** IMAP_HOST -> imap.host, PASSWORD_FILE -> passwordFile, SMTP_USER -> smtp.user, OAUTH2_CLIENT_ID -> oauth2.clientId. */
   static String envToKey(String env) {
     String[] parts = env.toLowerCase(Locale.ROOT).split("_");
     StringBuilder key = new StringBuilder();
     int i = 0;
-    if (parts.length > 1 && (parts[0].equals("imap") || parts[0].equals("smtp"))) {
+    if (parts.length > 1 && (parts[0].equals("imap") || parts[0].equals("smtp") || parts[0].equals("oauth2"))) {
       key.append(parts[0]).append('.');
       i = 1;
     }
@@ -183,12 +203,41 @@ public final class Settings {
     b.allowPlaintext(get(role + ".allowPlaintext").or(() -> get("allowPlaintext")).map(Boolean::parseBoolean)
         .orElse(false));
     Optional<String> user = get(role + ".user").or(() -> get("user"));
-    if (user.isPresent()) {
+    boolean oauth2 = get(role + ".auth").or(() -> get("auth")).map(a -> a.strip().equalsIgnoreCase("oauth2"))
+        .orElse(false);
+    if (user.isPresent() && oauth2) {
+      b.auth(Auth.oauth2(user.get(), tokenProvider(), OAuthProfiles.mechanism(this)));
+    } else if (user.isPresent()) {
       b.auth(Auth.basic(user.get(), password(role)));
     } else if (role.equals("imap")) {
       throw new ConfigException("no user for the IMAP server: give --user, MAILBRIDGE_USER or user in mailbridge.yaml");
     }
     return b.build();
+  }
+
+  /** The OAuth 2.0 settings of this profile ({@code oauth2.*} keys). */
+  public OAuthSettings oauth2() {
+    return OAuthProfiles.settings(this);
+  }
+
+  /**
+   * The profile's token file: {@code oauth2.tokenFile}, default
+   * {@code ~/.config/mailbridge/tokens/<profile>.json}.
+   */
+  public TokenStore tokenStore() {
+    Path file = get("oauth2.tokenFile").map(Settings::expand)
+        .orElseGet(() -> Path.of(System.getProperty("user.home"), ".config", "mailbridge", "tokens", profile + ".json"));
+    return TokenStore.at(file).withLoginHint(OAuthProfiles.loginHint(profile));
+  }
+
+  /** One token provider per run, shared by the IMAP and SMTP connections. */
+  public synchronized TokenProvider tokenProvider() {
+    if (tokens == null) {
+      OAuthSettings oauth = oauth2();
+      tokens = oauth.grant() == OAuthSettings.Grant.CLIENT_CREDENTIALS ? new ClientCredentialsTokenProvider(oauth)
+          : new RefreshingTokenProvider(oauth, tokenStore());
+    }
+    return tokens;
   }
 
   private Secret password(String role) {
@@ -200,7 +249,7 @@ public final class Settings {
         "no password for " + role + ": set MAILBRIDGE_PASSWORD or give --password-file FILE (never a flag value)"));
   }
 
-  private static Path expand(String path) {
+  static Path expand(String path) {
     return path.startsWith("~/") ? Path.of(System.getProperty("user.home"), path.substring(2)) : Path.of(path);
   }
 
@@ -216,7 +265,7 @@ public final class Settings {
     }
   }
 
-  private static int parseInt(String field, String v) {
+  static int parseInt(String field, String v) {
     try {
       return Integer.parseInt(v.strip());
     } catch (NumberFormatException e) {

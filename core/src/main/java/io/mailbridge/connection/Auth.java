@@ -19,9 +19,14 @@ public sealed interface Auth permits Auth.Basic, Auth.OAuth2, Auth.None {
     return new Basic(user, password);
   }
 
-  /** OAuth 2.0 bearer token for {@code user}, sent with SASL XOAUTH2 or OAUTHBEARER. */
+  /** OAuth 2.0 bearer token for {@code user}, sent with SASL XOAUTH2 (Gmail, Microsoft 365, Dovecot). */
   static Auth oauth2(String user, TokenProvider tokens) {
-    return new OAuth2(user, tokens);
+    return new OAuth2(user, tokens, OAuth2.Mechanism.XOAUTH2);
+  }
+
+  /** OAuth 2.0 bearer token for {@code user}, sent with the given SASL mechanism. */
+  static Auth oauth2(String user, TokenProvider tokens, OAuth2.Mechanism mechanism) {
+    return new OAuth2(user, tokens, mechanism);
   }
 
   /** No authentication (SMTP relays on a trusted network only; IMAP always needs a login). */
@@ -45,16 +50,32 @@ public sealed interface Auth permits Auth.Basic, Auth.OAuth2, Auth.None {
     }
   }
 
-  /** OAuth 2.0 access tokens from a {@link TokenProvider}. */
-  record OAuth2(String user, TokenProvider tokens) implements Auth {
+  /**
+   * OAuth 2.0 access tokens from a {@link TokenProvider}, sent with {@code mechanism}
+   * (default {@link Mechanism#XOAUTH2}).
+   */
+  record OAuth2(String user, TokenProvider tokens, Mechanism mechanism) implements Auth {
+    /** The SASL mechanism that carries the token. */
+    public enum Mechanism {
+      /** Google's XOAUTH2: what Gmail and Microsoft 365 document; Dovecot supports it too. */
+      XOAUTH2,
+      /** The standard one, RFC 7628 OAUTHBEARER (Dovecot, Yahoo; Gmail too). */
+      OAUTHBEARER
+    }
+
     public OAuth2 {
       requireUser(user);
       Objects.requireNonNull(tokens, "tokens");
+      Objects.requireNonNull(mechanism, "mechanism");
+    }
+
+    public OAuth2(String user, TokenProvider tokens) {
+      this(user, tokens, Mechanism.XOAUTH2);
     }
 
     @Override
     public String toString() {
-      return "OAuth2[user=" + user + "]";
+      return "OAuth2[user=" + user + ", mechanism=" + mechanism + "]";
     }
   }
 

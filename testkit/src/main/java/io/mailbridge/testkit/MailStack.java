@@ -29,7 +29,8 @@ public record MailStack(
     String caFile,
     String stateDir,
     String doveadm,
-    List<User> users) {
+    List<User> users,
+    Integer oauth2IntrospectionPort) {
 
   /** A test mailbox user. */
   @JsonIgnoreProperties(ignoreUnknown = true)
@@ -61,6 +62,16 @@ public record MailStack(
     } catch (IOException e) {
       throw new IllegalStateException("cannot read " + info + ": " + e.getMessage(), e);
     }
+  }
+
+  /**
+   * The port on 127.0.0.1 where Dovecot expects the OAuth 2.0 server whose {@code /default/introspect}
+   * validates XOAUTH2/OAUTHBEARER tokens (tests start mock-oauth2-server there), or empty when the
+   * stack runs without OAuth.
+   */
+  public java.util.OptionalInt oauth2Port() {
+    return oauth2IntrospectionPort == null ? java.util.OptionalInt.empty()
+        : java.util.OptionalInt.of(oauth2IntrospectionPort);
   }
 
   public Path ca() {

@@ -5,6 +5,7 @@ import io.mailbridge.ConnectionException;
 import io.mailbridge.ConnectionException.Reason;
 import io.mailbridge.MailbridgeException;
 import io.mailbridge.ProtocolException;
+import io.mailbridge.connection.Auth;
 import io.mailbridge.connection.Endpoint;
 import io.mailbridge.connection.Security;
 import jakarta.mail.AuthenticationFailedException;
@@ -98,6 +99,20 @@ public final class Errors {
       }
     }
     for (Throwable t : chain) {
+      if (t instanceof AuthenticationFailedException && endpoint.auth() instanceof Auth.OAuth2 o) {
+        String detail = t.getMessage() == null ? "" : " (" + t.getMessage().strip() + ")";
+        return new AuthException(where + ": " + o.mechanism() + " login rejected for '" + o.user() + "'" + detail
+            + ": the access token was refused (expired or revoked, issued for another user, or without the "
+            + "IMAP/SMTP scope): log in again, or check the OAuth scopes and that the user matches the login", error);
+      }
+      if (endpoint.auth() instanceof Auth.OAuth2 && tokenExpired(lower(t))) {
+        // e.g. Microsoft "* BYE Session invalidated - AccessTokenExpired": an auth problem the
+        // caller fixes by refreshing the token and reconnecting, not a network one.
+        return new AuthException(where + ": the server ended the session because the access token expired ("
+            + t.getMessage().strip() + "): reconnect with a fresh token", error);
+      }
+    }
+    for (Throwable t : chain) {
       if (t instanceof AuthenticationFailedException) {
         String detail = t.getMessage() == null ? "" : " (" + t.getMessage().strip() + ")";
         return new AuthException(where + ": login rejected for '" + endpoint.auth().user() + "'" + detail
@@ -113,6 +128,12 @@ public final class Errors {
     }
     String detail = error.getMessage() == null ? error.getClass().getSimpleName() : error.getMessage().strip();
     return new ProtocolException(where + ": " + action + " failed: " + detail, false, error);
+  }
+
+  /** A BYE or error text saying the OAuth access token expired (Microsoft, Gmail wordings). */
+  static boolean tokenExpired(String lowerMessage) {
+    return lowerMessage.contains("accesstokenexpired") || lowerMessage.contains("token expired")
+        || lowerMessage.contains("token has expired") || lowerMessage.contains("token is expired");
   }
 
   private static String lower(Throwable t) {

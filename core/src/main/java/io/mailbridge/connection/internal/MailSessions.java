@@ -57,9 +57,18 @@ public final class MailSessions {
     if (endpoint.protocol() == Endpoint.Protocol.SMTP) {
       props.put(p + "auth", Boolean.toString(!(endpoint.auth() instanceof Auth.None)));
     }
-    if (endpoint.auth() instanceof Auth.OAuth2) {
-      props.put(p + "auth.mechanisms", "XOAUTH2");
-      props.put(p + "sasl.mechanisms", "XOAUTH2");
+    if (endpoint.auth() instanceof Auth.OAuth2 o) {
+      if (o.mechanism() == Auth.OAuth2.Mechanism.OAUTHBEARER) {
+        // Not built into Angus: our javax.security.sasl client, through Angus's SASL path. The
+        // same name in auth.mechanisms leaves nothing to fall back to (never LOGIN with a token).
+        OAuthBearerSasl.register();
+        props.put(p + "sasl.enable", "true");
+        props.put(p + "sasl.mechanisms", OAuthBearerSasl.MECHANISM);
+        props.put(p + "auth.mechanisms", OAuthBearerSasl.MECHANISM);
+      } else {
+        props.put(p + "auth.mechanisms", "XOAUTH2");
+        props.put(p + "sasl.mechanisms", "XOAUTH2");
+      }
     }
     props.put("mail.debug.auth", "false");
     props.putAll(extra);

@@ -25,6 +25,26 @@ class TraceTest {
   }
 
   @Test
+  void hidesOauthPayloadsForXoauth2AndOauthbearer() {
+    String ir = "bixhPWFsaWNlLAFhdXRoPUJlYXJlciBleUpoYkdjaU9pSlNVekkxTmlKOS5leUp6ZFdJaU9pSmhiR2xqWlNKOS5zaWcBAQ==";
+    assertThat(trace.redact("A3 AUTHENTICATE OAUTHBEARER " + ir)).isEqualTo("A3 AUTHENTICATE OAUTHBEARER ***");
+    assertThat(trace.redact("A4 AUTHENTICATE XOAUTH2 " + ir)).isEqualTo("A4 AUTHENTICATE XOAUTH2 ***");
+    assertThat(trace.redact("AUTH OAUTHBEARER " + ir)).isEqualTo("AUTH OAUTHBEARER ***");
+    // Without SASL-IR the payload follows on its own line; the server's RFC 7628 error challenge
+    // is base64 JSON and hidden too.
+    Trace t = new Trace(java.util.List.of(), true);
+    assertThat(t.redact("A5 AUTHENTICATE OAUTHBEARER")).isEqualTo("A5 AUTHENTICATE OAUTHBEARER");
+    assertThat(t.redact("+ ")).isEqualTo("+ ***");
+    assertThat(t.redact(ir)).isEqualTo("***");
+    assertThat(t.redact("+ eyJzdGF0dXMiOiI0MDEiLCJzY2hlbWVzIjoiYmVhcmVyIn0=")).isEqualTo("+ ***");
+    assertThat(t.redact("AQ==")).isEqualTo("AQ==");
+    assertThat(t.redact("A5 NO [AUTHENTICATIONFAILED] Authentication failed.")).contains("AUTHENTICATIONFAILED");
+    Trace smtp = new Trace(java.util.List.of(), true);
+    smtp.redact("AUTH XOAUTH2");
+    assertThat(smtp.redact("334 eyJzdGF0dXMiOiI0MDEifQ==")).isEqualTo("334 ***");
+  }
+
+  @Test
   void keepsServerCapabilityLines() {
     assertThat(trace.redact("250 AUTH PLAIN LOGIN")).isEqualTo("250 AUTH PLAIN LOGIN");
     assertThat(trace.redact("* CAPABILITY IMAP4rev1 AUTH=PLAIN")).isEqualTo("* CAPABILITY IMAP4rev1 AUTH=PLAIN");
