@@ -13,7 +13,7 @@ class SearchCompilerTest {
     Filter f = Filter.and(Filter.unseen(), Filter.from("invoices@example.com"), Filter.subject("Invoice 42"),
         Filter.receivedSince(LocalDate.of(2026, 11, 1)), Filter.largerThan(1000));
     assertThat(SearchCompiler.toImap(f))
-        .isEqualTo("(UNSEEN FROM \"invoices@example.com\" SUBJECT \"Invoice 42\" SINCE 1-Nov-2026 LARGER 1000)");
+        .isEqualTo("UNSEEN FROM \"invoices@example.com\" SUBJECT \"Invoice 42\" SINCE 1-Nov-2026 LARGER 1000");
     assertThat(SearchCompiler.compile(f).utf8()).isFalse();
   }
 
@@ -26,7 +26,10 @@ class SearchCompilerTest {
   @Test
   void betweenIncludesBothDays() {
     assertThat(SearchCompiler.toImap(Filter.receivedBetween(LocalDate.of(2026, 1, 1), LocalDate.of(2026, 1, 31))))
-        .isEqualTo("(SINCE 1-Jan-2026 BEFORE 1-Feb-2026)");
+        .isEqualTo("SINCE 1-Jan-2026 BEFORE 1-Feb-2026");
+    // Inside OR / NOT a conjunction must stay one search key, so it keeps its parentheses.
+    assertThat(SearchCompiler.toImap(Filter.not(Filter.receivedBetween(LocalDate.of(2026, 1, 1), LocalDate.of(2026, 1, 31)))))
+        .isEqualTo("NOT (SINCE 1-Jan-2026 BEFORE 1-Feb-2026)");
     assertThatThrownBy(() -> Filter.receivedBetween(LocalDate.of(2026, 2, 1), LocalDate.of(2026, 1, 1)))
         .isInstanceOf(BadInputException.class).hasMessageContaining("is empty");
   }
