@@ -1,8 +1,5 @@
 package io.mailbridge.connection.internal;
 
-import io.mailbridge.AuthException;
-import io.mailbridge.MailbridgeException;
-import io.mailbridge.connection.Auth;
 import io.mailbridge.connection.Endpoint;
 import jakarta.mail.MessagingException;
 import java.util.Map;
@@ -44,38 +41,10 @@ public final class ImapClient implements AutoCloseable {
       throw Errors.translate(endpoint, "connect", e);
     }
     long start = System.nanoTime();
-    try {
-      connect(endpoint, store, false);
-    } catch (MailbridgeException e) {
-      if (e instanceof AuthException && endpoint.auth() instanceof Auth.OAuth2 o) {
-        // The token may have expired between issue and use: refresh once and try again.
-        o.tokens().invalidate();
-        connect(endpoint, store, true);
-      } else {
-        throw e;
-      }
-    }
+    Login.run(endpoint, (user, credential) -> store.connect(endpoint.host(), endpoint.port(), user, credential));
     LOG.debug("imap connected host={} port={} user={} ms={}", endpoint.host(), endpoint.port(),
         endpoint.auth().user(), (System.nanoTime() - start) / 1_000_000);
     return new ImapClient(endpoint, opened, store);
-  }
-
-  private static void connect(Endpoint endpoint, IMAPStore store, boolean retry) {
-    try {
-      store.connect(endpoint.host(), endpoint.port(), endpoint.auth().user(), credential(endpoint.auth()));
-    } catch (MessagingException | RuntimeException e) {
-      throw Errors.translate(endpoint, retry ? "login after token refresh" : "connect", e);
-    }
-  }
-
-  static String credential(Auth auth) {
-    if (auth instanceof Auth.Basic b) {
-      return b.password().reveal();
-    }
-    if (auth instanceof Auth.OAuth2 o) {
-      return o.tokens().accessToken().reveal();
-    }
-    return "";
   }
 
   public Endpoint endpoint() {

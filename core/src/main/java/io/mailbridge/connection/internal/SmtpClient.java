@@ -1,8 +1,5 @@
 package io.mailbridge.connection.internal;
 
-import io.mailbridge.AuthException;
-import io.mailbridge.MailbridgeException;
-import io.mailbridge.connection.Auth;
 import io.mailbridge.connection.Endpoint;
 import jakarta.mail.MessagingException;
 import jakarta.mail.Session;
@@ -39,31 +36,9 @@ public final class SmtpClient implements AutoCloseable {
     } catch (MessagingException e) {
       throw Errors.translate(endpoint, "connect", e);
     }
-    try {
-      connect(endpoint, transport, false);
-    } catch (MailbridgeException e) {
-      if (e instanceof AuthException && endpoint.auth() instanceof Auth.OAuth2 o) {
-        o.tokens().invalidate();
-        connect(endpoint, transport, true);
-      } else {
-        throw e;
-      }
-    }
+    Login.run(endpoint, (user, credential) -> transport.connect(endpoint.host(), endpoint.port(), user, credential));
     LOG.debug("smtp connected host={} port={} user={}", endpoint.host(), endpoint.port(), endpoint.auth().user());
     return new SmtpClient(endpoint, opened, transport);
-  }
-
-  private static void connect(Endpoint endpoint, SMTPTransport transport, boolean retry) {
-    try {
-      if (endpoint.auth() instanceof Auth.None) {
-        transport.connect(endpoint.host(), endpoint.port(), null, null);
-      } else {
-        transport.connect(endpoint.host(), endpoint.port(), endpoint.auth().user(),
-            ImapClient.credential(endpoint.auth()));
-      }
-    } catch (MessagingException | RuntimeException e) {
-      throw Errors.translate(endpoint, retry ? "login after token refresh" : "connect", e);
-    }
   }
 
   public Endpoint endpoint() {
