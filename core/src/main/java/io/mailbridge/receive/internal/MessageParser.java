@@ -220,8 +220,11 @@ public final class MessageParser {
       HeaderText.Structured disp = disposition == null ? null : HeaderText.structured(disposition, "Content-Disposition", warn);
       HeaderText.Structured type = contentType == null ? null : HeaderText.structured(contentType, "Content-Type", warn);
       String fileName = disp == null ? null : disp.param("filename");
-      if (fileName == null && type != null) {
+      if ((fileName == null || fileName.isBlank()) && type != null) {
         fileName = type.param("name");
+      }
+      if (fileName != null && fileName.isBlank()) {
+        fileName = null;
       }
       boolean isAttachment = disp != null && "attachment".equals(disp.value());
       boolean isInline = disp != null && "inline".equals(disp.value());
