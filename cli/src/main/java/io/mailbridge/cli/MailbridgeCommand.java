@@ -16,6 +16,7 @@ import picocli.CommandLine.Command;
         DemoCommand.class,
         CheckCommand.class,
         FoldersCommand.class,
+        ReceiveCommand.class,
         CommandLine.HelpCommand.class
     },
     footer = {"", "Exit codes: 0 ok, 1 usage, 2 connection/auth, 3 partial failure, 4 bad input.",
