@@ -127,7 +127,10 @@ public final class DocumentCache {
     checkInside(metaFile);
     Path tmp = null;
     try {
-      Files.createDirectories(msgDir);
+      boolean fresh = !Files.isDirectory(msgDir);
+      if (fresh) {
+        Files.createDirectories(msgDir);
+      }
       tmp = Files.createTempFile(msgDir, ".put-", ".tmp");
       MessageDigest sha = sha256();
       long size;
@@ -136,7 +139,7 @@ public final class DocumentCache {
       }
       String hash = HexFormat.of().formatHex(sha.digest());
       // An earlier receive may have stored this part under another name (e.g. sanitising changed).
-      Optional<Entry> old = meta(key);
+      Optional<Entry> old = fresh || !Files.exists(metaFile) ? Optional.empty() : meta(key);
       moveAtomically(tmp, blob);
       tmp = null;
       old.filter(o -> !o.path().equals(blob)).ifPresent(o -> deleteQuietly(o.path()));
@@ -225,7 +228,7 @@ public final class DocumentCache {
     m.put("stored", e.stored().toString());
     Path tmp = Files.createTempFile(msgDir, ".meta-", ".tmp");
     try {
-      Files.write(tmp, JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(m));
+      Files.write(tmp, JSON.writeValueAsBytes(m));
       moveAtomically(tmp, metaFile);
     } finally {
       deleteQuietly(tmp);

@@ -43,6 +43,9 @@ public final class MessageParser {
       .setMalformedHeaderStartsBody(true)
       .build();
 
+  private static final java.util.regex.Pattern COMMENT = java.util.regex.Pattern.compile("\\([^)]*\\)");
+  private static final java.util.regex.Pattern SPACES = java.util.regex.Pattern.compile("\\s{2,}");
+
   /** Where decoded attachment bytes go. */
   public interface PartSink {
     Attachment store(InputStream decoded, DocumentCache.PartMeta meta);
@@ -204,7 +207,11 @@ public final class MessageParser {
 
     private OffsetDateTime parseDate(String value) {
       // RFC 5322 3.3, ignoring comments such as "(UTC)" and the obsolete zone names Java knows.
-      String v = value.replaceAll("\\([^)]*\\)", "").replaceAll("\\s+", " ").strip();
+      String v = value;
+      if (v.indexOf('(') >= 0) {
+        v = COMMENT.matcher(v).replaceAll("");
+      }
+      v = SPACES.matcher(v).replaceAll(" ").strip();
       try {
         return OffsetDateTime.parse(v, DateTimeFormatter.RFC_1123_DATE_TIME);
       } catch (DateTimeParseException e) {
@@ -237,7 +244,7 @@ public final class MessageParser {
         html = readText(bd, in);
         return;
       }
-      String cid = contentId == null ? null : contentId.replaceAll("^\\s*<|>\\s*$", "").strip();
+      String cid = contentId == null ? null : stripAngles(contentId);
       String fallback = "part-" + partPath + extension(mime);
       DocumentCache.PartId pid = new DocumentCache.PartId(id.mailbox(), id.folder(), id.uidValidity(), id.uid(),
           partPath);
@@ -296,6 +303,17 @@ public final class MessageParser {
           Optional.ofNullable(text), List.copyOf(attachments), List.copyOf(warnings),
           includeHeaders ? headers : Map.of());
     }
+  }
+
+  private static String stripAngles(String id) {
+    String s = id.strip();
+    if (s.startsWith("<")) {
+      s = s.substring(1);
+    }
+    if (s.endsWith(">")) {
+      s = s.substring(0, s.length() - 1);
+    }
+    return s.strip();
   }
 
   private static String extension(String mime) {

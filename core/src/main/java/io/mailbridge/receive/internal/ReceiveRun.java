@@ -34,6 +34,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.james.mime4j.MimeException;
 import org.eclipse.angus.mail.imap.IMAPFolder;
 import org.slf4j.Logger;
@@ -52,6 +57,7 @@ public final class ReceiveRun {
   private final String mailbox;
   private DocumentCache cache;
   private Path tempDir;
+  private ExecutorService parsers;
 
   public ReceiveRun(Endpoint endpoint, ReceiveSettings settings, boolean keepRawFiles) {
     this.endpoint = endpoint;
@@ -71,6 +77,13 @@ public final class ReceiveRun {
           + "cache directory", e);
     }
     boolean write = settings.postAction().writes() || !settings.peek();
+    int threads = Integer.getInteger("mailbridge.receive.parseThreads", Math.max(2, Math.min(4, Runtime.getRuntime().availableProcessors())));
+    AtomicInteger n = new AtomicInteger();
+    parsers = Executors.newFixedThreadPool(threads, r -> {
+      Thread t = new Thread(r, "mailbridge-receive-parse-" + n.incrementAndGet());
+      t.setDaemon(true);
+      return t;
+    });
     try (ImapClient imap = ImapClient.open(endpoint, new Properties(), settings.traceProtocol())) {
       IMAPFolder folder = openFolder(imap, write);
       try {
@@ -86,6 +99,8 @@ public final class ReceiveRun {
           LOG.debug("close folder={} error={}", settings.folder(), e.toString());
         }
       }
+    } finally {
+      parsers.shutdownNow();
     }
   }
 
@@ -127,39 +142,68 @@ public final class ReceiveRun {
         uidValidity, uids.size());
 
     Delivery d = new Delivery(folder.getFullName(), uidValidity, handler, post);
-    List<Long> batch = new ArrayList<>();
-    long batchBytes = 0;
-    try {
-      for (long uid : uids) {
-        Long size = sizes.get(uid);
-        if (size == null) {
-          continue; // expunged between SEARCH and FETCH: nothing to receive
+    List<Prefetcher.Work> plan = plan(uids, sizes);
+    try (Prefetcher prefetcher = new Prefetcher(fetcher, plan, tempDir, settings.chunkBytes())) {
+      prefetcher.start();
+      try {
+        for (int i = 0; i < plan.size(); i++) {
+          long t0 = System.nanoTime();
+          Prefetcher.Fetched f = prefetcher.next();
+          d.fetchWaitNanos += System.nanoTime() - t0;
+          if (f.work().large()) {
+            d.large(f.messages());
+          } else {
+            d.smallBatch(f.work().uids(), f.messages());
+          }
         }
-        if (size > settings.largeMessageBytes()) {
-          d.smallBatch(fetcher, batch);
-          batch.clear();
-          batchBytes = 0;
-          d.large(fetcher, uid, size);
-          continue;
-        }
-        if (!batch.isEmpty() && (batchBytes + size > settings.batchMaxBytes()
-            || batch.size() >= settings.batchMaxMessages())) {
-          d.smallBatch(fetcher, batch);
-          batch.clear();
-          batchBytes = 0;
-        }
-        batch.add(uid);
-        batchBytes += size;
+      } finally {
+        // Also when the handler or the cache failed: what was accepted gets its post-action.
+        d.flushPostActions();
       }
-      d.smallBatch(fetcher, batch);
-    } finally {
-      // Also when the handler or the cache failed: what was accepted gets its post-action.
-      d.flushPostActions();
     }
     LOG.info("received mailbox={} folder={} accepted={} skipped={} postActions={}", endpoint.auth().user(),
         settings.folder(), d.accepted, d.skipped.size(), d.postActions);
+    LOG.debug("receive timing folder={} fetchWaitMs={} parseMs={} handlerMs={}", settings.folder(),
+        d.fetchWaitNanos / 1_000_000, d.parseNanos / 1_000_000, d.handlerNanos / 1_000_000);
     return new ReceiveResult(settings.folder(), uidValidity, uids.size(), d.accepted, d.skipped, d.postActions,
         List.of());
+  }
+
+  /**
+   * Splits the selected UIDs, in delivery order, into batches of at most batchMaxBytes and
+   * batchMaxMessages; a message above largeMessageBytes is a batch of its own, fetched in chunks.
+   */
+  private List<Prefetcher.Work> plan(List<Long> uids, Map<Long, Long> sizes) {
+    List<Prefetcher.Work> plan = new ArrayList<>();
+    List<Long> batch = new ArrayList<>();
+    long batchBytes = 0;
+    for (long uid : uids) {
+      Long size = sizes.get(uid);
+      if (size == null) {
+        continue; // expunged between SEARCH and FETCH: nothing to receive
+      }
+      if (size > settings.largeMessageBytes()) {
+        if (!batch.isEmpty()) {
+          plan.add(new Prefetcher.Work(batch, false, batchBytes));
+          batch = new ArrayList<>();
+          batchBytes = 0;
+        }
+        plan.add(new Prefetcher.Work(List.of(uid), true, size));
+        continue;
+      }
+      if (!batch.isEmpty() && (batchBytes + size > settings.batchMaxBytes()
+          || batch.size() >= settings.batchMaxMessages())) {
+        plan.add(new Prefetcher.Work(batch, false, batchBytes));
+        batch = new ArrayList<>();
+        batchBytes = 0;
+      }
+      batch.add(uid);
+      batchBytes += size;
+    }
+    if (!batch.isEmpty()) {
+      plan.add(new Prefetcher.Work(batch, false, batchBytes));
+    }
+    return plan;
   }
 
   /** Hands documents over one by one and applies post-actions to the accepted ones per batch. */
@@ -172,6 +216,9 @@ public final class ReceiveRun {
     final List<ReceiveResult.Skipped> skipped = new ArrayList<>();
     int accepted;
     int postActions;
+    long fetchWaitNanos;
+    long parseNanos;
+    long handlerNanos;
 
     Delivery(String folderName, long uidValidity, DocumentHandler handler, PostActions post) {
       this.folderName = folderName;
@@ -180,49 +227,71 @@ public final class ReceiveRun {
       this.post = post;
     }
 
-    void smallBatch(Fetcher fetcher, List<Long> uids) {
-      if (uids.isEmpty()) {
-        return;
-      }
+    void smallBatch(List<Long> uids, List<RawMessage> fetched) {
       Map<Long, RawMessage> byUid = new HashMap<>();
-      for (RawMessage m : fetcher.messages(uids)) {
+      for (RawMessage m : fetched) {
         byUid.put(m.uid(), m);
       }
+      // Parse (and write attachments) on a few threads, hand over strictly in order on this one.
+      List<Future<Object>> parsed = new ArrayList<>(uids.size());
       for (long uid : uids) {
         RawMessage m = byUid.remove(uid); // drop each reference once used: the batch buffer can go
-        if (m == null) {
-          skipped.add(new ReceiveResult.Skipped(uid, "the server returned no body (expunged meanwhile or unreadable)"));
-          continue;
+        parsed.add(m == null ? null : parsers.submit(() -> buildOrError(m)));
+      }
+      try {
+        for (int i = 0; i < uids.size(); i++) {
+          Future<Object> f = parsed.get(i);
+          parsed.set(i, null);
+          if (f == null) {
+            skipped.add(new ReceiveResult.Skipped(uids.get(i),
+                "the server returned no body (expunged meanwhile or unreadable)"));
+            continue;
+          }
+          hand(uids.get(i), await(f));
         }
-        deliver(m);
+      } finally {
+        for (Future<Object> f : parsed) {
+          if (f != null) {
+            f.cancel(false);
+          }
+        }
       }
       flushPostActions();
     }
 
-    void large(Fetcher fetcher, long uid, long size) {
-      Path file;
+    private Object await(Future<Object> f) {
+      long t0 = System.nanoTime();
       try {
-        file = Files.createTempFile(tempDir, "uid-" + uid + "-", ".eml");
-      } catch (IOException e) {
-        throw new ConfigException("cannot create a temporary file in " + tempDir + " for UID " + uid + " (" + e
-            + "): free disk space or choose another cache directory", e);
+        return f.get();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("interrupted while parsing", e);
+      } catch (ExecutionException e) {
+        return e.getCause();
+      } finally {
+        parseNanos += System.nanoTime() - t0;
       }
+    }
+
+    private Object buildOrError(RawMessage m) {
+      try {
+        return build(m, folderName, uidValidity);
+      } catch (IOException | MimeException | RuntimeException e) {
+        return e;
+      }
+    }
+
+    void large(List<RawMessage> fetched) {
+      if (fetched.isEmpty()) {
+        return; // expunged meanwhile
+      }
+      RawMessage m = fetched.get(0);
       boolean keep = false;
       try {
-        RawMessage m;
-        try {
-          m = fetcher.large(uid, size, settings.chunkBytes(), file);
-        } catch (java.io.UncheckedIOException e) {
-          throw new ConfigException("cannot write UID " + uid + " to " + file + " (" + e.getCause()
-              + "): free disk space or choose another cache directory", e);
-        }
-        if (m == null) {
-          return;
-        }
         keep = deliver(m);
       } finally {
         if (!keep) {
-          deleteQuietly(file);
+          deleteQuietly(m.file());
         }
       }
       flushPostActions();
@@ -230,21 +299,30 @@ public final class ReceiveRun {
 
     /** Returns true when the message's temp file now belongs to the document (kept). */
     private boolean deliver(RawMessage m) {
-      Built built;
-      try {
-        built = build(m, folderName, uidValidity);
-      } catch (MailbridgeException e) {
+      long t0 = System.nanoTime();
+      Object built = buildOrError(m);
+      parseNanos += System.nanoTime() - t0;
+      return hand(m.uid(), built);
+    }
+
+    /** Hands a built document over, or records why it could not be built; true when a temp file is kept. */
+    private boolean hand(long uid, Object built) {
+      if (built instanceof MailbridgeException e) {
         throw e; // the cache failed: stop, nothing more is marked or moved
-      } catch (IOException | MimeException | RuntimeException e) {
-        LOG.warn("skipped mailbox={} folder={} uid={} reason={}", endpoint.auth().user(), settings.folder(), m.uid(),
+      }
+      if (built instanceof Exception e) {
+        LOG.warn("skipped mailbox={} folder={} uid={} reason={}", endpoint.auth().user(), settings.folder(), uid,
             e.toString());
-        skipped.add(new ReceiveResult.Skipped(m.uid(), "cannot be parsed: " + e.getMessage()));
+        skipped.add(new ReceiveResult.Skipped(uid, "cannot be parsed: " + e.getMessage()));
         return false;
       }
-      handler.handle(built.document);
+      Built b = (Built) built;
+      long t1 = System.nanoTime();
+      handler.handle(b.document);
+      handlerNanos += System.nanoTime() - t1;
       accepted++;
-      pending.add(m.uid());
-      return built.keepsFile;
+      pending.add(uid);
+      return b.keepsFile;
     }
 
     void flushPostActions() {
