@@ -29,9 +29,10 @@ import java.util.regex.Pattern;
  *
  * <p>Keys are derived from the message ({@code mailbox, folder, UIDVALIDITY, UID, part path}), so
  * receiving the same message twice writes the same entries (idempotent). Each entry is a blob
- * named {@code <part>-<sanitised name>} plus {@code <part>.meta.json} in a directory per message;
- * both are written to a temporary file and renamed into place, so a reader never sees half an
- * entry. Nothing is written outside the directory: names are {@link FileNames#sanitize sanitised}
+ * named {@code <part>-<sanitised name>} plus {@code <part>.meta.json} in a directory per message.
+ * The metadata file is written to a temporary file and renamed into place, after the blob is
+ * complete; blobs are reached only through it, and a blob an entry already refers to is replaced
+ * by temp file + rename, so a reader never sees half an entry. Nothing is written outside the directory: names are {@link FileNames#sanitize sanitised}
  * and keys are validated before use.
  *
  * <pre>{@code
@@ -131,16 +132,21 @@ public final class DocumentCache {
       if (fresh) {
         Files.createDirectories(msgDir);
       }
-      tmp = Files.createTempFile(msgDir, ".put-", ".tmp");
+      Optional<Entry> old = fresh || !Files.exists(metaFile) ? Optional.empty() : meta(key);
+      // The metadata file is the commit point: readers find blobs only through it. A blob no entry
+      // refers to yet can be written in place (one rename less per part, renames are the slow part);
+      // a blob an entry may refer to is replaced through a temporary file and a rename.
+      boolean inPlace = old.isEmpty() && !Files.exists(blob);
+      tmp = inPlace ? blob : Files.createTempFile(msgDir, ".put-", ".tmp");
       MessageDigest sha = sha256();
       long size;
       try (OutputStream out = new DigestOutputStream(Files.newOutputStream(tmp), sha)) {
         size = content.transferTo(out);
       }
       String hash = HexFormat.of().formatHex(sha.digest());
-      // An earlier receive may have stored this part under another name (e.g. sanitising changed).
-      Optional<Entry> old = fresh || !Files.exists(metaFile) ? Optional.empty() : meta(key);
-      moveAtomically(tmp, blob);
+      if (!inPlace) {
+        moveAtomically(tmp, blob);
+      }
       tmp = null;
       old.filter(o -> !o.path().equals(blob)).ifPresent(o -> deleteQuietly(o.path()));
       Entry entry = new Entry(key, blob, meta.fileName(), meta.contentType(), size, hash, meta.messageId(),
