@@ -64,7 +64,9 @@ public final class ReceiveBench {
     Path cache = Files.createTempDirectory("bench-receive-cache");
 
     LongSupplier raw = () -> rawFetch(stack);
-    LongSupplier mailbridge = () -> mailbridge(stack, cache);
+    // A fresh cache directory per run: what a first receive costs (a re-receive rewrites entries).
+    AtomicLong run = new AtomicLong();
+    LongSupplier mailbridge = () -> mailbridge(stack, cache.resolve("run-" + run.incrementAndGet()));
     LongSupplier mailbridgeNoCache = () -> mailbridge(stack, null);
     LongSupplier naive = () -> naiveJakarta(stack);
 
