@@ -98,6 +98,9 @@ public final class ReceiveBench {
     row("naive Jakarta (getMessages + getContent)", naiveS, n, rawS);
     System.out.printf("%nmailbridge vs raw: %.2fx (goal >= 0.8x); mailbridge vs naive: %.1fx (goal >= 5x)%n",
         rawS / mbS, naiveS / mbS);
+    try (java.util.stream.Stream<Path> files = Files.walk(cache)) {
+      files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    }
   }
 
   private static void row(String name, double s, int n, double rawS) {
