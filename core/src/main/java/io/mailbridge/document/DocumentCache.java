@@ -29,7 +29,8 @@ import java.util.regex.Pattern;
  *
  * <p>Keys are derived from the message ({@code mailbox, folder, UIDVALIDITY, UID, part path}), so
  * receiving the same message twice writes the same entries (idempotent). Each entry is a blob
- * named {@code <part>-<sanitised name>} plus {@code <part>.meta.json} in a directory per message.
+ * named {@code <uidvalidity>-<uid>-<part>-<sanitised name>} plus {@code <uidvalidity>-<uid>-<part>.meta.json}
+ * in a directory per mailbox folder.
  * The metadata file is written to a temporary file and renamed into place, after the blob is
  * complete; blobs are reached only through it, and a blob an entry already refers to is replaced
  * by temp file + rename, so a reader never sees half an entry. Nothing is written outside the directory: names are {@link FileNames#sanitize sanitised}
@@ -89,8 +90,17 @@ public final class DocumentCache {
     }
 
     String messageDir() {
-      String where = sha256Hex((mailbox + "\0" + folder).getBytes(StandardCharsets.UTF_8)).substring(0, 16);
-      return where + "-" + uidValidity + "-" + uid;
+      return folderDir() + "-" + uidValidity + "-" + uid;
+    }
+
+    /** Directory of a mailbox folder: one per folder, not per message (creating inodes is the slow part). */
+    String folderDir() {
+      return sha256Hex((mailbox + "\0" + folder).getBytes(StandardCharsets.UTF_8)).substring(0, 16);
+    }
+
+    /** File-name prefix of this part inside the folder directory. */
+    String filePrefix() {
+      return uidValidity + "-" + uid + "-" + partPath;
     }
   }
 
@@ -120,10 +130,10 @@ public final class DocumentCache {
   public Entry put(InputStream content, PartMeta meta) {
     PartId id = meta.id();
     String key = id.key();
-    Path msgDir = dir.resolve(id.messageDir());
-    String blobName = id.partPath() + "-" + FileNames.truncate(meta.fileName(), MAX_BLOB_NAME_BYTES);
+    Path msgDir = dir.resolve(id.folderDir());
+    String blobName = id.filePrefix() + "-" + FileNames.truncate(meta.fileName(), MAX_BLOB_NAME_BYTES);
     Path blob = msgDir.resolve(blobName);
-    Path metaFile = msgDir.resolve(id.partPath() + ".meta.json");
+    Path metaFile = msgDir.resolve(id.filePrefix() + ".meta.json");
     checkInside(blob);
     checkInside(metaFile);
     Path tmp = null;
@@ -132,7 +142,7 @@ public final class DocumentCache {
       if (fresh) {
         Files.createDirectories(msgDir);
       }
-      Optional<Entry> old = fresh || !Files.exists(metaFile) ? Optional.empty() : meta(key);
+      Optional<Entry> old = fresh || !Files.exists(metaFile) ? Optional.empty() : readableMeta(key);
       // The metadata file is the commit point: readers find blobs only through it. A blob no entry
       // refers to yet can be written in place (one rename less per part, renames are the slow part);
       // a blob an entry may refer to is replaced through a temporary file and a rename.
@@ -151,7 +161,14 @@ public final class DocumentCache {
       old.filter(o -> !o.path().equals(blob)).ifPresent(o -> deleteQuietly(o.path()));
       Entry entry = new Entry(key, blob, meta.fileName(), meta.contentType(), size, hash, meta.messageId(),
           id.partPath(), meta.inline(), meta.contentId(), Instant.now());
-      writeMeta(msgDir, metaFile, entry, blobName);
+      try {
+        writeMeta(msgDir, metaFile, entry, blobName);
+      } catch (IOException e) {
+        if (inPlace) {
+          deleteQuietly(blob); // no entry refers to it
+        }
+        throw e;
+      }
       return entry;
     } catch (IOException e) {
       throw new ConfigException("Document Cache " + dir + ": cannot store part " + id.partPath() + " of UID "
@@ -181,6 +198,15 @@ public final class DocumentCache {
     } catch (IOException | RuntimeException e) {
       throw new BadInputException("Document Cache entry " + key + " has unreadable metadata " + metaFile + " ("
           + e.getMessage() + "): delete it and receive the message again", e);
+    }
+  }
+
+  // An earlier entry whose metadata cannot be read is simply replaced.
+  private Optional<Entry> readableMeta(String key) {
+    try {
+      return meta(key);
+    } catch (BadInputException unreadable) {
+      return Optional.empty();
     }
   }
 
@@ -215,8 +241,11 @@ public final class DocumentCache {
     if (key == null || !KEY.matcher(key).matches()) {
       throw new BadInputException("'" + key + "' is not a Document Cache key (like 0123456789abcdef-17-42/2.1)");
     }
+    // key = folderDir-uidValidity-uid/part -> folderDir/uidValidity-uid-part.meta.json
     int slash = key.indexOf('/');
-    return dir.resolve(key.substring(0, slash)).resolve(key.substring(slash + 1) + ".meta.json");
+    int dash = key.indexOf('-');
+    return dir.resolve(key.substring(0, dash))
+        .resolve(key.substring(dash + 1, slash) + "-" + key.substring(slash + 1) + ".meta.json");
   }
 
   private void writeMeta(Path msgDir, Path metaFile, Entry e, String blobName) throws IOException {

@@ -31,7 +31,7 @@ class DocumentCacheTest {
     assertThat(e.size()).isEqualTo(5);
     assertThat(e.sha256()).isEqualTo("2cf24dba5fb0a30e26e83b2ac5b9e29e1b161e5c1fa7425e73043362938b9824");
     assertThat(e.key()).matches("[0-9a-f]{16}-17-42/2");
-    assertThat(e.path()).startsWith(cache.directory()).hasFileName("2-invoice.pdf");
+    assertThat(e.path()).startsWith(cache.directory()).hasFileName("17-42-2-invoice.pdf");
     try (InputStream in = cache.open(e.key())) {
       assertThat(in.readAllBytes()).asString().isEqualTo("hello");
     }
@@ -89,9 +89,14 @@ class DocumentCacheTest {
         .hasMessageContaining("Document Cache directory");
     DocumentCache cache = DocumentCache.open(dir.resolve("c"));
     DocumentCache.PartMeta m = meta("a.bin", "1");
-    // Block the message directory with a file: the write fails like a full or read-only disk.
-    Files.writeString(cache.directory().resolve(m.id().key().substring(0, m.id().key().indexOf('/'))), "x");
+    // Block the metadata file with a non-empty directory: the write fails like a full or read-only disk.
+    String key = m.id().key();
+    Path blocker = cache.directory().resolve(key.substring(0, key.indexOf('-'))).resolve("17-42-1.meta.json");
+    Files.createDirectories(blocker.resolve("x"));
     assertThatThrownBy(() -> cache.put(new ByteArrayInputStream(new byte[] {1}), m))
         .isInstanceOf(ConfigException.class).hasMessageContaining("cannot store part 1 of UID 42");
+    try (Stream<Path> files = Files.list(blocker.getParent())) {
+      assertThat(files).containsExactly(blocker); // the blob of the failed entry was removed
+    }
   }
 }

@@ -342,7 +342,9 @@ class ReceiveIT {
     DocumentCache cache = DocumentCache.open(cacheDir);
     String mailbox = stack.alice().user() + "@" + stack.host() + ":" + stack.imapsPort();
     String key = new DocumentCache.PartId(mailbox, folder, uidValidity, secondUid, "2").key();
-    Files.writeString(cache.directory().resolve(key.substring(0, key.indexOf('/'))), "blocks the directory");
+    // A non-empty directory where the metadata file must go: the write fails like a full disk.
+    Files.createDirectories(cache.directory().resolve(key.substring(0, key.indexOf('-')))
+        .resolve(uidValidity + "-" + secondUid + "-2.meta.json").resolve("blocker"));
 
     List<String> accepted = new ArrayList<>();
     assertThatThrownBy(() -> receive.run(in(folder).cacheDir(cacheDir).postAction(PostAction.markRead()).build(),
