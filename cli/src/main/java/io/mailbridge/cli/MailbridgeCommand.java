@@ -21,6 +21,7 @@ import picocli.CommandLine.Command;
         FlagCommand.class,
         DeleteCommand.class,
         AuthCommand.class,
+        ReceiveCommand.class,
         CommandLine.HelpCommand.class
     },
     footer = {"", "Exit codes: 0 ok, 1 usage, 2 connection/auth, 3 partial failure, 4 bad input.",

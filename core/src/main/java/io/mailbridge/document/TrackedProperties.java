@@ -15,7 +15,8 @@ import java.util.Optional;
  * Content-Type, File Name, From Address, From Folder, Message ID, Received Date, Subject, To Address).
  *
  * <p>{@code contentType} and {@code fileName} hold one entry per attachment, in part order.
- * {@code receivedDate} is the IMAP INTERNALDATE (ISO-8601 in JSON, {@link #DISPLAY_DATE} for people).
+ * {@code receivedDate} is the IMAP INTERNALDATE (ISO-8601 in JSON, {@link #DISPLAY_DATE} for people);
+ * {@code date} is the message's own Date header (when it has a readable one).
  */
 public record TrackedProperties(
     Optional<Integer> attachmentsCount,
@@ -34,12 +35,13 @@ public record TrackedProperties(
     Optional<Long> uidValidity,
     Optional<String> folder,
     Optional<Long> size,
-    List<String> flags) {
+    List<String> flags,
+    Optional<OffsetDateTime> date) {
 
   /** The fixed keys, in display order. */
   public static final List<String> KEYS = List.of("attachmentsCount", "contentType", "fileName", "fromAddress",
       "fromFolder", "messageId", "receivedDate", "subject", "toAddress", "cc", "bcc", "replyTo", "uid",
-      "uidValidity", "folder", "size", "flags");
+      "uidValidity", "folder", "size", "flags", "date");
 
   /** The seed's display format for dates read by people. */
   public static final DateTimeFormatter DISPLAY_DATE = DateTimeFormatter.ofPattern("dd MMM yyyy HH:mm:ss Z", Locale.ROOT);
@@ -62,6 +64,7 @@ public record TrackedProperties(
     Objects.requireNonNull(folder, "folder");
     Objects.requireNonNull(size, "size");
     flags = List.copyOf(flags);
+    Objects.requireNonNull(date, "date");
   }
 
   public static Builder builder() {
@@ -87,6 +90,7 @@ public record TrackedProperties(
     b.folder = folder.orElse(null);
     b.size = size.orElse(null);
     b.flags = flags;
+    b.date = date.orElse(null);
     return b;
   }
 
@@ -113,6 +117,7 @@ public record TrackedProperties(
     folder.ifPresent(v -> m.put("folder", v));
     size.ifPresent(v -> m.put("size", v));
     putList(m, "flags", flags);
+    date.ifPresent(v -> m.put("date", v.toString()));
     return m;
   }
 
@@ -147,6 +152,7 @@ public record TrackedProperties(
     private String folder;
     private Long size;
     private List<String> flags = List.of();
+    private OffsetDateTime date;
 
     public Builder attachmentsCount(int v) { attachmentsCount = v; return this; }
     public Builder contentType(List<String> v) { contentType = v; return this; }
@@ -165,12 +171,13 @@ public record TrackedProperties(
     public Builder folder(String v) { folder = v; return this; }
     public Builder size(long v) { size = v; return this; }
     public Builder flags(List<String> v) { flags = v; return this; }
+    public Builder date(OffsetDateTime v) { date = v; return this; }
 
     public TrackedProperties build() {
       return new TrackedProperties(Optional.ofNullable(attachmentsCount), contentType, fileName, fromAddress,
           Optional.ofNullable(fromFolder), messageId, Optional.ofNullable(receivedDate), subject, toAddress, cc,
           bcc, replyTo, Optional.ofNullable(uid), Optional.ofNullable(uidValidity), Optional.ofNullable(folder),
-          Optional.ofNullable(size), flags);
+          Optional.ofNullable(size), flags, Optional.ofNullable(date));
     }
   }
 }

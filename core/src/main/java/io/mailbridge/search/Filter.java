@@ -195,6 +195,12 @@ public sealed interface Filter {
       if (imapSearch.indexOf('\r') >= 0 || imapSearch.indexOf('\n') >= 0) {
         throw new BadInputException("raw IMAP search contains a line break: that would inject a command; remove CR/LF");
       }
+      if (!imapSearch.chars().allMatch(c -> c >= 0x20 && c < 0x7f)) {
+        // It goes out verbatim as part of the command line, where Angus writes chars as single
+        // bytes: non-ASCII text would be mangled (and RFC 3501 needs a literal for 8-bit strings).
+        throw new BadInputException("raw IMAP search contains non-ASCII or control characters: use the typed "
+            + "filters (subject, from, header...) for such text, they are sent as UTF-8 literals");
+      }
     }
   }
 }

@@ -1,0 +1,50 @@
+package io.mailbridge.receive;
+
+import io.mailbridge.connection.MailConnection;
+import io.mailbridge.document.MailDocument;
+import io.mailbridge.receive.internal.ReceiveRun;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Reads messages from a folder as {@link MailDocument}s: filters run on the server (one
+ * {@code UID SEARCH}), messages fetched in bulk ({@code UID FETCH} per byte-bounded batch, large
+ * ones in chunks to a temporary file, so memory stays bounded), parsed with a streaming MIME
+ * parser, attachments stored in the Document Cache. Reading never sets \Seen unless asked.
+ *
+ * <pre>{@code
+ * ReceiveResult r = Receive.from(connection).run(settings, doc -> {
+ *   process(doc);            // returning normally accepts the document
+ * });                        // ... and only then is its post-action (e.g. move) applied
+ * }</pre>
+ *
+ * <p>A message that cannot be parsed at all is reported in {@link ReceiveResult#skipped()} and the
+ * rest go on; one that parses with problems is delivered with {@link MailDocument#warnings()}.
+ */
+public final class Receive {
+  private final MailConnection connection;
+
+  private Receive(MailConnection connection) {
+    this.connection = Objects.requireNonNull(connection, "connection");
+  }
+
+  public static Receive from(MailConnection connection) {
+    return new Receive(connection);
+  }
+
+  /** Receives the selected messages, handing each document to {@code handler} in order. */
+  public ReceiveResult run(ReceiveSettings settings, DocumentHandler handler) {
+    return new ReceiveRun(connection.requireInbound("receive"), settings, false).run(handler);
+  }
+
+  /**
+   * Receives and returns every selected document, all accepted (so post-actions apply to all).
+   * Meant for small batches: set {@code maxMessages}. Raw files of large EML messages are kept.
+   */
+  public List<MailDocument> receiveAll(ReceiveSettings settings) {
+    List<MailDocument> out = new ArrayList<>();
+    new ReceiveRun(connection.requireInbound("receive"), settings, true).run(out::add);
+    return out;
+  }
+}

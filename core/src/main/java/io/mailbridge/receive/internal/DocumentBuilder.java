@@ -1,0 +1,129 @@
+package io.mailbridge.receive.internal;
+
+import io.mailbridge.connection.Endpoint;
+import io.mailbridge.document.Attachment;
+import io.mailbridge.document.BodyFormat;
+import io.mailbridge.document.DocumentCache;
+import io.mailbridge.document.MailDocument;
+import io.mailbridge.document.TrackedProperties;
+import io.mailbridge.receive.ReceiveSettings;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
+import org.apache.james.mime4j.MimeException;
+
+/** Turns one fetched message into a {@link MailDocument}: parse, store attachments, tracked properties. */
+final class DocumentBuilder {
+  private final Endpoint endpoint;
+  private final ReceiveSettings settings;
+  private final DocumentCache cache;
+  private final boolean keepRawFiles;
+  private final String mailbox;
+
+  DocumentBuilder(Endpoint endpoint, ReceiveSettings settings, DocumentCache cache, boolean keepRawFiles) {
+    this.endpoint = endpoint;
+    this.settings = settings;
+    this.cache = cache;
+    this.keepRawFiles = keepRawFiles;
+    this.mailbox = endpoint.auth().user() + "@" + endpoint.host() + ":" + endpoint.port();
+  }
+
+  /** A document, and whether it took ownership of the message's temp file. */
+  record Built(MailDocument document, boolean keepsFile) {}
+
+  Built build(RawMessage m, String folderName, long uidValidity) throws IOException, MimeException {
+    DocumentCache.PartId id = new DocumentCache.PartId(mailbox, folderName, uidValidity, m.uid(), "0");
+    MessageParser.Parsed p;
+    try (InputStream in = m.open()) {
+      p = MessageParser.parse(in, id, settings.format(), settings.includeHeaders(), settings.maxBodyBytes(),
+          this::store);
+    }
+    List<String> warnings = p.warnings();
+    if (p.from().isEmpty() && !warnings.contains("no From address")) {
+      warnings = new ArrayList<>(warnings);
+      warnings.add("no From address");
+    }
+    TrackedProperties.Builder tp = TrackedProperties.builder()
+        .attachmentsCount(p.attachments().size())
+        .contentType(p.attachments().stream().map(Attachment::contentType).toList())
+        .fileName(p.attachments().stream().map(Attachment::fileName).toList())
+        .fromAddress(p.from().isEmpty() ? "" : p.from().get(0))
+        .fromFolder(folderName)
+        .messageId(p.messageId())
+        .subject(p.subject())
+        .toAddress(p.to())
+        .cc(p.cc())
+        .bcc(p.bcc())
+        .replyTo(p.replyTo())
+        .uid(m.uid())
+        .uidValidity(uidValidity)
+        .folder(folderName)
+        .size(m.size())
+        .flags(m.flags());
+    if (m.internalDate() != null) {
+      tp.receivedDate(m.internalDate());
+    }
+    p.date().ifPresent(tp::date);
+    MailDocument.Builder doc = MailDocument.builder()
+        .key(documentKey(folderName, uidValidity, m.uid()))
+        .properties(tp.build())
+        .format(settings.format())
+        .attachments(p.attachments())
+        .warnings(warnings)
+        .headers(p.headers());
+    p.text().ifPresent(doc::text);
+    boolean keepsFile = false;
+    if (settings.format() == BodyFormat.EML) {
+      if (m.file() == null) {
+        doc.raw(m.copyBytes());
+      } else if (cache != null) {
+        try (InputStream in = m.open()) {
+          DocumentCache.Entry e = cache.put(in, new DocumentCache.PartMeta(id, "message.eml", "message/rfc822",
+              p.messageId(), false, Optional.empty()));
+          doc.rawFile(e.path());
+        }
+      } else {
+        doc.rawFile(m.file());
+        keepsFile = keepRawFiles;
+      }
+    }
+    return new Built(doc.build(), keepsFile);
+  }
+
+  private Attachment store(InputStream decoded, DocumentCache.PartMeta meta) {
+    if (cache != null) {
+      DocumentCache.Entry e = cache.put(decoded, meta);
+      return new Attachment(e.partPath(), e.fileName(), e.contentType(), e.size(), e.sha256(), e.inline(),
+          e.contentId(), Optional.of(e.key()), Optional.of(e.path()));
+    }
+    try {
+      MessageDigest sha = MessageDigest.getInstance("SHA-256");
+      long size = new DigestInputStream(decoded, sha).transferTo(java.io.OutputStream.nullOutputStream());
+      return new Attachment(meta.id().partPath(), meta.fileName(), meta.contentType(), size,
+          HexFormat.of().formatHex(sha.digest()), meta.inline(), meta.contentId(), Optional.empty(), Optional.empty());
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** RFC 5092 IMAP URL form: stable for the message while UIDVALIDITY holds. */
+  private String documentKey(String folderName, long uidValidity, long uid) {
+    return "imap://" + enc(endpoint.auth().user()) + "@" + endpoint.host() + ":" + endpoint.port() + "/"
+        + enc(folderName).replace("%2F", "/") + ";UIDVALIDITY=" + uidValidity + "/;UID=" + uid;
+  }
+
+  private static String enc(String s) {
+    return URLEncoder.encode(s, StandardCharsets.UTF_8).replace("+", "%20");
+  }
+
+}

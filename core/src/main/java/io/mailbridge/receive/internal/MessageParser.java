@@ -1,0 +1,331 @@
+package io.mailbridge.receive.internal;
+
+import io.mailbridge.document.Attachment;
+import io.mailbridge.document.BodyFormat;
+import io.mailbridge.document.DocumentCache;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.Charset;
+import java.nio.charset.StandardCharsets;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import org.apache.james.mime4j.MimeException;
+import org.apache.james.mime4j.codec.DecodeMonitor;
+import org.apache.james.mime4j.parser.AbstractContentHandler;
+import org.apache.james.mime4j.parser.MimeStreamParser;
+import org.apache.james.mime4j.stream.BodyDescriptor;
+import org.apache.james.mime4j.stream.Field;
+import org.apache.james.mime4j.stream.MimeConfig;
+
+/**
+ * Reads one raw RFC 822 message with mime4j's streaming parser (never a whole DOM): the header
+ * fields Receive tracks, the body in the chosen format, and every attachment decoded straight into
+ * a {@link PartSink}. Lenient: what cannot be read cleanly becomes a warning, not a failure.
+ */
+public final class MessageParser {
+  // Limits against hostile input, well above real mail (RFC 5322 allows 998-byte lines).
+  private static final MimeConfig CONFIG = MimeConfig.custom()
+      .setStrictParsing(false)
+      .setMaxLineLen(-1)
+      .setMaxHeaderCount(10_000)
+      .setMaxHeaderLen(1_000_000)
+      .setMaxContentLen(-1)
+      .setMalformedHeaderStartsBody(true)
+      .build();
+
+  private static final java.util.regex.Pattern COMMENT = java.util.regex.Pattern.compile("\\([^)]*\\)");
+  private static final java.util.regex.Pattern SPACES = java.util.regex.Pattern.compile("\\s{2,}");
+
+  /** Where decoded attachment bytes go. */
+  public interface PartSink {
+    Attachment store(InputStream decoded, DocumentCache.PartMeta meta);
+  }
+
+  /** What parsing found. Text is empty for EML format. */
+  public record Parsed(String subject, List<String> from, List<String> to, List<String> cc, List<String> bcc,
+      List<String> replyTo, String messageId, Optional<OffsetDateTime> date, Optional<String> text,
+      List<Attachment> attachments, List<String> warnings, Map<String, List<String>> headers) {}
+
+  private MessageParser() {}
+
+  /**
+   * @param id the message identity; the part path is replaced per part
+   * @param maxBodyBytes longest body text kept in memory; longer bodies are cut with a warning
+   */
+  public static Parsed parse(InputStream raw, DocumentCache.PartId id, BodyFormat format, boolean includeHeaders,
+      long maxBodyBytes, PartSink sink) throws IOException, MimeException {
+    Handler h = new Handler(id, format, includeHeaders, maxBodyBytes, sink);
+    MimeStreamParser parser = new MimeStreamParser(CONFIG, h.monitor, null);
+    parser.setContentDecoding(true);
+    // message/rfc822 parts are attachments (forwarded mail), stored whole as .eml: do not descend.
+    parser.setNoRecurse();
+    parser.setContentHandler(h);
+    parser.parse(raw);
+    return h.result();
+  }
+
+  private static final class Handler extends AbstractContentHandler {
+    private final DocumentCache.PartId id;
+    private final BodyFormat format;
+    private final boolean includeHeaders;
+    private final long maxBodyBytes;
+    private final PartSink sink;
+    private final List<String> warnings = new ArrayList<>();
+    final DecodeMonitor monitor = new DecodeMonitor() {
+      @Override
+      public boolean warn(String message, String dropDesc) {
+        addWarning(message + (dropDesc == null ? "" : " (" + dropDesc + ")"));
+        return false; // keep going: lenient
+      }
+
+      @Override
+      public boolean isListening() {
+        return true;
+      }
+    };
+
+    private final Map<String, List<String>> headers = new LinkedHashMap<>();
+    private String subject = "";
+    private List<String> from = List.of();
+    private List<String> to = List.of();
+    private List<String> cc = List.of();
+    private List<String> bcc = List.of();
+    private List<String> replyTo = List.of();
+    private String messageId = "";
+    private OffsetDateTime date;
+    private boolean sawMessageId;
+    private boolean sawDate;
+
+    private final List<Attachment> attachments = new ArrayList<>();
+    private String plain;
+    private String html;
+
+    // IMAP part numbering (RFC 3501 6.4.5): a stack of (prefix, counter) per open multipart.
+    private final Deque<int[]> counters = new ArrayDeque<>();
+    private final Deque<String> prefixes = new ArrayDeque<>();
+    private String partPath = "1";
+    private boolean topHeader = true;
+    private String disposition;
+    private String contentType;
+    private String contentId;
+
+    Handler(DocumentCache.PartId id, BodyFormat format, boolean includeHeaders, long maxBodyBytes, PartSink sink) {
+      this.id = id;
+      this.format = format;
+      this.includeHeaders = includeHeaders;
+      this.maxBodyBytes = maxBodyBytes;
+      this.sink = sink;
+    }
+
+    void addWarning(String w) {
+      if (warnings.size() < 100 && !warnings.contains(w)) {
+        warnings.add(w);
+      }
+    }
+
+    @Override
+    public void startMultipart(BodyDescriptor bd) {
+      // The message's own multipart numbers its children 1, 2...; a nested one 2.1, 2.2...
+      prefixes.push(counters.isEmpty() ? "" : partPath);
+      counters.push(new int[] {0});
+    }
+
+    @Override
+    public void endMultipart() {
+      counters.pop();
+      prefixes.pop();
+    }
+
+    @Override
+    public void startBodyPart() {
+      int n = ++counters.peek()[0];
+      String prefix = prefixes.peek();
+      partPath = prefix.isEmpty() ? Integer.toString(n) : prefix + "." + n;
+      disposition = null;
+      contentType = null;
+      contentId = null;
+    }
+
+    @Override
+    public void endHeader() {
+      if (topHeader) {
+        topHeader = false;
+        if (!sawMessageId) {
+          addWarning("no Message-ID header");
+        }
+        if (!sawDate) {
+          addWarning("no Date header");
+        }
+      }
+    }
+
+    @Override
+    public void field(Field field) {
+      String name = field.getName();
+      String lower = name.toLowerCase(Locale.ROOT);
+      String value = HeaderText.value(field.getRaw(), name, this::addWarning);
+      switch (lower) {
+        case "content-type" -> contentType = value;
+        case "content-disposition" -> disposition = value;
+        case "content-id" -> contentId = value;
+        default -> { }
+      }
+      if (!topHeader) {
+        return;
+      }
+      if (includeHeaders) {
+        headers.computeIfAbsent(name, k -> new ArrayList<>()).add(HeaderText.decodeWords(value, name, this::addWarning));
+      }
+      switch (lower) {
+        case "subject" -> subject = HeaderText.decodeWords(value, name, this::addWarning);
+        case "from" -> from = HeaderText.addresses(value, name, this::addWarning);
+        case "to" -> to = HeaderText.addresses(value, name, this::addWarning);
+        case "cc" -> cc = HeaderText.addresses(value, name, this::addWarning);
+        case "bcc" -> bcc = HeaderText.addresses(value, name, this::addWarning);
+        case "reply-to" -> replyTo = HeaderText.addresses(value, name, this::addWarning);
+        case "message-id" -> {
+          sawMessageId = true;
+          messageId = value;
+        }
+        case "date" -> {
+          sawDate = true;
+          date = parseDate(value);
+        }
+        default -> { }
+      }
+    }
+
+    private OffsetDateTime parseDate(String value) {
+      // RFC 5322 3.3, ignoring comments such as "(UTC)" and the obsolete zone names Java knows.
+      String v = value;
+      if (v.indexOf('(') >= 0) {
+        v = COMMENT.matcher(v).replaceAll("");
+      }
+      v = SPACES.matcher(v).replaceAll(" ").strip();
+      try {
+        return OffsetDateTime.parse(v, DateTimeFormatter.RFC_1123_DATE_TIME);
+      } catch (DateTimeParseException e) {
+        addWarning("Date header '" + HeaderText.abbreviate(value) + "' cannot be parsed");
+        return null;
+      }
+    }
+
+    @Override
+    public void body(BodyDescriptor bd, InputStream in) throws IOException {
+      String mime = bd.getMimeType() == null ? "text/plain" : bd.getMimeType().toLowerCase(Locale.ROOT);
+      java.util.function.Consumer<String> warn = this::addWarning;
+      HeaderText.Structured disp = disposition == null ? null : HeaderText.structured(disposition, "Content-Disposition", warn);
+      HeaderText.Structured type = contentType == null ? null : HeaderText.structured(contentType, "Content-Type", warn);
+      String fileName = disp == null ? null : disp.param("filename");
+      if ((fileName == null || fileName.isBlank()) && type != null) {
+        fileName = type.param("name");
+      }
+      if (fileName != null && fileName.isBlank()) {
+        fileName = null;
+      }
+      boolean isAttachment = disp != null && "attachment".equals(disp.value());
+      boolean isInline = disp != null && "inline".equals(disp.value());
+      boolean textBody = (mime.equals("text/plain") || mime.equals("text/html")) && !isAttachment && fileName == null;
+      if (textBody && mime.equals("text/plain") && plain == null) {
+        plain = readText(bd, in);
+        return;
+      }
+      if (textBody && mime.equals("text/html") && html == null) {
+        html = readText(bd, in);
+        return;
+      }
+      String cid = contentId == null ? null : stripAngles(contentId);
+      String fallback = "part-" + partPath + extension(mime);
+      DocumentCache.PartId pid = new DocumentCache.PartId(id.mailbox(), id.folder(), id.uidValidity(), id.uid(),
+          partPath);
+      DocumentCache.PartMeta meta = new DocumentCache.PartMeta(pid, fileName == null ? fallback : fileName, mime,
+          messageId, isInline || (!isAttachment && cid != null && !cid.isEmpty()),
+          Optional.ofNullable(cid == null || cid.isEmpty() ? null : cid));
+      if (fileName != null && !meta.fileName().equals(fileName)) {
+        addWarning("attachment name '" + HeaderText.abbreviate(fileName) + "' of part " + partPath
+            + " was sanitised to '" + meta.fileName() + "'");
+      }
+      attachments.add(sink.store(in, meta));
+    }
+
+    private String readText(BodyDescriptor bd, InputStream in) throws IOException {
+      ByteArrayOutputStream buf = new ByteArrayOutputStream(8192);
+      byte[] chunk = new byte[8192];
+      long total = 0;
+      int n;
+      while ((n = in.read(chunk)) != -1) {
+        long room = maxBodyBytes - buf.size();
+        if (room > 0) {
+          buf.write(chunk, 0, (int) Math.min(room, n));
+        }
+        total += n;
+      }
+      if (total > maxBodyBytes) {
+        addWarning("body part " + partPath + " has " + total + " bytes: kept the first " + maxBodyBytes
+            + " (raise maxBodyBytes or use the EML format)");
+      }
+      return buf.toString(charset(bd.getCharset()));
+    }
+
+    private Charset charset(String name) {
+      if (name == null || name.isBlank() || name.strip().equalsIgnoreCase("us-ascii")) {
+        return StandardCharsets.UTF_8; // superset of the RFC 2045 default US-ASCII, kinder to 8-bit bodies
+      }
+      try {
+        return Charset.forName(name.strip());
+      } catch (RuntimeException e) {
+        addWarning("part " + partPath + " has unknown charset '" + HeaderText.abbreviate(name) + "': read as UTF-8");
+        return StandardCharsets.UTF_8;
+      }
+    }
+
+    Parsed result() {
+      String text = null;
+      if (format == BodyFormat.TEXT) {
+        text = plain != null ? plain : html != null ? HtmlText.toText(html) : "";
+      } else if (format == BodyFormat.HTML) {
+        text = html != null ? html : plain != null ? HtmlText.fromText(plain) : "";
+      }
+      if (includeHeaders) {
+        headers.replaceAll((k, v) -> List.copyOf(v));
+      }
+      return new Parsed(subject, from, to, cc, bcc, replyTo, messageId, Optional.ofNullable(date),
+          Optional.ofNullable(text), List.copyOf(attachments), List.copyOf(warnings),
+          includeHeaders ? headers : Map.of());
+    }
+  }
+
+  private static String stripAngles(String id) {
+    String s = id.strip();
+    if (s.startsWith("<")) {
+      s = s.substring(1);
+    }
+    if (s.endsWith(">")) {
+      s = s.substring(0, s.length() - 1);
+    }
+    return s.strip();
+  }
+
+  private static String extension(String mime) {
+    return switch (mime) {
+      case "message/rfc822" -> ".eml";
+      case "text/plain" -> ".txt";
+      case "text/html" -> ".html";
+      case "image/png" -> ".png";
+      case "image/jpeg" -> ".jpg";
+      case "image/gif" -> ".gif";
+      case "application/pdf" -> ".pdf";
+      default -> ".bin";
+    };
+  }
+}

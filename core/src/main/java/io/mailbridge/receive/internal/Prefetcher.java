@@ -1,0 +1,156 @@
+package io.mailbridge.receive.internal;
+
+import io.mailbridge.ConfigException;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Fetches the planned batches on a background thread, one batch ahead of the parser, so the
+ * server sends batch n+1 while batch n is parsed and handed over. Memory stays bounded: at most
+ * one batch queued, one being parsed and one arriving (each at most {@code batchMaxBytes}); large
+ * messages go to temporary files. Commands on the one IMAP connection are serialised by Angus.
+ */
+final class Prefetcher implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(Prefetcher.class);
+
+  /** One unit of work: a batch of small messages, or one large message. */
+  record Work(List<Long> uids, boolean large, long size) {}
+
+  /** What the fetch thread produced for a {@link Work}. */
+  record Fetched(Work work, List<RawMessage> messages, RuntimeException error) {}
+
+  private final Fetcher fetcher;
+  private final List<Work> plan;
+  private final Path tempDir;
+  private final int chunkBytes;
+  private final BlockingQueue<Fetched> queue = new ArrayBlockingQueue<>(1);
+  private final Thread thread;
+  private volatile boolean cancelled;
+
+  Prefetcher(Fetcher fetcher, List<Work> plan, Path tempDir, int chunkBytes) {
+    this.fetcher = fetcher;
+    this.plan = plan;
+    this.tempDir = tempDir;
+    this.chunkBytes = chunkBytes;
+    this.thread = new Thread(this::run, "mailbridge-receive-fetch");
+    this.thread.setDaemon(true);
+  }
+
+  void start() {
+    thread.start();
+  }
+
+  /** The next fetched work item, in plan order; rethrows what the fetch thread failed with. */
+  Fetched next() {
+    try {
+      Fetched f = queue.take();
+      if (f.error() != null) {
+        throw f.error();
+      }
+      return f;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while waiting for the server", e);
+    }
+  }
+
+  private void run() {
+    for (Work w : plan) {
+      if (cancelled) {
+        return;
+      }
+      Fetched f;
+      try {
+        f = new Fetched(w, w.large() ? large(w) : fetcher.messages(w.uids()), null);
+      } catch (RuntimeException e) {
+        f = new Fetched(w, List.of(), e);
+      }
+      if (!offer(f) || f.error() != null) {
+        discard(f);
+        return;
+      }
+    }
+  }
+
+  private List<RawMessage> large(Work w) {
+    long uid = w.uids().get(0);
+    Path file;
+    try {
+      file = Files.createTempFile(tempDir, "uid-" + uid + "-", ".eml");
+    } catch (IOException e) {
+      throw new ConfigException("cannot create a temporary file in " + tempDir + " for UID " + uid + " (" + e
+          + "): free disk space or choose another cache directory", e);
+    }
+    try {
+      RawMessage m = fetcher.large(uid, w.size(), chunkBytes, file);
+      if (m == null) {
+        deleteQuietly(file);
+        return List.of();
+      }
+      return List.of(m);
+    } catch (UncheckedIOException e) {
+      deleteQuietly(file);
+      throw new ConfigException("cannot write UID " + uid + " to " + file + " (" + e.getCause()
+          + "): free disk space or choose another cache directory", e);
+    } catch (RuntimeException e) {
+      deleteQuietly(file);
+      throw e;
+    }
+  }
+
+  private boolean offer(Fetched f) {
+    try {
+      while (!cancelled) {
+        if (queue.offer(f, 100, TimeUnit.MILLISECONDS)) {
+          return true;
+        }
+      }
+      return false;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
+  }
+
+  /** Stops fetching, waits for the thread (so the connection is idle) and deletes unclaimed temp files. */
+  @Override
+  public void close() {
+    cancelled = true;
+    try {
+      thread.join(TimeUnit.MINUTES.toMillis(5));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    if (thread.isAlive()) {
+      LOG.warn("fetch thread still busy after 5 minutes; the connection is closed under it");
+    }
+    Fetched left;
+    while ((left = queue.poll()) != null) {
+      discard(left);
+    }
+  }
+
+  private static void discard(Fetched f) {
+    for (RawMessage m : f.messages()) {
+      if (m.file() != null) {
+        deleteQuietly(m.file());
+      }
+    }
+  }
+
+  static void deleteQuietly(Path p) {
+    try {
+      Files.deleteIfExists(p);
+    } catch (IOException ignored) {
+      // a leftover temp file is harmless
+    }
+  }
+}

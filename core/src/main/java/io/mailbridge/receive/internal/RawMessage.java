@@ -1,0 +1,24 @@
+package io.mailbridge.receive.internal;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.OffsetDateTime;
+import java.util.List;
+
+/** One fetched message: its FETCH items and its bytes, in memory (small) or in a temp file (large). */
+record RawMessage(long uid, List<String> flags, long size, OffsetDateTime internalDate, byte[] bytes, int offset,
+    int length, Path file) {
+
+  InputStream open() throws IOException {
+    return file != null ? Files.newInputStream(file) : new ByteArrayInputStream(bytes, offset, length);
+  }
+
+  byte[] copyBytes() {
+    byte[] out = new byte[length];
+    System.arraycopy(bytes, offset, out, 0, length);
+    return out;
+  }
+}

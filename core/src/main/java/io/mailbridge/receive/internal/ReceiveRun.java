@@ -1,0 +1,335 @@
+package io.mailbridge.receive.internal;
+
+import io.mailbridge.BadInputException;
+import io.mailbridge.ConfigException;
+import io.mailbridge.MailbridgeException;
+import io.mailbridge.connection.Endpoint;
+import io.mailbridge.connection.internal.Errors;
+import io.mailbridge.connection.internal.ImapClient;
+import io.mailbridge.document.DocumentCache;
+import io.mailbridge.receive.DocumentHandler;
+import io.mailbridge.receive.ReceiveResult;
+import io.mailbridge.receive.ReceiveSettings;
+import io.mailbridge.search.internal.UidSearch;
+import jakarta.mail.Folder;
+import jakarta.mail.MessagingException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.james.mime4j.MimeException;
+import org.eclipse.angus.mail.imap.IMAPFolder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One receive: SEARCH, sizes, batched FETCH, parse, hand over, post-action. The order of effects
+ * per message is: fetched -> document handed to the caller -> accepted -> post-action (DESIGN.md).
+ */
+public final class ReceiveRun {
+  private static final Logger LOG = LoggerFactory.getLogger(ReceiveRun.class);
+
+  private final Endpoint endpoint;
+  private final ReceiveSettings settings;
+  private final boolean keepRawFiles;
+  private DocumentCache cache;
+  private Path tempDir;
+  private ExecutorService parsers;
+  private DocumentBuilder documents;
+
+  public ReceiveRun(Endpoint endpoint, ReceiveSettings settings, boolean keepRawFiles) {
+    this.endpoint = endpoint;
+    this.settings = settings;
+    this.keepRawFiles = keepRawFiles;
+  }
+
+  public ReceiveResult run(DocumentHandler handler) {
+    // Fail on an unusable cache before touching the server.
+    cache = settings.cacheDir().map(DocumentCache::open).orElse(null);
+    documents = new DocumentBuilder(endpoint, settings, cache, keepRawFiles);
+    tempDir = cache != null ? cache.directory().resolve(".tmp") : Path.of(System.getProperty("java.io.tmpdir"));
+    try {
+      Files.createDirectories(tempDir);
+    } catch (IOException e) {
+      throw new ConfigException("temporary directory " + tempDir + " cannot be created (" + e + "): choose another "
+          + "cache directory", e);
+    }
+    boolean write = settings.postAction().writes() || !settings.peek();
+    // Parsing is cheap (~6 µs per 4 KB message); the pool mostly waits on file creation and rename for
+    // attachments, so it is sized above the core count to overlap that latency.
+    int threads = Integer.getInteger("mailbridge.receive.parseThreads",
+        Math.max(4, Math.min(8, Runtime.getRuntime().availableProcessors())));
+    AtomicInteger n = new AtomicInteger();
+    parsers = Executors.newFixedThreadPool(threads, r -> {
+      Thread t = new Thread(r, "mailbridge-receive-parse-" + n.incrementAndGet());
+      t.setDaemon(true);
+      return t;
+    });
+    try (ImapClient imap = ImapClient.open(endpoint, new Properties(), settings.traceProtocol())) {
+      IMAPFolder folder = openFolder(imap, write);
+      try {
+        ReceiveResult r = receive(folder, handler);
+        return new ReceiveResult(r.folder(), r.uidValidity(), r.selected(), r.accepted(), r.skipped(), r.postActions(),
+            settings.traceProtocol() ? imap.trace().lines() : List.of());
+      } finally {
+        try {
+          if (folder.isOpen()) {
+            folder.close(false);
+          }
+        } catch (MessagingException e) {
+          LOG.debug("close folder={} error={}", settings.folder(), e.toString());
+        }
+      }
+    } finally {
+      parsers.shutdownNow();
+    }
+  }
+
+  private IMAPFolder openFolder(ImapClient imap, boolean write) {
+    try {
+      // Angus encodes the Unicode name as modified UTF-7 on the wire (RFC 3501 5.1.3).
+      IMAPFolder folder = (IMAPFolder) imap.store().getFolder(settings.folder());
+      if (!folder.exists()) {
+        throw new BadInputException("folder '" + settings.folder() + "' does not exist on " + endpoint.address()
+            + " for '" + endpoint.auth().user() + "': list folders with `mailbridge folders`");
+      }
+      folder.open(write ? Folder.READ_WRITE : Folder.READ_ONLY);
+      return folder;
+    } catch (MessagingException e) {
+      throw Errors.translate(endpoint, "open folder '" + settings.folder() + "'", e);
+    }
+  }
+
+  private ReceiveResult receive(IMAPFolder folder, DocumentHandler handler) {
+    long uidValidity;
+    try {
+      uidValidity = folder.getUIDValidity();
+    } catch (MessagingException e) {
+      throw Errors.translate(endpoint, "UIDVALIDITY of '" + settings.folder() + "'", e);
+    }
+    PostActions post = new PostActions(endpoint, folder, settings.postAction());
+    post.prepare();
+    List<Long> uids = UidSearch.run(endpoint, folder, settings.filter());
+    if (settings.order() == ReceiveSettings.Order.NEWEST_FIRST) {
+      Collections.reverse(uids);
+    }
+    if (uids.size() > settings.maxMessages()) {
+      uids = new ArrayList<>(uids.subList(0, settings.maxMessages()));
+    }
+    Fetcher fetcher = new Fetcher(endpoint, folder, settings.peek());
+    Map<Long, Long> sizes = uids.isEmpty() ? Map.of() : fetcher.sizes(uids);
+    handler.started(uids.size());
+    LOG.info("receive mailbox={} folder={} uidValidity={} selected={}", endpoint.auth().user(), settings.folder(),
+        uidValidity, uids.size());
+
+    Delivery d = new Delivery(folder.getFullName(), uidValidity, handler, post);
+    List<Prefetcher.Work> plan = plan(uids, sizes);
+    try (Prefetcher prefetcher = new Prefetcher(fetcher, plan, tempDir, settings.chunkBytes())) {
+      prefetcher.start();
+      try {
+        for (int i = 0; i < plan.size(); i++) {
+          long t0 = System.nanoTime();
+          Prefetcher.Fetched f = prefetcher.next();
+          d.fetchWaitNanos += System.nanoTime() - t0;
+          if (f.work().large()) {
+            d.large(f.messages());
+          } else {
+            d.smallBatch(f.work().uids(), f.messages());
+          }
+        }
+      } finally {
+        // Also when the handler or the cache failed: what was accepted gets its post-action.
+        d.flushPostActions();
+      }
+    }
+    LOG.info("received mailbox={} folder={} accepted={} skipped={} postActions={}", endpoint.auth().user(),
+        settings.folder(), d.accepted, d.skipped.size(), d.postActions);
+    LOG.debug("receive timing folder={} fetchWaitMs={} parseMs={} handlerMs={}", settings.folder(),
+        d.fetchWaitNanos / 1_000_000, d.parseNanos / 1_000_000, d.handlerNanos / 1_000_000);
+    return new ReceiveResult(settings.folder(), uidValidity, uids.size(), d.accepted, d.skipped, d.postActions,
+        List.of());
+  }
+
+  /**
+   * Splits the selected UIDs, in delivery order, into batches of at most batchMaxBytes and
+   * batchMaxMessages; a message above largeMessageBytes is a batch of its own, fetched in chunks.
+   */
+  private List<Prefetcher.Work> plan(List<Long> uids, Map<Long, Long> sizes) {
+    List<Prefetcher.Work> plan = new ArrayList<>();
+    List<Long> batch = new ArrayList<>();
+    long batchBytes = 0;
+    for (long uid : uids) {
+      Long size = sizes.get(uid);
+      if (size == null) {
+        continue; // expunged between SEARCH and FETCH: nothing to receive
+      }
+      if (size > settings.largeMessageBytes()) {
+        if (!batch.isEmpty()) {
+          plan.add(new Prefetcher.Work(batch, false, batchBytes));
+          batch = new ArrayList<>();
+          batchBytes = 0;
+        }
+        plan.add(new Prefetcher.Work(List.of(uid), true, size));
+        continue;
+      }
+      if (!batch.isEmpty() && (batchBytes + size > settings.batchMaxBytes()
+          || batch.size() >= settings.batchMaxMessages())) {
+        plan.add(new Prefetcher.Work(batch, false, batchBytes));
+        batch = new ArrayList<>();
+        batchBytes = 0;
+      }
+      batch.add(uid);
+      batchBytes += size;
+    }
+    if (!batch.isEmpty()) {
+      plan.add(new Prefetcher.Work(batch, false, batchBytes));
+    }
+    return plan;
+  }
+
+  /** Hands documents over one by one and applies post-actions to the accepted ones per batch. */
+  private final class Delivery {
+    private final String folderName;
+    private final long uidValidity;
+    private final DocumentHandler handler;
+    private final PostActions post;
+    private final List<Long> pending = new ArrayList<>();
+    final List<ReceiveResult.Skipped> skipped = new ArrayList<>();
+    int accepted;
+    int postActions;
+    long fetchWaitNanos;
+    long parseNanos;
+    long handlerNanos;
+
+    Delivery(String folderName, long uidValidity, DocumentHandler handler, PostActions post) {
+      this.folderName = folderName;
+      this.uidValidity = uidValidity;
+      this.handler = handler;
+      this.post = post;
+    }
+
+    void smallBatch(List<Long> uids, List<RawMessage> fetched) {
+      Map<Long, RawMessage> byUid = new HashMap<>();
+      for (RawMessage m : fetched) {
+        byUid.put(m.uid(), m);
+      }
+      // Parse (and write attachments) on a few threads, hand over strictly in order on this one.
+      List<Future<Object>> parsed = new ArrayList<>(uids.size());
+      for (long uid : uids) {
+        RawMessage m = byUid.remove(uid); // drop each reference once used: the batch buffer can go
+        parsed.add(m == null ? null : parsers.submit(() -> buildOrError(m)));
+      }
+      try {
+        for (int i = 0; i < uids.size(); i++) {
+          Future<Object> f = parsed.get(i);
+          parsed.set(i, null);
+          if (f == null) {
+            skipped.add(new ReceiveResult.Skipped(uids.get(i),
+                "the server returned no body (expunged meanwhile or unreadable)"));
+            continue;
+          }
+          hand(uids.get(i), await(f));
+        }
+      } finally {
+        for (Future<Object> f : parsed) {
+          if (f != null) {
+            f.cancel(false);
+          }
+        }
+      }
+      flushPostActions();
+    }
+
+    private Object await(Future<Object> f) {
+      long t0 = System.nanoTime();
+      try {
+        return f.get();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("interrupted while parsing", e);
+      } catch (ExecutionException e) {
+        return e.getCause();
+      } finally {
+        parseNanos += System.nanoTime() - t0;
+      }
+    }
+
+    private Object buildOrError(RawMessage m) {
+      try {
+        return documents.build(m, folderName, uidValidity);
+      } catch (IOException | MimeException | RuntimeException e) {
+        return e;
+      }
+    }
+
+    void large(List<RawMessage> fetched) {
+      if (fetched.isEmpty()) {
+        return; // expunged meanwhile
+      }
+      RawMessage m = fetched.get(0);
+      boolean keep = false;
+      try {
+        keep = deliver(m);
+      } finally {
+        if (!keep) {
+          deleteQuietly(m.file());
+        }
+      }
+      flushPostActions();
+    }
+
+    /** Returns true when the message's temp file now belongs to the document (kept). */
+    private boolean deliver(RawMessage m) {
+      long t0 = System.nanoTime();
+      Object built = buildOrError(m);
+      parseNanos += System.nanoTime() - t0;
+      return hand(m.uid(), built);
+    }
+
+    /** Hands a built document over, or records why it could not be built; true when a temp file is kept. */
+    private boolean hand(long uid, Object built) {
+      if (built instanceof MailbridgeException e) {
+        throw e; // the cache failed: stop, nothing more is marked or moved
+      }
+      if (built instanceof Exception e) {
+        LOG.warn("skipped mailbox={} folder={} uid={} reason={}", endpoint.auth().user(), settings.folder(), uid,
+            e.toString());
+        skipped.add(new ReceiveResult.Skipped(uid, "cannot be parsed: " + e.getMessage()));
+        return false;
+      }
+      DocumentBuilder.Built b = (DocumentBuilder.Built) built;
+      long t1 = System.nanoTime();
+      handler.handle(b.document());
+      handlerNanos += System.nanoTime() - t1;
+      accepted++;
+      pending.add(uid);
+      return b.keepsFile();
+    }
+
+    void flushPostActions() {
+      if (!pending.isEmpty()) {
+        List<Long> uids = new ArrayList<>(pending);
+        pending.clear();
+        postActions += post.apply(uids);
+      }
+    }
+  }
+
+  private static void deleteQuietly(Path p) {
+    try {
+      Files.deleteIfExists(p);
+    } catch (IOException ignored) {
+      // a leftover temp file is harmless
+    }
+  }
+}

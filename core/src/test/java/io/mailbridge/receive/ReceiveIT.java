@@ -1,0 +1,357 @@
+package io.mailbridge.receive;
+
+import static io.mailbridge.receive.Seeding.crlf;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.mailbridge.BadInputException;
+import io.mailbridge.ConfigException;
+import io.mailbridge.document.Attachment;
+import io.mailbridge.document.BodyFormat;
+import io.mailbridge.document.DocumentCache;
+import io.mailbridge.document.MailDocument;
+import io.mailbridge.document.TrackedProperties;
+import io.mailbridge.search.Filter;
+import io.mailbridge.testkit.MailStack;
+import io.mailbridge.testkit.RealServer;
+import io.mailbridge.testkit.TestMessages;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+@RealServer
+class ReceiveIT {
+  @TempDir Path tmp;
+
+  static String sha(byte[] b) throws Exception {
+    return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(b));
+  }
+
+  private static ReceiveSettings.Builder in(String folder) {
+    return ReceiveSettings.builder().folder(folder);
+  }
+
+  private static Map<String, MailDocument> bySubject(List<MailDocument> docs) {
+    return docs.stream().collect(Collectors.toMap(d -> d.properties().subject(), Function.identity()));
+  }
+
+  static final byte[] PNG = {(byte) 0x89, 'P', 'N', 'G', 13, 10, 26, 10, 0, 0, 0, 13, 'I', 'H', 'D', 'R'};
+  static final byte[] PDF = "%PDF-1.4\n% invoice\n".getBytes(StandardCharsets.US_ASCII);
+
+  static String b64(byte[] b) {
+    return Base64.getMimeEncoder().encodeToString(b);
+  }
+
+  @Test
+  void realMessagesComeBackWithExactTrackedPropertiesAndAttachmentBytes(MailStack stack) throws Exception {
+    String folder = "rcv-props";
+    stack.resetFolder(stack.alice(), folder);
+    List<byte[]> msgs = new ArrayList<>();
+    msgs.add(TestMessages.plain("Sender <sender@example.com>", "alice@example.test", "plain one", 500));
+    msgs.add(crlf("""
+        From: news@example.com
+        To: alice@example.test
+        Subject: alternative
+        Date: Tue, 24 Nov 2026 09:00:00 +0000
+        Message-ID: <alt@example.com>
+        MIME-Version: 1.0
+        Content-Type: multipart/alternative; boundary=a
+
+        --a
+        Content-Type: text/plain; charset=UTF-8
+
+        plain version
+        --a
+        Content-Type: text/html; charset=UTF-8
+
+        <b>html version</b>
+        --a--
+        """));
+    msgs.add(crlf("""
+        From: =?UTF-8?Q?J=C3=BCrgen_M=C3=BCller?= <juergen@example.de>
+        To: alice@example.test, bob@example.test
+        Cc: carol@example.test
+        Reply-To: replies@example.de
+        Subject: =?UTF-8?B?UmVjaG51bmcgZsO8ciBNw6RyeiDigqw=?=
+        Date: Tue, 24 Nov 2026 09:30:00 +0100
+        Message-ID: <nested@example.de>
+        MIME-Version: 1.0
+        Content-Type: multipart/mixed; boundary="outer"
+
+        --outer
+        Content-Type: multipart/alternative; boundary="alt"
+
+        --alt
+        Content-Type: text/plain; charset=UTF-8
+
+        Siehe Anhang.
+        --alt
+        Content-Type: multipart/related; boundary="rel"
+
+        --rel
+        Content-Type: text/html; charset=UTF-8
+
+        <p>Siehe <img src="cid:logo@x"></p>
+        --rel
+        Content-Type: image/png
+        Content-ID: <logo@x>
+        Content-Disposition: inline; filename="logo.png"
+        Content-Transfer-Encoding: base64
+
+        """ + b64(PNG) + """
+
+        --rel--
+        --alt--
+        --outer
+        Content-Type: application/pdf
+        Content-Disposition: attachment; filename*=UTF-8''Rechnung%20M%C3%A4rz%20%E2%82%AC.pdf
+        Content-Transfer-Encoding: base64
+
+        """ + b64(PDF) + """
+
+        --outer
+        Content-Type: message/rfc822
+        Content-Disposition: attachment; filename="forwarded.eml"
+
+        From: orig@example.com
+        Subject: original
+
+        original body
+        --outer--
+        """));
+    byte[] eightBit = ("From: a@example.com\r\nTo: alice@example.test\r\nSubject: Grüße aus Köln\r\n"
+        + "Date: Tue, 24 Nov 2026 11:00:00 +0000\r\nMessage-ID: <8bit@example.com>\r\n\r\nHallo\r\n")
+        .getBytes(StandardCharsets.UTF_8);
+    msgs.add(eightBit);
+    Seeding.seed(stack, folder, msgs, "");
+
+    Path cacheDir = tmp.resolve("cache");
+    List<MailDocument> docs = Receive.from(Seeding.connection(stack))
+        .receiveAll(in(folder).cacheDir(cacheDir).includeHeaders(true).build());
+    assertThat(docs).hasSize(4);
+    Map<String, MailDocument> by = bySubject(docs);
+
+    TrackedProperties plain = by.get("plain one").properties();
+    assertThat(plain.fromAddress()).isEqualTo("sender@example.com");
+    assertThat(plain.toAddress()).containsExactly("alice@example.test");
+    assertThat(plain.attachmentsCount()).hasValue(0);
+    assertThat(plain.fromFolder()).hasValue(folder);
+    assertThat(plain.messageId()).startsWith("<").endsWith("@example.test>");
+    assertThat(plain.receivedDate()).isPresent();
+    assertThat(plain.size()).hasValue((long) msgs.get(0).length);
+    assertThat(plain.flags()).doesNotContain("\\Seen");
+    assertThat(by.get("plain one").text()).hasValueSatisfying(t -> assertThat(t).startsWith("Line 5 of"));
+    assertThat(by.get("plain one").warnings()).isEmpty();
+
+    assertThat(by.get("alternative").text()).hasValue("plain version");
+
+    MailDocument nested = by.get("Rechnung für März €");
+    TrackedProperties n = nested.properties();
+    assertThat(n.fromAddress()).isEqualTo("juergen@example.de");
+    assertThat(n.toAddress()).containsExactly("alice@example.test", "bob@example.test");
+    assertThat(n.cc()).containsExactly("carol@example.test");
+    assertThat(n.replyTo()).containsExactly("replies@example.de");
+    assertThat(n.messageId()).isEqualTo("<nested@example.de>");
+    assertThat(n.date()).hasValueSatisfying(d -> assertThat(d.toString()).isEqualTo("2026-11-24T09:30+01:00"));
+    assertThat(n.attachmentsCount()).hasValue(3);
+    assertThat(n.fileName()).containsExactly("logo.png", "Rechnung März €.pdf", "forwarded.eml");
+    assertThat(n.contentType()).containsExactly("image/png", "application/pdf", "message/rfc822");
+    assertThat(nested.text()).hasValue("Siehe Anhang.");
+    assertThat(nested.headers()).containsKey("Reply-To");
+    DocumentCache cache = DocumentCache.open(cacheDir);
+    Attachment logo = nested.attachments().get(0);
+    assertThat(logo.inline()).isTrue();
+    assertThat(logo.contentId()).hasValue("logo@x");
+    assertThat(logo.sha256()).isEqualTo(sha(PNG));
+    Attachment pdf = nested.attachments().get(1);
+    assertThat(pdf.sha256()).isEqualTo(sha(PDF));
+    assertThat(Files.readAllBytes(pdf.path().orElseThrow())).isEqualTo(PDF);
+    try (InputStream s = cache.open(pdf.key().orElseThrow())) {
+      assertThat(s.readAllBytes()).isEqualTo(PDF);
+    }
+    assertThat(cache.meta(pdf.key().orElseThrow()).orElseThrow().messageId()).isEqualTo("<nested@example.de>");
+    Attachment fwd = nested.attachments().get(2);
+    assertThat(new String(Files.readAllBytes(fwd.path().orElseThrow()), StandardCharsets.US_ASCII))
+        .isEqualTo("From: orig@example.com\r\nSubject: original\r\n\r\noriginal body");
+    assertThat(nested.warnings()).isEmpty();
+
+    MailDocument eight = by.get("Grüße aus Köln");
+    assertThat(eight.text()).hasValue("Hallo\r\n");
+    assertThat(eight.key()).matches("imap://alice%40example.test@127.0.0.1:\\d+/rcv-props;UIDVALIDITY=\\d+/;UID=\\d+");
+
+    // Re-receiving writes the same cache keys (idempotent).
+    List<MailDocument> again = Receive.from(Seeding.connection(stack))
+        .receiveAll(in(folder).cacheDir(cacheDir).build());
+    assertThat(bySubject(again).get("Rechnung für März €").attachments()).extracting(a -> a.key().orElseThrow())
+        .isEqualTo(nested.attachments().stream().map(a -> a.key().orElseThrow()).toList());
+  }
+
+  @Test
+  void emlFormatGivesTheRawMessageByteForByte(MailStack stack) throws Exception {
+    String folder = "rcv-eml";
+    stack.resetFolder(stack.alice(), folder);
+    byte[] raw = TestMessages.withAttachment("a@example.com", "alice@example.test", "eml", "x.bin", new byte[3000]);
+    Seeding.seed(stack, folder, List.of(raw), "");
+    List<MailDocument> docs = Receive.from(Seeding.connection(stack))
+        .receiveAll(in(folder).format(BodyFormat.EML).build());
+    try (InputStream in = docs.get(0).openContent()) {
+      assertThat(in.readAllBytes()).isEqualTo(raw);
+    }
+    assertThat(docs.get(0).properties().attachmentsCount()).hasValue(1);
+    assertThat(docs.get(0).attachments().get(0).sha256()).isEqualTo(sha(new byte[3000]));
+  }
+
+  @Test
+  void largeMessagesAreFetchedInChunksIntoTheCacheWithExactBytes(MailStack stack) throws Exception {
+    String folder = "rcv-chunked";
+    stack.resetFolder(stack.alice(), folder);
+    byte[] big = new byte[700_000];
+    new java.util.Random(5).nextBytes(big);
+    byte[] raw = TestMessages.withAttachment("a@example.com", "alice@example.test", "big", "big.bin", big);
+    Seeding.seed(stack, folder, List.of(raw, TestMessages.plain("b@example.com", "alice@example.test", "small", 100)), "");
+    ReceiveResult r;
+    List<MailDocument> docs = new ArrayList<>();
+    r = Receive.from(Seeding.connection(stack)).run(in(folder).cacheDir(tmp.resolve("c")).format(BodyFormat.EML)
+        .largeMessageBytes(64 * 1024).chunkBytes(16 * 1024).batchMaxBytes(128 * 1024).traceProtocol(true).build(),
+        docs::add);
+    assertThat(r.accepted()).isEqualTo(2);
+    MailDocument d = bySubject(docs).get("big");
+    assertThat(d.attachments().get(0).sha256()).isEqualTo(sha(big));
+    assertThat(d.rawFile()).isPresent();
+    assertThat(Files.readAllBytes(d.rawFile().orElseThrow())).isEqualTo(raw);
+    assertThat(r.protocolTrace()).anyMatch(l -> l.contains("BODY.PEEK[]<16384.16384>"));
+    assertThat(Files.list(tmp.resolve("c").resolve(".tmp"))).isEmpty();
+  }
+
+  @Test
+  void peekIsTheDefaultAndLeavesSeenUnset(MailStack stack) throws Exception {
+    String folder = "rcv-peek";
+    stack.resetFolder(stack.alice(), folder);
+    Seeding.seed(stack, folder, List.of(TestMessages.plain("a@example.com", "alice@example.test", "p", 100)), "");
+    Receive receive = Receive.from(Seeding.connection(stack));
+    ReceiveResult r = receive.run(in(folder).traceProtocol(true).build(), d -> { });
+    assertThat(r.accepted()).isEqualTo(1);
+    assertThat(r.protocolTrace()).anyMatch(l -> l.contains("BODY.PEEK[]")).noneMatch(l -> l.contains(" STORE ") || l.contains("+FLAGS"));
+    assertThat(receive.receiveAll(in(folder).filter(Filter.seen()).build())).isEmpty();
+    // Without peek the server sets \Seen as it sends the body (RFC 3501 6.4.5).
+    receive.receiveAll(in(folder).peek(false).build());
+    assertThat(receive.receiveAll(in(folder).filter(Filter.seen()).build())).hasSize(1);
+  }
+
+  @Test
+  void newestFirstAndMaxMessagesPickTheRightMessages(MailStack stack) {
+    String folder = "rcv-order";
+    stack.resetFolder(stack.alice(), folder);
+    List<byte[]> msgs = new ArrayList<>();
+    for (int i = 1; i <= 5; i++) {
+      msgs.add(TestMessages.plain("a@example.com", "alice@example.test", "m" + i, 100));
+    }
+    Seeding.seed(stack, folder, msgs, "");
+    Receive receive = Receive.from(Seeding.connection(stack));
+    assertThat(receive.receiveAll(in(folder).maxMessages(2).build()))
+        .extracting(d -> d.properties().subject()).containsExactly("m1", "m2");
+    assertThat(receive.receiveAll(in(folder).maxMessages(2).order(ReceiveSettings.Order.NEWEST_FIRST).build()))
+        .extracting(d -> d.properties().subject()).containsExactly("m5", "m4");
+    // Batches of 2: order is kept across batches.
+    assertThat(receive.receiveAll(in(folder).batchMaxMessages(2).order(ReceiveSettings.Order.NEWEST_FIRST).build()))
+        .extracting(d -> d.properties().subject()).containsExactly("m5", "m4", "m3", "m2", "m1");
+  }
+
+  @Test
+  void unicodeFolderNamesWork(MailStack stack) throws Exception {
+    String folder = "rcv-Ünïcødé ✉";
+    stack.resetFolder(stack.alice(), folder);
+    Seeding.appendDated(stack, folder, "From: a@example.com\nSubject: in unicode folder\nDate: Tue, 24 Nov 2026 "
+        + "10:00:00 +0000\nMessage-ID: <u@x>\n\nbody\n");
+    ReceiveResult r = Receive.from(Seeding.connection(stack)).run(in(folder).traceProtocol(true).build(), d ->
+        assertThat(d.properties().fromFolder()).hasValue(folder));
+    assertThat(r.accepted()).isEqualTo(1);
+    assertThat(r.protocolTrace()).anyMatch(l -> l.contains("&ANw-n&AO8-c&APg-d&AOk- &Jwk-"));
+  }
+
+  @Test
+  void missingFolderIsAClearError(MailStack stack) {
+    assertThatThrownBy(() -> Receive.from(Seeding.connection(stack)).receiveAll(in("rcv-no-such-folder").build()))
+        .isInstanceOf(BadInputException.class).hasMessageContaining("folder 'rcv-no-such-folder' does not exist");
+  }
+
+  @Test
+  void aMessageThatCannotBeParsedIsReportedAndSkippedAndTheRestArrive(MailStack stack) {
+    String folder = "rcv-bad";
+    stack.resetFolder(stack.alice(), folder);
+    byte[] hopeless = ("From: a@example.com\r\nSubject: hopeless\r\nX-Long: " + "x".repeat(1_100_000)
+        + "\r\n\r\nbody\r\n").getBytes(StandardCharsets.US_ASCII);
+    byte[] malformed = crlf("""
+        From: broken@@example.com
+        Subject: =?x-unknown?Q?weird?= subject
+        Content-Type: multipart/mixed; boundary=zz
+
+        --zz
+        Content-Type: text/plain; charset=nope
+        Content-Transfer-Encoding: base64
+
+        !!!not base64!!!
+        --zz
+        Content-Type: application/octet-stream; name="../../etc/passwd"
+        Content-Transfer-Encoding: quoted-printable
+
+        =ZZ=4
+        """);
+    Seeding.seed(stack, folder, List.of(TestMessages.plain("a@example.com", "alice@example.test", "ok 1", 100),
+        hopeless, malformed, TestMessages.plain("a@example.com", "alice@example.test", "ok 2", 100)), "");
+    List<MailDocument> docs = new ArrayList<>();
+    ReceiveResult r = Receive.from(Seeding.connection(stack)).run(in(folder).postAction(PostAction.flag()).build(),
+        docs::add);
+    assertThat(docs).extracting(d -> d.properties().subject()).contains("ok 1", "ok 2");
+    assertThat(docs).hasSize(3);
+    MailDocument bad = docs.get(1);
+    assertThat(bad.warnings()).isNotEmpty();
+    assertThat(bad.properties().fileName()).containsExactly("passwd");
+    assertThat(r.skipped()).hasSize(1);
+    assertThat(r.skipped().get(0).reason()).contains("cannot be parsed");
+    assertThat(r.postActions()).isEqualTo(3); // the skipped message was not accepted, so not flagged
+    ReceiveResult unflagged = Receive.from(Seeding.connection(stack)).run(in(folder).filter(Filter.unflagged()).build(),
+        d -> { });
+    assertThat(unflagged.selected()).isEqualTo(1);
+    assertThat(unflagged.skipped()).extracting(ReceiveResult.Skipped::uid).containsExactly(r.skipped().get(0).uid());
+  }
+
+  @Test
+  void cacheFailureStopsTheReceiveAndLeavesThatMessageUnmarked(MailStack stack) throws Exception {
+    String folder = "rcv-cachefail";
+    stack.resetFolder(stack.alice(), folder);
+    Seeding.seed(stack, folder, List.of(
+        TestMessages.withAttachment("a@example.com", "alice@example.test", "first", "a.bin", new byte[10]),
+        TestMessages.withAttachment("a@example.com", "alice@example.test", "second", "b.bin", new byte[10])), "");
+    Receive receive = Receive.from(Seeding.connection(stack));
+    List<MailDocument> probe = receive.receiveAll(in(folder).build());
+    long secondUid = probe.get(1).properties().uid().orElseThrow();
+    long uidValidity = probe.get(1).properties().uidValidity().orElseThrow();
+    Path cacheDir = tmp.resolve("cache");
+    DocumentCache cache = DocumentCache.open(cacheDir);
+    String mailbox = stack.alice().user() + "@" + stack.host() + ":" + stack.imapsPort();
+    String key = new DocumentCache.PartId(mailbox, folder, uidValidity, secondUid, "2").key();
+    // A non-empty directory where the metadata file must go: the write fails like a full disk.
+    Files.createDirectories(cache.directory().resolve(key.substring(0, key.indexOf('-')))
+        .resolve(uidValidity + "-" + secondUid + "-2.meta.json").resolve("blocker"));
+
+    List<String> accepted = new ArrayList<>();
+    assertThatThrownBy(() -> receive.run(in(folder).cacheDir(cacheDir).postAction(PostAction.markRead()).build(),
+        d -> accepted.add(d.properties().subject())))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("cannot store part 2 of UID " + secondUid);
+    assertThat(accepted).containsExactly("first");
+    assertThat(receive.receiveAll(in(folder).filter(Filter.seen()).build()))
+        .extracting(d -> d.properties().subject()).containsExactly("first");
+  }
+}
