@@ -17,8 +17,6 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.time.LocalDate;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -45,47 +43,25 @@ public final class ReceiveCommand implements Callable<Integer> {
   @Option(names = "--folder", paramLabel = "FOLDER", defaultValue = "INBOX", description = "Folder to read (Unicode name; default: ${DEFAULT-VALUE}).")
   String folder;
 
-  @Option(names = "--unread", description = "Only unread messages (no \\Seen).")
-  boolean unread;
+  @Mixin
+  FilterOptions filters;
 
-  @Option(names = "--read", description = "Only read messages (\\Seen).")
-  boolean read;
+  // The spelling for receive (move uses --from/--to for folders): same filters as
+  // --from-address / --to-address / --cc-address.
+  @Option(names = "--from", paramLabel = "TEXT", description = "From header contains TEXT (same as --from-address).")
+  void from(String text) {
+    filters.fromAddress = text;
+  }
 
-  @Option(names = "--flagged", description = "Only flagged messages.")
-  boolean flagged;
+  @Option(names = "--to", paramLabel = "TEXT", description = "To header contains TEXT (same as --to-address).")
+  void to(String text) {
+    filters.toAddress = text;
+  }
 
-  @Option(names = "--from", paramLabel = "TEXT", description = "From header contains TEXT.")
-  String from;
-
-  @Option(names = "--to", paramLabel = "TEXT", description = "To header contains TEXT.")
-  String to;
-
-  @Option(names = "--cc", paramLabel = "TEXT", description = "Cc header contains TEXT.")
-  String cc;
-
-  @Option(names = "--subject", paramLabel = "TEXT", description = "Subject contains TEXT.")
-  String subject;
-
-  @Option(names = "--header", paramLabel = "NAME:TEXT", description = "Header NAME contains TEXT (repeatable).")
-  List<String> headers = new ArrayList<>();
-
-  @Option(names = "--since", paramLabel = "YYYY-MM-DD", description = "Received on or after this day.")
-  String since;
-
-  @Option(names = "--before", paramLabel = "YYYY-MM-DD", description = "Received strictly before this day.")
-  String before;
-
-  @Option(names = "--on", paramLabel = "YYYY-MM-DD", description = "Received on this day.")
-  String on;
-
-  @Option(names = "--larger", paramLabel = "BYTES", description = "Size larger than BYTES.")
-  Long larger;
-
-  @Option(names = "--smaller", paramLabel = "BYTES", description = "Size smaller than BYTES.")
-  Long smaller;
-
-  @Option(names = "--search", paramLabel = "IMAP", description = "Raw IMAP search keys for experts, e.g. 'OR FROM a FROM b'; combined with the other filters by AND.")
-  String search;
+  @Option(names = "--cc", paramLabel = "TEXT", description = "Cc header contains TEXT (same as --cc-address).")
+  void cc(String text) {
+    filters.ccAddress = text;
+  }
 
   @Option(names = "--max", paramLabel = "N", description = "At most N messages (default: all).")
   Integer max;
@@ -159,62 +135,7 @@ public final class ReceiveCommand implements Callable<Integer> {
   }
 
   Filter filter() {
-    List<Filter> all = new ArrayList<>();
-    if (unread) {
-      all.add(Filter.unseen());
-    }
-    if (read) {
-      all.add(Filter.seen());
-    }
-    if (flagged) {
-      all.add(Filter.flagged());
-    }
-    if (from != null) {
-      all.add(Filter.from(from));
-    }
-    if (to != null) {
-      all.add(Filter.to(to));
-    }
-    if (cc != null) {
-      all.add(Filter.cc(cc));
-    }
-    if (subject != null) {
-      all.add(Filter.subject(subject));
-    }
-    for (String h : headers) {
-      int colon = h.indexOf(':');
-      if (colon <= 0) {
-        throw new BadInputException("--header '" + h + "' must be NAME:TEXT, e.g. X-Mailer:Outlook");
-      }
-      all.add(Filter.header(h.substring(0, colon).strip(), h.substring(colon + 1).strip()));
-    }
-    if (since != null) {
-      all.add(Filter.receivedSince(day("--since", since)));
-    }
-    if (before != null) {
-      all.add(Filter.receivedBefore(day("--before", before)));
-    }
-    if (on != null) {
-      all.add(Filter.receivedOn(day("--on", on)));
-    }
-    if (larger != null) {
-      all.add(Filter.largerThan(larger));
-    }
-    if (smaller != null) {
-      all.add(Filter.smallerThan(smaller));
-    }
-    if (search != null) {
-      all.add(Filter.raw(search));
-    }
-    return all.isEmpty() ? Filter.all() : all.size() == 1 ? all.get(0) : Filter.and(all);
-  }
-
-  private static LocalDate day(String option, String text) {
-    try {
-      return LocalDate.parse(text.strip());
-    } catch (DateTimeParseException e) {
-      throw new BadInputException(option + " '" + text + "' is not a day like 2026-11-01");
-    }
+    return filters.filter().orElse(Filter.all());
   }
 
   private Path saveEml(MailDocument d) {
