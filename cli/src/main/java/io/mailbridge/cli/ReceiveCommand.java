@@ -122,7 +122,7 @@ public final class ReceiveCommand implements Callable<Integer> {
 
       @Override
       public void handle(MailDocument d) {
-        Json.line(stdout, view(d, saveEml(d)));
+        Json.line(stdout, view(d, saveEml(d), !noBody));
         progress.step();
       }
     });
@@ -155,7 +155,8 @@ public final class ReceiveCommand implements Callable<Integer> {
     }
   }
 
-  private Map<String, Object> view(MailDocument d, Path eml) {
+  /** The JSON line for one received document. */
+  static Map<String, Object> view(MailDocument d, Path eml, boolean withBody) {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("key", d.key());
     m.putAll(d.properties().toMap());
@@ -183,7 +184,7 @@ public final class ReceiveCommand implements Callable<Integer> {
     } else if (d.rawFile().isPresent()) {
       m.put("emlPath", d.rawFile().get().toString());
     }
-    if (!noBody && d.format() != BodyFormat.EML) {
+    if (withBody && d.format() != BodyFormat.EML) {
       d.text().ifPresent(t -> m.put(d.format() == BodyFormat.HTML ? "html" : "text", t));
     }
     if (!d.headers().isEmpty()) {

@@ -3,9 +3,14 @@ package io.mailbridge.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class CliTest {
   static List<JsonNode> lines(String out) throws Exception {
@@ -29,15 +34,40 @@ class CliTest {
   }
 
   @Test
-  void demoRunsTheStoryOnAnEmbeddedServerAndPrintsJsonLines() throws Exception {
-    Cli demo = Cli.run("demo");
+  void demoRunsTheStoryOnAnEmbeddedServerAndPrintsJsonLines(@TempDir Path cache) throws Exception {
+    Cli demo = Cli.run("demo", "--cache-dir", cache.toString());
     assertThat(demo.exit()).as(demo.err()).isZero();
     List<JsonNode> out = lines(demo.out());
-    assertThat(out).isNotEmpty();
-    assertThat(out).filteredOn(n -> n.path("step").asText().equals("check"))
-        .hasSize(2).allMatch(n -> n.path("ok").asBoolean());
-    assertThat(out).anyMatch(n -> n.path("step").asText().equals("folder") && n.path("name").asText().equals("INBOX"));
-    assertThat(demo.err()).contains("demo:");
+    assertThat(step(out, "check")).hasSize(2).allMatch(n -> n.path("ok").asBoolean());
+
+    JsonNode sent = step(out, "send").get(0);
+    assertThat(sent.path("status").asText()).isEqualTo("SENT");
+    assertThat(sent.path("fileName").toString()).isEqualTo("[\"invoice-2026-0042.pdf\",\"order-7781.csv\"]");
+    // The CSV had no type given: guessed from its name, as the seed says.
+    assertThat(sent.path("contentType").toString()).isEqualTo("[\"application/pdf\",\"text/csv\"]");
+
+    JsonNode received = step(out, "receive").get(0);
+    assertThat(received.path("messageId").asText()).isEqualTo(sent.path("messageId").asText());
+    assertThat(received.path("attachmentsCount").asInt()).isEqualTo(2);
+    assertThat(received.path("fromFolder").asText()).isEqualTo("INBOX");
+    assertThat(received.path("receivedDate").asText()).isNotEmpty();
+    for (JsonNode a : received.path("attachments")) {
+      Path file = Path.of(a.path("path").asText());
+      assertThat(file).startsWith(cache).exists();
+      String sha = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file)));
+      assertThat(sha).isEqualTo(a.path("sha256").asText());
+    }
+
+    JsonNode moved = step(out, "move").get(0);
+    assertThat(moved.path("status").asText()).isEqualTo("moved");
+    assertThat(moved.path("target").asText()).isEqualTo("Archive");
+    assertThat(step(out, "folder")).anyMatch(n -> n.path("name").asText().equals("Archive") && n.path("messages").asInt() == 1)
+        .anyMatch(n -> n.path("name").asText().equals("INBOX") && n.path("messages").asInt() == 0);
+    assertThat(demo.err()).contains("demo: done");
+  }
+
+  private static List<JsonNode> step(List<JsonNode> out, String name) {
+    return out.stream().filter(n -> n.path("step").asText().equals(name)).toList();
   }
 
   @Test
