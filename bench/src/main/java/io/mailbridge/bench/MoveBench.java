@@ -70,8 +70,8 @@ public final class MoveBench {
       check(r, tracedN);
       // Client commands are "tag COMMAND ..."; the server's tagged answers are "tag OK|NO|BAD ...". Angus hides
       // the AUTHENTICATE command line itself (secret), so login is added as one round trip.
-      List<String> sent = imap.trace().lines().stream().filter(l -> l.matches("^[A-Z][0-9]+ .*"))
-          .filter(l -> !l.matches("^[A-Z][0-9]+ (OK|NO|BAD|BYE)\\b.*")).toList();
+      List<String> sent = imap.trace().lines().stream().filter(l -> l.matches("^[A-Z]+[0-9]+ .*"))
+          .filter(l -> !l.matches("^[A-Z]+[0-9]+ (OK|NO|BAD|BYE)\\b.*")).toList();
       commands = sent.size() + 1;
       System.out.println("commands sent: " + sent + " + AUTHENTICATE");
       moveCommands = sent.stream().filter(l -> l.contains(" UID MOVE ")).count();

@@ -103,7 +103,7 @@ public final class Carol {
   /** Client command lines of the trace whose command (after the tag) starts with {@code prefix}. */
   public static List<String> commands(ImapClient imap, String prefix) {
     return imap.trace().lines().stream()
-        .filter(l -> l.matches("^[A-Z][0-9]+ .*"))
+        .filter(l -> l.matches("^[A-Z]+[0-9]+ .*"))
         .filter(l -> l.substring(l.indexOf(' ') + 1).startsWith(prefix))
         .toList();
   }
