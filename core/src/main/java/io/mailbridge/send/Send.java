@@ -53,6 +53,16 @@ public final class Send {
     return settings;
   }
 
+  /**
+   * Checks one message exactly as {@link #send(List)} does before connecting, without touching the
+   * network: lets a caller (the Kafka sink) set a bad message aside instead of failing its batch.
+   *
+   * @throws io.mailbridge.BadInputException naming the field at fault
+   */
+  public void validate(Email email) {
+    Composer.validate(Objects.requireNonNull(email, "email"), 0, defaultFrom(connection.requireOutbound("send")));
+  }
+
   /** Sends one message. */
   public SendResult send(Email email) {
     return send(List.of(email)).get(0);
