@@ -108,8 +108,9 @@ public final class SmtpSinkTask extends SinkTask {
         toSend.add(r);
         mails.add(mail);
       } catch (BadInputException e) {
+        // Send.validate speaks of "message 1" (its batch of one): the record is the useful name here.
         String reason = e.getMessage().startsWith("record ") ? e.getMessage()
-            : "record " + RecordEmails.where(r) + ": " + e.getMessage();
+            : "record " + RecordEmails.where(r) + ": " + e.getMessage().replaceFirst("^message 1: ", "");
         bad.add(new BadRecord(r, new BadInputException(reason, e)));
       }
     }
