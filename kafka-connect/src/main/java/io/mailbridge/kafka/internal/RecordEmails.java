@@ -71,6 +71,7 @@ public final class RecordEmails {
       "attachments", "headers", "priority", "messageId");
   private static final List<String> ATTACHMENT_FIELDS = List.of("content", "name", "contentType", "contentId");
   private static final ObjectMapper JSON = new ObjectMapper();
+  private static final java.util.regex.Pattern WHITESPACE = java.util.regex.Pattern.compile("[\\s]+");
 
   private final String connector;
   private final String defaultFrom;
@@ -176,7 +177,8 @@ public final class RecordEmails {
       bb.duplicate().get(bytes);
     } else if (content instanceof String s) {
       try {
-        bytes = Base64.getMimeDecoder().decode(s);
+        // Strict base64; line breaks (MIME-style wrapping) are allowed and skipped.
+        bytes = Base64.getDecoder().decode(WHITESPACE.matcher(s).replaceAll(""));
       } catch (IllegalArgumentException e) {
         throw new BadInputException(w + ".content is not valid base64 (" + e.getMessage() + ")");
       }
