@@ -26,6 +26,9 @@ import java.util.Properties;
 import java.util.UUID;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.connect.runtime.rest.entities.ConfigInfo;
+import org.apache.kafka.connect.runtime.rest.entities.ConfigInfos;
+import org.apache.kafka.connect.runtime.rest.entities.ConfigValueInfo;
 import org.apache.kafka.connect.util.clusters.EmbeddedConnectCluster;
 import org.eclipse.angus.mail.imap.IMAPFolder;
 import org.eclipse.angus.mail.imap.IMAPStore;
@@ -121,6 +124,28 @@ class SmtpSinkIT {
       }
     }
     throw new AssertionError("no attachment in " + m.getSubject());
+  }
+
+  @Test
+  void workerRestValidationNamesTheKeyAtFaultAndHidesThePassword() {
+    Map<String, String> props = ConnectCluster.sinkProps("mail-validate", "mail-validate-dlq");
+    props.put("smtp.host", "127.0.0.1");
+    props.put("smtp.security", "none");
+    props.put("smtp.user", "bob@example.test");
+    props.put("smtp.password", "never-shown-pw");
+    props.put("name", "smtp-sink-validate");
+    ConfigInfos result = connect.validateConnectorConfig("SmtpSinkConnector", props);
+
+    assertThat(result.values().stream().map(ConfigInfo::configValue).filter(v -> !v.errors().isEmpty())
+        .map(v -> v.name() + ": " + v.errors()).toList()).hasSize(1);
+    assertThat(result.errorCount()).isEqualTo(1);
+    ConfigValueInfo security = result.values().stream().map(ConfigInfo::configValue)
+        .filter(v -> v.name().equals("smtp.security")).findFirst().orElseThrow();
+    assertThat(security.errors()).singleElement().asString().startsWith("smtp.security=none sends the login and mail "
+        + "unencrypted").contains("smtp.allow.plaintext=true");
+    ConfigValueInfo password = result.values().stream().map(ConfigInfo::configValue)
+        .filter(v -> v.name().equals("smtp.password")).findFirst().orElseThrow();
+    assertThat(password.value()).isNotEqualTo("never-shown-pw");
   }
 
   @Test
