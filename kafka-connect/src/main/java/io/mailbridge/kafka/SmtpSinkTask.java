@@ -22,9 +22,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Sends each record of a {@code put()} batch as one mail, over one SMTP connection per batch
- * ({@link Send#send(List, java.util.function.Consumer)} opens it, reuses it for every message of the
- * batch, and closes it at the end).
+ * Sends each record as one mail over the task's one SMTP connection ({@link Send.Session}): opened
+ * at the first record, reused across {@code put()} calls, checked with NOOP before each batch and
+ * reopened when the server closed it while idle, closed when the task stops.
  *
  * <p>Record values: a Struct with the schema {@code io.mailbridge.kafka.Email}, a Map (JSON without
  * schemas) or JSON text, all with the fields of the CLI's {@code send --batch} line; attachments carry
@@ -59,6 +59,7 @@ public final class SmtpSinkTask extends SinkTask {
   private static final Logger LOG = LoggerFactory.getLogger(SmtpSinkTask.class);
 
   private Send send;
+  private Send.Session smtp;
   private RecordEmails emails;
   private ErrantRecordReporter reporter;
   private SinkSettings settings;
@@ -74,6 +75,7 @@ public final class SmtpSinkTask extends SinkTask {
   public void start(Map<String, String> props) {
     settings = new SmtpSinkConfig(props).settings();
     send = Send.of(settings.connection(), settings.send());
+    smtp = send.session();
     emails = new RecordEmails(props.getOrDefault("name", ""), settings.defaultFrom(), settings.messageIdDomain());
     reporter = errantRecordReporter();
     LOG.info("smtp sink task started server={} dlq={}", settings.connection().outbound().orElseThrow().address(),
@@ -125,12 +127,13 @@ public final class SmtpSinkTask extends SinkTask {
     List<String> transientFailures = new ArrayList<>();
     try {
       int[] i = {0};
-      send.send(mails, result -> {
+      smtp.send(mails, result -> {
         SinkRecord r = toSend.get(i[0]++);
         settle(r, result, transientFailures);
       });
     } catch (MailbridgeException e) {
-      // Connection or login failed: no message of the remaining batch went out.
+      // Connection or login failed: no message of the remaining batch went out. The session
+      // reconnects on the next put().
       if (e.isRetriable()) {
         context.timeout(settings.redeliveryBackoff().toMillis());
         throw new RetriableException(e.getMessage(), e);
@@ -184,7 +187,9 @@ public final class SmtpSinkTask extends SinkTask {
 
   @Override
   public void stop() {
-    // The SMTP connection lives for one put(): nothing left open between batches.
+    if (smtp != null) {
+      smtp.close();
+    }
   }
 
   private record BadRecord(SinkRecord record, BadInputException error) {}

@@ -20,7 +20,10 @@ import java.util.function.Function;
 final class ScriptedSmtp implements AutoCloseable {
   /** Reply for RCPT TO:&lt;address&gt;; "" for 250, null to drop the connection. */
   private final Function<String, String> rcpt;
-  /** Reply after the data of a message with this subject; "" for 250, null to drop the connection. */
+  /**
+   * Reply after the data of a message with this subject; "" for 250, null to drop the connection,
+   * "CLOSE:" + reply to answer and then close the connection.
+   */
   private final Function<String, String> end;
   private final ServerSocket server;
   final List<String> accepted = new CopyOnWriteArrayList<>();
@@ -82,7 +85,7 @@ final class ScriptedSmtp implements AutoCloseable {
               return;
             }
             reply = or(end.apply(subject), "250 2.0.0 Ok: queued");
-            if (reply != null && reply.startsWith("250")) {
+            if (reply != null && (reply.startsWith("250") || reply.startsWith("CLOSE:250"))) {
               accepted.add(subject);
             }
           }
@@ -90,6 +93,10 @@ final class ScriptedSmtp implements AutoCloseable {
         }
         if (reply == null) {
           return; // drop the connection without answering
+        }
+        if (reply.startsWith("CLOSE:")) {
+          send(out, reply.substring("CLOSE:".length())); // answer, then close as an idle timeout would
+          return;
         }
         send(out, reply);
       }

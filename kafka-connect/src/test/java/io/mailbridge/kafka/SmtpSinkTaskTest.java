@@ -130,6 +130,20 @@ class SmtpSinkTaskTest {
 
     task.put(List.of(mail(3, "a@example.test")));
     assertThat(server.accepted).containsExactly("s0", "s2", "s1", "s3");
+    assertThat(server.connections).as("one connection for the task, reused across put()").hasSize(1);
+  }
+
+  @Test
+  void connectionClosedByTheServerWhileIdleIsReopenedWithoutSpendingAnAttempt() throws Exception {
+    server = new ScriptedSmtp(rcpt -> "", subject -> subject.equals("s0") ? "CLOSE:250 2.0.0 Ok: queued" : "");
+    Context context = start(server.port(), true); // send.max.attempts=1
+
+    task.put(List.of(mail(0, "a@example.test")));
+    task.put(List.of(mail(1, "a@example.test")));
+
+    assertThat(server.accepted).containsExactly("s0", "s1");
+    assertThat(server.connections).hasSize(2);
+    assertThat(context.reported).isEmpty();
   }
 
   @Test
