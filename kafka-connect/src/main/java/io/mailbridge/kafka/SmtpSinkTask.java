@@ -125,6 +125,10 @@ public final class SmtpSinkTask extends SinkTask {
       report(b.record(), b.error());
     }
     List<String> transientFailures = new ArrayList<>();
+    if (mails.isEmpty()) {
+      settledInFailedBatch.clear();
+      return;
+    }
     try {
       int[] i = {0};
       smtp.send(mails, result -> {
@@ -132,8 +136,8 @@ public final class SmtpSinkTask extends SinkTask {
         settle(r, result, transientFailures);
       });
     } catch (MailbridgeException e) {
-      // Connection or login failed: no message of the remaining batch went out. The session
-      // reconnects on the next put().
+      // Connection or login failed (after send.max.attempts): the messages before it went out and
+      // are skipped when Kafka redelivers the batch; the session reconnects on the next put().
       if (e.isRetriable()) {
         context.timeout(settings.redeliveryBackoff().toMillis());
         throw new RetriableException(e.getMessage(), e);
