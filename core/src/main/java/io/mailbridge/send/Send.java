@@ -23,6 +23,8 @@ import java.util.function.Consumer;
  * r.accepted();                 // [alice@example.com]
  * }</pre>
  *
+ * <p>{@link #session()} keeps the connection open across calls, for many small batches.
+ *
  * <p>Every message of a batch is validated before the connection is opened: CR/LF/NUL in any header
  * value, address, display name or file name, an invalid address, or a missing or unreadable
  * attachment file throws a {@link io.mailbridge.BadInputException} naming the message and the
@@ -53,6 +55,16 @@ public final class Send {
     return settings;
   }
 
+  /**
+   * Checks one message exactly as {@link #send(List)} does before connecting, without touching the
+   * network: lets a caller (the Kafka sink) set a bad message aside instead of failing its batch.
+   *
+   * @throws io.mailbridge.BadInputException naming the field at fault
+   */
+  public void validate(Email email) {
+    Composer.validate(Objects.requireNonNull(email, "email"), 0, defaultFrom(connection.requireOutbound("send")));
+  }
+
   /** Sends one message. */
   public SendResult send(Email email) {
     return send(List.of(email)).get(0);
@@ -70,34 +82,87 @@ public final class Send {
    * server answered (so a caller can stream results out).
    */
   public void send(List<Email> emails, Consumer<SendResult> each) {
-    Endpoint outbound = connection.requireOutbound("send");
-    String defaultFrom = defaultFrom(outbound);
-    boolean smtpUtf8 = false;
-    for (int i = 0; i < emails.size(); i++) {
-      Composer.validate(Objects.requireNonNull(emails.get(i), "emails[" + i + "]"), i, defaultFrom);
-      smtpUtf8 |= Composer.needsSmtpUtf8(emails.get(i), defaultFrom);
+    try (Session session = session()) {
+      session.send(emails, each);
     }
-    if (settings.copyToSent()) {
-      connection.requireInbound("send with copyToSent");
-    }
-    try (Transmitter smtp = new Transmitter(outbound, settings, false, smtpUtf8);
-        SentCopy sent = settings.copyToSent() ? SentCopy.open(connection.requireInbound("copyToSent"),
-            settings.sentFolder()) : null) {
+  }
+
+  /**
+   * A sender that keeps its SMTP connection open between calls, for callers that send many small
+   * batches (a Kafka sink task: one session per task, one call per batch of records). Before each
+   * call an idle connection is checked (NOOP) and reopened when the server closed it. Not thread-safe.
+   *
+   * <pre>{@code
+   * try (Send.Session smtp = Send.of(connection).session()) {
+   *   smtp.send(batch1, r -> ...);
+   *   smtp.send(batch2, r -> ...);   // same connection
+   * }
+   * }</pre>
+   */
+  public Session session() {
+    return new Session();
+  }
+
+  /** See {@link #session()}. Each call behaves exactly like {@link Send#send(List, Consumer)}. */
+  public final class Session implements AutoCloseable {
+    private Transmitter smtp;
+    private boolean smtpUtf8;
+
+    private Session() {}
+
+    /** Sends the messages over the session's connection; results in order, as in {@link Send#send(List, Consumer)}. */
+    public void send(List<Email> emails, Consumer<SendResult> each) {
+      Endpoint outbound = connection.requireOutbound("send");
+      String defaultFrom = defaultFrom(outbound);
+      boolean utf8 = false;
       for (int i = 0; i < emails.size(); i++) {
-        Composer.Composed composed = Composer.compose(emails.get(i), defaultFrom);
-        SendResult result = smtp.send(composed, i);
-        each.accept(result);
-        if (sent != null && (result.status() == SendResult.Status.SENT
-            || result.status() == SendResult.Status.PARTIAL)) {
-          try {
-            sent.append(composed);
-          } catch (MailbridgeException e) {
-            // The message is out and reported above; stop rather than send more without copies.
-            throw new ProtocolException("message " + (i + 1) + " " + result.properties().messageId() + " was sent, "
-                + "but its copy to " + sent.folderName() + " failed, so the remaining " + (emails.size() - i - 1)
-                + " messages were not sent: " + e.getMessage(), e.isRetriable(), e);
+        Composer.validate(Objects.requireNonNull(emails.get(i), "emails[" + i + "]"), i, defaultFrom);
+        utf8 |= Composer.needsSmtpUtf8(emails.get(i), defaultFrom);
+      }
+      if (settings.copyToSent()) {
+        connection.requireInbound("send with copyToSent");
+      }
+      if (smtp != null && utf8 != smtpUtf8) {
+        // SMTPUTF8 is chosen per connection; plain batches never ask downstream hops for it.
+        close();
+      }
+      if (smtp == null) {
+        smtp = new Transmitter(outbound, settings, false, utf8);
+        smtpUtf8 = utf8;
+      } else {
+        smtp.dropIfStale();
+      }
+      try (SentCopy sent = settings.copyToSent() ? SentCopy.open(connection.requireInbound("copyToSent"),
+          settings.sentFolder()) : null) {
+        for (int i = 0; i < emails.size(); i++) {
+          Composer.Composed composed = Composer.compose(emails.get(i), defaultFrom);
+          SendResult result = smtp.send(composed, i);
+          each.accept(result);
+          if (sent != null && (result.status() == SendResult.Status.SENT
+              || result.status() == SendResult.Status.PARTIAL)) {
+            try {
+              sent.append(composed);
+            } catch (MailbridgeException e) {
+              // The message is out and reported above; stop rather than send more without copies.
+              throw new ProtocolException("message " + (i + 1) + " " + result.properties().messageId() + " was sent, "
+                  + "but its copy to " + sent.folderName() + " failed, so the remaining " + (emails.size() - i - 1)
+                  + " messages were not sent: " + e.getMessage(), e.isRetriable(), e);
+            }
           }
         }
+      } catch (RuntimeException e) {
+        // After a failure start the next call on a fresh connection.
+        close();
+        throw e;
+      }
+    }
+
+    /** Closes the connection (QUIT); the session can still be used and reconnects on the next call. */
+    @Override
+    public void close() {
+      if (smtp != null) {
+        smtp.close();
+        smtp = null;
       }
     }
   }

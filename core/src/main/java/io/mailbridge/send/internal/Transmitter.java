@@ -267,6 +267,17 @@ public final class Transmitter implements AutoCloseable {
     return counter.count();
   }
 
+  /**
+   * Before reusing a connection that sat idle: asks the server (Angus sends NOOP) and forgets the
+   * connection when it no longer answers, so the next message reconnects without spending an attempt.
+   */
+  public void dropIfStale() {
+    if (client != null && !client.transport().isConnected()) {
+      LOG.debug("smtp connection went stale while idle, reconnecting host={}", endpoint.address());
+      drop();
+    }
+  }
+
   private void open() {
     if (client == null) {
       client = SmtpClient.open(endpoint, props, recordTrace);

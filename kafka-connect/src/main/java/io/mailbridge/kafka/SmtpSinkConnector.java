@@ -1,0 +1,94 @@
+package io.mailbridge.kafka;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.common.config.Config;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigException;
+import org.apache.kafka.common.config.ConfigValue;
+import org.apache.kafka.connect.connector.Task;
+import org.apache.kafka.connect.sink.SinkConnector;
+
+/**
+ * Kafka Connect sink that sends each record as a mail through an SMTP server, with Mailbridge's
+ * {@link io.mailbridge.send.Send}. Settings: {@link SmtpSinkConfig}; record shapes and delivery
+ * semantics: {@link SmtpSinkTask}.
+ *
+ * <pre>{@code
+ * connector.class=io.mailbridge.kafka.SmtpSinkConnector
+ * topics=outgoing-mail
+ * value.converter=org.apache.kafka.connect.json.JsonConverter
+ * value.converter.schemas.enable=false
+ * smtp.host=smtp.example.com
+ * smtp.user=reports@example.com
+ * smtp.password=${file:/run/secrets/mail.properties:password}
+ * errors.tolerance=all
+ * errors.deadletterqueue.topic.name=outgoing-mail-dlq
+ * }</pre>
+ *
+ * <p>{@link #start(Map)} maps the whole configuration once and fails fast on any bad key;
+ * {@link #validate(Map)} reports the same cross-key problems (e.g. {@code smtp.security=none}
+ * without {@code smtp.allow.plaintext}) on the key at fault, before the connector is created.
+ */
+public final class SmtpSinkConnector extends SinkConnector {
+  private Map<String, String> props;
+
+  @Override
+  public String version() {
+    return Versions.VERSION;
+  }
+
+  @Override
+  public void start(Map<String, String> props) {
+    // Fail here, once, with the key named, rather than in every task.
+    new SmtpSinkConfig(props).settings();
+    this.props = Map.copyOf(props);
+  }
+
+  @Override
+  public Class<? extends Task> taskClass() {
+    return SmtpSinkTask.class;
+  }
+
+  @Override
+  public List<Map<String, String>> taskConfigs(int maxTasks) {
+    // Every task reads its own share of the topic partitions and opens its own SMTP connection.
+    List<Map<String, String>> out = new ArrayList<>(maxTasks);
+    for (int i = 0; i < maxTasks; i++) {
+      out.add(props);
+    }
+    return out;
+  }
+
+  @Override
+  public void stop() {
+    // Nothing held: connections belong to the tasks.
+  }
+
+  @Override
+  public ConfigDef config() {
+    return SmtpSinkConfig.CONFIG_DEF;
+  }
+
+  @Override
+  public Config validate(Map<String, String> connectorConfigs) {
+    Config config = super.validate(connectorConfigs);
+    boolean singleKeyErrors = config.configValues().stream().anyMatch(v -> !v.errorMessages().isEmpty());
+    if (singleKeyErrors) {
+      return config;
+    }
+    try {
+      new SmtpSinkConfig(connectorConfigs).settings();
+    } catch (ConfigException e) {
+      String message = e.getMessage();
+      ConfigValue target = config.configValues().stream()
+          .filter(v -> message.startsWith(v.name() + " ") || message.startsWith(v.name() + "="))
+          .findFirst()
+          .orElseGet(() -> config.configValues().stream().filter(v -> v.name().equals(SmtpSinkConfig.SMTP_HOST))
+              .findFirst().orElseThrow());
+      target.addErrorMessage(message);
+    }
+    return config;
+  }
+}

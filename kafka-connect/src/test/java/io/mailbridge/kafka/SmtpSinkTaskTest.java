@@ -1,0 +1,213 @@
+package io.mailbridge.kafka;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.connect.errors.ConnectException;
+import org.apache.kafka.connect.errors.RetriableException;
+import org.apache.kafka.connect.sink.ErrantRecordReporter;
+import org.apache.kafka.connect.sink.SinkRecord;
+import org.apache.kafka.connect.sink.SinkTaskContext;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** The task's delivery semantics against a scripted SMTP server: retriable, DLQ, unknown outcome. */
+class SmtpSinkTaskTest {
+  private ScriptedSmtp server;
+  private final SmtpSinkTask task = new SmtpSinkTask();
+
+  @AfterEach
+  void stop() throws IOException {
+    task.stop();
+    if (server != null) {
+      server.close();
+    }
+  }
+
+  /** Hand-written SinkTaskContext: records the reported records and the redelivery timeout. */
+  private static final class Context implements SinkTaskContext {
+    final List<String> reported = new ArrayList<>();
+    final boolean withReporter;
+    long timeout = -1;
+
+    Context(boolean withReporter) {
+      this.withReporter = withReporter;
+    }
+
+    @Override
+    public ErrantRecordReporter errantRecordReporter() {
+      return !withReporter ? null : (ErrantRecordReporter) (SinkRecord r, Throwable e) -> {
+        reported.add(r.kafkaOffset() + ": " + e.getMessage());
+        Future<Void> done = CompletableFuture.completedFuture(null);
+        return done;
+      };
+    }
+
+    @Override
+    public void timeout(long timeoutMs) {
+      this.timeout = timeoutMs;
+    }
+
+    @Override
+    public Map<String, String> configs() {
+      return Map.of();
+    }
+
+    @Override
+    public void offset(Map<TopicPartition, Long> offsets) {}
+
+    @Override
+    public void offset(TopicPartition tp, long offset) {}
+
+    @Override
+    public Set<TopicPartition> assignment() {
+      return Set.of();
+    }
+
+    @Override
+    public void pause(TopicPartition... partitions) {}
+
+    @Override
+    public void resume(TopicPartition... partitions) {}
+
+    @Override
+    public void requestCommit() {}
+  }
+
+  private Context start(int port, boolean withReporter) {
+    Context context = new Context(withReporter);
+    Map<String, String> props = new HashMap<>();
+    props.put("name", "task-test");
+    props.put("smtp.host", "127.0.0.1");
+    props.put("smtp.port", String.valueOf(port));
+    props.put("smtp.security", "none");
+    props.put("smtp.allow.plaintext", "true");
+    props.put("mail.from.default", "sender@example.test");
+    props.put("send.max.attempts", "1");
+    props.put("retry.backoff.ms", "1234");
+    task.initialize(context);
+    task.start(props);
+    return context;
+  }
+
+  private static SinkRecord mail(long offset, String to) {
+    return new SinkRecord("out", 0, null, null, null,
+        "{\"to\":\"" + to + "\",\"subject\":\"s" + offset + "\",\"text\":\"t\"}", offset);
+  }
+
+  @Test
+  void temporaryRefusalIsRetriableAndTheRedeliveredBatchSkipsTheRecordsAlreadySent() throws Exception {
+    AtomicInteger laterSeen = new AtomicInteger();
+    server = new ScriptedSmtp(
+        rcpt -> rcpt.equals("later@example.test") && laterSeen.getAndIncrement() == 0 ? "451 4.3.0 try later" : "",
+        subject -> "");
+    Context context = start(server.port(), true);
+    List<SinkRecord> batch = List.of(mail(0, "a@example.test"), mail(1, "later@example.test"),
+        mail(2, "b@example.test"));
+
+    assertThatThrownBy(() -> task.put(batch))
+        .isInstanceOf(RetriableException.class)
+        .hasMessageContaining("1 of 3 messages failed temporarily")
+        .hasMessageContaining("record out/0@1")
+        .hasMessageContaining("451 4.3.0 try later");
+    assertThat(server.accepted).containsExactly("s0", "s2");
+    assertThat(context.timeout).isEqualTo(1234);
+
+    task.put(batch); // Kafka Connect redelivers the same batch
+    assertThat(server.accepted).as("s0 and s2 not sent twice").containsExactly("s0", "s2", "s1");
+    assertThat(context.reported).isEmpty();
+
+    task.put(List.of(mail(3, "a@example.test")));
+    assertThat(server.accepted).containsExactly("s0", "s2", "s1", "s3");
+    assertThat(server.connections).as("one connection for the task, reused across put()").hasSize(1);
+  }
+
+  @Test
+  void connectionClosedByTheServerWhileIdleIsReopenedWithoutSpendingAnAttempt() throws Exception {
+    server = new ScriptedSmtp(rcpt -> "", subject -> subject.equals("s0") ? "CLOSE:250 2.0.0 Ok: queued" : "");
+    Context context = start(server.port(), true); // send.max.attempts=1
+
+    task.put(List.of(mail(0, "a@example.test")));
+    task.put(List.of(mail(1, "a@example.test")));
+
+    assertThat(server.accepted).containsExactly("s0", "s1");
+    assertThat(server.connections).hasSize(2);
+    assertThat(context.reported).isEmpty();
+  }
+
+  @Test
+  void permanentRefusalGoesToTheDeadLetterQueueAndTheBatchGoesOn() throws Exception {
+    server = new ScriptedSmtp(rcpt -> rcpt.startsWith("gone") ? "550 5.1.1 no such user" : "", subject -> "");
+    Context context = start(server.port(), true);
+
+    task.put(List.of(mail(0, "gone@example.test"), mail(1, "a@example.test")));
+
+    assertThat(server.accepted).containsExactly("s1");
+    assertThat(context.reported).singleElement().asString()
+        .startsWith("0: record out/0@0 message <out.0.0.")
+        .contains("refused").contains("550 5.1.1 no such user");
+  }
+
+  @Test
+  void replyLostAfterTheDataIsReportedAsOutcomeUnknownAndNeverResent() throws Exception {
+    server = new ScriptedSmtp(rcpt -> "", subject -> subject.equals("s0") ? null : "");
+    Context context = start(server.port(), true);
+
+    task.put(List.of(mail(0, "a@example.test"), mail(1, "b@example.test")));
+
+    assertThat(context.reported).singleElement().asString().startsWith("0: record out/0@0").contains("outcome unknown");
+    assertThat(server.accepted).containsExactly("s1");
+  }
+
+  @Test
+  void badRecordWithoutDeadLetterQueueFailsTheTaskBeforeAnythingIsSent() throws Exception {
+    server = new ScriptedSmtp(rcpt -> "", subject -> "");
+    start(server.port(), false);
+    SinkRecord bad = new SinkRecord("out", 0, null, null, null, "{\"subject\":\"no recipient\"}", 5);
+
+    assertThatThrownBy(() -> task.put(List.of(mail(4, "a@example.test"), bad)))
+        .isInstanceOf(ConnectException.class)
+        .isNotInstanceOf(RetriableException.class)
+        .hasMessage("record out/0@5: no recipient: give at least one of to, cc or bcc (and 0 more bad records in "
+            + "this batch): set errors.tolerance=all and errors.deadletterqueue.topic.name to set bad records aside "
+            + "in a dead letter queue, or fix the producer");
+    assertThat(server.accepted).isEmpty();
+  }
+
+  @Test
+  void badRecordsGoToTheDeadLetterQueueAndTombstonesAreSkipped() throws Exception {
+    server = new ScriptedSmtp(rcpt -> "", subject -> "");
+    Context context = start(server.port(), true);
+    SinkRecord bad = new SinkRecord("out", 0, null, null, null, "{\"to\":\"not an address\"}", 1);
+    SinkRecord tombstone = new SinkRecord("out", 0, null, null, null, null, 2);
+
+    task.put(List.of(mail(0, "a@example.test"), bad, tombstone, mail(3, "b@example.test")));
+
+    assertThat(server.accepted).containsExactly("s0", "s3");
+    assertThat(context.reported).singleElement().asString().startsWith("1: record out/0@1: to");
+  }
+
+  @Test
+  void unreachableServerIsRetriable() throws Exception {
+    int closedPort;
+    try (ServerSocket s = new ServerSocket(0)) {
+      closedPort = s.getLocalPort();
+    }
+    Context context = start(closedPort, true);
+
+    assertThatThrownBy(() -> task.put(List.of(mail(0, "a@example.test"))))
+        .isInstanceOf(RetriableException.class).hasMessageContaining(String.valueOf(closedPort));
+    assertThat(context.timeout).isEqualTo(1234);
+  }
+}
