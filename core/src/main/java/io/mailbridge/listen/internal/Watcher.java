@@ -133,8 +133,6 @@ public final class Watcher {
       while (!stopping) {
         try {
           connectAndWatch(pipeline);
-        } catch (FolderSync.HandlerFailure e) {
-          failed(e, "handler refused a document; it and the rest of its batch are delivered again");
         } catch (ConfigException | BadInputException | FolderSync.Fatal e) {
           RuntimeException cause = e instanceof FolderSync.Fatal f ? f.error() : e;
           LOG.error("listen stopped mailbox={} folders={} error={}", mailbox, folders, cause.getMessage());
@@ -324,14 +322,34 @@ public final class Watcher {
     sync.prepare(s);
   }
 
+  /**
+   * Delivers what is new. A handler refusal keeps the connection: the refused document and the
+   * rest of its batch are delivered again after a backoff, on the same session.
+   */
   private void check(FolderStatus st, FolderSync sync, FolderSession s) {
-    st.status = Health.Status.DELIVERING;
-    int n = sync.syncNew(s, () -> stopping);
-    if (n > 0) {
-      LOG.info("listen delivered mailbox={} folder={} documents={} lastUid={}", mailbox, st.snapshot().folder(), n,
-          sync.state().lastUid());
+    int refusals = 0;
+    while (true) {
+      st.status = Health.Status.DELIVERING;
+      try {
+        int n = sync.syncNew(s, () -> stopping);
+        if (n > 0) {
+          LOG.info("listen delivered mailbox={} folder={} documents={} lastUid={}", mailbox, st.snapshot().folder(), n,
+              sync.state().lastUid());
+        }
+        st.success();
+        failures = 0;
+        return;
+      } catch (FolderSync.HandlerFailure e) {
+        refusals++;
+        Duration delay = backoff(refusals);
+        LOG.warn("listen handler refused mailbox={} folder={} uid={} retryInMs={} error={}", mailbox,
+            st.snapshot().folder(), e.uid(), delay.toMillis(), e.getCause().toString());
+        st.error(e);
+        sleep(delay);
+        if (stopping) {
+          return;
+        }
+      }
     }
-    st.success();
-    failures = 0;
   }
 }
