@@ -153,8 +153,14 @@ class ListenerServerRestartIT {
   @Test
   void serverRestartedMidWatchReconnectsAndLosesNothing() throws Exception {
     String folder = "lst-srv";
-    own.resetFolder(own.carol(), folder);
-    own.resetFolder(own.carol(), "lst-srv-done");
+    for (String f : List.of(folder, "lst-srv-done")) {
+      try {
+        own.doveadm("mailbox", "delete", "-u", own.carol().user(), "-s", f); // recreated below: UIDs from 1
+      } catch (IllegalStateException absent) {
+        // not there
+      }
+      own.resetFolder(own.carol(), f);
+    }
     append(folder, "r1", "r2");
     Lst.Sink sink = new Lst.Sink();
     ListenerSettings s = Lst.fast(folder).start(StartPosition.all()).postAction(PostAction.moveTo("lst-srv-done"))
