@@ -216,4 +216,26 @@ class ListenerIT {
     }
     assertThat(sink.subjects).containsExactlyInAnyOrder("A", "B", "C");
   }
+
+  @Test
+  void storesAttachmentsInTheDocumentCacheAsReceiveDoes(MailStack stack) throws Exception {
+    Lst t = new Lst(stack);
+    t.carol.reset("lst-cache");
+    byte[] pdf = "%PDF-1.4 lst".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    t.carol.append("lst-cache", List.of(io.mailbridge.testkit.TestMessages.withAttachment("a@example.test",
+        "carol@example.test", "with file", "invoice.pdf", pdf)), "");
+    Lst.Sink sink = new Lst.Sink();
+    Path cache = dir.resolve("cache");
+    try (Listener l = Listener.builder(t.carol.connection()).settings(Lst.fast("lst-cache").start(StartPosition.all())
+        .cacheDir(cache).build()).stateFile(dir.resolve("state.json")).handler(sink).build()) {
+      l.start();
+      Lst.await("delivered", WAIT, () -> sink.docs.size() == 1);
+    }
+    io.mailbridge.document.MailDocument d = sink.docs.get(0);
+    assertThat(d.key()).contains("lst-cache").contains("UIDVALIDITY=").endsWith(";UID=1");
+    assertThat(d.attachments()).singleElement().satisfies(a -> {
+      assertThat(a.fileName()).isEqualTo("invoice.pdf");
+      assertThat(a.path()).hasValueSatisfying(p -> assertThat(p).startsWith(cache).hasBinaryContent(pdf));
+    });
+  }
 }
