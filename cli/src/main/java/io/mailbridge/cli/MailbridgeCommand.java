@@ -22,6 +22,7 @@ import picocli.CommandLine.Command;
         DeleteCommand.class,
         AuthCommand.class,
         ReceiveCommand.class,
+        WatchCommand.class,
         CommandLine.HelpCommand.class
     },
     footer = {"", "Exit codes: 0 ok, 1 usage, 2 connection/auth, 3 partial failure, 4 bad input.",

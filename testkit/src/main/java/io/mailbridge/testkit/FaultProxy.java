@@ -37,6 +37,7 @@ public final class FaultProxy implements AutoCloseable {
 
   private volatile long dropAfterServerBytes = Long.MAX_VALUE;
   private volatile boolean stalled;
+  private volatile boolean refusing;
   private volatile int bytesPerSecond;
   private volatile byte[] garbageAfterGreeting;
   private volatile UnaryOperator<String> serverLines;
@@ -116,6 +117,15 @@ public final class FaultProxy implements AutoCloseable {
     return this;
   }
 
+  /**
+   * While on, closes each new connection right after accepting it, before the server's greeting
+   * (as a server that is down or restarting would); open connections are not affected.
+   */
+  public FaultProxy refuse(boolean on) {
+    this.refusing = on;
+    return this;
+  }
+
   /** Closes every open connection now, as a network failure would. */
   public void dropAll() {
     for (Socket s : open) {
@@ -128,6 +138,10 @@ public final class FaultProxy implements AutoCloseable {
     while (!server.isClosed()) {
       try {
         Socket client = server.accept();
+        if (refusing) {
+          closeQuietly(client);
+          continue;
+        }
         connections.incrementAndGet();
         Socket upstream = new Socket(targetHost, targetPort);
         client.setTcpNoDelay(true);

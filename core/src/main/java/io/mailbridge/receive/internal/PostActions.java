@@ -16,7 +16,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /** Applies a {@link PostAction} to accepted UIDs, a batch at a time (one command per action). */
-final class PostActions {
+public final class PostActions {
   private static final Logger LOG = LoggerFactory.getLogger(PostActions.class);
 
   private final Endpoint endpoint;
@@ -24,14 +24,14 @@ final class PostActions {
   private final PostAction action;
   private IMAPFolder target;
 
-  PostActions(Endpoint endpoint, IMAPFolder folder, PostAction action) {
+  public PostActions(Endpoint endpoint, IMAPFolder folder, PostAction action) {
     this.endpoint = endpoint;
     this.folder = folder;
     this.action = action;
   }
 
   /** Checks (or creates) the move target before anything is read, so a typo fails fast. */
-  void prepare() {
+  public void prepare() {
     if (!(action instanceof PostAction.Move m)) {
       return;
     }
@@ -53,7 +53,7 @@ final class PostActions {
   }
 
   /** Applies the action to these accepted UIDs; returns how many messages it touched. */
-  int apply(List<Long> uids) {
+  public int apply(List<Long> uids) {
     if (uids.isEmpty() || action instanceof PostAction.None) {
       return 0;
     }

@@ -54,27 +54,8 @@ public final class ReceiveRun {
   }
 
   public ReceiveResult run(DocumentHandler handler) {
-    // Fail on an unusable cache before touching the server.
-    cache = settings.cacheDir().map(DocumentCache::open).orElse(null);
-    documents = new DocumentBuilder(endpoint, settings, cache, keepRawFiles);
-    tempDir = cache != null ? cache.directory().resolve(".tmp") : Path.of(System.getProperty("java.io.tmpdir"));
-    try {
-      Files.createDirectories(tempDir);
-    } catch (IOException e) {
-      throw new ConfigException("temporary directory " + tempDir + " cannot be created (" + e + "): choose another "
-          + "cache directory", e);
-    }
+    open();
     boolean write = settings.postAction().writes() || !settings.peek();
-    // Parsing is cheap (~6 µs per 4 KB message); the pool mostly waits on file creation and rename for
-    // attachments, so it is sized above the core count to overlap that latency.
-    int threads = Integer.getInteger("mailbridge.receive.parseThreads",
-        Math.max(4, Math.min(8, Runtime.getRuntime().availableProcessors())));
-    AtomicInteger n = new AtomicInteger();
-    parsers = Executors.newFixedThreadPool(threads, r -> {
-      Thread t = new Thread(r, "mailbridge-receive-parse-" + n.incrementAndGet());
-      t.setDaemon(true);
-      return t;
-    });
     try (ImapClient imap = ImapClient.open(endpoint, new Properties(), settings.traceProtocol())) {
       IMAPFolder folder = openFolder(imap, write);
       try {
@@ -91,8 +72,78 @@ public final class ReceiveRun {
         }
       }
     } finally {
+      close();
+    }
+  }
+
+  /**
+   * Prepares the Document Cache, temp directory and parser threads; needed before
+   * {@link #deliver(IMAPFolder, long, List, DocumentHandler)}, released by {@link #close()}.
+   */
+  public void open() {
+    // Fail on an unusable cache before touching the server.
+    cache = settings.cacheDir().map(DocumentCache::open).orElse(null);
+    documents = new DocumentBuilder(endpoint, settings, cache, keepRawFiles);
+    tempDir = cache != null ? cache.directory().resolve(".tmp") : Path.of(System.getProperty("java.io.tmpdir"));
+    try {
+      Files.createDirectories(tempDir);
+    } catch (IOException e) {
+      throw new ConfigException("temporary directory " + tempDir + " cannot be created (" + e + "): choose another "
+          + "cache directory", e);
+    }
+    // Parsing is cheap (~6 µs per 4 KB message); the pool mostly waits on file creation and rename for
+    // attachments, so it is sized above the core count to overlap that latency.
+    int threads = Integer.getInteger("mailbridge.receive.parseThreads",
+        Math.max(4, Math.min(8, Runtime.getRuntime().availableProcessors())));
+    AtomicInteger n = new AtomicInteger();
+    parsers = Executors.newFixedThreadPool(threads, r -> {
+      Thread t = new Thread(r, "mailbridge-receive-parse-" + n.incrementAndGet());
+      t.setDaemon(true);
+      return t;
+    });
+  }
+
+  /** Releases the parser threads. */
+  public void close() {
+    if (parsers != null) {
       parsers.shutdownNow();
     }
+  }
+
+  /**
+   * The fetch/parse pipeline of {@link #run} for given UIDs of an already selected folder, without
+   * post-actions (the caller orders its own effects, e.g. the Listener). Documents go to
+   * {@code handler} in UID order; a handler exception propagates and stops the delivery.
+   *
+   * @return the UIDs skipped because they could not be read (expunged meanwhile or unparseable)
+   */
+  public List<ReceiveResult.Skipped> deliver(IMAPFolder folder, long uidValidity, List<Long> uids,
+      DocumentHandler handler) {
+    if (uids.isEmpty()) {
+      return List.of();
+    }
+    Fetcher fetcher = new Fetcher(endpoint, folder, settings.peek());
+    Map<Long, Long> sizes = fetcher.sizes(uids);
+    Delivery d = new Delivery(folder.getFullName(), uidValidity, handler,
+        new PostActions(endpoint, folder, io.mailbridge.receive.PostAction.none()));
+    for (long uid : uids) {
+      if (!sizes.containsKey(uid)) {
+        d.skipped.add(new ReceiveResult.Skipped(uid, "expunged before it could be fetched"));
+      }
+    }
+    List<Prefetcher.Work> plan = plan(uids, sizes);
+    try (Prefetcher prefetcher = new Prefetcher(fetcher, plan, tempDir, settings.chunkBytes())) {
+      prefetcher.start();
+      for (int i = 0; i < plan.size(); i++) {
+        Prefetcher.Fetched f = prefetcher.next();
+        if (f.work().large()) {
+          d.large(f.messages());
+        } else {
+          d.smallBatch(f.work().uids(), f.messages());
+        }
+      }
+    }
+    return d.skipped;
   }
 
   private IMAPFolder openFolder(ImapClient imap, boolean write) {

@@ -1,0 +1,235 @@
+package io.mailbridge.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.mailbridge.BadInputException;
+import io.mailbridge.document.BodyFormat;
+import io.mailbridge.document.MailDocument;
+import io.mailbridge.listen.FolderState;
+import io.mailbridge.listen.Health;
+import io.mailbridge.listen.JsonFileStateStore;
+import io.mailbridge.listen.Listener;
+import io.mailbridge.listen.ListenerSettings;
+import io.mailbridge.listen.StartPosition;
+import io.mailbridge.listen.UidValidityPolicy;
+import io.mailbridge.receive.DocumentHandler;
+import io.mailbridge.receive.PostAction;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code mailbridge watch}: new mail as it arrives, crash-safe, as JSON Lines or to a command. */
+@Command(name = "watch", mixinStandardHelpOptions = true,
+    description = {"Watch folders and hand each new message over as it arrives: one JSON line on stdout, or to "
+        + "--exec. New mail is decided by a watermark (UIDVALIDITY + last UID per folder) in the --state file, never "
+        + "by \\Seen. Order per batch: handed over -> watermark saved -> --then action. A crash re-delivers at most "
+        + "the batch in flight (dedupe on \"key\"); actions left undone run at the next start. Uses IMAP IDLE when "
+        + "offered, else polls. SIGTERM finishes the batch in hand, then exits.",
+        "Example: mailbridge watch --folder INBOX --then move:Processed --state ./state.json --exec 'jq .subject'",
+        "Status:  mailbridge watch --status --state ./state.json"})
+public final class WatchCommand implements Callable<Integer> {
+  /** How often the running watcher writes its health next to the state file. */
+  static final Duration HEALTH_EVERY = Duration.ofSeconds(2);
+
+  @Mixin
+  ConnectionOptions connection;
+
+  @Option(names = "--folder", paramLabel = "FOLDER", defaultValue = "INBOX", split = ",",
+      description = "Folder to watch; repeat (or comma-separate) for several (default: ${DEFAULT-VALUE}).")
+  List<String> folders;
+
+  @Option(names = "--state", paramLabel = "FILE", defaultValue = "./mailbridge-state.json",
+      description = "State file with the watermarks, replaced atomically (default: ${DEFAULT-VALUE}). Health goes to "
+          + "FILE.health.json.")
+  Path state;
+
+  @Option(names = "--then", paramLabel = "ACTION", defaultValue = "none",
+      description = "After a message is handed over and its watermark saved: none | read | flag | delete | "
+          + "move:FOLDER (default: ${DEFAULT-VALUE}).")
+  String then;
+
+  @Option(names = "--exec", paramLabel = "CMD",
+      description = "Run `sh -c CMD` per message with its JSON line on stdin; a non-zero exit refuses the message "
+          + "(re-delivered after a backoff). Default: print JSON Lines on stdout.")
+  String exec;
+
+  @Option(names = "--start", paramLabel = "WHEN", defaultValue = "now",
+      description = "First start only (no saved state): now | all | YYYY-MM-DD (received on or after) "
+          + "(default: ${DEFAULT-VALUE}).")
+  String start;
+
+  @Option(names = "--uidvalidity", paramLabel = "POLICY", defaultValue = "fail",
+      description = "When a folder's UIDVALIDITY changed: rescan (deliver it again) | skip (new mail only) | fail "
+          + "(default: ${DEFAULT-VALUE}).")
+  String uidValidity;
+
+  @Option(names = "--poll", paramLabel = "DURATION", defaultValue = "30s",
+      description = "Poll interval without IDLE (default: ${DEFAULT-VALUE}).")
+  String poll;
+
+  @Option(names = "--no-idle", description = "Poll even when the server offers IDLE.")
+  boolean noIdle;
+
+  @Option(names = "--keepalive", paramLabel = "DURATION", defaultValue = "60s",
+      description = "NOOP check of an idling connection (default: ${DEFAULT-VALUE}).")
+  String keepalive;
+
+  @Option(names = "--batch", paramLabel = "N", defaultValue = "100",
+      description = "Messages per batch (handed over, then saved, then --then) (default: ${DEFAULT-VALUE}).")
+  int batch;
+
+  @Option(names = "--max-connections", paramLabel = "N", defaultValue = "10",
+      description = "IMAP connections at most; more folders share one, polled (default: ${DEFAULT-VALUE}).")
+  int maxConnections;
+
+  @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "text",
+      description = "Body: text | html | eml (default: ${DEFAULT-VALUE}).")
+  BodyFormat format;
+
+  @Option(names = "--no-body", description = "Leave the body text out of the JSON lines.")
+  boolean noBody;
+
+  @Option(names = "--cache-dir", paramLabel = "DIR",
+      description = "Document Cache directory for attachments (default: hashed, not stored).")
+  Path cacheDir;
+
+  @Option(names = "--grace", paramLabel = "DURATION", defaultValue = "30s",
+      description = "On SIGTERM, time to finish the batch in hand (default: ${DEFAULT-VALUE}).")
+  String grace;
+
+  @Option(names = "--status", description = "Print the watermarks of --state and the running watcher's last health "
+      + "as one JSON object, then exit.")
+  boolean status;
+
+  @Spec
+  CommandSpec spec;
+
+  @Override
+  public Integer call() throws Exception {
+    if (status) {
+      return printStatus();
+    }
+    ListenerSettings settings = ListenerSettings.builder().folders(folders).start(StartPosition.parse(start))
+        .uidValidityPolicy(policy(uidValidity)).postAction(PostAction.parse(then)).useIdle(!noIdle)
+        .pollInterval(Settings.parseDuration("--poll", poll)).keepalive(Settings.parseDuration("--keepalive", keepalive))
+        .batchSize(batch).maxConnections(maxConnections).format(format).cacheDir(cacheDir).build();
+    Duration graceTime = Settings.parseDuration("--grace", grace);
+    PrintWriter stdout = spec.commandLine().getOut();
+    PrintWriter stderr = spec.commandLine().getErr();
+    DocumentHandler handler = exec == null ? d -> {
+      synchronized (stdout) {
+        Json.line(stdout, ReceiveCommand.view(d, null, !noBody));
+      }
+    } : d -> run(exec, d);
+    Listener listener = Listener.builder(connection.connection(true, false)).settings(settings)
+        .stateStore(JsonFileStateStore.open(state)).handler(handler).build();
+    CountDownLatch stopped = new CountDownLatch(1);
+    Thread hook = new Thread(() -> {
+      listener.stop(graceTime);
+      writeHealth(listener.health());
+      stopped.countDown();
+    }, "mailbridge-watch-shutdown");
+    Runtime.getRuntime().addShutdownHook(hook);
+    listener.start();
+    stderr.println("mailbridge: watching " + String.join(", ", settings.folders()) + " (state " + state.toAbsolutePath()
+        + "); stop with Ctrl-C or SIGTERM");
+    stderr.flush();
+    while (!stopped.await(HEALTH_EVERY.toMillis(), TimeUnit.MILLISECONDS)) {
+      Health h = listener.health();
+      writeHealth(h);
+      if (!h.folders().isEmpty() && h.folders().stream().allMatch(f -> f.status() == Health.Status.FAILED)) {
+        Runtime.getRuntime().removeShutdownHook(hook);
+        listener.stop(graceTime);
+        String why = h.folders().get(0).lastError().orElse("failed");
+        stderr.println("mailbridge: watch stopped: " + why);
+        stderr.flush();
+        return why.contains("UIDVALIDITY") || why.contains("does not exist") ? ExitCodes.BAD_INPUT
+            : ExitCodes.CONNECTION;
+      }
+    }
+    return ExitCodes.OK;
+  }
+
+  private static UidValidityPolicy policy(String text) {
+    try {
+      return UidValidityPolicy.valueOf(text.strip().toUpperCase(Locale.ROOT));
+    } catch (IllegalArgumentException e) {
+      throw new BadInputException("--uidvalidity '" + text + "' is unknown: use rescan, skip or fail", e);
+    }
+  }
+
+  /** Runs the --exec command with the document's JSON line on stdin; a non-zero exit refuses it. */
+  private void run(String cmd, MailDocument d) {
+    try {
+      Process p = new ProcessBuilder("sh", "-c", cmd).redirectOutput(ProcessBuilder.Redirect.INHERIT)
+          .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+      try (OutputStream in = p.getOutputStream()) {
+        in.write(Json.MAPPER.writeValueAsBytes(ReceiveCommand.view(d, null, !noBody)));
+        in.write('\n');
+      } catch (IOException e) {
+        // the command need not read its input
+      }
+      int code = p.waitFor();
+      if (code != 0) {
+        throw new IllegalStateException("--exec exited with " + code + " for " + d.key());
+      }
+    } catch (IOException e) {
+      throw new IllegalStateException("--exec cannot run 'sh -c': " + e.getMessage(), e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while --exec ran", e);
+    }
+  }
+
+  private Path healthFile() {
+    return state.resolveSibling(state.getFileName() + ".health.json");
+  }
+
+  private void writeHealth(Health h) {
+    Path f = healthFile().toAbsolutePath();
+    try {
+      Path tmp = Files.createTempFile(f.getParent(), "." + f.getFileName(), ".tmp");
+      Files.write(tmp, Json.MAPPER.writeValueAsBytes(h));
+      Files.move(tmp, f, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    } catch (IOException e) {
+      // health is advisory: never stop watching because it cannot be written
+    }
+  }
+
+  private int printStatus() throws IOException {
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("stateFile", state.toAbsolutePath().toString());
+    List<FolderState> states = JsonFileStateStore.open(state).all();
+    out.put("folders", states);
+    try {
+      JsonNode health = Json.MAPPER.readTree(Files.readAllBytes(healthFile()));
+      out.put("health", health);
+      Instant at = Instant.parse(health.path("at").asText(Instant.EPOCH.toString()));
+      boolean running = health.path("running").asBoolean(false);
+      boolean fresh = Duration.between(at, Instant.now()).compareTo(HEALTH_EVERY.multipliedBy(5)) < 0;
+      out.put("running", running && fresh);
+      out.put("healthAgeSeconds", Math.max(0, Duration.between(at, Instant.now()).toSeconds()));
+    } catch (NoSuchFileException e) {
+      out.put("running", false);
+    }
+    Json.line(spec.commandLine().getOut(), out);
+    return ExitCodes.OK;
+  }
+}

@@ -1,0 +1,161 @@
+package io.mailbridge.listen;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.mailbridge.ConfigException;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * A {@link StateStore} in one JSON file, replaced atomically on every save: the new content goes to
+ * a temporary file in the same directory, is forced to disk, renamed over the old file (atomic on
+ * POSIX file systems), and the directory is forced so the rename itself survives a power cut. A
+ * reader (or a crash) therefore sees either the old or the new file, never a torn one.
+ *
+ * <pre>{@code
+ * {"version":1,"folders":[{"mailbox":"carol@imap.example.com:993","folder":"INBOX",
+ *   "uidValidity":1700000000,"lastUid":42,"pending":[41,42]}]}
+ * }</pre>
+ */
+public final class JsonFileStateStore implements StateStore {
+  private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+  private final Path file;
+  private final Map<FolderState.Key, FolderState> states = new LinkedHashMap<>();
+
+  private JsonFileStateStore(Path file) {
+    this.file = file.toAbsolutePath();
+  }
+
+  /**
+   * Opens (reads) the state file; a missing file is an empty state. A file that is not valid
+   * state JSON fails with a {@link ConfigException} naming the file and the fix.
+   */
+  public static JsonFileStateStore open(Path file) {
+    JsonFileStateStore s = new JsonFileStateStore(file);
+    s.read();
+    return s;
+  }
+
+  public Path file() {
+    return file;
+  }
+
+  private void read() {
+    byte[] bytes;
+    try {
+      bytes = Files.readAllBytes(file);
+    } catch (NoSuchFileException e) {
+      return;
+    } catch (IOException e) {
+      throw new ConfigException("state file " + file + " cannot be read (" + e + "): check its permissions", e);
+    }
+    try {
+      JsonNode root = JSON.readTree(bytes);
+      if (root == null || !root.path("folders").isArray()) {
+        throw new IOException("no \"folders\" array");
+      }
+      for (JsonNode f : root.path("folders")) {
+        List<Long> pending = new ArrayList<>();
+        for (JsonNode u : f.path("pending")) {
+          pending.add(u.asLong());
+        }
+        if (!f.path("mailbox").isTextual() || !f.path("folder").isTextual() || !f.path("uidValidity").canConvertToLong()
+            || !f.path("lastUid").canConvertToLong()) {
+          throw new IOException("a folder entry lacks mailbox, folder, uidValidity or lastUid: " + f);
+        }
+        FolderState st = new FolderState(f.get("mailbox").asText(), f.get("folder").asText(),
+            f.get("uidValidity").asLong(), f.get("lastUid").asLong(), pending);
+        states.put(st.key(), st);
+      }
+    } catch (IOException | RuntimeException e) {
+      throw new ConfigException("state file " + file + " is corrupt (" + e.getMessage() + "): restore it from a backup, "
+          + "or delete it to start over from the start position (messages may then be delivered again or skipped)", e);
+    }
+  }
+
+  @Override
+  public synchronized Optional<FolderState> load(FolderState.Key key) {
+    return Optional.ofNullable(states.get(key));
+  }
+
+  @Override
+  public synchronized void save(FolderState state) {
+    FolderState before = states.put(state.key(), state);
+    try {
+      write();
+    } catch (IOException e) {
+      if (before == null) {
+        states.remove(state.key());
+      } else {
+        states.put(state.key(), before);
+      }
+      throw new UncheckedIOException("state file " + file + " cannot be written: " + e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public synchronized List<FolderState> all() {
+    return List.copyOf(states.values());
+  }
+
+  private void write() throws IOException {
+    ObjectNode root = JSON.createObjectNode();
+    root.put("version", 1);
+    ArrayNode folders = root.putArray("folders");
+    for (FolderState s : states.values()) {
+      ObjectNode f = folders.addObject();
+      f.put("mailbox", s.mailbox());
+      f.put("folder", s.folder());
+      f.put("uidValidity", s.uidValidity());
+      f.put("lastUid", s.lastUid());
+      ArrayNode p = f.putArray("pending");
+      s.pending().forEach(p::add);
+    }
+    byte[] bytes = JSON.writeValueAsBytes(root);
+    Path dir = file.getParent();
+    Files.createDirectories(dir);
+    Path tmp = Files.createTempFile(dir, "." + file.getFileName() + ".", ".tmp");
+    try {
+      try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
+        java.nio.ByteBuffer buf = java.nio.ByteBuffer.wrap(bytes);
+        while (buf.hasRemaining()) {
+          ch.write(buf);
+        }
+        ch.force(true);
+      }
+      try {
+        Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      } catch (AtomicMoveNotSupportedException e) {
+        throw new IOException("the file system of " + dir + " cannot rename atomically: put the state file elsewhere", e);
+      }
+    } finally {
+      Files.deleteIfExists(tmp);
+    }
+    forceDirectory(dir);
+  }
+
+  private static void forceDirectory(Path dir) {
+    // Makes the rename durable (POSIX); not possible on every OS, where the rename is still atomic.
+    try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
+      ch.force(true);
+    } catch (IOException | UnsupportedOperationException ignored) {
+      // best effort
+    }
+  }
+}

@@ -1,0 +1,133 @@
+package io.mailbridge.listen.internal;
+
+import io.mailbridge.BadInputException;
+import io.mailbridge.connection.Endpoint;
+import io.mailbridge.connection.internal.Errors;
+import io.mailbridge.connection.internal.ImapClient;
+import io.mailbridge.receive.DocumentHandler;
+import io.mailbridge.receive.PostAction;
+import io.mailbridge.receive.ReceiveResult;
+import io.mailbridge.receive.internal.PostActions;
+import io.mailbridge.receive.internal.ReceiveRun;
+import io.mailbridge.search.Filter;
+import io.mailbridge.search.internal.UidSearch;
+import jakarta.mail.Folder;
+import jakarta.mail.MessagingException;
+import java.time.LocalDate;
+import java.util.List;
+import org.eclipse.angus.mail.imap.IMAPFolder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** A folder selected on a live Angus connection: search, the Receive pipeline, post-actions. */
+final class ImapFolderSession implements FolderSession, AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(ImapFolderSession.class);
+
+  private final Endpoint endpoint;
+  private final IMAPFolder folder;
+  private final ReceiveRun pipeline;
+  private final PostActions post;
+  private final long uidValidity;
+  private final long uidNext;
+
+  private ImapFolderSession(Endpoint endpoint, IMAPFolder folder, ReceiveRun pipeline, PostActions post,
+      long uidValidity, long uidNext) {
+    this.endpoint = endpoint;
+    this.folder = folder;
+    this.pipeline = pipeline;
+    this.post = post;
+    this.uidValidity = uidValidity;
+    this.uidNext = uidNext;
+  }
+
+  static ImapFolderSession open(ImapClient imap, String name, ReceiveRun pipeline, PostAction action) {
+    Endpoint endpoint = imap.endpoint();
+    try {
+      IMAPFolder folder = (IMAPFolder) imap.store().getFolder(name);
+      if (!folder.exists()) {
+        throw new BadInputException("folder '" + name + "' does not exist on " + endpoint.address() + " for '"
+            + endpoint.auth().user() + "': create it or fix the folder name (list with `mailbridge folders`)");
+      }
+      folder.open(action.writes() ? Folder.READ_WRITE : Folder.READ_ONLY);
+      PostActions post = new PostActions(endpoint, folder, action);
+      post.prepare();
+      // RFC 3501 2.3.1.1: UIDVALIDITY cannot change while the folder stays selected in this session,
+      // so post-actions on this session act on the UIDs of exactly this UIDVALIDITY.
+      return new ImapFolderSession(endpoint, folder, pipeline, post, folder.getUIDValidity(),
+          Math.max(0, folder.getUIDNext()));
+    } catch (MessagingException e) {
+      throw Errors.translate(endpoint, "open folder '" + name + "'", e);
+    }
+  }
+
+  IMAPFolder folder() {
+    return folder;
+  }
+
+  @Override
+  public long uidValidity() {
+    return uidValidity;
+  }
+
+  @Override
+  public long uidNext() {
+    return uidNext;
+  }
+
+  @Override
+  public List<Long> uidsAfter(long lastUid) {
+    return UidSearch.run(endpoint, folder, Filter.raw("UID " + (lastUid + 1) + ":*"));
+  }
+
+  @Override
+  public List<Long> uidsSince(LocalDate day) {
+    return UidSearch.run(endpoint, folder, Filter.receivedSince(day));
+  }
+
+  @Override
+  public List<Long> deliver(List<Long> uids, DocumentHandler handler) {
+    List<ReceiveResult.Skipped> skipped = pipeline.deliver(folder, uidValidity, uids, handler);
+    for (ReceiveResult.Skipped s : skipped) {
+      LOG.warn("listen skipped mailbox={} folder={} uid={} reason={}", endpoint.auth().user(), folder.getFullName(),
+          s.uid(), s.reason());
+    }
+    return skipped.stream().map(ReceiveResult.Skipped::uid).toList();
+  }
+
+  @Override
+  public void postAction(List<Long> uids) {
+    post.apply(uids);
+  }
+
+  /** Sends NOOP; from another thread this also ends a running IDLE first (Angus aborts it with DONE). */
+  void noop() {
+    try {
+      folder.doCommand(p -> {
+        p.noop();
+        return null;
+      });
+    } catch (MessagingException e) {
+      throw Errors.translate(endpoint, "NOOP", e);
+    }
+  }
+
+  /** Waits in IDLE (RFC 2177) until the server sends something or another thread ends it. */
+  void idle() {
+    try {
+      folder.idle(true);
+    } catch (MessagingException e) {
+      throw Errors.translate(endpoint, "IDLE", e);
+    }
+  }
+
+  @Override
+  public void close() {
+    try {
+      if (folder.isOpen()) {
+        folder.close(false);
+      }
+    } catch (MessagingException | IllegalStateException e) {
+      LOG.debug("close folder={} error={}", folder.getFullName(), e.toString());
+    }
+  }
+}

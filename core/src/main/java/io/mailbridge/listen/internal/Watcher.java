@@ -1,0 +1,355 @@
+package io.mailbridge.listen.internal;
+
+import io.mailbridge.BadInputException;
+import io.mailbridge.ConfigException;
+import io.mailbridge.connection.Endpoint;
+import io.mailbridge.connection.internal.ImapClient;
+import io.mailbridge.listen.FolderState;
+import io.mailbridge.listen.Health;
+import io.mailbridge.listen.ListenerSettings;
+import io.mailbridge.listen.StateStore;
+import io.mailbridge.receive.DocumentHandler;
+import io.mailbridge.receive.ReceiveSettings;
+import io.mailbridge.receive.internal.ReceiveRun;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One IMAP connection of a Listener and the folders it watches: one folder with IDLE, or several
+ * folders polled in turn. Reconnects with exponential backoff and jitter after any failure; stops
+ * for good only on errors a retry cannot fix (configuration, UIDVALIDITY policy FAIL).
+ */
+public final class Watcher {
+  private static final Logger LOG = LoggerFactory.getLogger(Watcher.class);
+
+  private final Endpoint endpoint;
+  private final String mailbox;
+  private final List<String> folders;
+  private final ListenerSettings settings;
+  private final DocumentHandler handler;
+  private final Map<String, FolderStatus> statuses = new LinkedHashMap<>();
+  private final Map<String, FolderSync> syncs = new LinkedHashMap<>();
+  private final CountDownLatch stopSignal = new CountDownLatch(1);
+  private final Thread thread;
+  private volatile boolean stopping;
+  private volatile ImapFolderSession idleSession;
+  private volatile ImapClient current;
+  private int failures;
+  private int connects;
+
+  public Watcher(Endpoint endpoint, String mailbox, List<String> folders, ListenerSettings settings, StateStore store,
+      DocumentHandler handler, int index) {
+    // A read waits at most keepalive + responseTimeout: an idling connection gets a NOOP every
+    // keepalive, so a silent socket beyond that is dead (stalled NAT, server gone) and is replaced.
+    this.endpoint = endpoint.toBuilder().readTimeout(settings.keepalive().plus(settings.responseTimeout()))
+        .connectTimeout(min(endpoint.connectTimeout(), settings.responseTimeout())).build();
+    this.mailbox = mailbox;
+    this.folders = List.copyOf(folders);
+    this.settings = settings;
+    this.handler = handler;
+    FolderSync.Rules rules = new FolderSync.Rules(settings.start(), settings.uidValidityPolicy(),
+        settings.postAction().writes(), settings.batchSize());
+    for (String f : folders) {
+      FolderStatus st = new FolderStatus(mailbox, f);
+      statuses.put(f, st);
+      syncs.put(f, new FolderSync(new FolderState.Key(mailbox, f), rules, store, handler, st));
+    }
+    this.thread = new Thread(this::run, "mailbridge-listen-" + index);
+  }
+
+  private static Duration min(Duration a, Duration b) {
+    return a.compareTo(b) <= 0 ? a : b;
+  }
+
+  public List<FolderStatus> statuses() {
+    return List.copyOf(statuses.values());
+  }
+
+  public void start() {
+    thread.start();
+  }
+
+  /** Asks the watcher to stop after the batch in hand; ends a running IDLE. */
+  public void requestStop() {
+    stopping = true;
+    stopSignal.countDown();
+    poke();
+  }
+
+  /** Waits for the watcher thread; re-pokes IDLE meanwhile (a poke may race with IDLE starting). */
+  public boolean await(long deadlineNanos) throws InterruptedException {
+    while (thread.isAlive()) {
+      long left = deadlineNanos - System.nanoTime();
+      if (left <= 0) {
+        return false;
+      }
+      thread.join(Math.max(1, Math.min(200, TimeUnit.NANOSECONDS.toMillis(left))));
+      if (thread.isAlive()) {
+        poke();
+      }
+    }
+    return true;
+  }
+
+  /** Abandons the in-flight batch (it will be re-delivered): closes the connection under the watcher. */
+  public void abandon() {
+    ImapClient c = current;
+    if (c != null) {
+      Thread t = new Thread(c::close, "mailbridge-listen-abandon");
+      t.setDaemon(true);
+      t.start();
+    }
+  }
+
+  private void poke() {
+    ImapFolderSession s = idleSession;
+    if (s != null) {
+      Thread t = new Thread(() -> {
+        try {
+          s.noop();
+        } catch (RuntimeException e) {
+          LOG.debug("listen poke error={}", e.toString());
+        }
+      }, "mailbridge-listen-poke");
+      t.setDaemon(true);
+      t.start();
+    }
+  }
+
+  private void run() {
+    ReceiveSettings receive = ReceiveSettings.builder().folder(folders.get(0)).format(settings.format())
+        .cacheDir(settings.cacheDir().orElse(null)).batchMaxMessages(settings.batchSize()).build();
+    ReceiveRun pipeline = new ReceiveRun(endpoint, receive, false);
+    try {
+      pipeline.open();
+      while (!stopping) {
+        try {
+          connectAndWatch(pipeline);
+        } catch (ConfigException | BadInputException | FolderSync.Fatal e) {
+          RuntimeException cause = e instanceof FolderSync.Fatal f ? f.error() : e;
+          LOG.error("listen stopped mailbox={} folders={} error={}", mailbox, folders, cause.getMessage());
+          for (FolderStatus st : statuses.values()) {
+            st.error(cause);
+            st.status = Health.Status.FAILED;
+          }
+          return;
+        } catch (RuntimeException e) {
+          failed(e, "reconnecting");
+        }
+      }
+    } catch (RuntimeException e) {
+      LOG.error("listen stopped mailbox={} folders={} error={}", mailbox, folders, e.toString());
+      for (FolderStatus st : statuses.values()) {
+        st.error(e);
+        st.status = Health.Status.FAILED;
+      }
+      return;
+    } finally {
+      pipeline.close();
+      for (FolderStatus st : statuses.values()) {
+        st.connected = false;
+        st.idling = false;
+        if (st.status != Health.Status.FAILED) {
+          st.status = Health.Status.STOPPED;
+        }
+      }
+    }
+  }
+
+  private void failed(RuntimeException e, String what) {
+    failures++;
+    Duration delay = backoff(failures);
+    LOG.warn("listen error mailbox={} folders={} failures={} retryInMs={} ({}) error={}", mailbox, folders, failures,
+        delay.toMillis(), what, e.getMessage());
+    for (FolderStatus st : statuses.values()) {
+      st.error(e);
+      st.connected = false;
+      st.idling = false;
+      st.status = Health.Status.RECONNECTING;
+    }
+    sleep(delay);
+  }
+
+  /** min * 2^(n-1), capped at max, times a random factor in [1 - jitter, 1 + jitter]. */
+  Duration backoff(int n) {
+    long min = settings.reconnectMin().toMillis();
+    long max = settings.reconnectMax().toMillis();
+    long base = n >= 31 ? max : Math.min(max, min << Math.max(0, n - 1));
+    double j = settings.jitter() * (ThreadLocalRandom.current().nextDouble() * 2 - 1);
+    return Duration.ofMillis(Math.max(1, Math.round(base * (1 + j))));
+  }
+
+  private void sleep(Duration d) {
+    try {
+      stopSignal.await(d.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      stopping = true;
+    }
+  }
+
+  private void connectAndWatch(ReceiveRun pipeline) {
+    for (FolderStatus st : statuses.values()) {
+      st.status = Health.Status.CONNECTING;
+    }
+    if (connects++ > 0) {
+      statuses.values().forEach(st -> st.reconnects.incrementAndGet());
+    }
+    try (ImapClient imap = ImapClient.open(endpoint, new Properties(), false)) {
+      current = imap;
+      if (stopping) {
+        return;
+      }
+      boolean idle = settings.useIdle() && folders.size() == 1 && imap.capabilities().containsKey("IDLE");
+      if (folders.size() == 1) {
+        watchOne(imap, pipeline, idle);
+      } else {
+        pollMany(imap, pipeline);
+      }
+    } finally {
+      current = null;
+      for (FolderStatus st : statuses.values()) {
+        st.connected = false;
+        st.idling = false;
+      }
+    }
+  }
+
+  private void watchOne(ImapClient imap, ReceiveRun pipeline, boolean idle) {
+    String folder = folders.get(0);
+    FolderStatus st = statuses.get(folder);
+    FolderSync sync = syncs.get(folder);
+    try (ImapFolderSession s = ImapFolderSession.open(imap, folder, pipeline, settings.postAction())) {
+      st.connected = true;
+      prepare(sync, s);
+      check(st, sync, s);
+      if (stopping) {
+        return;
+      }
+      if (!idle) {
+        LOG.info("listen polling mailbox={} folder={} interval={}", mailbox, folder, settings.pollInterval());
+        while (!stopping) {
+          st.status = Health.Status.POLLING;
+          sleep(settings.pollInterval());
+          if (!stopping) {
+            check(st, sync, s);
+          }
+        }
+        return;
+      }
+      LOG.info("listen idling mailbox={} folder={} lastUid={}", mailbox, folder, sync.state().lastUid());
+      Thread keepalive = keepalive(s);
+      try {
+        while (!stopping) {
+          st.status = Health.Status.IDLING;
+          st.idling = true;
+          idleSession = s;
+          if (stopping) {
+            break;
+          }
+          s.idle(); // returns on any untagged response (new mail: EXISTS) or when keepalive/stop ends it
+          st.idling = false;
+          if (!stopping) {
+            check(st, sync, s);
+          }
+        }
+      } finally {
+        idleSession = null;
+        st.idling = false;
+        keepalive.interrupt();
+      }
+    }
+  }
+
+  /**
+   * Ends IDLE every min(keepalive, idleRenew) with a NOOP from this thread: Angus sends DONE, the
+   * IDLE call returns, and the watcher re-issues IDLE. A dead connection makes the pending read
+   * time out (keepalive + responseTimeout), which fails the watcher's IDLE and triggers a reconnect.
+   */
+  private Thread keepalive(ImapFolderSession s) {
+    long every = min(settings.keepalive(), settings.idleRenew()).toMillis();
+    Thread t = new Thread(() -> {
+      while (!stopping) {
+        try {
+          Thread.sleep(every);
+        } catch (InterruptedException e) {
+          return;
+        }
+        if (idleSession == s) {
+          try {
+            s.noop();
+          } catch (RuntimeException e) {
+            LOG.debug("listen keepalive NOOP failed error={}", e.toString());
+            return;
+          }
+        }
+      }
+    }, thread.getName() + "-keepalive");
+    t.setDaemon(true);
+    t.start();
+    return t;
+  }
+
+  private void pollMany(ImapClient imap, ReceiveRun pipeline) {
+    LOG.info("listen polling mailbox={} folders={} interval={} (sharing one connection)", mailbox, folders,
+        settings.pollInterval());
+    while (!stopping) {
+      for (String folder : folders) {
+        if (stopping) {
+          return;
+        }
+        FolderStatus st = statuses.get(folder);
+        try (ImapFolderSession s = ImapFolderSession.open(imap, folder, pipeline, settings.postAction())) {
+          st.connected = true;
+          prepare(syncs.get(folder), s);
+          check(st, syncs.get(folder), s);
+          st.status = Health.Status.POLLING;
+        }
+      }
+      sleep(settings.pollInterval());
+    }
+  }
+
+  private static void prepare(FolderSync sync, FolderSession s) {
+    sync.prepare(s);
+  }
+
+  /**
+   * Delivers what is new. A handler refusal keeps the connection: the refused document and the
+   * rest of its batch are delivered again after a backoff, on the same session.
+   */
+  private void check(FolderStatus st, FolderSync sync, FolderSession s) {
+    int refusals = 0;
+    while (true) {
+      st.status = Health.Status.DELIVERING;
+      try {
+        int n = sync.syncNew(s, () -> stopping);
+        if (n > 0) {
+          LOG.info("listen delivered mailbox={} folder={} documents={} lastUid={}", mailbox, st.snapshot().folder(), n,
+              sync.state().lastUid());
+        }
+        st.success();
+        failures = 0;
+        return;
+      } catch (FolderSync.HandlerFailure e) {
+        refusals++;
+        Duration delay = backoff(refusals);
+        LOG.warn("listen handler refused mailbox={} folder={} uid={} retryInMs={} error={}", mailbox,
+            st.snapshot().folder(), e.uid(), delay.toMillis(), e.getCause().toString());
+        st.error(e);
+        sleep(delay);
+        if (stopping) {
+          return;
+        }
+      }
+    }
+  }
+}

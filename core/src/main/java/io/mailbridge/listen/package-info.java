@@ -1,0 +1,8 @@
+/**
+ * Listener: crash-safe incremental receive. {@link io.mailbridge.listen.Listener} watches folders
+ * (IMAP IDLE, else polling), hands each new message to a handler, saves a watermark per folder in
+ * a {@link io.mailbridge.listen.StateStore} (default {@link io.mailbridge.listen.JsonFileStateStore})
+ * and only then runs the post-action. Settings in {@link io.mailbridge.listen.ListenerSettings};
+ * state of the connections in {@link io.mailbridge.listen.Health}.
+ */
+package io.mailbridge.listen;

@@ -1,0 +1,83 @@
+package io.mailbridge.listen;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.mailbridge.ConfigException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class JsonFileStateStoreTest {
+  @TempDir
+  Path dir;
+
+  @Test
+  void savedStateIsReadBackByANewStore() {
+    Path f = dir.resolve("state.json");
+    JsonFileStateStore s = JsonFileStateStore.open(f);
+    s.save(new FolderState("carol@h:993", "INBOX", 77, 42, List.of(42L, 41L)));
+    s.save(new FolderState("carol@h:993", "Ünïcode/Sub", 78, 3, List.of()));
+    JsonFileStateStore again = JsonFileStateStore.open(f);
+    assertThat(again.load(new FolderState.Key("carol@h:993", "INBOX"))).hasValue(
+        new FolderState("carol@h:993", "INBOX", 77, 42, List.of(41L, 42L)));
+    assertThat(again.all()).hasSize(2);
+    assertThat(again.load(new FolderState.Key("carol@h:993", "Other"))).isEmpty();
+  }
+
+  @Test
+  void missingFileIsAnEmptyState() {
+    assertThat(JsonFileStateStore.open(dir.resolve("none.json")).all()).isEmpty();
+  }
+
+  @Test
+  void replacesTheFileAtomicallyLeavingNoTemporaryFiles() throws IOException {
+    Path f = dir.resolve("state.json");
+    JsonFileStateStore s = JsonFileStateStore.open(f);
+    for (int i = 1; i <= 50; i++) {
+      s.save(new FolderState("m", "INBOX", 1, i, List.of()));
+      // Every version on disk is complete, parseable JSON with the latest watermark.
+      assertThat(JsonFileStateStore.open(f).load(new FolderState.Key("m", "INBOX")).orElseThrow().lastUid())
+          .isEqualTo(i);
+    }
+    try (Stream<Path> files = Files.list(dir)) {
+      assertThat(files.map(p -> p.getFileName().toString())).containsExactly("state.json");
+    }
+  }
+
+  @Test
+  void corruptFileFailsWithTheFileNameAndTheFix() throws IOException {
+    Path f = dir.resolve("state.json");
+    Files.writeString(f, "{\"version\":1,\"folders\":[{\"mailbox\":\"m\",\"fol");
+    assertThatThrownBy(() -> JsonFileStateStore.open(f)).isInstanceOf(ConfigException.class)
+        .hasMessageContaining("state file " + f.toAbsolutePath() + " is corrupt")
+        .hasMessageContaining("restore it from a backup, or delete it to start over");
+  }
+
+  @Test
+  void entryWithoutWatermarkIsCorrupt() throws IOException {
+    Path f = dir.resolve("state.json");
+    Files.writeString(f, "{\"version\":1,\"folders\":[{\"mailbox\":\"m\",\"folder\":\"INBOX\"}]}");
+    assertThatThrownBy(() -> JsonFileStateStore.open(f)).isInstanceOf(ConfigException.class)
+        .hasMessageContaining("lacks mailbox, folder, uidValidity or lastUid");
+  }
+
+  @Test
+  void failedWriteThrowsAndKeepsThePreviousStateInMemory() throws IOException {
+    Path sub = dir.resolve("sub");
+    Path f = sub.resolve("state.json");
+    JsonFileStateStore s = JsonFileStateStore.open(f);
+    s.save(new FolderState("m", "INBOX", 1, 5, List.of()));
+    // The directory replaced by a plain file: no temporary file can be created (works as root too).
+    Files.delete(f);
+    Files.delete(sub);
+    Files.writeString(sub, "not a directory");
+    assertThatThrownBy(() -> s.save(new FolderState("m", "INBOX", 1, 9, List.of())))
+        .hasMessageContaining("state file " + f.toAbsolutePath() + " cannot be written");
+    assertThat(s.load(new FolderState.Key("m", "INBOX")).orElseThrow().lastUid()).isEqualTo(5);
+  }
+}

@@ -1,0 +1,186 @@
+package io.mailbridge.listen;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.mailbridge.connection.Auth;
+import io.mailbridge.connection.Endpoint;
+import io.mailbridge.connection.MailConnection;
+import io.mailbridge.connection.Secret;
+import io.mailbridge.connection.Security;
+import io.mailbridge.move.Carol;
+import io.mailbridge.receive.PostAction;
+import io.mailbridge.testkit.ImapSeeder;
+import io.mailbridge.testkit.MailStack;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A real Dovecot restart mid-watch. Runs its OWN mail stack (state in /tmp/mailbridge-lststack,
+ * ports 40000+) so the shared stack other tests use is never touched; Dovecot is stopped (SIGTERM
+ * to its master, as `doveadm stop`) and started again with the same configuration and mail store.
+ */
+@Tag("real-server")
+class ListenerServerRestartIT {
+  private static final Path DIR = Path.of("/tmp/mailbridge-lststack");
+  private static final Map<String, String> ENV = Map.of("MAILSTACK_DIR", DIR.toString(), "MAILSTACK_PORT_BASE",
+      "40000", "MAILSTACK_OAUTH2_INTROSPECTION_URL", "off");
+  private static final Duration WAIT = Duration.ofSeconds(20);
+  private static MailStack own;
+
+  @TempDir
+  Path dir;
+
+  @BeforeAll
+  static void startOwnStack() throws Exception {
+    Assumptions.assumeTrue(MailStack.find().isPresent(), "real-server tests need the mail stack (scripts/mailstack)");
+    Assumptions.assumeTrue("0".equals(run("id", "-u").strip()), "restarting Dovecot needs root");
+    run("bash", script().toString(), "start");
+    own = new ObjectMapper().readValue(DIR.resolve("stack.json").toFile(), MailStack.class);
+  }
+
+  @AfterAll
+  static void stopOwnStack() throws Exception {
+    if (own != null) {
+      run("bash", script().toString(), "stop");
+    }
+  }
+
+  private static Path script() {
+    Path p = Path.of("").toAbsolutePath();
+    while (p != null && !Files.exists(p.resolve("scripts/mailstack"))) {
+      p = p.getParent();
+    }
+    if (p == null) {
+      throw new IllegalStateException("scripts/mailstack not found above " + Path.of("").toAbsolutePath());
+    }
+    return p.resolve("scripts/mailstack");
+  }
+
+  /** Runs a command; output goes to a file, not a pipe, since a daemon it starts may keep its stdout open. */
+  private static String run(String... cmd) throws IOException, InterruptedException {
+    Path log = Files.createTempFile("lst-run-", ".log");
+    try {
+      ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
+          .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+          .redirectOutput(log.toFile());
+      pb.environment().putAll(ENV);
+      Process p = pb.start();
+      boolean done = p.waitFor(120, TimeUnit.SECONDS);
+      String out = Files.readString(log);
+      if (!done || p.exitValue() != 0) {
+        throw new IllegalStateException(String.join(" ", cmd) + " failed: " + out);
+      }
+      return out;
+    } finally {
+      Files.deleteIfExists(log);
+    }
+  }
+
+  /**
+   * Stops this stack's Dovecot like a host or service restart would: the master gets SIGTERM, then
+   * its remaining processes (the master leaves running imap/imap-login processes, and with them the
+   * open connections, behind) get SIGTERM too; after {@code downMillis} it starts again with the
+   * same configuration and mail store (so UIDVALIDITY is kept).
+   */
+  private static void restartDovecot(long downMillis) throws Exception {
+    String pid = Files.readString(DIR.resolve("dovecot/run/master.pid")).strip();
+    run("kill", "-TERM", pid);
+    awaitGone(pid);
+    for (String child : instanceProcesses()) {
+      run("kill", "-TERM", child);
+    }
+    for (String child : instanceProcesses()) {
+      awaitGone(child);
+    }
+    Thread.sleep(downMillis);
+    run("dovecot", "-c", DIR.resolve("dovecot/dovecot.conf").toString());
+  }
+
+  /** Processes of this stack's Dovecot instance: their titles carry its unique instance name. */
+  private static List<String> instanceProcesses() throws IOException {
+    List<String> out = new java.util.ArrayList<>();
+    try (java.util.stream.Stream<Path> procs = Files.list(Path.of("/proc"))) {
+      for (Path p : (Iterable<Path>) procs::iterator) {
+        String name = p.getFileName().toString();
+        if (!name.chars().allMatch(Character::isDigit)) {
+          continue;
+        }
+        try {
+          String cmd = new String(Files.readAllBytes(p.resolve("cmdline")), java.nio.charset.StandardCharsets.UTF_8);
+          if (cmd.startsWith("dovecot-mailstack-40000/")) {
+            out.add(name);
+          }
+        } catch (IOException gone) {
+          // exited meanwhile
+        }
+      }
+    }
+    return out;
+  }
+
+  private static void awaitGone(String pid) throws InterruptedException {
+    long end = System.currentTimeMillis() + 15_000;
+    while (Files.exists(Path.of("/proc", pid)) && System.currentTimeMillis() < end) {
+      Thread.sleep(50);
+    }
+  }
+
+  private static MailConnection carol() {
+    Endpoint e = Endpoint.imap(own.host()).port(own.imapsPort()).security(Security.SSL_TLS).trustedCertificates(own.ca())
+        .auth(Auth.basic(own.carol().user(), Secret.of(own.carol().password()))).build();
+    return MailConnection.builder().inbound(e).build();
+  }
+
+  private static void append(String folder, String... subjects) {
+    try (ImapSeeder s = ImapSeeder.tls(own.host(), own.imapsPort(), own.ca(), own.carol().user(),
+        own.carol().password())) {
+      s.append(folder, List.of(subjects).stream().map(x -> Carol.message(x, "<" + x + "@lst.test>")).toList(), "");
+    }
+  }
+
+  @Test
+  void serverRestartedMidWatchReconnectsAndLosesNothing() throws Exception {
+    String folder = "lst-srv";
+    for (String f : List.of(folder, "lst-srv-done")) {
+      try {
+        own.doveadm("mailbox", "delete", "-u", own.carol().user(), "-s", f); // recreated below: UIDs from 1
+      } catch (IllegalStateException absent) {
+        // not there
+      }
+      own.resetFolder(own.carol(), f);
+    }
+    append(folder, "r1", "r2");
+    Lst.Sink sink = new Lst.Sink();
+    ListenerSettings s = Lst.fast(folder).start(StartPosition.all()).postAction(PostAction.moveTo("lst-srv-done"))
+        .build();
+    try (Listener l = Listener.builder(carol()).settings(s).stateFile(dir.resolve("state.json")).handler(sink)
+        .build()) {
+      l.start();
+      Lst.await("idling", WAIT, () -> sink.subjects.size() == 2 && Lst.idling(l));
+      append(folder, "r3"); // may or may not be delivered before the server goes down
+      restartDovecot(2000);
+      append(folder, "r4", "r5");
+      Lst.await("5 delivered", WAIT, () -> sink.subjects.size() >= 5);
+      Lst.await("idling again", WAIT, () -> Lst.idling(l));
+      Health.FolderHealth h = l.health().folders().get(0);
+      assertThat(h.reconnects()).isGreaterThanOrEqualTo(1);
+      assertThat(h.lastError()).isPresent();
+      assertThat(h.lastUid()).isEqualTo(5); // same UIDVALIDITY after the restart: the watermark just continues
+    }
+    assertThat(sink.subjects).containsExactly("r1", "r2", "r3", "r4", "r5");
+    assertThat(own.messageCount(own.carol(), "lst-srv-done")).isEqualTo(5);
+    assertThat(own.messageCount(own.carol(), folder)).isZero();
+  }
+}

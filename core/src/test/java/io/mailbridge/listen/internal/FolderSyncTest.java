@@ -1,0 +1,206 @@
+package io.mailbridge.listen.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.mailbridge.document.MailDocument;
+import io.mailbridge.document.TrackedProperties;
+import io.mailbridge.listen.FolderState;
+import io.mailbridge.listen.StartPosition;
+import io.mailbridge.listen.StateStore;
+import io.mailbridge.listen.UidValidityPolicy;
+import io.mailbridge.receive.DocumentHandler;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeSet;
+import org.junit.jupiter.api.Test;
+
+/** The order of effects per batch, with a fake folder and state store that log every effect. */
+class FolderSyncTest {
+  private final List<String> log = new ArrayList<>();
+  private final FolderState.Key key = new FolderState.Key("m", "INBOX");
+
+  /** Logs saves as "save last=N pending=[..]". */
+  private final class Store implements StateStore {
+    final Map<FolderState.Key, FolderState> map = new HashMap<>();
+
+    @Override
+    public Optional<FolderState> load(FolderState.Key k) {
+      return Optional.ofNullable(map.get(k));
+    }
+
+    @Override
+    public void save(FolderState s) {
+      log.add("save last=" + s.lastUid() + " pending=" + s.pending());
+      map.put(s.key(), s);
+    }
+
+    @Override
+    public List<FolderState> all() {
+      return List.copyOf(map.values());
+    }
+  }
+
+  /** A folder with these UIDs; logs deliveries and post-actions. */
+  private final class Folder implements FolderSession {
+    final TreeSet<Long> uids = new TreeSet<>();
+    long uidValidity = 7;
+
+    @Override
+    public long uidValidity() {
+      return uidValidity;
+    }
+
+    @Override
+    public long uidNext() {
+      return uids.isEmpty() ? 1 : uids.last() + 1;
+    }
+
+    @Override
+    public List<Long> uidsAfter(long lastUid) {
+      List<Long> out = new ArrayList<>(uids.tailSet(lastUid + 1));
+      if (out.isEmpty() && !uids.isEmpty()) {
+        out.add(uids.last()); // RFC 3501: "n:*" matches the highest UID even when it is below n
+      }
+      return out;
+    }
+
+    @Override
+    public List<Long> uidsSince(LocalDate day) {
+      return new ArrayList<>(uids.tailSet(3L));
+    }
+
+    @Override
+    public List<Long> deliver(List<Long> batch, DocumentHandler handler) {
+      for (long u : batch) {
+        handler.handle(MailDocument.builder().key("k" + u).properties(TrackedProperties.builder().uid(u).build())
+            .build());
+      }
+      return List.of();
+    }
+
+    @Override
+    public void postAction(List<Long> batch) {
+      log.add("post " + batch);
+      uids.removeAll(batch);
+    }
+  }
+
+  private final Store store = new Store();
+  private final Folder folder = new Folder();
+
+  private FolderSync sync(StartPosition start, UidValidityPolicy policy, int batchSize, DocumentHandler h) {
+    return new FolderSync(key, new FolderSync.Rules(start, policy, true, batchSize), store, d -> {
+      log.add("handle " + d.properties().uid().orElseThrow());
+      h.handle(d);
+    }, new FolderStatus("m", "INBOX"));
+  }
+
+  @Test
+  void handsOverThenSavesWatermarkThenRunsPostActionThenClearsPending() {
+    folder.uids.addAll(List.of(1L, 2L, 3L, 4L, 5L));
+    FolderSync s = sync(StartPosition.all(), UidValidityPolicy.FAIL, 2, d -> {});
+    s.prepare(folder);
+    log.clear();
+    assertThat(s.syncNew(folder, () -> false)).isEqualTo(5);
+    assertThat(log).containsExactly(
+        "handle 1", "handle 2", "save last=2 pending=[1, 2]", "post [1, 2]", "save last=2 pending=[]",
+        "handle 3", "handle 4", "save last=4 pending=[3, 4]", "post [3, 4]", "save last=4 pending=[]",
+        "handle 5", "save last=5 pending=[5]", "post [5]", "save last=5 pending=[]");
+  }
+
+  @Test
+  void handlerFailureSavesWhatWasAcceptedAndRedeliversTheRest() {
+    folder.uids.addAll(List.of(1L, 2L, 3L));
+    FolderSync s = sync(StartPosition.all(), UidValidityPolicy.FAIL, 10, d -> {
+      if (d.properties().uid().orElseThrow() == 2) {
+        throw new IllegalStateException("nope");
+      }
+    });
+    s.prepare(folder);
+    log.clear();
+    assertThatThrownBy(() -> s.syncNew(folder, () -> false)).isInstanceOf(FolderSync.HandlerFailure.class)
+        .hasMessageContaining("uid 2").hasRootCauseMessage("nope");
+    assertThat(log).containsExactly("handle 1", "handle 2", "save last=1 pending=[1]", "post [1]",
+        "save last=1 pending=[]");
+    log.clear();
+    FolderSync again = sync(StartPosition.all(), UidValidityPolicy.FAIL, 10, d -> {});
+    again.prepare(folder);
+    again.syncNew(folder, () -> false);
+    assertThat(log).containsExactly("handle 2", "handle 3", "save last=3 pending=[2, 3]", "post [2, 3]",
+        "save last=3 pending=[]");
+  }
+
+  @Test
+  void pendingPostActionsFromACrashRunBeforeAnythingIsDelivered() {
+    folder.uids.addAll(List.of(1L, 2L, 3L));
+    store.map.put(key, new FolderState("m", "INBOX", 7, 2, List.of(1L, 2L)));
+    FolderSync s = sync(StartPosition.all(), UidValidityPolicy.FAIL, 10, d -> {});
+    s.prepare(folder);
+    s.syncNew(folder, () -> false);
+    assertThat(log).containsExactly("post [1, 2]", "save last=2 pending=[]", "handle 3", "save last=3 pending=[3]",
+        "post [3]", "save last=3 pending=[]");
+  }
+
+  @Test
+  void highestUidBelowWatermarkIsNotDeliveredAgain() {
+    folder.uids.addAll(List.of(4L));
+    store.map.put(key, new FolderState("m", "INBOX", 7, 9, List.of()));
+    FolderSync s = sync(StartPosition.all(), UidValidityPolicy.FAIL, 10, d -> {});
+    s.prepare(folder);
+    assertThat(s.syncNew(folder, () -> false)).isZero();
+    assertThat(log).isEmpty();
+  }
+
+  @Test
+  void firstStartNowBeginsAfterTheHighestUidAndSavesIt() {
+    folder.uids.addAll(List.of(1L, 2L));
+    FolderSync s = sync(StartPosition.now(), UidValidityPolicy.FAIL, 10, d -> {});
+    s.prepare(folder);
+    assertThat(s.syncNew(folder, () -> false)).isZero();
+    assertThat(log).containsExactly("save last=2 pending=[]");
+  }
+
+  @Test
+  void firstStartSinceBeginsAtTheFirstMatchingMessage() {
+    folder.uids.addAll(List.of(1L, 2L, 3L, 4L));
+    FolderSync s = sync(StartPosition.since(LocalDate.of(2026, 1, 1)), UidValidityPolicy.FAIL, 10, d -> {});
+    s.prepare(folder);
+    assertThat(s.syncNew(folder, () -> false)).isEqualTo(2);
+    assertThat(log).startsWith("save last=2 pending=[]", "handle 3", "handle 4");
+  }
+
+  @Test
+  void changedUidValidityUnderFailStopsWithoutTouchingState() {
+    folder.uids.add(1L);
+    store.map.put(key, new FolderState("m", "INBOX", 6, 1, List.of(1L)));
+    FolderSync s = sync(StartPosition.all(), UidValidityPolicy.FAIL, 10, d -> {});
+    assertThatThrownBy(() -> s.prepare(folder)).isInstanceOf(FolderSync.Fatal.class)
+        .hasMessageContaining("changed from 6 to 7").hasMessageContaining("policy FAIL");
+    assertThat(log).isEmpty();
+  }
+
+  @Test
+  void changedUidValidityUnderRescanDropsPendingAndStartsOver() {
+    folder.uids.addAll(List.of(1L, 2L));
+    store.map.put(key, new FolderState("m", "INBOX", 6, 9, List.of(9L)));
+    FolderSync s = sync(StartPosition.now(), UidValidityPolicy.RESCAN, 10, d -> {});
+    s.prepare(folder);
+    s.syncNew(folder, () -> false);
+    assertThat(log).startsWith("save last=0 pending=[]", "handle 1", "handle 2");
+  }
+
+  @Test
+  void stopRequestEndsBetweenBatches() {
+    folder.uids.addAll(List.of(1L, 2L, 3L, 4L));
+    FolderSync s = sync(StartPosition.all(), UidValidityPolicy.FAIL, 2, d -> {});
+    s.prepare(folder);
+    int[] batches = {0};
+    assertThat(s.syncNew(folder, () -> batches[0]++ >= 1)).isEqualTo(2);
+    assertThat(store.map.get(key).lastUid()).isEqualTo(2);
+  }
+}
