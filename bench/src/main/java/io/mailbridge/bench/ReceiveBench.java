@@ -157,13 +157,22 @@ public final class ReceiveBench {
     }
   }
 
+  static long count(MailStack stack) {
+    return stack.messageCount(stack.alice(), FOLDER);
+  }
+
   static long mailbridge(MailStack stack, Path cache) {
     Endpoint ep = Endpoint.imap(stack.host()).port(stack.imapsPort()).security(Security.SSL_TLS)
         .trustedCertificates(stack.ca()).auth(Auth.basic(stack.alice().user(), Secret.of(stack.alice().password())))
         .build();
     AtomicLong count = new AtomicLong();
+    ReceiveSettings.Builder settings = ReceiveSettings.builder().folder(FOLDER).cacheDir(cache);
+    Integer batch = Integer.getInteger("bench.batchMaxMessages"); // for tuning experiments only
+    if (batch != null) {
+      settings.batchMaxMessages(batch);
+    }
     ReceiveResult r = Receive.from(MailConnection.builder().inbound(ep).build())
-        .run(ReceiveSettings.builder().folder(FOLDER).cacheDir(cache).build(), d -> { // null cache: hashed only
+        .run(settings.build(), d -> { // null cache: hashed only
           if (d.properties().subject().isEmpty()) {
             throw new IllegalStateException("no subject in " + d);
           }
