@@ -175,6 +175,10 @@ public final class ReceiveBench {
     if (batch != null) {
       settings.batchMaxMessages(batch);
     }
+    Integer chunk = Integer.getInteger("bench.chunkBytes");
+    if (chunk != null) {
+      settings.chunkBytes(chunk);
+    }
     ReceiveResult r = Receive.from(MailConnection.builder().inbound(ep).build())
         .run(settings.build(), d -> { // null cache: hashed only
           if (d.properties().subject().isEmpty()) {
