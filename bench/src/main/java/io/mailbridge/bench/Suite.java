@@ -538,7 +538,7 @@ public final class Suite {
       lo = Math.min(lo, limit.get(i) / ours.get(i));
       hi = Math.max(hi, limit.get(i) / ours.get(i));
     }
-    return String.format("%.2f-%.2f per round", lo, hi);
+    return String.format("%.2f-%.2f", lo, hi);
   }
 
   /** A goal: {@code bound > 0} means value ≥ bound, {@code bound < 0} means value ≤ -bound. */
@@ -611,7 +611,11 @@ public final class Suite {
 
   private double totalMb(String folder) {
     String out = stack.doveadm("mailbox", "status", "-u", stack.alice().user(), "vsize", folder);
-    return Long.parseLong(out.replaceAll("[^0-9]", "")) / 1e6;
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("vsize=([0-9]+)").matcher(out);
+    if (!m.find()) {
+      throw new IllegalStateException("no vsize in doveadm output: " + out);
+    }
+    return Long.parseLong(m.group(1)) / 1e6;
   }
 
   private static Path fresh(Path base) {
