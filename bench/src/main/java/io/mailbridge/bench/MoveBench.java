@@ -43,8 +43,8 @@ import javax.net.ssl.TrustManagerFactory;
  * <pre>{@code java -cp ... io.mailbridge.bench.MoveBench [messages=10000] [rounds=3] [batchSize=1000]}</pre>
  */
 public final class MoveBench {
-  private static final String SRC = "bench-move-src";
-  private static final String DST = "bench-move-dst";
+  static final String SRC = "bench-move-src";
+  static final String DST = "bench-move-dst";
 
   public static void main(String[] args) throws Exception {
     int n = args.length > 0 ? Integer.parseInt(args[0]) : 10_000;
@@ -139,7 +139,7 @@ public final class MoveBench {
   }
 
   // Fresh folders (UIDs from 1) and n messages in the source.
-  private static void reset(MailStack stack, MailStack.User user, List<byte[]> messages) {
+  static void reset(MailStack stack, MailStack.User user, List<byte[]> messages) {
     for (String f : List.of(SRC, DST)) {
       try {
         stack.doveadm("mailbox", "delete", "-u", user.user(), "-s", f);
@@ -154,7 +154,7 @@ public final class MoveBench {
   }
 
   /** The reference: LOGIN, SELECT, UID MOVE 1:*, LOGOUT on a plain TLS socket. */
-  private static void rawMove(MailStack stack, MailStack.User user) throws Exception {
+  static void rawMove(MailStack stack, MailStack.User user) throws Exception {
     KeyStore ks = KeyStore.getInstance(KeyStore.getDefaultType());
     ks.load(null, null);
     try (InputStream pem = Files.newInputStream(stack.ca())) {

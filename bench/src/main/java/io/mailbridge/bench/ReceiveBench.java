@@ -157,13 +157,30 @@ public final class ReceiveBench {
     }
   }
 
+  static long count(MailStack stack) {
+    return stack.messageCount(stack.alice(), FOLDER);
+  }
+
   static long mailbridge(MailStack stack, Path cache) {
+    return mailbridge(stack, FOLDER, cache);
+  }
+
+  static long mailbridge(MailStack stack, String folder, Path cache) {
     Endpoint ep = Endpoint.imap(stack.host()).port(stack.imapsPort()).security(Security.SSL_TLS)
         .trustedCertificates(stack.ca()).auth(Auth.basic(stack.alice().user(), Secret.of(stack.alice().password())))
         .build();
     AtomicLong count = new AtomicLong();
+    ReceiveSettings.Builder settings = ReceiveSettings.builder().folder(folder).cacheDir(cache);
+    Integer batch = Integer.getInteger("bench.batchMaxMessages"); // for tuning experiments only
+    if (batch != null) {
+      settings.batchMaxMessages(batch);
+    }
+    Integer chunk = Integer.getInteger("bench.chunkBytes");
+    if (chunk != null) {
+      settings.chunkBytes(chunk);
+    }
     ReceiveResult r = Receive.from(MailConnection.builder().inbound(ep).build())
-        .run(ReceiveSettings.builder().folder(FOLDER).cacheDir(cache).build(), d -> { // null cache: hashed only
+        .run(settings.build(), d -> { // null cache: hashed only
           if (d.properties().subject().isEmpty()) {
             throw new IllegalStateException("no subject in " + d);
           }
@@ -174,12 +191,16 @@ public final class ReceiveBench {
 
   /** The protocol limit: one command, literals read and dropped. */
   static long rawFetch(MailStack stack) {
+    return rawFetch(stack, FOLDER);
+  }
+
+  static long rawFetch(MailStack stack, String folder) {
     try (SSLSocket s = tls(stack)) {
       InputStream in = new BufferedInputStream(s.getInputStream(), 1 << 16);
       OutputStream out = s.getOutputStream();
       readLine(in);
       command(in, out, "a1 LOGIN \"" + stack.alice().user() + "\" \"" + stack.alice().password() + "\"", "a1");
-      command(in, out, "a2 EXAMINE " + FOLDER, "a2");
+      command(in, out, "a2 EXAMINE " + folder, "a2");
       return command(in, out, "a3 UID FETCH 1:* BODY.PEEK[]", "a3");
     } catch (Exception e) {
       throw new IllegalStateException(e);
@@ -187,7 +208,7 @@ public final class ReceiveBench {
   }
 
   /** Sends a command, reads to its tagged answer, returns how many literals it carried. */
-  private static long command(InputStream in, OutputStream out, String cmd, String tag) throws IOException {
+  static long command(InputStream in, OutputStream out, String cmd, String tag) throws IOException {
     out.write((cmd + "\r\n").getBytes(StandardCharsets.UTF_8));
     out.flush();
     long literals = 0;
@@ -216,7 +237,7 @@ public final class ReceiveBench {
     }
   }
 
-  private static String readLine(InputStream in) throws IOException {
+  static String readLine(InputStream in) throws IOException {
     ByteArrayOutputStream b = new ByteArrayOutputStream(128);
     int c;
     while ((c = in.read()) != -1 && c != '\n') {
@@ -230,7 +251,7 @@ public final class ReceiveBench {
     return b.toString(StandardCharsets.UTF_8);
   }
 
-  private static SSLSocket tls(MailStack stack) throws Exception {
+  static SSLSocket tls(MailStack stack) throws Exception {
     KeyStore ks = KeyStore.getInstance(KeyStore.getDefaultType());
     ks.load(null, null);
     try (InputStream pem = Files.newInputStream(stack.ca())) {
@@ -251,6 +272,10 @@ public final class ReceiveBench {
 
   /** What many applications do: one message object and several FETCHes per message. */
   static long naiveJakarta(MailStack stack) {
+    return naiveJakarta(stack, FOLDER);
+  }
+
+  static long naiveJakarta(MailStack stack, String folderName) {
     Properties p = new Properties();
     p.put("mail.imaps.ssl.trust", stack.host());
     p.put("mail.imaps.ssl.checkserveridentity", "false");
@@ -259,7 +284,7 @@ public final class ReceiveBench {
       Store store = session.getStore("imaps");
       store.connect(stack.host(), stack.imapsPort(), stack.alice().user(), stack.alice().password());
       try {
-        Folder f = store.getFolder(FOLDER);
+        Folder f = store.getFolder(folderName);
         f.open(Folder.READ_ONLY);
         long n = 0;
         for (Message m : f.getMessages()) {

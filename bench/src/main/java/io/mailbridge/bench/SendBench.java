@@ -36,7 +36,7 @@ import org.eclipse.angus.mail.smtp.SMTPTransport;
 public final class SendBench {
   private SendBench() {}
 
-  private static final String PYTHON = """
+  static final String PYTHON = """
       import smtplib, socket, ssl, sys, time
       from email.message import EmailMessage
       host, port, user, pw, ca, n, att, run = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4], sys.argv[5], int(sys.argv[6]), sys.argv[7], sys.argv[8]
@@ -115,7 +115,7 @@ public final class SendBench {
     }
   }
 
-  private static double mailbridge(MailConnection connection, int n, Path att, String run, String label) {
+  static double mailbridge(MailConnection connection, int n, Path att, String run, String label) {
     List<Email> emails = new ArrayList<>(n);
     for (int i = 0; i < n; i++) {
       emails.add(Email.builder().to(connection.outbound().orElseThrow().auth().user())
@@ -133,7 +133,7 @@ public final class SendBench {
     return s;
   }
 
-  private static double python(Path script, MailStack stack, Endpoint e, int n, Path att, String run) throws Exception {
+  static double python(Path script, MailStack stack, Endpoint e, int n, Path att, String run) throws Exception {
     Process p = new ProcessBuilder("python3", script.toString(), stack.host(), String.valueOf(e.port()),
         stack.bob().user(), stack.bob().password(), stack.caFile(), String.valueOf(n), att.toString(), run)
         .redirectErrorStream(true).start();
@@ -146,7 +146,7 @@ public final class SendBench {
   }
 
   /** Waits (up to 2 min) until Postfix's queue is empty. */
-  private static void drain(MailStack stack) throws Exception {
+  static void drain(MailStack stack) throws Exception {
     long deadline = System.currentTimeMillis() + 120_000;
     while (System.currentTimeMillis() < deadline) {
       Process p = new ProcessBuilder("postqueue", "-c", stack.stateDir() + "/postfix/etc", "-p")

@@ -28,6 +28,10 @@ class CliTest {
     Cli v = Cli.run("--version");
     assertThat(v.exit()).isZero();
     assertThat(v.out()).startsWith("mailbridge 0.");
+    java.io.ByteArrayOutputStream fast = new java.io.ByteArrayOutputStream();
+    assertThat(Main.printVersion(new String[] {"--version"}, new java.io.PrintStream(fast, true))).isTrue();
+    assertThat(fast.toString().replace("\r\n", "\n")).isEqualTo(v.out().replace("\r\n", "\n"));
+    assertThat(Main.printVersion(new String[] {"check", "--version"}, System.out)).isFalse();
     Cli h = Cli.run("check", "--help");
     assertThat(h.exit()).isZero();
     assertThat(h.out()).contains("--imap-host", "--password-file", "--ca-file");

@@ -9,19 +9,24 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.security.DigestOutputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 
 /**
@@ -31,10 +36,12 @@ import java.util.regex.Pattern;
  * receiving the same message twice writes the same entries (idempotent). Each entry is a blob
  * named {@code <uidvalidity>-<uid>-<part>-<sanitised name>} plus {@code <uidvalidity>-<uid>-<part>.meta.json}
  * in a directory per mailbox folder.
- * The metadata file is written to a temporary file and renamed into place, after the blob is
- * complete; blobs are reached only through it, and a blob an entry already refers to is replaced
- * by temp file + rename, so a reader never sees half an entry. Nothing is written outside the directory: names are {@link FileNames#sanitize sanitised}
- * and keys are validated before use.
+ * The metadata file is the commit point: blobs are reached only through it, and it is written
+ * after the blob is complete. A new entry's metadata is created in place and counts only once it
+ * ends with its final newline (an unfinished file reads as no entry); existing metadata, and a blob
+ * an entry already refers to, are replaced by temp file + rename. Either way a reader never sees
+ * half an entry. Nothing is written outside the directory: names are {@link FileNames#sanitize
+ * sanitised} and keys are validated before use.
  *
  * <pre>{@code
  * DocumentCache cache = DocumentCache.open(Path.of("attachments"));
@@ -48,6 +55,8 @@ public final class DocumentCache {
   private static final int MAX_BLOB_NAME_BYTES = 200;
 
   private final Path dir;
+  // Folder directories this instance created or found: skips a stat per put (a receive puts thousands).
+  private final Set<Path> knownDirs = ConcurrentHashMap.newKeySet();
 
   private DocumentCache(Path dir) {
     this.dir = dir;
@@ -137,38 +146,46 @@ public final class DocumentCache {
     checkInside(blob);
     checkInside(metaFile);
     Path tmp = null;
+    boolean inPlace = false;
+    boolean committed = false;
     try {
-      boolean fresh = !Files.isDirectory(msgDir);
-      if (fresh) {
+      if (!knownDirs.contains(msgDir)) {
         Files.createDirectories(msgDir);
+        knownDirs.add(msgDir);
       }
-      Optional<Entry> old = fresh || !Files.exists(metaFile) ? Optional.empty() : readableMeta(key);
-      // The metadata file is the commit point: readers find blobs only through it. A blob no entry
-      // refers to yet can be written in place (one rename less per part, renames are the slow part);
-      // a blob an entry may refer to is replaced through a temporary file and a rename.
-      boolean inPlace = old.isEmpty() && !Files.exists(blob);
-      tmp = inPlace ? blob : Files.createTempFile(msgDir, ".put-", ".tmp");
+      // The metadata file is the commit point: readers find blobs only through it. A blob that does
+      // not exist yet is created in place (CREATE_NEW: one file operation, and no entry can refer to
+      // it); a blob an entry may refer to is replaced through a temporary file and a rename. File
+      // creation and rename dominate the cost of a receive into the cache on a journaling disk.
       MessageDigest sha = sha256();
+      OutputStream file;
+      try {
+        file = Files.newOutputStream(blob, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+        inPlace = true;
+      } catch (FileAlreadyExistsException exists) {
+        tmp = Files.createTempFile(msgDir, ".put-", ".tmp");
+        file = Files.newOutputStream(tmp);
+      }
       long size;
-      try (OutputStream out = new DigestOutputStream(Files.newOutputStream(tmp), sha)) {
+      try (OutputStream out = new DigestOutputStream(file, sha)) {
         size = content.transferTo(out);
       }
       String hash = HexFormat.of().formatHex(sha.digest());
-      if (!inPlace) {
-        moveAtomically(tmp, blob);
-      }
-      tmp = null;
-      old.filter(o -> !o.path().equals(blob)).ifPresent(o -> deleteQuietly(o.path()));
       Entry entry = new Entry(key, blob, meta.fileName(), meta.contentType(), size, hash, meta.messageId(),
           id.partPath(), meta.inline(), meta.contentId(), Instant.now());
-      try {
-        writeMeta(msgDir, metaFile, entry, blobName);
-      } catch (IOException e) {
-        if (inPlace) {
-          deleteQuietly(blob); // no entry refers to it
-        }
-        throw e;
+      byte[] json = metaJson(entry, blobName);
+      if (inPlace && createMeta(metaFile, json)) {
+        committed = true;
+        return entry; // a new entry: nothing to replace
       }
+      Optional<Entry> old = readableMeta(key);
+      if (tmp != null) {
+        moveAtomically(tmp, blob);
+        tmp = null;
+      }
+      replaceMeta(msgDir, metaFile, json);
+      committed = true;
+      old.filter(o -> !o.path().equals(blob)).ifPresent(o -> deleteQuietly(o.path()));
       return entry;
     } catch (IOException e) {
       throw new ConfigException("Document Cache " + dir + ": cannot store part " + id.partPath() + " of UID "
@@ -176,6 +193,9 @@ public final class DocumentCache {
     } finally {
       if (tmp != null) {
         deleteQuietly(tmp);
+      }
+      if (inPlace && !committed) {
+        deleteQuietly(blob); // no entry refers to it
       }
     }
   }
@@ -185,6 +205,11 @@ public final class DocumentCache {
     Path metaFile = metaFile(key);
     try {
       byte[] bytes = Files.readAllBytes(metaFile);
+      if (bytes.length == 0 || bytes[bytes.length - 1] != '\n') {
+        // Written in place by put() and complete only with its final newline: until then (or after a
+        // crash mid-write) there is no entry, never half of one.
+        return Optional.empty();
+      }
       @SuppressWarnings("unchecked")
       Map<String, Object> m = JSON.readValue(bytes, Map.class);
       Path blob = metaFile.getParent().resolve((String) m.get("blob"));
@@ -248,7 +273,7 @@ public final class DocumentCache {
         .resolve(key.substring(dash + 1, slash) + "-" + key.substring(slash + 1) + ".meta.json");
   }
 
-  private void writeMeta(Path msgDir, Path metaFile, Entry e, String blobName) throws IOException {
+  private static byte[] metaJson(Entry e, String blobName) throws IOException {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("key", e.key());
     m.put("blob", blobName);
@@ -261,9 +286,27 @@ public final class DocumentCache {
     m.put("inline", e.inline());
     e.contentId().ifPresent(c -> m.put("contentId", c));
     m.put("stored", e.stored().toString());
+    byte[] json = JSON.writeValueAsBytes(m);
+    byte[] line = Arrays.copyOf(json, json.length + 1);
+    line[json.length] = '\n'; // the commit mark meta() looks for
+    return line;
+  }
+
+  /** Writes the metadata of a new entry in place; false when a metadata file is already there. */
+  private static boolean createMeta(Path metaFile, byte[] json) throws IOException {
+    try (OutputStream out = Files.newOutputStream(metaFile, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+      out.write(json); // one write: a reader sees nothing, or the whole file with its final newline
+      return true;
+    } catch (FileAlreadyExistsException exists) {
+      return false;
+    }
+  }
+
+  /** Replaces existing metadata atomically: temporary file + rename. */
+  private static void replaceMeta(Path msgDir, Path metaFile, byte[] json) throws IOException {
     Path tmp = Files.createTempFile(msgDir, ".meta-", ".tmp");
     try {
-      Files.write(tmp, JSON.writeValueAsBytes(m));
+      Files.write(tmp, json);
       moveAtomically(tmp, metaFile);
     } finally {
       deleteQuietly(tmp);

@@ -99,4 +99,32 @@ class DocumentCacheTest {
       assertThat(files).containsExactly(blocker); // the blob of the failed entry was removed
     }
   }
+
+  @Test
+  void unfinishedMetadataIsNoEntryAndIsReplacedOnReReceive() throws Exception {
+    DocumentCache cache = DocumentCache.open(dir);
+    DocumentCache.Entry e = cache.put(new ByteArrayInputStream(new byte[] {1, 2}), meta("a.bin", "1"));
+    Path metaFile = e.path().resolveSibling("17-42-1.meta.json");
+    String whole = Files.readString(metaFile);
+    Files.writeString(metaFile, whole.substring(0, whole.length() / 2)); // as after a crash mid-write
+    assertThat(cache.meta(e.key())).isEmpty();
+    cache.put(new ByteArrayInputStream(new byte[] {3}), meta("a.bin", "1"));
+    assertThat(cache.meta(e.key())).map(DocumentCache.Entry::size).contains(1L);
+    try (InputStream in = cache.open(e.key())) {
+      assertThat(in.readAllBytes()).containsExactly(3);
+    }
+  }
+
+  @Test
+  void reReceiveWithAnotherNameReplacesTheBlobAndDropsTheOldOne() throws Exception {
+    DocumentCache cache = DocumentCache.open(dir);
+    DocumentCache.Entry first = cache.put(new ByteArrayInputStream(new byte[] {1}), meta("a.bin", "1"));
+    DocumentCache.Entry second = cache.put(new ByteArrayInputStream(new byte[] {2}), meta("b.bin", "1"));
+    assertThat(first.path()).doesNotExist();
+    assertThat(cache.meta(first.key())).map(DocumentCache.Entry::path).contains(second.path());
+    try (Stream<Path> files = Files.list(first.path().getParent())) {
+      assertThat(files.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder("17-42-1-b.bin",
+          "17-42-1.meta.json");
+    }
+  }
 }

@@ -74,41 +74,50 @@ final class Fetcher {
       ByteArray ba = body.getByteArray();
       RFC822SIZE size = fr.getItem(RFC822SIZE.class);
       out.add(new RawMessage(uid.uid, flags(fr), size == null ? ba.getCount() : size.size, date(fr), ba.getBytes(),
-          ba.getStart(), ba.getCount(), null));
+          ba.getStart(), ba.getCount(), null, null));
     }
     return out;
   }
 
   /**
-   * One large message fetched in {@code chunk}-byte partial fetches ({@code BODY.PEEK[]<off.len>},
-   * RFC 3501 6.4.5) straight into {@code file}: memory use is one chunk whatever the size.
+   * The FETCH items of one large message, its body to come in {@code file} through {@link
+   * #largeBody}; null when it was expunged meanwhile.
    */
-  RawMessage large(long uid, long expectedSize, int chunk, Path file) {
+  RawMessage largeMeta(long uid, long expectedSize, Path file, Arrival arrival) {
     List<FetchResponse> meta = fetch(Long.toString(uid), "(UID FLAGS RFC822.SIZE INTERNALDATE)");
     FetchResponse first = meta.stream().filter(r -> r.getItem(UID.class) != null).findFirst().orElse(null);
     if (first == null) {
-      return null; // expunged meanwhile
+      return null;
     }
     long size = first.getItem(RFC822SIZE.class) == null ? expectedSize : first.getItem(RFC822SIZE.class).size;
+    return new RawMessage(uid, flags(first), size, date(first), null, 0, 0, file, arrival);
+  }
+
+  /**
+   * One large message fetched in {@code chunk}-byte partial fetches ({@code BODY.PEEK[]<off.len>},
+   * RFC 3501 6.4.5) straight into {@code file}, each chunk announced to {@code arrival} once written:
+   * memory use is one chunk whatever the size. Stops early when {@code cancelled} says so.
+   */
+  void largeBody(long uid, int chunk, Path file, Arrival arrival, java.util.function.BooleanSupplier cancelled) {
     try (OutputStream out = Files.newOutputStream(file)) {
       long offset = 0;
-      while (true) {
+      while (!cancelled.getAsBoolean()) {
         String item = bodyItem + "<" + offset + "." + chunk + ">";
         int got = 0;
         for (FetchResponse fr : fetch(Long.toString(uid), "(UID " + item + ")")) {
           BODY body = fr.getItem(BODY.class);
           if (fr.getItem(UID.class) != null && body != null) {
             ByteArray ba = body.getByteArray();
-            out.write(ba.getBytes(), ba.getStart(), ba.getCount());
+            out.write(ba.getBytes(), ba.getStart(), ba.getCount()); // unbuffered: in the file once written
             got += ba.getCount();
           }
         }
         offset += got;
+        arrival.advance(got);
         if (got < chunk) {
           break; // RFC 3501: a partial fetch past the end returns what is left (or nothing)
         }
       }
-      return new RawMessage(uid, flags(first), Math.max(size, offset), date(first), null, 0, 0, file);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

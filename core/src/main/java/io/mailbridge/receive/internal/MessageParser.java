@@ -21,11 +21,13 @@ import java.util.Map;
 import java.util.Optional;
 import org.apache.james.mime4j.MimeException;
 import org.apache.james.mime4j.codec.DecodeMonitor;
+import org.apache.james.mime4j.codec.QuotedPrintableInputStream;
 import org.apache.james.mime4j.parser.AbstractContentHandler;
 import org.apache.james.mime4j.parser.MimeStreamParser;
 import org.apache.james.mime4j.stream.BodyDescriptor;
 import org.apache.james.mime4j.stream.Field;
 import org.apache.james.mime4j.stream.MimeConfig;
+import org.apache.james.mime4j.util.MimeUtil;
 
 /**
  * Reads one raw RFC 822 message with mime4j's streaming parser (never a whole DOM): the header
@@ -66,7 +68,8 @@ public final class MessageParser {
       long maxBodyBytes, PartSink sink) throws IOException, MimeException {
     Handler h = new Handler(id, format, includeHeaders, maxBodyBytes, sink);
     MimeStreamParser parser = new MimeStreamParser(CONFIG, h.monitor, null);
-    parser.setContentDecoding(true);
+    // Bodies arrive encoded and Handler.body decodes them: base64 block-wise (Base64Decoding).
+    parser.setContentDecoding(false);
     // message/rfc822 parts are attachments (forwarded mail), stored whole as .eml: do not descend.
     parser.setNoRecurse();
     parser.setContentHandler(h);
@@ -221,7 +224,8 @@ public final class MessageParser {
     }
 
     @Override
-    public void body(BodyDescriptor bd, InputStream in) throws IOException {
+    public void body(BodyDescriptor bd, InputStream encoded) throws IOException {
+      InputStream in = decoded(bd, encoded);
       String mime = bd.getMimeType() == null ? "text/plain" : bd.getMimeType().toLowerCase(Locale.ROOT);
       java.util.function.Consumer<String> warn = this::addWarning;
       HeaderText.Structured disp = disposition == null ? null : HeaderText.structured(disposition, "Content-Disposition", warn);
@@ -256,6 +260,17 @@ public final class MessageParser {
             + " was sanitised to '" + meta.fileName() + "'");
       }
       attachments.add(sink.store(in, meta));
+    }
+
+    private InputStream decoded(BodyDescriptor bd, InputStream in) {
+      String enc = bd.getTransferEncoding();
+      if (MimeUtil.isBase64Encoding(enc)) {
+        return new Base64Decoding(in);
+      }
+      if (MimeUtil.isQuotedPrintableEncoded(enc)) {
+        return new QuotedPrintableInputStream(in, monitor);
+      }
+      return in;
     }
 
     private String readText(BodyDescriptor bd, InputStream in) throws IOException {

@@ -67,9 +67,15 @@ final class Prefetcher implements AutoCloseable {
       if (cancelled) {
         return;
       }
+      if (w.large()) {
+        if (!large(w)) {
+          return;
+        }
+        continue;
+      }
       Fetched f;
       try {
-        f = new Fetched(w, w.large() ? large(w) : fetcher.messages(w.uids()), null);
+        f = new Fetched(w, fetcher.messages(w.uids()), null);
       } catch (RuntimeException e) {
         f = new Fetched(w, List.of(), e);
       }
@@ -80,28 +86,57 @@ final class Prefetcher implements AutoCloseable {
     }
   }
 
-  private List<RawMessage> large(Work w) {
+  /**
+   * A large message is handed over as soon as its FETCH items are known, and its body is fetched
+   * into the temp file while the consumer already parses it (see {@link Arrival}). Returns false
+   * when fetching must stop.
+   */
+  private boolean large(Work w) {
     long uid = w.uids().get(0);
     Path file;
+    RawMessage m;
+    Arrival arrival = new Arrival();
     try {
       file = Files.createTempFile(tempDir, "uid-" + uid + "-", ".eml");
     } catch (IOException e) {
-      throw new ConfigException("cannot create a temporary file in " + tempDir + " for UID " + uid + " (" + e
-          + "): free disk space or choose another cache directory", e);
+      Fetched f = new Fetched(w, List.of(), new ConfigException("cannot create a temporary file in " + tempDir
+          + " for UID " + uid + " (" + e + "): free disk space or choose another cache directory", e));
+      offer(f);
+      return false;
     }
     try {
-      RawMessage m = fetcher.large(uid, w.size(), chunkBytes, file);
-      if (m == null) {
-        deleteQuietly(file);
-        return List.of();
-      }
-      return List.of(m);
-    } catch (UncheckedIOException e) {
-      deleteQuietly(file);
-      throw new ConfigException("cannot write UID " + uid + " to " + file + " (" + e.getCause()
-          + "): free disk space or choose another cache directory", e);
+      m = fetcher.largeMeta(uid, w.size(), file, arrival);
     } catch (RuntimeException e) {
       deleteQuietly(file);
+      offer(new Fetched(w, List.of(), e));
+      return false;
+    }
+    if (m == null) {
+      deleteQuietly(file);
+      return offer(new Fetched(w, List.of(), null)); // expunged meanwhile
+    }
+    Fetched f = new Fetched(w, List.of(m), null);
+    if (!offer(f)) {
+      discard(f);
+      return false;
+    }
+    try {
+      fetcher.largeBody(uid, chunkBytes, file, arrival, () -> cancelled);
+      if (cancelled) {
+        arrival.fail(new IllegalStateException("receive cancelled while fetching UID " + uid));
+        return false;
+      }
+      arrival.finish();
+      return true;
+    } catch (UncheckedIOException e) {
+      arrival.fail(new ConfigException("cannot write UID " + uid + " to " + file + " (" + e.getCause()
+          + "): free disk space or choose another cache directory", e));
+      return false;
+    } catch (RuntimeException e) {
+      arrival.fail(e);
+      return false;
+    } catch (Error e) {
+      arrival.fail(new IllegalStateException("fetch of UID " + uid + " failed: " + e, e));
       throw e;
     }
   }

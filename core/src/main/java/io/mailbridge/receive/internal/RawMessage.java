@@ -8,12 +8,18 @@ import java.nio.file.Path;
 import java.time.OffsetDateTime;
 import java.util.List;
 
-/** One fetched message: its FETCH items and its bytes, in memory (small) or in a temp file (large). */
+/**
+ * One fetched message: its FETCH items and its bytes, in memory (small) or in a temp file (large;
+ * with an {@link Arrival} while the file is still being fetched).
+ */
 record RawMessage(long uid, List<String> flags, long size, OffsetDateTime internalDate, byte[] bytes, int offset,
-    int length, Path file) {
+    int length, Path file, Arrival arrival) {
 
   InputStream open() throws IOException {
-    return file != null ? Files.newInputStream(file) : new ByteArrayInputStream(bytes, offset, length);
+    if (file == null) {
+      return new ByteArrayInputStream(bytes, offset, length);
+    }
+    return arrival != null ? arrival.open(file) : Files.newInputStream(file);
   }
 
   byte[] copyBytes() {

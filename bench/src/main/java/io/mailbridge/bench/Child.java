@@ -1,0 +1,49 @@
+package io.mailbridge.bench;
+
+import io.mailbridge.testkit.MailStack;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * What the {@link Suite} runs in a fresh JVM (cold start, small heaps): {@code raw FOLDER} or
+ * {@code mailbridge FOLDER CACHE_DIR|none}. Prints one last line
+ * {@code result <messages> <seconds in main> <peak heap MB> <peak RSS MB>}.
+ */
+public final class Child {
+  private Child() {}
+
+  public static void main(String[] args) throws Exception {
+    MailStack stack = MailStack.find().orElseThrow();
+    long t0 = System.nanoTime();
+    long n = switch (args[0]) {
+      case "raw" -> ReceiveBench.rawFetch(stack, args[1]);
+      case "mailbridge" -> ReceiveBench.mailbridge(stack, args[1], args[2].equals("none") ? null : Path.of(args[2]));
+      default -> throw new IllegalArgumentException(args[0]);
+    };
+    double s = (System.nanoTime() - t0) / 1e9;
+    System.out.printf("result %d %.4f %.1f %.1f%n", n, s, peakHeapMb(), peakRssMb());
+  }
+
+  static double peakHeapMb() {
+    long peak = 0;
+    for (MemoryPoolMXBean p : ManagementFactory.getMemoryPoolMXBeans()) {
+      if (p.getType() == MemoryType.HEAP) {
+        peak += p.getPeakUsage().getUsed();
+      }
+    }
+    return peak / 1048576.0;
+  }
+
+  /** VmHWM: the resident set's high-water mark (Linux). */
+  static double peakRssMb() throws Exception {
+    for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+      if (line.startsWith("VmHWM:")) {
+        return Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024.0;
+      }
+    }
+    return Double.NaN;
+  }
+}
