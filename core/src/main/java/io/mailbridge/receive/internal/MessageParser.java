@@ -1,5 +1,6 @@
 package io.mailbridge.receive.internal;
 
+import io.mailbridge.MailbridgeException;
 import io.mailbridge.document.Attachment;
 import io.mailbridge.document.BodyFormat;
 import io.mailbridge.document.DocumentCache;
@@ -106,6 +107,12 @@ public final class MessageParser {
     } catch (MaxHeaderLengthLimitException | MaxHeaderLimitException e) {
       throw new MimeException("a header is larger than the limit of " + limits.maxHeaderBytes()
           + " bytes (receive.maxHeaderBytes) or has more than 10000 fields: " + e.getMessage(), e);
+    } catch (MailbridgeException | java.io.UncheckedIOException fromTheSink) {
+      throw fromTheSink; // the Document Cache failed: not the message's fault
+    } catch (RuntimeException e) {
+      // mime4j's own state checks can trip on hostile input (found by MimeFuzzTest: "unread only works
+      // when a buffer is fully read..." for a boundary split by a bare CR): skip the message, with why.
+      throw new MimeException("the MIME structure cannot be read (" + e + ")", e);
     }
     return h.result();
   }

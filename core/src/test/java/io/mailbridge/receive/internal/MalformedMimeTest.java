@@ -135,4 +135,17 @@ class MalformedMimeTest {
     assertThat(o.parsed().attachments()).singleElement()
         .satisfies(a -> assertThat(a.fileName()).doesNotContain("/").doesNotContain(".."));
   }
+
+  @Test
+  void mime4jStateErrorOnABoundarySplitByABareCrSkipsTheMessageWithAReason() throws Exception {
+    // Found by MimeFuzzTest (its crash-1c5f... seed): mime4j threw IllegalStateException.
+    byte[] raw;
+    try (InputStream in = getClass().getResourceAsStream(
+        "MimeFuzzTestInputs/parse/crash-1c5f740075ecd0412ad6c24235d75027c26357cd")) {
+      raw = in.readAllBytes();
+    }
+    Outcome o = parse(raw);
+    assertThat(o.error()).isNotNull();
+    assertThat(o.error().getMessage()).startsWith("the MIME structure cannot be read (java.lang.IllegalStateException");
+  }
 }
