@@ -13,11 +13,11 @@ import java.util.Random;
  * Generated malformed and hostile messages for the receive path. Each case writes itself to a
  * stream, so the large ones can go to a file without ever being in memory.
  */
-final class HostileMime {
+public final class HostileMime {
   private static final byte[] CRLF = {'\r', '\n'};
 
   /** A named case. */
-  interface Case {
+  public interface Case {
     void write(OutputStream out) throws IOException;
 
     default byte[] bytes() {
@@ -34,7 +34,7 @@ final class HostileMime {
   private HostileMime() {}
 
   /** Small and medium cases, fast enough to parse in the unit test's own heap. */
-  static Map<String, Case> small() {
+  public static Map<String, Case> small() {
     Map<String, Case> m = new LinkedHashMap<>();
     m.put("empty", out -> { });
     m.put("header-only-no-body", out -> line(out, "Subject: only a header"));
