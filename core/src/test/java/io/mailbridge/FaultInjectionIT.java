@@ -140,7 +140,7 @@ class FaultInjectionIT {
   }
 
   @Test
-  void moveDroppedMidwayLeavesEachMessageInExactlyOneFolderAndARerunCompletes(MailStack stack) {
+  void moveDroppedMidwayLeavesEachMessageInExactlyOneFolderAndARerunCompletes(MailStack stack) throws Exception {
     String src = "hd-fault-mv";
     String dst = "hd-fault-mv-dst";
     int n = 40;
@@ -157,7 +157,7 @@ class FaultInjectionIT {
     try (FaultProxy p = FaultProxy.to(stack.host(), stack.imapsPort())) {
       Move.of(inbound(stack, p)).move(back);
     }
-    tls = loginBytes(stack, "hd-fault-empty") / 2; // past the TLS handshake, into login and the move
+    tls = tlsHandshakeBytes(stack, stack.imapsPort()); // past the TLS handshake: login, SELECT, SEARCH, MOVE
     int failures = 0;
     int retriable = 0;
     for (int run = 0; run < 8; run++) {
@@ -173,8 +173,7 @@ class FaultInjectionIT {
       } catch (MailbridgeException e) {
         failures++;
         retriable += e.isRetriable() ? 1 : 0;
-        assertThat(e.getMessage()).as("move dropped after %d bytes: says where (seed %d)", offset, SEED)
-            .contains("127.0.0.1");
+        assertClear(e, "move dropped after " + offset + " bytes");
       }
       assertThat(stack.messageCount(stack.alice(), src) + stack.messageCount(stack.alice(), dst))
           .as("after run %d, dropped at %d (seed %d)", run, offset, SEED).isEqualTo(n);

@@ -129,7 +129,9 @@ public final class Errors {
     }
     for (Throwable t : chain) {
       // Angus SMTP reports a connection closed before a reply as "[EOF]" (greeting: "bad greeting ... response: [EOF]").
+      // Angus IMAP: "Connection dropped by server?", also wrapped as "* BYE Jakarta Mail Exception: ...".
       if (t instanceof EOFException || t instanceof SocketException || lower(t).strip().endsWith("[eof]")
+          || lower(t).contains("connection dropped by server")
           || t instanceof jakarta.mail.StoreClosedException || t instanceof jakarta.mail.FolderClosedException) {
         return new ConnectionException(Reason.CLOSED, where + ": the connection was closed during " + action
             + ": retry; if it keeps happening check the server's connection limits", error);

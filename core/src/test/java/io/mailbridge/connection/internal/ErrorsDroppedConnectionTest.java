@@ -45,6 +45,16 @@ class ErrorsDroppedConnectionTest {
   }
 
   @Test
+  void imapConnectionDroppedByTheServerIsARetriableClose() {
+    Endpoint imap = Endpoint.imap("imap.example.com").auth(Auth.basic("alice", Secret.of("pw"))).build();
+    for (MessagingException e : new MessagingException[] {new MessagingException("Connection dropped by server?"),
+        new MessagingException("* BYE Jakarta Mail Exception: java.io.IOException: Connection dropped by server?")}) {
+      assertThat(Errors.translate(imap, "SELECT hd", e)).isInstanceOfSatisfying(ConnectionException.class,
+          c -> assertThat(c.reason()).isEqualTo(ConnectionException.Reason.CLOSED));
+    }
+  }
+
+  @Test
   void aRealRejectionIsStillAnAuthError() {
     assertThat(Errors.translate(SMTP, "connect", new AuthenticationFailedException("535 5.7.8 Error: authentication failed")))
         .isInstanceOf(io.mailbridge.AuthException.class);
