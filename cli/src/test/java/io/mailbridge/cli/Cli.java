@@ -13,6 +13,9 @@ record Cli(int exit, String out, String err) {
     cl.setOut(new PrintWriter(out, true));
     cl.setErr(new PrintWriter(err, true));
     int exit = cl.execute(args);
+    // What the CLI printed is log output too: it must not show a secret.
+    io.mailbridge.testkit.SecretScanExtension.scan(out.toString());
+    io.mailbridge.testkit.SecretScanExtension.scan(err.toString());
     return new Cli(exit, out.toString(), err.toString());
   }
 }

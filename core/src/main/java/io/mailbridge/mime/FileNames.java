@@ -46,7 +46,9 @@ public final class FileNames {
         out.appendCodePoint(c);
       }
     });
-    s = strip(out.toString());
+    // Normalize again: a removed control character may have separated a base letter from its
+    // combining mark, and sanitising a sanitised name must change nothing (found by FileNamesFuzzTest).
+    s = strip(Normalizer.normalize(out.toString(), Normalizer.Form.NFC));
     if (s.isEmpty() || s.chars().allMatch(c -> c == '.')) {
       return fallback;
     }

@@ -37,6 +37,12 @@ import java.util.Optional;
  * @param chunkBytes chunk size for large messages (default 1 MiB)
  * @param maxBodyBytes longest body text kept in a document; longer is cut with a warning (default 16 MiB)
  * @param traceProtocol keep the redacted IMAP trace in the result (default false; for diagnosis and tests)
+ * @param maxPartDepth deepest MIME multipart nesting read; deeper content is not read and the document
+ *     gets a warning (default 50; real mail rarely goes beyond 5)
+ * @param maxParts most MIME parts stored as attachments per message; further parts are counted in a
+ *     warning but not stored (default 1000)
+ * @param maxHeaderBytes most bytes of one header block (all fields of the message header or of one
+ *     part header); a message with a larger header is skipped with this reason (default 1 MiB)
  */
 public record ReceiveSettings(
     String folder,
@@ -53,7 +59,10 @@ public record ReceiveSettings(
     long largeMessageBytes,
     int chunkBytes,
     long maxBodyBytes,
-    boolean traceProtocol) {
+    boolean traceProtocol,
+    int maxPartDepth,
+    int maxParts,
+    int maxHeaderBytes) {
 
   /** Which messages come first. */
   public enum Order {
@@ -92,6 +101,16 @@ public record ReceiveSettings(
     if (maxBodyBytes < 1) {
       throw new ConfigException("receive.maxBodyBytes " + maxBodyBytes + " must be positive");
     }
+    if (maxPartDepth < 1 || maxPartDepth > 1000) {
+      throw new ConfigException("receive.maxPartDepth " + maxPartDepth + " is out of range 1-1000");
+    }
+    if (maxParts < 1) {
+      throw new ConfigException("receive.maxParts " + maxParts + " must be at least 1");
+    }
+    if (maxHeaderBytes < 1024) {
+      throw new ConfigException("receive.maxHeaderBytes " + maxHeaderBytes + " must be at least 1024 (RFC 5322 "
+          + "allows 998-byte lines)");
+    }
     if (postAction instanceof PostAction.Move m && m.folder().equals(folder)) {
       throw new ConfigException("receive.postAction moves to '" + folder + "', the folder being read: choose "
           + "another target folder");
@@ -119,6 +138,9 @@ public record ReceiveSettings(
     b.chunkBytes = chunkBytes;
     b.maxBodyBytes = maxBodyBytes;
     b.traceProtocol = traceProtocol;
+    b.maxPartDepth = maxPartDepth;
+    b.maxParts = maxParts;
+    b.maxHeaderBytes = maxHeaderBytes;
     return b;
   }
 
@@ -139,6 +161,9 @@ public record ReceiveSettings(
     private int chunkBytes = 1 << 20;
     private long maxBodyBytes = 16L << 20;
     private boolean traceProtocol;
+    private int maxPartDepth = 50;
+    private int maxParts = 1000;
+    private int maxHeaderBytes = 1 << 20;
 
     public Builder folder(String v) { folder = v; return this; }
     public Builder filter(Filter v) { filter = v; return this; }
@@ -155,11 +180,14 @@ public record ReceiveSettings(
     public Builder chunkBytes(int v) { chunkBytes = v; return this; }
     public Builder maxBodyBytes(long v) { maxBodyBytes = v; return this; }
     public Builder traceProtocol(boolean v) { traceProtocol = v; return this; }
+    public Builder maxPartDepth(int v) { maxPartDepth = v; return this; }
+    public Builder maxParts(int v) { maxParts = v; return this; }
+    public Builder maxHeaderBytes(int v) { maxHeaderBytes = v; return this; }
 
     public ReceiveSettings build() {
       return new ReceiveSettings(folder, filter, maxMessages, order, format, peek, postAction,
           Optional.ofNullable(cacheDir), includeHeaders, batchMaxBytes, batchMaxMessages, largeMessageBytes,
-          chunkBytes, maxBodyBytes, traceProtocol);
+          chunkBytes, maxBodyBytes, traceProtocol, maxPartDepth, maxParts, maxHeaderBytes);
     }
   }
 }

@@ -51,4 +51,12 @@ class FileNamesTest {
     assertThat(out.getBytes(StandardCharsets.UTF_8).length).isLessThanOrEqualTo(255);
     assertThat(out).endsWith(".pdf").startsWith("ää");
   }
+
+  @Test
+  void sanitisingTwiceChangesNothingWhenAControlCharacterSeparatedACombiningMark() {
+    // Found by FileNamesFuzzTest: "C", NUL, U+030C became "C\u030C" the first time and "\u010C" the second.
+    String once = FileNames.sanitize("report C\u0000\u030C.pdf", "x.bin");
+    org.assertj.core.api.Assertions.assertThat(once).isEqualTo("report \u010C.pdf");
+    org.assertj.core.api.Assertions.assertThat(FileNames.sanitize(once, "x.bin")).isEqualTo(once);
+  }
 }

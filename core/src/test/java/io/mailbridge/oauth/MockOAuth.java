@@ -93,7 +93,10 @@ public final class MockOAuth implements AutoCloseable {
         throw new IllegalStateException("login page " + page.statusCode() + ": " + page.body());
       }
       TokenStore store = TokenStore.at(file).withLoginHint("run `mailbridge auth login --profile work` again");
-      store.save(login.awaitTokens());
+      io.mailbridge.oauth.Tokens tokens = login.awaitTokens();
+      io.mailbridge.testkit.SecretScanExtension.register(subject, tokens.accessToken().reveal());
+      tokens.refreshToken().ifPresent(r -> io.mailbridge.testkit.SecretScanExtension.register(subject, r.reveal()));
+      store.save(tokens);
       return store;
     }
   }

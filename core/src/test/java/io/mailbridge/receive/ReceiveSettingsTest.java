@@ -67,4 +67,19 @@ class ReceiveSettingsTest {
     assertThatThrownBy(() -> Filter.raw("SUBJECT Größe")).isInstanceOf(BadInputException.class)
         .hasMessageContaining("non-ASCII");
   }
+
+  @Test
+  void hostileInputLimitsHaveDefaultsAndNameTheirField() {
+    ReceiveSettings s = ReceiveSettings.builder().build();
+    assertThat(s.maxPartDepth()).isEqualTo(50);
+    assertThat(s.maxParts()).isEqualTo(1000);
+    assertThat(s.maxHeaderBytes()).isEqualTo(1 << 20);
+    assertThat(s.toBuilder().maxParts(7).build().maxParts()).isEqualTo(7);
+    assertThatThrownBy(() -> ReceiveSettings.builder().maxPartDepth(0).build()).isInstanceOf(ConfigException.class)
+        .hasMessage("receive.maxPartDepth 0 is out of range 1-1000");
+    assertThatThrownBy(() -> ReceiveSettings.builder().maxParts(0).build()).isInstanceOf(ConfigException.class)
+        .hasMessage("receive.maxParts 0 must be at least 1");
+    assertThatThrownBy(() -> ReceiveSettings.builder().maxHeaderBytes(100).build()).isInstanceOf(ConfigException.class)
+        .hasMessage("receive.maxHeaderBytes 100 must be at least 1024 (RFC 5322 allows 998-byte lines)");
+  }
 }

@@ -34,6 +34,8 @@ public final class FaultProxy implements AutoCloseable {
   private final List<Socket> open = new CopyOnWriteArrayList<>();
   private final ByteArrayOutputStream clientBytes = new ByteArrayOutputStream();
   private final AtomicLong connections = new AtomicLong();
+  private final AtomicLong serverBytes = new AtomicLong();
+  private volatile long faultyUpTo = Long.MAX_VALUE;
 
   private volatile long dropAfterServerBytes = Long.MAX_VALUE;
   private volatile boolean stalled;
@@ -74,6 +76,20 @@ public final class FaultProxy implements AutoCloseable {
   /** Connections accepted so far. */
   public long connections() {
     return connections.get();
+  }
+
+  /** Bytes forwarded from the server to clients so far, over all connections. */
+  public long serverBytes() {
+    return serverBytes.get();
+  }
+
+  /**
+   * Applies {@link #dropAfterServerBytes(long) drops} only to the next {@code n} connections; later
+   * ones pass untouched (so a retry can succeed).
+   */
+  public FaultProxy onlyNextConnections(int n) {
+    this.faultyUpTo = connections.get() + n;
+    return this;
   }
 
   /** Everything clients sent through the proxy (only the plaintext part is readable). */
@@ -149,7 +165,8 @@ public final class FaultProxy implements AutoCloseable {
         open.add(client);
         open.add(upstream);
         start(() -> pumpClientToServer(client, upstream));
-        start(() -> pumpServerToClient(upstream, client));
+        boolean faulty = connections.get() <= faultyUpTo;
+        start(() -> pumpServerToClient(upstream, client, faulty));
       } catch (IOException e) {
         // closed or upstream refused: the client sees a dropped connection
       }
@@ -202,7 +219,7 @@ public final class FaultProxy implements AutoCloseable {
     }
   }
 
-  private void pumpServerToClient(Socket upstream, Socket client) {
+  private void pumpServerToClient(Socket upstream, Socket client, boolean faulty) {
     long sent = 0;
     boolean first = true;
     try (InputStream in = upstream.getInputStream(); OutputStream out = client.getOutputStream()) {
@@ -231,7 +248,7 @@ public final class FaultProxy implements AutoCloseable {
           pending.write(text.substring(cut).getBytes(StandardCharsets.ISO_8859_1));
           chunk = outText.toString().getBytes(StandardCharsets.ISO_8859_1);
         }
-        long limit = dropAfterServerBytes;
+        long limit = faulty ? dropAfterServerBytes : Long.MAX_VALUE;
         if (sent + chunk.length > limit) {
           out.write(chunk, 0, (int) Math.max(0, limit - sent));
           out.flush();
@@ -239,6 +256,7 @@ public final class FaultProxy implements AutoCloseable {
         }
         write(out, chunk);
         sent += chunk.length;
+        serverBytes.addAndGet(chunk.length);
         if (first && garbageAfterGreeting != null) {
           out.write(garbageAfterGreeting);
         }

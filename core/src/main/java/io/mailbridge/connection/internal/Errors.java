@@ -99,6 +99,14 @@ public final class Errors {
       }
     }
     for (Throwable t : chain) {
+      // Angus SMTP reports a connection lost during AUTH as an authentication failure with the
+      // server "reply" [EOF]: that is a network failure to retry, not a wrong password.
+      if (t instanceof AuthenticationFailedException && lower(t).strip().equals("[eof]")) {
+        return new ConnectionException(Reason.CLOSED, where + ": the connection was closed during " + action
+            + " (while logging in): retry; if it keeps happening check the server's connection limits", error);
+      }
+    }
+    for (Throwable t : chain) {
       if (t instanceof AuthenticationFailedException && endpoint.auth() instanceof Auth.OAuth2 o) {
         String detail = t.getMessage() == null ? "" : " (" + t.getMessage().strip() + ")";
         return new AuthException(where + ": " + o.mechanism() + " login rejected for '" + o.user() + "'" + detail
@@ -120,7 +128,10 @@ public final class Errors {
       }
     }
     for (Throwable t : chain) {
-      if (t instanceof EOFException || t instanceof SocketException
+      // Angus SMTP reports a connection closed before a reply as "[EOF]" (greeting: "bad greeting ... response: [EOF]").
+      // Angus IMAP: "Connection dropped by server?", also wrapped as "* BYE Jakarta Mail Exception: ...".
+      if (t instanceof EOFException || t instanceof SocketException || lower(t).strip().endsWith("[eof]")
+          || lower(t).contains("connection dropped by server")
           || t instanceof jakarta.mail.StoreClosedException || t instanceof jakarta.mail.FolderClosedException) {
         return new ConnectionException(Reason.CLOSED, where + ": the connection was closed during " + action
             + ": retry; if it keeps happening check the server's connection limits", error);

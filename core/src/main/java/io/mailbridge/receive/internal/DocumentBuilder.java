@@ -43,8 +43,8 @@ final class DocumentBuilder {
     DocumentCache.PartId id = new DocumentCache.PartId(mailbox, folderName, uidValidity, m.uid(), "0");
     MessageParser.Parsed p;
     try (InputStream in = m.open()) {
-      p = MessageParser.parse(in, id, settings.format(), settings.includeHeaders(), settings.maxBodyBytes(),
-          this::store);
+      p = MessageParser.parse(in, id, settings.format(), settings.includeHeaders(), new MessageParser.Limits(
+          settings.maxBodyBytes(), settings.maxPartDepth(), settings.maxParts(), settings.maxHeaderBytes()), this::store);
     }
     List<String> warnings = p.warnings();
     if (p.from().isEmpty() && !warnings.contains("no From address")) {

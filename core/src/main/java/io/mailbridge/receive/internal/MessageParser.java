@@ -1,5 +1,6 @@
 package io.mailbridge.receive.internal;
 
+import io.mailbridge.MailbridgeException;
 import io.mailbridge.document.Attachment;
 import io.mailbridge.document.BodyFormat;
 import io.mailbridge.document.DocumentCache;
@@ -20,6 +21,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import org.apache.james.mime4j.MimeException;
+import org.apache.james.mime4j.io.MaxHeaderLengthLimitException;
+import org.apache.james.mime4j.io.MaxHeaderLimitException;
 import org.apache.james.mime4j.codec.DecodeMonitor;
 import org.apache.james.mime4j.codec.QuotedPrintableInputStream;
 import org.apache.james.mime4j.parser.AbstractContentHandler;
@@ -35,15 +38,31 @@ import org.apache.james.mime4j.util.MimeUtil;
  * a {@link PartSink}. Lenient: what cannot be read cleanly becomes a warning, not a failure.
  */
 public final class MessageParser {
-  // Limits against hostile input, well above real mail (RFC 5322 allows 998-byte lines).
-  private static final MimeConfig CONFIG = MimeConfig.custom()
-      .setStrictParsing(false)
-      .setMaxLineLen(-1)
-      .setMaxHeaderCount(10_000)
-      .setMaxHeaderLen(1_000_000)
-      .setMaxContentLen(-1)
-      .setMalformedHeaderStartsBody(true)
-      .build();
+  /**
+   * Bounds against hostile input, all well above real mail (RFC 5322 allows 998-byte lines).
+   *
+   * @param maxBodyBytes longest body text kept in memory; longer bodies are cut with a warning
+   * @param maxDepth deepest multipart nesting read; the parse stops there with a warning
+   * @param maxParts most parts handed to the sink; further parts are counted in a warning
+   * @param maxHeaderBytes most bytes of one header block; more fails the message
+   */
+  public record Limits(long maxBodyBytes, int maxDepth, int maxParts, int maxHeaderBytes) {
+    /** The {@code ReceiveSettings} defaults with the given body bound. */
+    public static Limits defaults(long maxBodyBytes) {
+      return new Limits(maxBodyBytes, 50, 1000, 1 << 20);
+    }
+  }
+
+  private static MimeConfig config(Limits limits) {
+    return MimeConfig.custom()
+        .setStrictParsing(false)
+        .setMaxLineLen(-1)
+        .setMaxHeaderCount(10_000)
+        .setMaxHeaderLen(limits.maxHeaderBytes())
+        .setMaxContentLen(-1)
+        .setMalformedHeaderStartsBody(true)
+        .build();
+  }
 
   private static final java.util.regex.Pattern COMMENT = java.util.regex.Pattern.compile("\\([^)]*\\)");
   private static final java.util.regex.Pattern SPACES = java.util.regex.Pattern.compile("\\s{2,}");
@@ -66,15 +85,46 @@ public final class MessageParser {
    */
   public static Parsed parse(InputStream raw, DocumentCache.PartId id, BodyFormat format, boolean includeHeaders,
       long maxBodyBytes, PartSink sink) throws IOException, MimeException {
-    Handler h = new Handler(id, format, includeHeaders, maxBodyBytes, sink);
-    MimeStreamParser parser = new MimeStreamParser(CONFIG, h.monitor, null);
+    return parse(raw, id, format, includeHeaders, Limits.defaults(maxBodyBytes), sink);
+  }
+
+  /**
+   * Like {@link #parse(InputStream, DocumentCache.PartId, BodyFormat, boolean, long, PartSink)} with
+   * explicit limits.
+   *
+   * @throws MimeException when a header block is larger than {@link Limits#maxHeaderBytes()}
+   */
+  public static Parsed parse(InputStream raw, DocumentCache.PartId id, BodyFormat format, boolean includeHeaders,
+      Limits limits, PartSink sink) throws IOException, MimeException {
+    Handler h = new Handler(id, format, includeHeaders, limits, sink);
+    MimeStreamParser parser = new MimeStreamParser(config(limits), h.monitor, null);
     // Bodies arrive encoded and Handler.body decodes them: base64 block-wise (Base64Decoding).
     parser.setContentDecoding(false);
     // message/rfc822 parts are attachments (forwarded mail), stored whole as .eml: do not descend.
     parser.setNoRecurse();
     parser.setContentHandler(h);
-    parser.parse(raw);
+    try {
+      parser.parse(raw);
+    } catch (LimitReached stop) {
+      // the handler noted why in a warning; what was read so far makes the document
+    } catch (MaxHeaderLengthLimitException | MaxHeaderLimitException e) {
+      throw new MimeException("a header is larger than the limit of " + limits.maxHeaderBytes()
+          + " bytes (receive.maxHeaderBytes) or has more than 10000 fields: " + e.getMessage(), e);
+    } catch (MailbridgeException | java.io.UncheckedIOException fromTheSink) {
+      throw fromTheSink; // the Document Cache failed: not the message's fault
+    } catch (RuntimeException e) {
+      // mime4j's own state checks can trip on hostile input (found by MimeFuzzTest: "unread only works
+      // when a buffer is fully read..." for a boundary split by a bare CR): skip the message, with why.
+      throw new MimeException("the MIME structure cannot be read (" + e + ")", e);
+    }
     return h.result();
+  }
+
+  /** Thrown by the handler to end parsing at once; never leaves this class. */
+  private static final class LimitReached extends MimeException {
+    LimitReached() {
+      super("limit reached");
+    }
   }
 
   private static final class Handler extends AbstractContentHandler {
@@ -82,7 +132,11 @@ public final class MessageParser {
     private final BodyFormat format;
     private final boolean includeHeaders;
     private final long maxBodyBytes;
+    private final Limits limits;
     private final PartSink sink;
+    private long headerBytes;
+    private int partsNotStored;
+    private boolean stopped;
     private final List<String> warnings = new ArrayList<>();
     final DecodeMonitor monitor = new DecodeMonitor() {
       @Override
@@ -122,11 +176,12 @@ public final class MessageParser {
     private String contentType;
     private String contentId;
 
-    Handler(DocumentCache.PartId id, BodyFormat format, boolean includeHeaders, long maxBodyBytes, PartSink sink) {
+    Handler(DocumentCache.PartId id, BodyFormat format, boolean includeHeaders, Limits limits, PartSink sink) {
       this.id = id;
       this.format = format;
       this.includeHeaders = includeHeaders;
-      this.maxBodyBytes = maxBodyBytes;
+      this.limits = limits;
+      this.maxBodyBytes = limits.maxBodyBytes();
       this.sink = sink;
     }
 
@@ -137,7 +192,16 @@ public final class MessageParser {
     }
 
     @Override
-    public void startMultipart(BodyDescriptor bd) {
+    public void startMultipart(BodyDescriptor bd) throws MimeException {
+      if (counters.size() >= limits.maxDepth() && !stopped) {
+        // Each nesting level wraps one more boundary stream around the input: reading deeper costs
+        // time per byte, so stop here rather than walk a hostile 10,000-level message.
+        addWarning("MIME nesting deeper than " + limits.maxDepth() + " levels at part " + partPath
+            + ": the rest of the message was not read (receive.maxPartDepth)");
+        stopped = true;
+        // MimeStreamParser.stop() still walks the nesting below, exponentially slowly: abort instead.
+        throw new LimitReached();
+      }
       // The message's own multipart numbers its children 1, 2...; a nested one 2.1, 2.2...
       prefixes.push(counters.isEmpty() ? "" : partPath);
       counters.push(new int[] {0});
@@ -145,12 +209,22 @@ public final class MessageParser {
 
     @Override
     public void endMultipart() {
-      counters.pop();
-      prefixes.pop();
+      if (!counters.isEmpty()) {
+        counters.pop();
+        prefixes.pop();
+      }
+    }
+
+    @Override
+    public void startHeader() {
+      headerBytes = 0;
     }
 
     @Override
     public void startBodyPart() {
+      if (counters.isEmpty()) {
+        return; // after a stop
+      }
       int n = ++counters.peek()[0];
       String prefix = prefixes.peek();
       partPath = prefix.isEmpty() ? Integer.toString(n) : prefix + "." + n;
@@ -173,7 +247,12 @@ public final class MessageParser {
     }
 
     @Override
-    public void field(Field field) {
+    public void field(Field field) throws MimeException {
+      headerBytes += field.getRaw() == null ? 0 : field.getRaw().length();
+      if (headerBytes > limits.maxHeaderBytes()) {
+        throw new MimeException("the header of " + (topHeader ? "the message" : "part " + partPath) + " has more than "
+            + limits.maxHeaderBytes() + " bytes (receive.maxHeaderBytes)");
+      }
       String name = field.getName();
       String lower = name.toLowerCase(Locale.ROOT);
       String value = HeaderText.value(field.getRaw(), name, this::addWarning);
@@ -225,6 +304,9 @@ public final class MessageParser {
 
     @Override
     public void body(BodyDescriptor bd, InputStream encoded) throws IOException {
+      if (stopped) {
+        return;
+      }
       InputStream in = decoded(bd, encoded);
       String mime = bd.getMimeType() == null ? "text/plain" : bd.getMimeType().toLowerCase(Locale.ROOT);
       java.util.function.Consumer<String> warn = this::addWarning;
@@ -246,6 +328,10 @@ public final class MessageParser {
       }
       if (textBody && mime.equals("text/html") && html == null) {
         html = readText(bd, in);
+        return;
+      }
+      if (attachments.size() >= limits.maxParts()) {
+        partsNotStored++; // the parser skips what we do not read
         return;
       }
       String cid = contentId == null ? null : stripAngles(contentId);
@@ -305,6 +391,10 @@ public final class MessageParser {
     }
 
     Parsed result() {
+      if (partsNotStored > 0) {
+        addWarning(partsNotStored + " more parts after the first " + limits.maxParts()
+            + " were not stored (receive.maxParts)");
+      }
       String text = null;
       if (format == BodyFormat.TEXT) {
         text = plain != null ? plain : html != null ? HtmlText.toText(html) : "";
