@@ -64,6 +64,10 @@ public record Endpoint(
     if (host == null || host.isBlank()) {
       throw new ConfigException(field + ".host is empty: give the " + protocol + " server name");
     }
+    if (host.length() > 253) {
+      throw new ConfigException(field + ".host is " + host.length() + " characters long: a host name has at most "
+          + "253 (RFC 1035)");
+    }
     if (host.chars().anyMatch(c -> c <= ' ' || c == '/' || c == '@')) {
       throw new ConfigException(field + ".host '" + host.strip() + "' is not a host name: give only the name, "
           + "without scheme, user or path (e.g. imap.example.com)");

@@ -56,6 +56,8 @@ class EndpointTest {
         .hasMessageContaining("inbound.host 'imaps://imap.example.com' is not a host name");
     assertThatThrownBy(() -> Endpoint.smtp("smtp.example.com\r\nRCPT TO:<x>").build())
         .isInstanceOf(ConfigException.class).hasMessageContaining("outbound.host");
+    assertThatThrownBy(() -> Endpoint.smtp("a".repeat(254)).build())
+        .isInstanceOf(ConfigException.class).hasMessage("outbound.host is 254 characters long: a host name has at most 253 (RFC 1035)");
   }
 
   @Test

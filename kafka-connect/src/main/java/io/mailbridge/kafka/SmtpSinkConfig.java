@@ -139,6 +139,9 @@ public final class SmtpSinkConfig extends AbstractConfig {
           + "by the Connect worker, or leave it empty for the JVM's trust store");
     }
     String from = getString(MAIL_FROM_DEFAULT).strip();
+    if (!from.isEmpty()) {
+      checkAddress(from);
+    }
     if (from.isEmpty() && user.indexOf('@') > 0) {
       from = user;
     }
@@ -177,6 +180,31 @@ public final class SmtpSinkConfig extends AbstractConfig {
     } catch (io.mailbridge.ConfigException e) {
       // The core names its own fields (outbound.host ...); the keys above map to them one to one.
       throw new ConfigException("smtp.* settings rejected: " + e.getMessage().replace("outbound.", "smtp."));
+    }
+  }
+
+  /**
+   * The default sender goes into every message's From header: a line break would inject headers
+   * into all of them (CVE-2025-7962 class), so it is refused here, once, not per record.
+   */
+  private static void checkAddress(String from) {
+    if (from.length() > 998) {
+      throw new ConfigException(MAIL_FROM_DEFAULT + " is " + from.length() + " characters long: a header line may "
+          + "be at most 998 (RFC 5322 2.1.1); give one address such as Reports <reports@example.com>");
+    }
+    if (from.chars().anyMatch(c -> c < 0x20 || c == 0x7f)) {
+      throw new ConfigException(MAIL_FROM_DEFAULT + " contains a control character (CR, LF, NUL...): give one "
+          + "address such as Reports <reports@example.com>");
+    }
+    try {
+      jakarta.mail.internet.InternetAddress[] parsed = jakarta.mail.internet.InternetAddress.parse(from, true);
+      if (parsed.length != 1) {
+        throw new ConfigException(MAIL_FROM_DEFAULT + " '" + from + "' holds " + parsed.length
+            + " addresses: give exactly one");
+      }
+    } catch (jakarta.mail.internet.AddressException e) {
+      throw new ConfigException(MAIL_FROM_DEFAULT + " '" + from + "' is not an e-mail address (" + e.getMessage()
+          + "): give one such as Reports <reports@example.com>");
     }
   }
 

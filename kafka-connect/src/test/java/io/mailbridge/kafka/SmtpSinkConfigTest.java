@@ -156,4 +156,35 @@ class SmtpSinkConfigTest {
   void reportsTheBuildVersion() {
     assertThat(new SmtpSinkConnector().version()).isNotBlank().isNotEqualTo("unknown");
   }
+
+  @Test
+  void lineBreaksInHeaderBoundSettingsAreRefusedAtConfigTime() {
+    assertThatThrownBy(() -> settings("mail.from.default", "ops@example.com\r\nBcc: everyone@example.org"))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("mail.from.default contains a control character");
+    assertThatThrownBy(() -> settings("smtp.user", "ops@example.com\r\nRCPT TO:<x@example.org>"))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("line break");
+    assertThatThrownBy(() -> new SmtpSinkConfig(props("smtp.host", "smtp.example.com\r\nQUIT")))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("smtp.host");
+    assertThatThrownBy(() -> settings("message.id.domain", "example.com>\r\nX-Evil: 1"))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("message.id.domain");
+  }
+
+  @Test
+  void malformedOrSeveralSendersAreRefused() {
+    assertThatThrownBy(() -> settings("mail.from.default", "not an address <"))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("is not an e-mail address");
+    assertThatThrownBy(() -> settings("mail.from.default", "a@example.com, b@example.com"))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("holds 2 addresses");
+  }
+
+  @Test
+  void oversizedValuesAreRefusedWithTheLimit() {
+    String host = "h".repeat(300) + ".example.com";
+    assertThatThrownBy(() -> settings("smtp.host", host))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("smtp.host is 312 characters long");
+    String from = "x".repeat(2000) + "@example.com";
+    assertThatThrownBy(() -> settings("mail.from.default", from))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("at most 998");
+  }
 }
