@@ -1,0 +1,270 @@
+package io.mailbridge.kafka;
+
+import io.mailbridge.MailbridgeException;
+import io.mailbridge.connection.Auth;
+import io.mailbridge.connection.Endpoint;
+import io.mailbridge.connection.Secret;
+import io.mailbridge.connection.Security;
+import io.mailbridge.kafka.internal.SourceSettings;
+import io.mailbridge.kafka.internal.SourceSettings.AttachmentsMode;
+import io.mailbridge.listen.StartPosition;
+import io.mailbridge.listen.UidValidityPolicy;
+import io.mailbridge.receive.PostAction;
+import io.mailbridge.receive.ReceiveSettings;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import org.apache.kafka.common.config.AbstractConfig;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigDef.Importance;
+import org.apache.kafka.common.config.ConfigDef.Type;
+import org.apache.kafka.common.config.ConfigDef.Width;
+import org.apache.kafka.common.config.ConfigException;
+import org.apache.kafka.common.config.types.Password;
+
+/**
+ * The settings of the {@link ImapSourceConnector}: one {@link ConfigDef} with every key, its default,
+ * validator and documentation, and {@link #settings()}, the one place where the strings become
+ * Mailbridge's {@link Endpoint}, {@link ReceiveSettings} and friends. Tasks call it once at start.
+ *
+ * <pre>{@code
+ * imap.host=imap.example.com
+ * imap.user=bob@example.com
+ * imap.password=${file:/run/secrets/mail.properties:password}
+ * folders=INBOX,Invoices
+ * topic=mail-in
+ * post.action=move:Done
+ * }</pre>
+ *
+ * <p>The password is a Kafka {@link Type#PASSWORD} and a Mailbridge {@link Secret} after mapping;
+ * neither appears in a log line or a {@code toString()}.
+ */
+public final class ImapSourceConfig extends AbstractConfig {
+  private static final String IMAP = "IMAP server";
+  private static final String READ = "Reading";
+  private static final String OUT = "Records";
+
+  public static final String IMAP_HOST = "imap.host";
+  public static final String IMAP_PORT = "imap.port";
+  public static final String IMAP_SECURITY = "imap.security";
+  public static final String IMAP_USER = "imap.user";
+  public static final String IMAP_PASSWORD = "imap.password";
+  public static final String IMAP_CA_FILE = "imap.ca.file";
+  public static final String IMAP_ALLOW_PLAINTEXT = "imap.allow.plaintext";
+  public static final String IMAP_CONNECT_TIMEOUT_MS = "imap.connect.timeout.ms";
+  public static final String IMAP_READ_TIMEOUT_MS = "imap.read.timeout.ms";
+  public static final String FOLDERS = "folders";
+  public static final String TOPIC = "topic";
+  public static final String POLL_INTERVAL_MS = "poll.interval.ms";
+  public static final String BATCH_SIZE = "batch.size";
+  public static final String START = "start";
+  public static final String UIDVALIDITY_POLICY = "uidvalidity.policy";
+  public static final String POST_ACTION = "post.action";
+  public static final String ATTACHMENTS_MODE = "attachments.mode";
+  public static final String ATTACHMENTS_INLINE_MAX_BYTES = "attachments.inline.max.bytes";
+  public static final String ATTACHMENTS_CACHE_DIR = "attachments.cache.dir";
+
+  /** The connector's configuration definition (what {@link ImapSourceConnector#config()} returns). */
+  public static final ConfigDef CONFIG_DEF = new ConfigDef()
+      .define(IMAP_HOST, Type.STRING, ConfigDef.NO_DEFAULT_VALUE, new ConfigDef.NonEmptyStringWithoutControlChars(),
+          Importance.HIGH, "Host name or IP literal of the IMAP server (no scheme, no port).", IMAP, 1, Width.LONG,
+          "IMAP host")
+      .define(IMAP_PORT, Type.INT, null, new OptionalRange(1, 65535), Importance.HIGH,
+          "TCP port of the IMAP server. Default by imap.security: 993 (ssl_tls), 143 (starttls, none).", IMAP, 2,
+          Width.SHORT, "IMAP port")
+      .define(IMAP_SECURITY, Type.STRING, "ssl_tls",
+          ConfigDef.CaseInsensitiveValidString.in("ssl_tls", "starttls", "none"), Importance.HIGH,
+          "Channel protection: ssl_tls (TLS from the first byte), starttls (upgrade, fails closed when the server "
+              + "does not offer it) or none (plain text; needs imap.allow.plaintext=true). Default ssl_tls.",
+          IMAP, 3, Width.SHORT, "IMAP security")
+      .define(IMAP_USER, Type.STRING, ConfigDef.NO_DEFAULT_VALUE, new ConfigDef.NonEmptyStringWithoutControlChars(),
+          Importance.HIGH, "IMAP login, usually the e-mail address. Part of every source partition's mailbox.",
+          IMAP, 4, Width.MEDIUM, "IMAP user")
+      .define(IMAP_PASSWORD, Type.PASSWORD, null, Importance.HIGH,
+          "Password or app password for imap.user. Use a config provider (${file:...}) rather than a literal.",
+          IMAP, 5, Width.MEDIUM, "IMAP password")
+      .define(IMAP_CA_FILE, Type.STRING, "", Importance.MEDIUM,
+          "PEM file with the CA certificates to trust instead of the JVM's defaults. Empty: the JVM's trust store.",
+          IMAP, 6, Width.LONG, "CA file")
+      .define(IMAP_ALLOW_PLAINTEXT, Type.BOOLEAN, false, Importance.LOW,
+          "Explicit opt-in for imap.security=none: the login and mail then travel unencrypted. Default false.",
+          IMAP, 7, Width.SHORT, "Allow plain text")
+      .define(IMAP_CONNECT_TIMEOUT_MS, Type.LONG, 30_000L, ConfigDef.Range.between(1, Integer.MAX_VALUE),
+          Importance.LOW, "TCP connect timeout in milliseconds. Default 30000.", IMAP, 8, Width.SHORT,
+          "Connect timeout (ms)")
+      .define(IMAP_READ_TIMEOUT_MS, Type.LONG, 60_000L, ConfigDef.Range.between(1, Integer.MAX_VALUE),
+          Importance.LOW, "Timeout for each server answer in milliseconds. Default 60000.", IMAP, 9, Width.SHORT,
+          "Read timeout (ms)")
+      .define(FOLDERS, Type.LIST, "INBOX", Importance.HIGH,
+          "Comma-separated folders to read (Unicode names). Spread over the tasks, each folder read by exactly one "
+              + "task. Default INBOX.", READ, 1, Width.LONG, "Folders")
+      .define(POLL_INTERVAL_MS, Type.LONG, 10_000L, ConfigDef.Range.between(10, 24L * 3600 * 1000), Importance.MEDIUM,
+          "How long a task waits after a poll found no new mail in any of its folders, in milliseconds. Default "
+              + "10000.", READ, 2, Width.SHORT, "Poll interval (ms)")
+      .define(BATCH_SIZE, Type.INT, 100, ConfigDef.Range.between(1, 10_000), Importance.MEDIUM,
+          "At most this many messages per folder per poll. Default 100.", READ, 3, Width.SHORT, "Batch size")
+      .define(START, Type.STRING, "now", Importance.MEDIUM,
+          "Where a folder without a stored offset starts: now (only mail arriving later), all (everything in the "
+              + "folder) or a day YYYY-MM-DD (mail received on or after it). Default now.", READ, 4, Width.SHORT,
+          "Start")
+      .define(UIDVALIDITY_POLICY, Type.STRING, "rescan",
+          ConfigDef.CaseInsensitiveValidString.in("rescan", "skip", "fail"), Importance.MEDIUM,
+          "When a folder's UIDVALIDITY differs from the stored offset (folder recreated, server index rebuilt): "
+              + "rescan (publish the whole folder again), skip (only mail arriving later) or fail (the task stops). "
+              + "Default rescan.", READ, 5, Width.SHORT, "UIDVALIDITY policy")
+      .define(POST_ACTION, Type.STRING, "none", Importance.MEDIUM,
+          "What is done to a message once Kafka acknowledged its record: none, read (\\Seen), flag (\\Flagged), "
+              + "delete or move:FOLDER (the folder must exist). Default none.", READ, 6, Width.MEDIUM, "Post-action")
+      .define(TOPIC, Type.STRING, ConfigDef.NO_DEFAULT_VALUE, new ConfigDef.NonEmptyStringWithoutControlChars(),
+          Importance.HIGH, "Topic every record is written to.", OUT, 1, Width.MEDIUM, "Topic")
+      .define(ATTACHMENTS_MODE, Type.STRING, "reference", ConfigDef.CaseInsensitiveValidString.in("inline", "reference"),
+          Importance.MEDIUM, "inline: attachment bytes in the record (content) up to attachments.inline.max.bytes, "
+              + "larger ones as a reference; reference: only metadata, sha256 and, with attachments.cache.dir, the "
+              + "cache key. Default reference.", OUT, 2, Width.SHORT, "Attachments")
+      .define(ATTACHMENTS_INLINE_MAX_BYTES, Type.LONG, 262_144L, ConfigDef.Range.between(0, 64L << 20),
+          Importance.LOW, "Largest attachment (decoded bytes) carried in the record with attachments.mode=inline. "
+              + "Keep the whole record below the producer's max.request.size. Default 262144.", OUT, 3, Width.SHORT,
+          "Inline max (bytes)")
+      .define(ATTACHMENTS_CACHE_DIR, Type.STRING, "", Importance.LOW,
+          "Document Cache directory on the worker where attachments are stored; records then carry each "
+              + "attachment's cache key. Empty: no cache keys (inline mode uses a private temporary directory).",
+          OUT, 4, Width.LONG, "Cache directory");
+
+  public ImapSourceConfig(Map<?, ?> props) {
+    super(CONFIG_DEF, props);
+  }
+
+  /**
+   * Maps the keys to Mailbridge's settings, checking the rules that span keys. Every failure is a
+   * {@link ConfigException} whose message starts with the key at fault.
+   */
+  public SourceSettings settings() {
+    Security security = Security.valueOf(getString(IMAP_SECURITY).toUpperCase(Locale.ROOT));
+    if (security == Security.NONE && !getBoolean(IMAP_ALLOW_PLAINTEXT)) {
+      throw new ConfigException(IMAP_SECURITY + "=none sends the login and mail unencrypted: use ssl_tls or "
+          + "starttls, or set " + IMAP_ALLOW_PLAINTEXT + "=true if this is really wanted");
+    }
+    String user = getString(IMAP_USER).strip();
+    Password password = getPassword(IMAP_PASSWORD);
+    if (password == null || password.value().isBlank()) {
+      throw new ConfigException(IMAP_PASSWORD + " is missing for " + IMAP_USER + "=" + user + ": give the password "
+          + "(e.g. with a config provider ${file:...})");
+    }
+    String ca = getString(IMAP_CA_FILE).strip();
+    if (!ca.isEmpty() && !Files.isReadable(Path.of(ca))) {
+      throw new ConfigException(IMAP_CA_FILE + " " + ca + " cannot be read: give the path of a PEM CA file readable "
+          + "by the Connect worker, or leave it empty for the JVM's trust store");
+    }
+    List<String> folders = folders();
+    StartPosition start;
+    PostAction post;
+    try {
+      start = StartPosition.parse(getString(START));
+    } catch (MailbridgeException e) {
+      throw new ConfigException(START + " '" + getString(START) + "' is unknown: use now, all or a day YYYY-MM-DD");
+    }
+    try {
+      post = PostAction.parse(getString(POST_ACTION));
+    } catch (MailbridgeException e) {
+      throw new ConfigException(POST_ACTION + " '" + getString(POST_ACTION) + "' is unknown: use none, read, flag, "
+          + "delete or move:FOLDER");
+    }
+    if (post instanceof PostAction.Move m && folders.contains(m.folder())) {
+      throw new ConfigException(POST_ACTION + "=move:" + m.folder() + " moves into a folder that is also read ("
+          + FOLDERS + "): choose a target outside " + FOLDERS);
+    }
+    String cache = getString(ATTACHMENTS_CACHE_DIR).strip();
+    Optional<Path> cacheDir = cache.isEmpty() ? Optional.empty() : Optional.of(Path.of(cache));
+    try {
+      Endpoint.Builder imap = Endpoint.imap(getString(IMAP_HOST).strip()).security(security)
+          .allowPlaintext(getBoolean(IMAP_ALLOW_PLAINTEXT))
+          .connectTimeout(Duration.ofMillis(getLong(IMAP_CONNECT_TIMEOUT_MS)))
+          .readTimeout(Duration.ofMillis(getLong(IMAP_READ_TIMEOUT_MS)))
+          .auth(Auth.basic(user, Secret.of(password.value())));
+      if (getInt(IMAP_PORT) != null) {
+        imap.port(getInt(IMAP_PORT));
+      }
+      if (!ca.isEmpty()) {
+        imap.trustedCertificates(Path.of(ca));
+      }
+      // The folder is set per folder by the task; the receive settings only carry the shared rules.
+      ReceiveSettings receive = ReceiveSettings.builder().folder(folders.get(0)).peek(true).build();
+      return new SourceSettings(imap.build(), folders, getString(TOPIC).strip(),
+          Duration.ofMillis(getLong(POLL_INTERVAL_MS)), getInt(BATCH_SIZE), start,
+          UidValidityPolicy.valueOf(getString(UIDVALIDITY_POLICY).toUpperCase(Locale.ROOT)), post,
+          AttachmentsMode.valueOf(getString(ATTACHMENTS_MODE).toUpperCase(Locale.ROOT)),
+          getLong(ATTACHMENTS_INLINE_MAX_BYTES), cacheDir, receive);
+    } catch (io.mailbridge.ConfigException e) {
+      // The core names its own fields (inbound.host ...); the keys above map to them one to one.
+      throw new ConfigException("imap.* settings rejected: " + e.getMessage().replace("inbound.", "imap."));
+    }
+  }
+
+  /** The folders, stripped, without empties; duplicates refused (each folder belongs to one task). */
+  private List<String> folders() {
+    List<String> out = new ArrayList<>();
+    for (String f : getList(FOLDERS)) {
+      String s = f.strip();
+      if (s.isEmpty()) {
+        continue;
+      }
+      if (s.chars().anyMatch(c -> c < 0x20 || c == 0x7f)) {
+        throw new ConfigException(FOLDERS + " contains a folder name with a control character: remove it");
+      }
+      if (out.contains(s)) {
+        throw new ConfigException(FOLDERS + " lists '" + s + "' twice: give each folder once");
+      }
+      out.add(s);
+    }
+    if (out.isEmpty()) {
+      throw new ConfigException(FOLDERS + " is empty: give at least one folder, e.g. INBOX");
+    }
+    return out;
+  }
+
+  /**
+   * Spreads the folders over at most {@code maxTasks} groups, round-robin: folder i goes to group
+   * i mod n. No folder is in two groups, so no message is read by two tasks.
+   */
+  static List<List<String>> spread(List<String> folders, int maxTasks) {
+    int n = Math.max(1, Math.min(maxTasks, folders.size()));
+    List<List<String>> groups = new ArrayList<>(n);
+    for (int i = 0; i < n; i++) {
+      groups.add(new ArrayList<>());
+    }
+    List<String> distinct = new ArrayList<>(new LinkedHashSet<>(folders));
+    for (int i = 0; i < distinct.size(); i++) {
+      groups.get(i % n).add(distinct.get(i));
+    }
+    return groups;
+  }
+
+  /** A port range that also accepts "unset" (the default by security). */
+  private static final class OptionalRange implements ConfigDef.Validator {
+    private final ConfigDef.Range range;
+    private final String text;
+
+    OptionalRange(int min, int max) {
+      this.range = ConfigDef.Range.between(min, max);
+      this.text = "unset or " + range;
+    }
+
+    @Override
+    public void ensureValid(String name, Object value) {
+      if (value != null) {
+        range.ensureValid(name, value);
+      }
+    }
+
+    @Override
+    public String toString() {
+      return text;
+    }
+  }
+}

@@ -1,0 +1,106 @@
+package io.mailbridge.kafka;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.common.config.Config;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigException;
+import org.apache.kafka.common.config.ConfigValue;
+import org.apache.kafka.connect.connector.Task;
+import org.apache.kafka.connect.source.ExactlyOnceSupport;
+import org.apache.kafka.connect.source.SourceConnector;
+
+/**
+ * Kafka Connect source that publishes each mail of some IMAP folders as a record, with Mailbridge's
+ * Receive pipeline. Settings: {@link ImapSourceConfig}; record shape:
+ * {@link io.mailbridge.kafka.internal.SourceRecords}; offsets, duplicates and post-actions:
+ * {@link ImapSourceTask}.
+ *
+ * <pre>{@code
+ * connector.class=io.mailbridge.kafka.ImapSourceConnector
+ * tasks.max=2
+ * imap.host=imap.example.com
+ * imap.user=bob@example.com
+ * imap.password=${file:/run/secrets/mail.properties:password}
+ * folders=INBOX,Invoices
+ * topic=mail-in
+ * start=all
+ * post.action=move:Done
+ * value.converter=org.apache.kafka.connect.json.JsonConverter
+ * value.converter.schemas.enable=false
+ * }</pre>
+ *
+ * <p>The folders are spread over at most {@code tasks.max} tasks, round-robin; each folder is read by
+ * exactly one task.
+ */
+public final class ImapSourceConnector extends SourceConnector {
+  private Map<String, String> props;
+  private List<String> folders;
+
+  @Override
+  public String version() {
+    return Versions.VERSION;
+  }
+
+  @Override
+  public void start(Map<String, String> props) {
+    // Fail here, once, with the key named, rather than in every task.
+    folders = new ImapSourceConfig(props).settings().folders();
+    this.props = Map.copyOf(props);
+  }
+
+  @Override
+  public Class<? extends Task> taskClass() {
+    return ImapSourceTask.class;
+  }
+
+  @Override
+  public List<Map<String, String>> taskConfigs(int maxTasks) {
+    List<Map<String, String>> out = new ArrayList<>();
+    for (List<String> group : ImapSourceConfig.spread(folders, maxTasks)) {
+      Map<String, String> task = new HashMap<>(props);
+      task.put(ImapSourceConfig.FOLDERS, String.join(",", group));
+      out.add(task);
+    }
+    return out;
+  }
+
+  @Override
+  public void stop() {
+    // Nothing held: connections belong to the tasks.
+  }
+
+  @Override
+  public ConfigDef config() {
+    return ImapSourceConfig.CONFIG_DEF;
+  }
+
+  /** KIP-618 exactly-once is not declared until it is tested; records are at-least-once. */
+  @Override
+  public ExactlyOnceSupport exactlyOnceSupport(Map<String, String> connectorConfig) {
+    return ExactlyOnceSupport.UNSUPPORTED;
+  }
+
+  @Override
+  public Config validate(Map<String, String> connectorConfigs) {
+    Config config = super.validate(connectorConfigs);
+    boolean singleKeyErrors = config.configValues().stream().anyMatch(v -> !v.errorMessages().isEmpty());
+    if (singleKeyErrors) {
+      return config;
+    }
+    try {
+      new ImapSourceConfig(connectorConfigs).settings();
+    } catch (ConfigException e) {
+      String message = e.getMessage();
+      ConfigValue target = config.configValues().stream()
+          .filter(v -> message.startsWith(v.name() + " ") || message.startsWith(v.name() + "="))
+          .findFirst()
+          .orElseGet(() -> config.configValues().stream().filter(v -> v.name().equals(ImapSourceConfig.IMAP_HOST))
+              .findFirst().orElseThrow());
+      target.addErrorMessage(message);
+    }
+    return config;
+  }
+}

@@ -1,0 +1,174 @@
+package io.mailbridge.kafka;
+
+import io.mailbridge.MailbridgeException;
+import io.mailbridge.connection.internal.ImapClient;
+import io.mailbridge.kafka.internal.FolderReader;
+import io.mailbridge.kafka.internal.SourceRecords;
+import io.mailbridge.kafka.internal.SourceSettings;
+import io.mailbridge.kafka.internal.SourceSettings.AttachmentsMode;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.connect.errors.ConnectException;
+import org.apache.kafka.connect.errors.RetriableException;
+import org.apache.kafka.connect.source.SourceRecord;
+import org.apache.kafka.connect.source.SourceTask;
+import org.apache.kafka.connect.storage.OffsetStorageReader;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Reads the folders the connector gave this task and publishes one record per message (shape:
+ * {@link io.mailbridge.kafka.internal.SourceRecords}).
+ *
+ * <p>Offsets and duplicates (at-least-once): the source partition is {@code {mailbox, folder}}, the
+ * offset {@code {uidvalidity, uid}}. At start the task reads the committed offset of each folder and
+ * continues with UIDs above it (same UIDVALIDITY; otherwise {@code uidvalidity.policy}). Kafka Connect
+ * commits offsets only for records the broker acknowledged, every {@code offset.flush.interval.ms};
+ * a crash publishes the records since the last commit again, with the same key. A folder that had no
+ * new mail since the task started has no fresher offset: with {@code start=now} and no offset yet, mail
+ * arriving while no task runs is not published (no heartbeat records).
+ *
+ * <p>Post-actions run only for records Kafka acknowledged ({@link #commitRecord}), on the task's next
+ * poll of the folder, so a message is never moved or deleted before its record is safe. A record
+ * dropped by a transform (no metadata) is left untouched on the server. A crash between the
+ * acknowledgement and that next poll loses the post-action (the message stays; it is not published
+ * again once its offset is committed).
+ *
+ * <p>Exactly-once source support (KIP-618) is not declared: not tested yet.
+ */
+public final class ImapSourceTask extends SourceTask {
+  private static final Logger LOG = LoggerFactory.getLogger(ImapSourceTask.class);
+
+  private SourceSettings settings;
+  private final Map<Map<String, String>, FolderReader> readers = new HashMap<>();
+  private final List<FolderReader> order = new ArrayList<>();
+  private final CountDownLatch stopping = new CountDownLatch(1);
+  private ImapClient imap;
+  private Path tempCache;
+  private int next;
+
+  @Override
+  public String version() {
+    return Versions.VERSION;
+  }
+
+  @Override
+  public void start(Map<String, String> props) {
+    settings = new ImapSourceConfig(props).settings();
+    Optional<Path> store = settings.cacheDir();
+    if (store.isEmpty() && settings.attachments() == AttachmentsMode.INLINE) {
+      try {
+        // Inline bytes are read from the stored part; without a user cache they live here until stop().
+        tempCache = Files.createTempDirectory("mailbridge-imap-source-");
+        store = Optional.of(tempCache);
+      } catch (IOException e) {
+        throw new ConnectException("cannot create a temporary attachment directory (" + e + "): set "
+            + ImapSourceConfig.ATTACHMENTS_CACHE_DIR, e);
+      }
+    }
+    List<Map<String, String>> partitions = settings.folders().stream()
+        .map(f -> SourceRecords.partition(settings.mailbox(), f)).toList();
+    OffsetStorageReader offsets = context.offsetStorageReader();
+    Map<Map<String, String>, Map<String, Object>> stored = offsets.offsets(partitions);
+    for (String f : settings.folders()) {
+      Map<String, String> p = SourceRecords.partition(settings.mailbox(), f);
+      FolderReader r = new FolderReader(settings, f, stored == null ? null : stored.get(p), store);
+      readers.put(p, r);
+      order.add(r);
+    }
+    try {
+      // Fail fast: bad login, missing folder or move target stop the task here with the reason.
+      imap = connect();
+      for (FolderReader r : order) {
+        r.check(imap);
+        r.open();
+      }
+    } catch (MailbridgeException e) {
+      stop();
+      throw new ConnectException(e.getMessage(), e);
+    }
+    LOG.info("imap source task started mailbox={} folders={} topic={}", settings.mailbox(), settings.folders(),
+        settings.topic());
+  }
+
+  private ImapClient connect() {
+    return ImapClient.open(settings.imap(), new Properties(), false);
+  }
+
+  @Override
+  public List<SourceRecord> poll() throws InterruptedException {
+    List<SourceRecord> out = new ArrayList<>();
+    try {
+      if (imap == null) {
+        imap = connect();
+      }
+      // Each poll visits every folder, starting one further each time so no folder starves.
+      for (int i = 0; i < order.size() && stopping.getCount() > 0; i++) {
+        order.get((next + i) % order.size()).poll(imap, out);
+      }
+      next = (next + 1) % order.size();
+    } catch (MailbridgeException e) {
+      closeImap();
+      if (!out.isEmpty() && e.isRetriable()) {
+        LOG.warn("imap source poll interrupted mailbox={} reason={}", settings.mailbox(), e.getMessage());
+        return out; // the records read so far are fine; the failing folder is retried next poll
+      }
+      if (e.isRetriable()) {
+        // Kafka Connect logs it and polls again.
+        throw new RetriableException(e.getMessage(), e);
+      }
+      throw new ConnectException(e.getMessage(), e);
+    }
+    if (out.isEmpty()) {
+      stopping.await(settings.pollInterval().toMillis(), TimeUnit.MILLISECONDS);
+      return null;
+    }
+    return out;
+  }
+
+  /** Kafka acknowledged this record: its message's post-action may run (next poll of its folder). */
+  @Override
+  public void commitRecord(SourceRecord record, RecordMetadata metadata) {
+    if (metadata == null) {
+      return; // dropped by a transform: not in Kafka, so the message stays as it is
+    }
+    FolderReader r = readers.get(record.sourcePartition());
+    if (r != null) {
+      Map<String, ?> o = record.sourceOffset();
+      r.acknowledged(((Number) o.get("uidvalidity")).longValue(), ((Number) o.get("uid")).longValue());
+    }
+  }
+
+  @Override
+  public void stop() {
+    stopping.countDown();
+    closeImap();
+    order.forEach(FolderReader::close);
+    if (tempCache != null) {
+      try (Stream<Path> files = Files.walk(tempCache)) {
+        files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+      } catch (IOException e) {
+        LOG.debug("temporary cache {} left behind: {}", tempCache, e.toString());
+      }
+    }
+  }
+
+  private synchronized void closeImap() {
+    if (imap != null) {
+      imap.close();
+      imap = null;
+    }
+  }
+}
