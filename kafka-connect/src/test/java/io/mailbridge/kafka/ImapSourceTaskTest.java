@@ -1,0 +1,221 @@
+package io.mailbridge.kafka;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.icegreen.greenmail.store.MailFolder;
+import io.mailbridge.testkit.GreenMailFixture;
+import io.mailbridge.testkit.ImapSeeder;
+import io.mailbridge.testkit.TestMessages;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.connect.errors.ConnectException;
+import org.apache.kafka.connect.source.SourceRecord;
+import org.apache.kafka.connect.source.SourceTaskContext;
+import org.apache.kafka.connect.storage.OffsetStorageReader;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** The source task against GreenMail without a worker: a hand-written context stands in for Connect. */
+class ImapSourceTaskTest {
+  @RegisterExtension
+  final GreenMailFixture mail = new GreenMailFixture();
+  private final List<ImapSourceTask> tasks = new ArrayList<>();
+
+  @AfterEach
+  void stopTasks() {
+    tasks.forEach(ImapSourceTask::stop);
+  }
+
+  private Map<String, String> props(String user, String... kv) {
+    Map<String, String> p = new HashMap<>();
+    p.put("imap.host", "127.0.0.1");
+    p.put("imap.port", String.valueOf(mail.imapPort()));
+    p.put("imap.security", "none");
+    p.put("imap.allow.plaintext", "true");
+    p.put("imap.user", user);
+    p.put("imap.password", GreenMailFixture.PASSWORD);
+    p.put("topic", "mail-in");
+    p.put("start", "all");
+    p.put("poll.interval.ms", "10");
+    for (int i = 0; i < kv.length; i += 2) {
+      p.put(kv[i], kv[i + 1]);
+    }
+    return p;
+  }
+
+  private ImapSourceTask start(Map<String, String> props, Map<String, Object> storedOffset) {
+    ImapSourceTask task = new ImapSourceTask();
+    task.initialize(new Context(props, storedOffset));
+    tasks.add(task);
+    task.start(props);
+    return task;
+  }
+
+  private void seed(String user, String folder, byte[]... messages) {
+    try (ImapSeeder s = ImapSeeder.plain("127.0.0.1", mail.imapPort(), user, GreenMailFixture.PASSWORD)) {
+      s.create(folder);
+      s.append(folder, List.of(messages), "");
+    }
+  }
+
+  private int count(String user, String folder) throws Exception {
+    MailFolder f = mail.greenMail().getManagers().getImapHostManager()
+        .getFolder(mail.greenMail().getUserManager().getUser(user), folder);
+    return f == null ? 0 : f.getMessageCount();
+  }
+
+  private static List<SourceRecord> pollAll(ImapSourceTask task) throws Exception {
+    List<SourceRecord> out = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      List<SourceRecord> r = task.poll();
+      if (r != null) {
+        out.addAll(r);
+      }
+    }
+    return out;
+  }
+
+  @Test
+  void publishesEachMessageWithItsStableKeyTrackedHeadersAndInlineAttachment() throws Exception {
+    String alice = mail.user("alice");
+    byte[] pdf = "%PDF-1.4 invoice".getBytes(StandardCharsets.UTF_8);
+    seed(alice, "INBOX", TestMessages.withAttachment("bob@example.test", alice, "Invoice 7", "invoice.pdf", pdf),
+        TestMessages.plain("bob@example.test", alice, "Hello", 100));
+    ImapSourceTask task = start(props(alice, "attachments.mode", "inline"), null);
+
+    List<SourceRecord> records = pollAll(task);
+
+    assertThat(records).hasSize(2);
+    SourceRecord invoice = records.get(0);
+    assertThat(invoice.topic()).isEqualTo("mail-in");
+    assertThat(invoice.sourcePartition())
+        .isEqualTo(Map.of("mailbox", alice + "@127.0.0.1:" + mail.imapPort(), "folder", "INBOX"));
+    assertThat(invoice.sourceOffset().get("uid")).isEqualTo(1L);
+    assertThat(invoice.sourceOffset().get("uidvalidity")).isNotNull();
+    assertThat((String) invoice.key()).startsWith("imap://").endsWith(";UID=1");
+    assertThat(invoice.headers().lastWithName("mailbridge.subject").value()).isEqualTo("Invoice 7");
+    assertThat(invoice.headers().lastWithName("mailbridge.fromAddress").value()).isEqualTo("bob@example.test");
+    assertThat(invoice.headers().lastWithName("mailbridge.fileName").value()).isEqualTo("[\"invoice.pdf\"]");
+    Map<?, ?> value = (Map<?, ?>) invoice.value();
+    assertThat(value.get("key")).isEqualTo(invoice.key());
+    assertThat(value.get("subject")).isEqualTo("Invoice 7");
+    assertThat((String) value.get("text")).contains("See attachment.");
+    List<?> attachments = (List<?>) value.get("attachments");
+    assertThat(attachments).hasSize(1);
+    Map<?, ?> a = (Map<?, ?>) attachments.get(0);
+    assertThat(a.get("fileName")).isEqualTo("invoice.pdf");
+    assertThat(a.get("size")).isEqualTo((long) pdf.length);
+    assertThat(a.get("sha256")).isEqualTo(sha256(pdf));
+    assertThat((byte[]) a.get("content")).isEqualTo(pdf);
+    assertThat(a.get("cacheKey")).as("no user cache directory").isNull();
+    assertThat(((Map<?, ?>) records.get(1).value()).get("attachments")).asList().isEmpty();
+  }
+
+  @Test
+  void referenceModeCarriesNoBytes() throws Exception {
+    String alice = mail.user("alice");
+    byte[] data = "data".getBytes(StandardCharsets.UTF_8);
+    seed(alice, "INBOX", TestMessages.withAttachment("bob@example.test", alice, "Ref", "d.bin", data));
+    ImapSourceTask task = start(props(alice), null);
+    Map<?, ?> a = (Map<?, ?>) ((List<?>) ((Map<?, ?>) pollAll(task).get(0).value()).get("attachments")).get(0);
+    assertThat(a.get("sha256")).isEqualTo(sha256(data));
+    assertThat(a.containsKey("content")).isFalse();
+  }
+
+  @Test
+  void movesMessagesOnlyAfterKafkaAcknowledgedTheirRecords() throws Exception {
+    String alice = mail.user("alice");
+    seed(alice, "Done");
+    seed(alice, "INBOX", TestMessages.plain("bob@example.test", alice, "One", 100),
+        TestMessages.plain("bob@example.test", alice, "Two", 100));
+    ImapSourceTask task = start(props(alice, "post.action", "move:Done"), null);
+
+    List<SourceRecord> records = pollAll(task);
+    assertThat(records).hasSize(2);
+    assertThat(count(alice, "INBOX")).as("nothing moved before the ack").isEqualTo(2);
+
+    task.commitRecord(records.get(0), new RecordMetadata(new TopicPartition("mail-in", 0), 0, 0, 0, 0, 0));
+    task.commitRecord(records.get(1), null); // dropped by a transform: stays
+    assertThat(task.poll()).isNullOrEmpty();
+    assertThat(count(alice, "INBOX")).isEqualTo(1);
+    assertThat(count(alice, "Done")).isEqualTo(1);
+    assertThat(pollAll(task)).as("a moved message is not published again").isEmpty();
+  }
+
+  @Test
+  void resumesAfterTheStoredOffsetAndStartsNowWithoutOne() throws Exception {
+    String alice = mail.user("alice");
+    seed(alice, "INBOX", TestMessages.plain("bob@example.test", alice, "One", 100),
+        TestMessages.plain("bob@example.test", alice, "Two", 100));
+    ImapSourceTask first = start(props(alice), null);
+    List<SourceRecord> all = pollAll(first);
+    assertThat(all).hasSize(2);
+    first.stop();
+
+    ImapSourceTask resumed = start(props(alice), new HashMap<>(all.get(0).sourceOffset()));
+    assertThat(pollAll(resumed)).map(r -> (Object) ((Map<?, ?>) r.value()).get("subject")).containsExactly("Two");
+
+    ImapSourceTask fromNow = start(props(alice, "start", "now"), null);
+    assertThat(pollAll(fromNow)).isEmpty();
+    seed(alice, "INBOX", TestMessages.plain("bob@example.test", alice, "Three", 100));
+    assertThat(pollAll(fromNow)).map(r -> (Object) ((Map<?, ?>) r.value()).get("subject")).containsExactly("Three");
+  }
+
+  @Test
+  void appliesTheUidValidityPolicyWhenTheStoredOffsetIsFromAnotherFolderIncarnation() throws Exception {
+    String alice = mail.user("alice");
+    seed(alice, "INBOX", TestMessages.plain("bob@example.test", alice, "One", 100));
+    Map<String, Object> stale = Map.of("uidvalidity", 1L, "uid", 99L);
+
+    assertThat(pollAll(start(props(alice), new HashMap<>(stale)))).as("rescan").hasSize(1);
+    assertThat(pollAll(start(props(alice, "uidvalidity.policy", "skip"), new HashMap<>(stale)))).isEmpty();
+    ImapSourceTask failing = start(props(alice, "uidvalidity.policy", "fail"), new HashMap<>(stale));
+    assertThatThrownBy(failing::poll).isInstanceOf(ConnectException.class)
+        .hasMessageContaining("UIDVALIDITY of mailbox=" + alice).hasMessageContaining("uidvalidity.policy=fail");
+  }
+
+  @Test
+  void startFailsFastOnAMissingFolderOrMoveTarget() {
+    String alice = mail.user("alice");
+    assertThatThrownBy(() -> start(props(alice, "folders", "Nope"), null)).isInstanceOf(ConnectException.class)
+        .hasMessageContaining("folder 'Nope' does not exist");
+    assertThatThrownBy(() -> start(props(alice, "post.action", "move:Nowhere"), null))
+        .isInstanceOf(ConnectException.class).hasMessageContaining("move target folder 'Nowhere' does not exist");
+  }
+
+  private static String sha256(byte[] b) throws Exception {
+    return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(b));
+  }
+
+  /** Connect's side of a task: the configs and one stored offset for every partition asked. */
+  private record Context(Map<String, String> configs, Map<String, Object> offset) implements SourceTaskContext {
+    @Override
+    public OffsetStorageReader offsetStorageReader() {
+      return new OffsetStorageReader() {
+        @Override
+        public <T> Map<String, Object> offset(Map<String, T> partition) {
+          return offset;
+        }
+
+        @Override
+        public <T> Map<Map<String, T>, Map<String, Object>> offsets(Collection<Map<String, T>> partitions) {
+          Map<Map<String, T>, Map<String, Object>> out = new HashMap<>();
+          if (offset != null) {
+            partitions.forEach(p -> out.put(p, offset));
+          }
+          return out;
+        }
+      };
+    }
+  }
+}
