@@ -89,15 +89,23 @@ public final class ImapSourceTask extends SourceTask {
       order.add(r);
     }
     try {
+      for (FolderReader r : order) {
+        r.open();
+      }
       // Fail fast: bad login, missing folder or move target stop the task here with the reason.
       imap = connect();
       for (FolderReader r : order) {
         r.check(imap);
-        r.open();
       }
     } catch (MailbridgeException e) {
-      stop();
-      throw new ConnectException(e.getMessage(), e);
+      if (!e.isRetriable()) {
+        stop();
+        throw new ConnectException(e.getMessage(), e);
+      }
+      // Server unreachable for now: poll() reconnects (and checks again by reading the folders).
+      closeImap();
+      LOG.warn("imap source cannot reach the server at start mailbox={} reason={}; retrying in poll",
+          settings.mailbox(), e.getMessage());
     }
     LOG.info("imap source task started mailbox={} folders={} topic={}", settings.mailbox(), settings.folders(),
         settings.topic());
@@ -110,6 +118,9 @@ public final class ImapSourceTask extends SourceTask {
   @Override
   public List<SourceRecord> poll() throws InterruptedException {
     List<SourceRecord> out = new ArrayList<>();
+    if (stopping.getCount() == 0) {
+      return null;
+    }
     try {
       if (imap == null) {
         imap = connect();
@@ -126,7 +137,8 @@ public final class ImapSourceTask extends SourceTask {
         return out; // the records read so far are fine; the failing folder is retried next poll
       }
       if (e.isRetriable()) {
-        // Kafka Connect logs it and polls again.
+        // Kafka Connect logs it and polls again at once: wait first so a server outage is no busy loop.
+        stopping.await(settings.pollInterval().toMillis(), TimeUnit.MILLISECONDS);
         throw new RetriableException(e.getMessage(), e);
       }
       throw new ConnectException(e.getMessage(), e);

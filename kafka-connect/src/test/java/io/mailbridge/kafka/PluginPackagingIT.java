@@ -51,7 +51,8 @@ class PluginPackagingIT {
     assertThat(entries).anyMatch(n -> n.startsWith("mailbridge-kafka-connect/lib/angus-mail-"));
     assertThat(entries).noneMatch(n -> n.contains("/lib/kafka") || n.contains("/lib/connect-")
         || n.contains("/lib/slf4j"));
-    assertThat(manifest).contains("\"version\": \"" + VERSION + "\"").contains("\"component_types\": [\"sink\"]")
+    assertThat(manifest).contains("\"version\": \"" + VERSION + "\"")
+        .contains("\"component_types\": [\"sink\", \"source\"]")
         .contains("\"name\": \"mailbridge-kafka-connect\"");
   }
 
@@ -87,7 +88,9 @@ class PluginPackagingIT {
     assertThat(log).contains("CLASSPATH without io.mailbridge.kafka.SmtpSinkConnector");
     assertThat(lines(log, "PLUGINS ")).singleElement().asString()
         .contains("{\"class\":\"io.mailbridge.kafka.SmtpSinkConnector\",\"type\":\"sink\",\"version\":\"" + VERSION
-            + "\"}");
+            + "\"}")
+        .contains("{\"class\":\"io.mailbridge.kafka.ImapSourceConnector\",\"type\":\"source\",\"version\":\""
+            + VERSION + "\"}");
     assertThat(lines(log, "SENT ")).singleElement().asString()
         .matches("SENT <plugin-mail\\.0\\.0\\.[0-9a-f]{16}@example\\.test> kafka-plugin");
   }
