@@ -41,10 +41,11 @@ import org.slf4j.LoggerFactory;
  * arriving while no task runs is not published (no heartbeat records).
  *
  * <p>Post-actions run only for records Kafka acknowledged ({@link #commitRecord}), on the task's next
- * poll of the folder, so a message is never moved or deleted before its record is safe. A record
- * dropped by a transform (no metadata) is left untouched on the server. A crash between the
- * acknowledgement and that next poll loses the post-action (the message stays; it is not published
- * again once its offset is committed).
+ * poll of the folder, so a message is never moved or deleted before its record is safe (a record
+ * dropped by a transform counts as handled). Post-actions acknowledged after the task's last poll
+ * (stop, rebalance, crash) are completed by the next task: at start it applies the post-action to every
+ * message still in the folder between the offset's {@code from} (where this connector started
+ * publishing the folder) and its {@code uid}; mail older than the start position is never touched.
  *
  * <p>Exactly-once source support (KIP-618) is not declared: not tested yet.
  */
@@ -150,12 +151,14 @@ public final class ImapSourceTask extends SourceTask {
     return out;
   }
 
-  /** Kafka acknowledged this record: its message's post-action may run (next poll of its folder). */
+  /**
+   * Kafka Connect is done with this record (written and acknowledged, or dropped by a transform when
+   * {@code metadata} is null): its message's post-action may run (next poll of its folder).
+   */
   @Override
   public void commitRecord(SourceRecord record, RecordMetadata metadata) {
-    if (metadata == null) {
-      return; // dropped by a transform: not in Kafka, so the message stays as it is
-    }
+    // A dropped record counts as handled, as its offset will be committed too: the same rule as the
+    // restart catch-up (FolderReader), which cannot tell dropped records from written ones.
     FolderReader r = readers.get(record.sourcePartition());
     if (r != null) {
       Map<String, ?> o = record.sourceOffset();

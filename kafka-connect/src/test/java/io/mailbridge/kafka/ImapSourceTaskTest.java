@@ -137,19 +137,40 @@ class ImapSourceTaskTest {
     String alice = mail.user("alice");
     seed(alice, "Done");
     seed(alice, "INBOX", TestMessages.plain("bob@example.test", alice, "One", 100),
-        TestMessages.plain("bob@example.test", alice, "Two", 100));
+        TestMessages.plain("bob@example.test", alice, "Two", 100),
+        TestMessages.plain("bob@example.test", alice, "Three", 100));
     ImapSourceTask task = start(props(alice, "post.action", "move:Done"), null);
 
     List<SourceRecord> records = pollAll(task);
-    assertThat(records).hasSize(2);
-    assertThat(count(alice, "INBOX")).as("nothing moved before the ack").isEqualTo(2);
+    assertThat(records).hasSize(3);
+    assertThat(count(alice, "INBOX")).as("nothing moved before the ack").isEqualTo(3);
 
     task.commitRecord(records.get(0), new RecordMetadata(new TopicPartition("mail-in", 0), 0, 0, 0, 0, 0));
-    task.commitRecord(records.get(1), null); // dropped by a transform: stays
+    task.commitRecord(records.get(1), null); // dropped by a transform: handled as well
     assertThat(task.poll()).isNullOrEmpty();
-    assertThat(count(alice, "INBOX")).isEqualTo(1);
-    assertThat(count(alice, "Done")).isEqualTo(1);
+    assertThat(count(alice, "INBOX")).as("the unacknowledged one stays").isEqualTo(1);
+    assertThat(count(alice, "Done")).isEqualTo(2);
     assertThat(pollAll(task)).as("a moved message is not published again").isEmpty();
+  }
+
+  @Test
+  void theNextTaskCompletesPostActionsAcknowledgedAfterTheLastPollButNeverTouchesOlderMail() throws Exception {
+    String alice = mail.user("alice");
+    seed(alice, "Done");
+    seed(alice, "INBOX", TestMessages.plain("bob@example.test", alice, "Old", 100));
+    ImapSourceTask first = start(props(alice, "post.action", "move:Done", "start", "now"), null);
+    assertThat(pollAll(first)).isEmpty();
+    seed(alice, "INBOX", TestMessages.plain("bob@example.test", alice, "New 1", 100),
+        TestMessages.plain("bob@example.test", alice, "New 2", 100));
+    List<SourceRecord> records = pollAll(first);
+    assertThat(records).hasSize(2);
+    first.stop(); // acknowledged (offset committed) after its last poll: no post-action ran
+
+    ImapSourceTask next = start(props(alice, "post.action", "move:Done", "start", "now"),
+        new HashMap<>(records.get(1).sourceOffset()));
+    assertThat(pollAll(next)).isEmpty();
+    assertThat(count(alice, "Done")).isEqualTo(2);
+    assertThat(count(alice, "INBOX")).as("'Old' predates the start position").isEqualTo(1);
   }
 
   @Test

@@ -47,6 +47,8 @@ public final class FolderReader {
   private final ConcurrentLinkedQueue<Acked> acked = new ConcurrentLinkedQueue<>();
   private long uidValidity = -1;
   private long lastUid = -1;
+  /** UIDs above this one (same UIDVALIDITY) are published by this connector; see SourceRecords#offset. */
+  private long fromUid = -1;
 
   /**
    * @param storeDir where the pipeline stores attachments: the user's cache directory, or the task's
@@ -107,7 +109,7 @@ public final class FolderReader {
       List<SourceRecord> batch = new ArrayList<>();
       List<ReceiveResult.Skipped> skipped = pipeline.deliver(f, uv, uids, doc -> {
         long uid = doc.properties().uid().orElseThrow();
-        batch.add(records.toRecord(doc, partition, uv, uid));
+        batch.add(records.toRecord(doc, partition, uv, uid, fromUid));
       });
       for (ReceiveResult.Skipped s : skipped) {
         LOG.warn("imap source skipped mailbox={} folder={} uid={} reason={}", settings.mailbox(), folder, s.uid(),
@@ -137,6 +139,9 @@ public final class FolderReader {
       if (storedUv == uv) {
         uidValidity = uv;
         lastUid = storedUid;
+        Object from = storedOffset.get("from");
+        fromUid = from == null ? storedUid : ((Number) from).longValue();
+        catchUp(f);
         LOG.info("imap source resumes mailbox={} folder={} uidValidity={} after uid={}", settings.mailbox(), folder,
             uv, storedUid);
         return;
@@ -160,6 +165,7 @@ public final class FolderReader {
     }
     uidValidity = uv;
     lastUid = last;
+    fromUid = last;
     LOG.info("imap source first start mailbox={} folder={} uidValidity={} start={} lastUid={}", settings.mailbox(),
         folder, uv, start, last);
   }
@@ -174,13 +180,37 @@ public final class FolderReader {
       case RESCAN -> {
         LOG.warn("imap source {}; uidvalidity.policy=rescan: publishing the whole folder again", what);
         lastUid = 0;
+        fromUid = 0;
       }
       default -> {
         lastUid = highestUid(f);
+        fromUid = lastUid;
         LOG.warn("imap source {}; uidvalidity.policy=skip: continuing after uid {}", what, lastUid);
       }
     }
     uidValidity = uv;
+  }
+
+  /**
+   * After a restart: every message in {@code fromUid < uid <= lastUid} still in the folder had its
+   * record committed (Kafka Connect commits an offset only after the record and all before it were
+   * acknowledged), but its post-action may have been lost with the previous task (acknowledged after
+   * that task's last poll). Queue them; they run before the first search. Idempotent: moved or
+   * deleted messages are simply no longer found.
+   */
+  private void catchUp(IMAPFolder f) {
+    if (!settings.postAction().writes() || lastUid <= fromUid) {
+      return;
+    }
+    long from = fromUid;
+    long to = lastUid;
+    List<Long> left = UidSearch.run(settings.imap(), f, Filter.raw("UID " + (from + 1) + ":" + to)).stream()
+        .filter(u -> u > from && u <= to).toList();
+    if (!left.isEmpty()) {
+      LOG.info("imap source completes post-actions left by the previous task mailbox={} folder={} uids={}",
+          settings.mailbox(), folder, left.size());
+    }
+    left.forEach(u -> acked.add(new Acked(uidValidity, u)));
   }
 
   private long highestUid(IMAPFolder f) throws MessagingException {

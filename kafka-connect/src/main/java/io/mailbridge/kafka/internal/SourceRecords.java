@@ -51,12 +51,18 @@ public final class SourceRecords {
     return Map.of("mailbox", mailbox, "folder", folder);
   }
 
-  /** The source offset: the folder's UIDVALIDITY and the message's UID (all mail up to it is published). */
-  public static Map<String, Long> offset(long uidValidity, long uid) {
-    return Map.of("uidvalidity", uidValidity, "uid", uid);
+  /**
+   * The source offset: the folder's UIDVALIDITY and the message's UID (all mail up to it is
+   * published), plus {@code from}: the UID after which this connector started publishing the folder
+   * (messages in {@code from < uid <= offset uid} were all published, so a restart may complete their
+   * post-actions; older ones were never touched).
+   */
+  public static Map<String, Long> offset(long uidValidity, long uid, long from) {
+    return Map.of("uidvalidity", uidValidity, "uid", uid, "from", from);
   }
 
-  public SourceRecord toRecord(MailDocument doc, Map<String, String> partition, long uidValidity, long uid) {
+  public SourceRecord toRecord(MailDocument doc, Map<String, String> partition, long uidValidity, long uid,
+      long from) {
     Map<String, Object> props = doc.properties().toMap();
     Map<String, Object> value = new LinkedHashMap<>();
     value.put("key", doc.key());
@@ -70,7 +76,7 @@ public final class SourceRecords {
     value.put("attachments", attachments);
     ConnectHeaders headers = new ConnectHeaders();
     props.forEach((k, v) -> headers.addString(HEADER_PREFIX + k, headerText(v)));
-    return new SourceRecord(partition, offset(uidValidity, uid), settings.topic(), null, Schema.STRING_SCHEMA,
+    return new SourceRecord(partition, offset(uidValidity, uid, from), settings.topic(), null, Schema.STRING_SCHEMA,
         doc.key(), null, value, null, headers);
   }
 
