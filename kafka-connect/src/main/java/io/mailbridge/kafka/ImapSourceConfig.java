@@ -144,7 +144,7 @@ public final class ImapSourceConfig extends AbstractConfig {
    * Maps the keys to Mailbridge's settings, checking the rules that span keys. Every failure is a
    * {@link ConfigException} whose message starts with the key at fault.
    */
-  public SourceSettings settings() {
+  SourceSettings settings() {
     Security security = Security.valueOf(getString(IMAP_SECURITY).toUpperCase(Locale.ROOT));
     if (security == Security.NONE && !getBoolean(IMAP_ALLOW_PLAINTEXT)) {
       throw new ConfigException(IMAP_SECURITY + "=none sends the login and mail unencrypted: use ssl_tls or "

@@ -13,9 +13,11 @@ import io.mailbridge.search.Filter;
 import io.mailbridge.search.internal.UidSearch;
 import jakarta.mail.Folder;
 import jakarta.mail.MessagingException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import org.apache.kafka.connect.source.SourceRecord;
 import org.eclipse.angus.mail.imap.IMAPFolder;
@@ -55,7 +57,7 @@ public final class FolderReader {
    *     private temporary one in inline mode, or empty (attachments only hashed)
    */
   public FolderReader(SourceSettings settings, String folder, Map<String, Object> storedOffset,
-      java.util.Optional<java.nio.file.Path> storeDir) {
+      Optional<Path> storeDir) {
     this.settings = settings;
     this.folder = folder;
     this.partition = SourceRecords.partition(settings.mailbox(), folder);
