@@ -131,6 +131,7 @@ public final class ImapSourceTask extends SourceTask {
         order.get((next + i) % order.size()).poll(imap, out);
       }
       next = (next + 1) % order.size();
+      purgePrivateCache();
     } catch (MailbridgeException e) {
       closeImap();
       if (!out.isEmpty() && e.isRetriable()) {
@@ -178,6 +179,27 @@ public final class ImapSourceTask extends SourceTask {
         LOG.debug("temporary cache {} left behind: {}", tempCache, e.toString());
       }
     }
+  }
+
+  /**
+   * Inline bytes are in the records now: empties the private cache so it does not grow with every
+   * attachment. Only files go; the directories stay, as the cache remembers the ones it made.
+   */
+  private void purgePrivateCache() {
+    if (tempCache == null) {
+      return;
+    }
+    Path scratch = tempCache.resolve(".tmp"); // the pipeline's own temporary files
+    try (Stream<Path> files = Files.walk(tempCache)) {
+      files.filter(Files::isRegularFile).filter(p -> !p.startsWith(scratch)).forEach(p -> p.toFile().delete());
+    } catch (IOException | java.io.UncheckedIOException e) {
+      LOG.debug("private cache {} not emptied: {}", tempCache, e.toString());
+    }
+  }
+
+  /** The private attachment directory of inline mode without a user cache (for tests). */
+  Optional<Path> privateCache() {
+    return Optional.ofNullable(tempCache);
   }
 
   private synchronized void closeImap() {

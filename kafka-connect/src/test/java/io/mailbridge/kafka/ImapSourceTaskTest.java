@@ -8,6 +8,8 @@ import io.mailbridge.testkit.GreenMailFixture;
 import io.mailbridge.testkit.ImapSeeder;
 import io.mailbridge.testkit.TestMessages;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -15,6 +17,7 @@ import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.connect.errors.ConnectException;
@@ -119,6 +122,10 @@ class ImapSourceTaskTest {
     assertThat((byte[]) a.get("content")).isEqualTo(pdf);
     assertThat(a.get("cacheKey")).as("no user cache directory").isNull();
     assertThat(((Map<?, ?>) records.get(1).value()).get("attachments")).asList().isEmpty();
+    Path cache = task.privateCache().orElseThrow();
+    try (Stream<Path> files = Files.walk(cache)) {
+      assertThat(files.filter(Files::isRegularFile)).as("private cache emptied after the poll").isEmpty();
+    }
   }
 
   @Test
