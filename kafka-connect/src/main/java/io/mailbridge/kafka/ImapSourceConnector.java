@@ -1,13 +1,12 @@
 package io.mailbridge.kafka;
 
+import io.mailbridge.kafka.internal.CrossKeyErrors;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.common.config.Config;
 import org.apache.kafka.common.config.ConfigDef;
-import org.apache.kafka.common.config.ConfigException;
-import org.apache.kafka.common.config.ConfigValue;
 import org.apache.kafka.connect.connector.Task;
 import org.apache.kafka.connect.source.ExactlyOnceSupport;
 import org.apache.kafka.connect.source.SourceConnector;
@@ -85,22 +84,7 @@ public final class ImapSourceConnector extends SourceConnector {
 
   @Override
   public Config validate(Map<String, String> connectorConfigs) {
-    Config config = super.validate(connectorConfigs);
-    boolean singleKeyErrors = config.configValues().stream().anyMatch(v -> !v.errorMessages().isEmpty());
-    if (singleKeyErrors) {
-      return config;
-    }
-    try {
-      new ImapSourceConfig(connectorConfigs).settings();
-    } catch (ConfigException e) {
-      String message = e.getMessage();
-      ConfigValue target = config.configValues().stream()
-          .filter(v -> message.startsWith(v.name() + " ") || message.startsWith(v.name() + "="))
-          .findFirst()
-          .orElseGet(() -> config.configValues().stream().filter(v -> v.name().equals(ImapSourceConfig.IMAP_HOST))
-              .findFirst().orElseThrow());
-      target.addErrorMessage(message);
-    }
-    return config;
+    return CrossKeyErrors.attach(super.validate(connectorConfigs),
+        () -> new ImapSourceConfig(connectorConfigs).settings(), ImapSourceConfig.IMAP_HOST);
   }
 }
