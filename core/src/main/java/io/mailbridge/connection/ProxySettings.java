@@ -148,6 +148,10 @@ public record ProxySettings(Type type, String host, int port, Optional<String> u
       throw new ConfigException("proxy user '" + user.get() + "' has no password: give the proxy password "
           + "separately (never inside the URL)");
     }
+    if (user.isEmpty() && password.isPresent()) {
+      throw new ConfigException("a proxy password is given but the proxy URL names no user: write "
+          + scheme + "://USER@" + uri.getRawAuthority());
+    }
     ProxySettings p = new ProxySettings(type, host, port, Optional.empty(), Optional.empty());
     return user.isPresent() ? p.withCredentials(user.get(), password.get()) : p;
   }
