@@ -100,7 +100,8 @@ public record ProxySettings(Type type, String host, int port, Optional<String> u
    * history and process lists; pass it as {@code password} instead.
    *
    * @param url the proxy URL
-   * @param password the proxy password, used when the URL names a user
+   * @param password the proxy password, used when the URL names a user (ignored otherwise: a
+   *     proxy that wants a login then says so when connecting)
    */
   public static ProxySettings parse(String url, Optional<Secret> password) {
     Objects.requireNonNull(url, "proxy");
@@ -147,10 +148,6 @@ public record ProxySettings(Type type, String host, int port, Optional<String> u
     if (user.isPresent() && password.isEmpty()) {
       throw new ConfigException("proxy user '" + user.get() + "' has no password: give the proxy password "
           + "separately (never inside the URL)");
-    }
-    if (user.isEmpty() && password.isPresent()) {
-      throw new ConfigException("a proxy password is given but the proxy URL names no user: write "
-          + scheme + "://USER@" + uri.getRawAuthority());
     }
     ProxySettings p = new ProxySettings(type, host, port, Optional.empty(), Optional.empty());
     return user.isPresent() ? p.withCredentials(user.get(), password.get()) : p;
