@@ -18,11 +18,12 @@ import java.util.regex.Pattern;
  *
  * <p>Written here rather than taken from a library: the JDK's SOCKS client reads credentials only
  * from the JVM-wide {@code java.net.Authenticator} or system properties (one login per process, not
- * per connection), Angus Mail's SOCKS support is that same JDK client (and its HTTP CONNECT support
- * cannot be combined with our TLS socket factory), and the well-kept client implementations on
- * Maven Central (Netty's handler-proxy) live inside their own non-blocking pipeline, not on the
- * blocking sockets Angus Mail uses. Each handshake is a few fixed messages (RFC 1928 4-6, RFC 1929
- * 2, RFC 9110 9.3.6).
+ * per connection), and Angus Mail's SOCKS support is that same JDK client. Angus's HTTP CONNECT
+ * support reports every refusal as one plain {@code ConnectException}, so a rejected login, a rule
+ * and an unreachable server could not be told apart. The well-kept client implementations on Maven
+ * Central (Netty's handler-proxy) live inside their own non-blocking pipeline, not on the blocking
+ * sockets Angus Mail uses. Each handshake is a few fixed messages (RFC 1928 4-6, RFC 1929 2,
+ * RFC 9110 9.3.6).
  *
  * <p>The target host name is always sent to the proxy unresolved (SOCKS5 ATYP 3, CONNECT
  * authority), so only the proxy needs to resolve it. Responses are read exactly (SOCKS) or byte by
