@@ -261,14 +261,15 @@ public final class Settings {
   private Optional<ProxySettings> proxy(String role) {
     String key = get(role + ".proxy").isPresent() ? role + ".proxy" : "proxy";
     Optional<String> url = get(key);
-    if (url.isEmpty() || url.get().strip().equalsIgnoreCase("none") || url.get().strip().equalsIgnoreCase("direct")) {
+    String value = url.map(String::strip).orElse("");
+    if (value.isEmpty() || value.equalsIgnoreCase("none") || value.equalsIgnoreCase("direct")) {
       return Optional.empty();
     }
     Optional<Secret> password = get(role + ".proxyPasswordFile").or(() -> get("proxyPasswordFile"))
         .map(f -> Secret.fromFile(expand(f)))
         .or(() -> get(role + ".proxyPassword").or(() -> get("proxyPassword")).map(Secret::of));
     try {
-      return Optional.of(ProxySettings.parse(url.get(), password));
+      return Optional.of(ProxySettings.parse(value, password));
     } catch (ConfigException e) {
       throw new ConfigException(e.getMessage() + " (" + key + " from " + origin(key) + "; the proxy password comes "
           + "from MAILBRIDGE_PROXY_PASSWORD or --proxy-password-file)", e);

@@ -24,6 +24,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -50,7 +51,7 @@ class ProxyIT {
   }
 
   private static ProxySettings settings(ProxySettings.Type type, ProxyServer p, String password) {
-    return new ProxySettings(type, p.host(), p.port(), java.util.Optional.empty(), java.util.Optional.empty())
+    return new ProxySettings(type, p.host(), p.port(), Optional.empty(), Optional.empty())
         .withCredentials(PROXY_USER, Secret.of(password));
   }
 
@@ -178,8 +179,8 @@ class ProxyIT {
   @EnumSource(ProxySettings.Type.class)
   void proxyThatWantsALoginSaysSo(ProxySettings.Type type, MailStack s) {
     try (ProxyServer p = start(type, s)) {
-      ProxySettings anonymous = new ProxySettings(type, p.host(), p.port(), java.util.Optional.empty(),
-          java.util.Optional.empty());
+      ProxySettings anonymous = new ProxySettings(type, p.host(), p.port(), Optional.empty(),
+          Optional.empty());
       EndpointReport r = check(imap(s, s.imapsPort(), Security.SSL_TLS, anonymous).build());
       assertThat(r.error()).hasValueSatisfying(e -> {
         assertThat(((ConnectionException) e).reason()).isEqualTo(Reason.PROXY_AUTH);

@@ -50,7 +50,8 @@ public final class Errors {
           case REFUSED -> Reason.PROXY_REFUSED;
           case TARGET_UNREACHABLE -> Reason.PROXY_TARGET_UNREACHABLE;
         };
-        String hint = p.kind() == ProxyException.Kind.TIMEOUT ? " (raise " + role + ".readTimeout if the proxy is slow)" : "";
+        String hint = p.kind() == ProxyException.Kind.TIMEOUT
+            ? " (raise " + role + ".readTimeout if the proxy is slow)" : "";
         return new ConnectionException(reason, endpoint.protocol() + " " + endpoint.address() + ": " + p.getMessage()
             + hint, error);
       }
