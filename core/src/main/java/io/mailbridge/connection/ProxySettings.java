@@ -14,7 +14,8 @@ import java.util.Optional;
  * {@code Proxy-Authorization: Basic}). The proxy only relays bytes: TLS (SSL/TLS or STARTTLS)
  * runs end to end with the mail server, and its certificate is checked against the mail server's
  * host name, never the proxy's. The mail server's name is sent to the proxy to resolve, so a
- * client without DNS of its own still connects. Credentials belong to this setting alone: nothing
+ * client without DNS of its own still connects (Angus Mail may still ask the local resolver once
+ * while building its socket address; that answer is never used). Credentials belong to this setting alone: nothing
  * JVM-wide ({@code java.net.Authenticator}, system properties) is read or changed.
  *
  * <pre>{@code
