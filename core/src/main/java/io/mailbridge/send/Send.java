@@ -37,6 +37,10 @@ import org.slf4j.LoggerFactory;
  * only an unreachable server or a rejected login throws (after the configured retries), or a failed
  * copy to the Sent folder with {@link SendSettings#copyToSent()} (after that message's result was
  * handed out; the rest of the batch is not sent).
+ *
+ * <p>With {@link SendSettings#skipIfAlreadySent()}, a message whose caller-supplied Message-ID is
+ * already in the Sent folder, or was sent earlier by the same call or session, is not sent again:
+ * its result is {@link SendResult.Status#ALREADY_SENT}.
  */
 public final class Send {
   private static final Logger LOG = LoggerFactory.getLogger(Send.class);
