@@ -239,7 +239,7 @@ public final class MessageOps {
       List<MessageOutcome> unmatched, List<String> warnings) {
     List<MessageOutcome> outcomes() {
       List<MessageOutcome> out = new ArrayList<>(byUid.values());
-      out.sort(Comparator.comparing(o -> o.uid().orElse(Long.MAX_VALUE)));
+      out.sort(Comparator.comparingLong(o -> o.uid().orElse(Long.MAX_VALUE)));
       out.addAll(unmatched);
       return out;
     }
@@ -307,6 +307,16 @@ public final class MessageOps {
   }
 
   private static void report(Prepared p, List<Long> batch, Optional<CopyUid> copied, Status status, String reason) {
+    if (copied.isPresent() && copied.get().source().equals(batch)) {
+      // The usual answer: every UID of the batch copied, in the batch's order; no lookup table needed.
+      List<Long> target = copied.get().target();
+      for (int i = 0; i < batch.size(); i++) {
+        long uid = batch.get(i);
+        p.byUid().put(uid, new MessageOutcome(Optional.of(uid), Optional.ofNullable(p.messageIds().get(uid)), status,
+            Optional.of(target.get(i)), reason));
+      }
+      return;
+    }
     Map<Long, Long> map = copied.map(CopyUid::mapping).orElse(Map.of());
     for (long uid : batch) {
       Optional<String> id = Optional.ofNullable(p.messageIds().get(uid));
