@@ -11,7 +11,7 @@ import io.mailbridge.search.UidSet;
 import jakarta.mail.Folder;
 import jakarta.mail.MessagingException;
 import java.util.ArrayList;
-import java.util.Comparator;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -238,8 +238,17 @@ public final class MessageOps {
   private record Prepared(List<Long> present, Map<Long, String> messageIds, Map<Long, MessageOutcome> byUid,
       List<MessageOutcome> unmatched, List<String> warnings) {
     List<MessageOutcome> outcomes() {
-      List<MessageOutcome> out = new ArrayList<>(byUid.values());
-      out.sort(Comparator.comparingLong(o -> o.uid().orElse(Long.MAX_VALUE)));
+      // Ascending UID: sort the keys as primitives, then look the outcomes up (no boxed comparisons).
+      long[] uids = new long[byUid.size()];
+      int i = 0;
+      for (long uid : byUid.keySet()) {
+        uids[i++] = uid;
+      }
+      Arrays.sort(uids);
+      List<MessageOutcome> out = new ArrayList<>(uids.length + unmatched.size());
+      for (long uid : uids) {
+        out.add(byUid.get(uid));
+      }
       out.addAll(unmatched);
       return out;
     }
@@ -269,6 +278,7 @@ public final class MessageOps {
       return new Prepared(List.of(), Map.of(), byUid, unmatched, new ArrayList<>(List.of(reason)));
     }
     SelectedFolder.Resolved r = src.resolve(selection);
+    byUid = new HashMap<>((int) ((r.present().size() + r.missing().size()) / 0.75f) + 1);
     for (MessageOutcome m : r.missing()) {
       if (m.uid().isPresent()) {
         byUid.put(m.uid().get(), m);
