@@ -39,11 +39,12 @@ import picocli.CommandLine.Model.CommandSpec;
 @Command(name = "send", mixinStandardHelpOptions = true,
     description = {"Send one message built from the flags, or with --batch one message per JSON line read from stdin, "
         + "over one SMTP connection. Prints one JSON line per message: tracked properties, status "
-        + "(SENT, PARTIAL, FAILED, UNKNOWN), accepted and rejected recipients, the server's reply.",
+        + "(SENT, PARTIAL, FAILED, UNKNOWN, ALREADY_SENT), accepted and rejected recipients, the server's reply.",
         "Batch line: {\"from\":..,\"to\":[..],\"cc\":[..],\"bcc\":[..],\"replyTo\":[..],\"subject\":..,\"text\":..,"
             + "\"html\":..,\"attachments\":[{\"path\":..,\"name\":..,\"contentType\":..,\"contentId\":..}],"
             + "\"headers\":{..},\"priority\":\"high\",\"messageId\":..}",
-        "Exit 0 when every message went to every recipient, 3 when any did not, 4 for bad input (nothing sent)."})
+        "Exit 0 when every message went to every recipient (now, or before: ALREADY_SENT), 3 when any did not, 4 for "
+            + "bad input (nothing sent)."})
 public final class SendCommand implements Callable<Integer> {
   @Mixin
   ConnectionOptions connection;
@@ -108,6 +109,11 @@ public final class SendCommand implements Callable<Integer> {
   @Option(names = "--sent-folder", paramLabel = "FOLDER", description = "Folder for --copy-to-sent (default: the \\Sent special-use folder, else 'Sent').")
   String sentFolder;
 
+  @Option(names = "--skip-if-already-sent", description = "Do not send a message whose --message-id (or batch "
+      + "\"messageId\") is already in the Sent folder (--sent-folder) or was sent earlier in this run: it is reported "
+      + "ALREADY_SENT. Makes a resend safe; use with --copy-to-sent, or with a server that files sent mail itself.")
+  boolean skipIfAlreadySent;
+
   @Spec
   CommandSpec spec;
 
@@ -118,8 +124,8 @@ public final class SendCommand implements Callable<Integer> {
   public Integer call() throws IOException {
     List<Email> emails = batch ? readBatch(stdin, from) : List.of(fromFlags());
     SendSettings settings = SendSettings.builder().maxAttempts(maxAttempts).copyToSent(copyToSent)
-        .sentFolder(sentFolder).build();
-    Send send = Send.of(connection.connection(copyToSent, true), settings);
+        .sentFolder(sentFolder).skipIfAlreadySent(skipIfAlreadySent).build();
+    Send send = Send.of(connection.connection(copyToSent || skipIfAlreadySent, true), settings);
     int[] exit = {ExitCodes.OK};
     send.send(emails, r -> {
       Json.line(spec.commandLine().getOut(), view(r));

@@ -97,6 +97,25 @@ class SendCommandIT {
   }
 
   @Test
+  void aResendWithTheSameMessageIdIsReportedAlreadySentAndExitsZero(MailStack stack) throws Exception {
+    String id = "<cli-resend." + UUID.randomUUID() + "@example.test>";
+    String[] args = {"--imap-host", stack.host(), "--imap-port", String.valueOf(stack.imapsPort()), "--to",
+        "bob@example.test", "--subject", "resend " + id, "--text", "once", "--message-id", id, "--copy-to-sent",
+        "--skip-if-already-sent"};
+    Run first = run(stack, "", args);
+    assertThat(first.exit()).as(first.err()).isZero();
+    assertThat(first.lines().get(0).get("status").asText()).isEqualTo("SENT");
+    assertThat(first.lines().get(0).get("messageId").asText()).isEqualTo(id);
+    Run again = run(stack, "", args);
+    assertThat(again.exit()).as(again.err()).isZero();
+    assertThat(again.lines()).hasSize(1);
+    assertThat(again.lines().get(0).get("status").asText()).isEqualTo("ALREADY_SENT");
+    assertThat(again.lines().get(0).get("messageId").asText()).isEqualTo(id);
+    assertThat(again.lines().get(0).get("attempts").asInt()).isZero();
+    assertThat(again.lines().get(0).has("serverReply")).isFalse();
+  }
+
+  @Test
   void headerInjectionInABatchSendsNothingAndExitsFour(MailStack stack) throws Exception {
     String stdin = "{\"to\":[\"bob@example.test\"],\"subject\":\"fine\",\"text\":\"one\"}\n"
         + "{\"to\":[\"bob@example.test\"],\"subject\":\"evil\\r\\nBcc: carol@example.test\",\"text\":\"two\"}\n";

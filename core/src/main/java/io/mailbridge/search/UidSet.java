@@ -11,8 +11,8 @@ public final class UidSet {
 
   /** Compresses UIDs into ranges, sorted and without duplicates. */
   public static String format(Iterable<Long> uids) {
-    TreeSet<Long> sorted = new TreeSet<>();
-    uids.forEach(sorted::add);
+    // UIDs from a search or a batch come ascending already: then no sorted copy is needed.
+    Iterable<Long> sorted = uids instanceof List<Long> list && strictlyAscending(list) ? list : sortedCopy(uids);
     StringBuilder out = new StringBuilder();
     Long start = null;
     Long prev = null;
@@ -29,6 +29,23 @@ public final class UidSet {
       append(out, start, prev);
     }
     return out.toString();
+  }
+
+  private static boolean strictlyAscending(List<Long> uids) {
+    long prev = Long.MIN_VALUE;
+    for (Long u : uids) {
+      if (u == null || u <= prev) {
+        return false;
+      }
+      prev = u;
+    }
+    return true;
+  }
+
+  private static TreeSet<Long> sortedCopy(Iterable<Long> uids) {
+    TreeSet<Long> sorted = new TreeSet<>();
+    uids.forEach(sorted::add);
+    return sorted;
   }
 
   /** Splits UIDs into chunks of at most {@code max} UIDs, each formatted as a set. */

@@ -8,9 +8,14 @@ import io.mailbridge.send.internal.Composer;
 import io.mailbridge.send.internal.SentCopy;
 import io.mailbridge.send.internal.Transmitter;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
 import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The Send operation: sends one or many {@link Email}s through the outbound (SMTP) server over a
@@ -32,8 +37,13 @@ import java.util.function.Consumer;
  * only an unreachable server or a rejected login throws (after the configured retries), or a failed
  * copy to the Sent folder with {@link SendSettings#copyToSent()} (after that message's result was
  * handed out; the rest of the batch is not sent).
+ *
+ * <p>With {@link SendSettings#skipIfAlreadySent()}, a message whose caller-supplied Message-ID is
+ * already in the Sent folder, or was sent earlier by the same call or session, is not sent again:
+ * its result is {@link SendResult.Status#ALREADY_SENT}.
  */
 public final class Send {
+  private static final Logger LOG = LoggerFactory.getLogger(Send.class);
   private final MailConnection connection;
   private final SendSettings settings;
 
@@ -107,6 +117,8 @@ public final class Send {
   public final class Session implements AutoCloseable {
     private Transmitter smtp;
     private boolean smtpUtf8;
+    // Caller-supplied Message-IDs sent (SENT or PARTIAL) by this session, for skipIfAlreadySent.
+    private final Set<String> sentInSession = new HashSet<>();
 
     private Session() {}
 
@@ -122,6 +134,9 @@ public final class Send {
       if (settings.copyToSent()) {
         connection.requireInbound("send with copyToSent");
       }
+      if (settings.skipIfAlreadySent()) {
+        connection.requireInbound("send with skipIfAlreadySent (it looks in the Sent folder)");
+      }
       if (smtp != null && utf8 != smtpUtf8) {
         // SMTPUTF8 is chosen per connection; plain batches never ask downstream hops for it.
         close();
@@ -132,13 +147,25 @@ public final class Send {
       } else {
         smtp.dropIfStale();
       }
-      try (SentCopy sent = settings.copyToSent() ? SentCopy.open(connection.requireInbound("copyToSent"),
-          settings.sentFolder()) : null) {
+      boolean skip = settings.skipIfAlreadySent();
+      try (SentCopy sent = settings.copyToSent() || skip ? SentCopy.open(connection.requireInbound(
+          settings.copyToSent() ? "copyToSent" : "skipIfAlreadySent"), settings.sentFolder(), settings.copyToSent(),
+          skip) : null) {
         for (int i = 0; i < emails.size(); i++) {
-          Composer.Composed composed = Composer.compose(emails.get(i), defaultFrom);
+          Email email = emails.get(i);
+          Composer.Composed composed = Composer.compose(email, defaultFrom);
+          // Only a caller-supplied Message-ID can name an earlier send; a generated one is new by construction.
+          if (skip && email.messageId().isPresent() && alreadySent(sent, composed.properties().messageId(), i)) {
+            each.accept(new SendResult(composed.properties(), SendResult.Status.ALREADY_SENT, List.of(), List.of(),
+                "", 0, Optional.empty()));
+            continue;
+          }
           SendResult result = smtp.send(composed, i);
+          if (skip && (result.status() == SendResult.Status.SENT || result.status() == SendResult.Status.PARTIAL)) {
+            sentInSession.add(result.messageId());
+          }
           each.accept(result);
-          if (sent != null && (result.status() == SendResult.Status.SENT
+          if (settings.copyToSent() && (result.status() == SendResult.Status.SENT
               || result.status() == SendResult.Status.PARTIAL)) {
             try {
               sent.append(composed);
@@ -155,6 +182,17 @@ public final class Send {
         close();
         throw e;
       }
+    }
+
+    private boolean alreadySent(SentCopy sent, String messageId, int index) {
+      if (sentInSession.contains(messageId)) {
+        LOG.info("send skipped messageId={} index={} reason=sent earlier in this session", messageId, index);
+        return true;
+      }
+      Optional<Long> uid = sent.find(messageId);
+      uid.ifPresent(u -> LOG.info("send skipped messageId={} index={} reason=already in folder={} uid={}", messageId,
+          index, sent.folderName(), u));
+      return uid.isPresent();
     }
 
     /** Closes the connection (QUIT); the session can still be used and reconnects on the next call. */

@@ -41,7 +41,14 @@ public record SendResult(
      * The message data was transmitted but the final reply was lost (connection dropped): it may or
      * may not have been delivered. Never retried automatically, to avoid duplicates.
      */
-    UNKNOWN
+    UNKNOWN,
+    /**
+     * Not sent now, because a message with the same caller-supplied Message-ID was sent before: it
+     * is in the Sent folder, or was sent earlier in the same call or session
+     * ({@link SendSettings#skipIfAlreadySent()}). Nothing went to the server; {@link #accepted()},
+     * {@link #rejected()} and {@link #serverReply()} are empty and {@link #attempts()} is 0.
+     */
+    ALREADY_SENT
   }
 
   /** A recipient the server refused. {@code code} is the SMTP reply code (4xx transient, 5xx permanent). */
@@ -61,9 +68,17 @@ public record SendResult(
     Objects.requireNonNull(error, "error");
   }
 
-  /** True when every recipient got the message. */
+  /**
+   * True when every recipient got the message: now ({@link Status#SENT}), or from an earlier send
+   * recognised by its Message-ID ({@link Status#ALREADY_SENT}).
+   */
   public boolean ok() {
-    return status == Status.SENT;
+    return status == Status.SENT || status == Status.ALREADY_SENT;
+  }
+
+  /** The Message-ID the message was sent with ({@code <id@domain>}): the caller's, or the generated one. */
+  public String messageId() {
+    return properties.messageId();
   }
 
   /** Returns this result when {@link #ok()}, else throws its error. */

@@ -22,13 +22,23 @@ import java.util.Optional;
  *     server. Default false.
  * @param sentFolder the folder for {@code copyToSent}; empty means the folder with the
  *     {@code \Sent} special-use attribute (RFC 6154), else {@code Sent}. Default empty.
+ * @param skipIfAlreadySent before sending a message that has a caller-supplied Message-ID
+ *     ({@link Email.Builder#messageId(String)}), look for that Message-ID in the Sent folder (the
+ *     same folder {@code sentFolder} names) with {@code UID SEARCH HEADER Message-ID}, and among the
+ *     messages sent earlier in the same call or session; when found, the message is not sent again
+ *     and its result is {@link SendResult.Status#ALREADY_SENT}. Makes a resend after a crash or a
+ *     redelivery idempotent, as long as the first send left a copy in that folder
+ *     ({@code copyToSent}, or a server that files submitted mail itself). Messages without a
+ *     caller-supplied Message-ID get a fresh one and are always sent. Needs the inbound (IMAP)
+ *     server. Not a lock: two senders racing with the same Message-ID can both send. Default false.
  */
 public record SendSettings(
     int maxAttempts,
     Duration initialBackoff,
     Duration maxBackoff,
     boolean copyToSent,
-    Optional<String> sentFolder) {
+    Optional<String> sentFolder,
+    boolean skipIfAlreadySent) {
 
   public SendSettings {
     if (maxAttempts < 1 || maxAttempts > 100) {
@@ -49,7 +59,7 @@ public record SendSettings(
     }
   }
 
-  /** The defaults: 3 attempts, 1 s backoff doubling up to 30 s, no copy to Sent. */
+  /** The defaults: 3 attempts, 1 s backoff doubling up to 30 s, no copy to Sent, no duplicate check. */
   public static SendSettings defaults() {
     return builder().build();
   }
@@ -60,7 +70,7 @@ public record SendSettings(
 
   public Builder toBuilder() {
     return new Builder().maxAttempts(maxAttempts).initialBackoff(initialBackoff).maxBackoff(maxBackoff)
-        .copyToSent(copyToSent).sentFolder(sentFolder.orElse(null));
+        .copyToSent(copyToSent).sentFolder(sentFolder.orElse(null)).skipIfAlreadySent(skipIfAlreadySent);
   }
 
   /** Builder; {@link #build()} validates. */
@@ -70,6 +80,7 @@ public record SendSettings(
     private Duration maxBackoff = Duration.ofSeconds(30);
     private boolean copyToSent;
     private String sentFolder;
+    private boolean skipIfAlreadySent;
 
     public Builder maxAttempts(int attempts) {
       this.maxAttempts = attempts;
@@ -97,8 +108,15 @@ public record SendSettings(
       return this;
     }
 
+    /** See {@link SendSettings#skipIfAlreadySent()}. */
+    public Builder skipIfAlreadySent(boolean skip) {
+      this.skipIfAlreadySent = skip;
+      return this;
+    }
+
     public SendSettings build() {
-      return new SendSettings(maxAttempts, initialBackoff, maxBackoff, copyToSent, Optional.ofNullable(sentFolder));
+      return new SendSettings(maxAttempts, initialBackoff, maxBackoff, copyToSent, Optional.ofNullable(sentFolder),
+          skipIfAlreadySent);
     }
   }
 }

@@ -57,6 +57,11 @@ class SearchCompilerTest {
   @Test
   void uidSetsCompressAndParse() {
     assertThat(UidSet.format(java.util.List.of(5L, 1L, 2L, 3L, 7L, 8L))).isEqualTo("1:3,5,7:8");
+    // Ascending input takes the path without a sorted copy; repeats and disorder still come out sorted and unique.
+    assertThat(UidSet.format(java.util.List.of(1L, 2L, 3L, 5L, 7L, 8L))).isEqualTo("1:3,5,7:8");
+    assertThat(UidSet.format(java.util.List.of(1L, 2L, 2L, 3L))).isEqualTo("1:3");
+    assertThat(UidSet.format(java.util.List.of(4_294_967_295L))).isEqualTo("4294967295");
+    assertThat(UidSet.format(new java.util.TreeSet<>(java.util.List.of(9L, 3L, 4L)))).isEqualTo("3:4,9");
     assertThat(UidSet.parse("12,15:17")).containsExactly(12L, 15L, 16L, 17L);
     assertThat(UidSet.chunks(java.util.List.of(1L, 2L, 3L, 10L), 2)).containsExactly("1:2", "3,10");
     assertThatThrownBy(() -> UidSet.parse("1:*")).isInstanceOf(BadInputException.class);

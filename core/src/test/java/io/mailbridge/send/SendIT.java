@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.mailbridge.BadInputException;
 import io.mailbridge.connection.Endpoint;
 import io.mailbridge.connection.MailConnection;
+import io.mailbridge.testkit.ImapSeeder;
 import io.mailbridge.testkit.MailStack;
 import io.mailbridge.testkit.RealServer;
 import jakarta.mail.Flags;
@@ -219,5 +220,107 @@ class SendIT {
     // Same bytes as transmitted: the delivered copy only has the MTA's trace fields prepended.
     assertThat(deliveredText).endsWith(sentBody.substring(sentBody.indexOf("Date:")));
     assertThat(StackMail.flags(stack, "Sent", r.properties().messageId()).contains(Flags.Flag.SEEN)).isTrue();
+  }
+  private static String uniqueId(String what) {
+    return "<" + what + "." + UUID.randomUUID() + "@example.test>";
+  }
+
+  // Sends a fresh marker through the same server and waits until it is in bob's INBOX: anything submitted
+  // before it has been delivered by then too, so a count taken afterwards includes any duplicate.
+  private static void drained(MailStack stack) throws Exception {
+    SendResult marker = Send.of(StackMail.bob(stack)).send(Email.builder().to("bob@example.test")
+        .subject(unique("marker")).text("x").build());
+    assertThat(StackMail.fetch(stack, "INBOX", marker.messageId(), 1)).hasSize(1);
+  }
+
+  @Test
+  void resultCarriesTheMessageIdAndTheServersFinalReply(MailStack stack) throws Exception {
+    String id = uniqueId("traced");
+    SendResult r = Send.of(StackMail.bob(stack)).send(Email.builder().to("bob@example.test").subject(unique("traced"))
+        .text("x").messageId(id).build());
+    assertThat(r.messageId()).isEqualTo(id).isEqualTo(r.properties().messageId());
+    // Postfix's answer to the end of DATA, with the queue id a mail admin can grep for.
+    assertThat(r.serverReply()).matches("250 2\\.0\\.0 Ok: queued as \\w+");
+  }
+
+  @Test
+  void aResendWithTheSameMessageIdIsRecognisedFromTheSentCopyAndNotDeliveredTwice(MailStack stack) throws Exception {
+    String id = uniqueId("resend");
+    Email email = Email.builder().to("bob@example.test").subject(unique("resend")).text("once only").messageId(id)
+        .build();
+    SendSettings settings = SendSettings.builder().copyToSent(true).skipIfAlreadySent(true).build();
+
+    SendResult first = Send.of(StackMail.bob(stack), settings).send(email);
+    assertThat(first.status()).isEqualTo(SendResult.Status.SENT);
+    assertThat(StackMail.fetch(stack, "Sent", id, 1)).hasSize(1);
+    assertThat(StackMail.flags(stack, "Sent", id).contains(Flags.Flag.SEEN)).isTrue();
+
+    // A new Send (as after a restart): only the Sent folder knows the message went out.
+    SendResult again = Send.of(StackMail.bob(stack), settings).send(email);
+    assertThat(again.status()).isEqualTo(SendResult.Status.ALREADY_SENT);
+    assertThat(again.ok()).isTrue();
+    assertThat(again.messageId()).isEqualTo(id);
+    assertThat(again.attempts()).isZero();
+    assertThat(again.accepted()).isEmpty();
+    assertThat(again.serverReply()).isEmpty();
+    drained(stack);
+    assertThat(StackMail.fetch(stack, "INBOX", id, 1)).hasSize(1);
+    assertThat(StackMail.fetch(stack, "Sent", id, 1)).hasSize(1);
+
+    // Without the setting the same resend goes out: the lookup is what held it back.
+    SendResult unchecked = Send.of(StackMail.bob(stack), SendSettings.builder().copyToSent(true).build()).send(email);
+    assertThat(unchecked.status()).isEqualTo(SendResult.Status.SENT);
+    assertThat(StackMail.fetch(stack, "INBOX", id, 2)).hasSize(2);
+  }
+
+  @Test
+  void theSameMessageIdTwiceInOneBatchIsSentOnce(MailStack stack) throws Exception {
+    String id = uniqueId("batch");
+    Email email = Email.builder().to("bob@example.test").subject(unique("batch twice")).text("x").messageId(id).build();
+    List<SendResult> results = Send.of(StackMail.bob(stack), SendSettings.builder().copyToSent(true)
+        .skipIfAlreadySent(true).build()).send(List.of(email, email));
+    assertThat(results).extracting(SendResult::status)
+        .containsExactly(SendResult.Status.SENT, SendResult.Status.ALREADY_SENT);
+    drained(stack);
+    assertThat(StackMail.fetch(stack, "INBOX", id, 1)).hasSize(1);
+    assertThat(StackMail.fetch(stack, "Sent", id, 1)).hasSize(1);
+  }
+
+  @Test
+  void withoutCopyToSentTheLookupUsesWhatIsInTheFolderAndComparesTheMessageIdExactly(MailStack stack)
+      throws Exception {
+    // A server that files submitted mail itself (as Gmail does): the copies are there without copyToSent.
+    String folder = "Filed " + UUID.randomUUID();
+    String id = uniqueId("filed");
+    String otherCase = id.toUpperCase(java.util.Locale.ROOT);
+    try (ImapSeeder seeder = ImapSeeder.tls(stack.host(), stack.imapsPort(), stack.ca(), stack.bob().user(),
+        stack.bob().password())) {
+      seeder.create(folder);
+      // SEARCH HEADER matches case-insensitively; a Message-ID differing in case is another message.
+      seeder.append(folder, List.of(("Message-ID: " + otherCase + "\r\nSubject: look-alike\r\n\r\nx\r\n")
+          .getBytes(StandardCharsets.US_ASCII)), "\\Seen");
+    }
+    SendSettings settings = SendSettings.builder().sentFolder(folder).skipIfAlreadySent(true).build();
+    Email email = Email.builder().to("bob@example.test").subject(unique("filed")).text("x").messageId(id).build();
+    assertThat(Send.of(StackMail.bob(stack), settings).send(email).status()).isEqualTo(SendResult.Status.SENT);
+    assertThat(stack.messageCount(stack.bob(), folder)).as("no copy without copyToSent").isEqualTo(1);
+
+    try (ImapSeeder seeder = ImapSeeder.tls(stack.host(), stack.imapsPort(), stack.ca(), stack.bob().user(),
+        stack.bob().password())) {
+      seeder.append(folder, List.of(("Message-ID: " + id + "\r\nSubject: filed\r\n\r\nx\r\n")
+          .getBytes(StandardCharsets.US_ASCII)), "\\Seen");
+    }
+    assertThat(Send.of(StackMail.bob(stack), settings).send(email).status())
+        .isEqualTo(SendResult.Status.ALREADY_SENT);
+    drained(stack);
+    assertThat(StackMail.fetch(stack, "INBOX", id, 1)).hasSize(1);
+  }
+
+  @Test
+  void skipIfAlreadySentWithoutAnImapServerIsAClearError(MailStack stack) {
+    MailConnection smtpOnly = MailConnection.builder().outbound(StackMail.submission(stack)).build();
+    assertThatThrownBy(() -> Send.of(smtpOnly, SendSettings.builder().skipIfAlreadySent(true).build())
+        .send(Email.builder().to("bob@example.test").text("x").messageId(uniqueId("no-imap")).build()))
+        .isInstanceOf(io.mailbridge.ConfigException.class).hasMessageContaining("skipIfAlreadySent");
   }
 }

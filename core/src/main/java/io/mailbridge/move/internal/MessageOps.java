@@ -11,7 +11,7 @@ import io.mailbridge.search.UidSet;
 import jakarta.mail.Folder;
 import jakarta.mail.MessagingException;
 import java.util.ArrayList;
-import java.util.Comparator;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -238,8 +238,17 @@ public final class MessageOps {
   private record Prepared(List<Long> present, Map<Long, String> messageIds, Map<Long, MessageOutcome> byUid,
       List<MessageOutcome> unmatched, List<String> warnings) {
     List<MessageOutcome> outcomes() {
-      List<MessageOutcome> out = new ArrayList<>(byUid.values());
-      out.sort(Comparator.comparing(o -> o.uid().orElse(Long.MAX_VALUE)));
+      // Ascending UID: sort the keys as primitives, then look the outcomes up (no boxed comparisons).
+      long[] uids = new long[byUid.size()];
+      int i = 0;
+      for (long uid : byUid.keySet()) {
+        uids[i++] = uid;
+      }
+      Arrays.sort(uids);
+      List<MessageOutcome> out = new ArrayList<>(uids.length + unmatched.size());
+      for (long uid : uids) {
+        out.add(byUid.get(uid));
+      }
       out.addAll(unmatched);
       return out;
     }
@@ -269,6 +278,7 @@ public final class MessageOps {
       return new Prepared(List.of(), Map.of(), byUid, unmatched, new ArrayList<>(List.of(reason)));
     }
     SelectedFolder.Resolved r = src.resolve(selection);
+    byUid = new HashMap<>((int) ((r.present().size() + r.missing().size()) / 0.75f) + 1);
     for (MessageOutcome m : r.missing()) {
       if (m.uid().isPresent()) {
         byUid.put(m.uid().get(), m);
@@ -307,6 +317,16 @@ public final class MessageOps {
   }
 
   private static void report(Prepared p, List<Long> batch, Optional<CopyUid> copied, Status status, String reason) {
+    if (copied.isPresent() && copied.get().source().equals(batch)) {
+      // The usual answer: every UID of the batch copied, in the batch's order; no lookup table needed.
+      List<Long> target = copied.get().target();
+      for (int i = 0; i < batch.size(); i++) {
+        long uid = batch.get(i);
+        p.byUid().put(uid, new MessageOutcome(Optional.of(uid), Optional.ofNullable(p.messageIds().get(uid)), status,
+            Optional.of(target.get(i)), reason));
+      }
+      return;
+    }
     Map<Long, Long> map = copied.map(CopyUid::mapping).orElse(Map.of());
     for (long uid : batch) {
       Optional<String> id = Optional.ofNullable(p.messageIds().get(uid));

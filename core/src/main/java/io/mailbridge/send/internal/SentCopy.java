@@ -3,6 +3,8 @@ package io.mailbridge.send.internal;
 import io.mailbridge.connection.Endpoint;
 import io.mailbridge.connection.internal.Errors;
 import io.mailbridge.connection.internal.ImapClient;
+import io.mailbridge.search.Filter;
+import io.mailbridge.search.internal.UidSearch;
 import jakarta.mail.Flags;
 import jakarta.mail.Folder;
 import jakarta.mail.Message;
@@ -14,28 +16,42 @@ import org.eclipse.angus.mail.imap.IMAPFolder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** APPENDs a copy of each sent message, marked \Seen, to the Sent folder over one IMAP connection. */
+/**
+ * The Sent folder over one IMAP connection: APPENDs a copy of each sent message, marked \Seen, and
+ * looks up Message-IDs already there.
+ */
 public final class SentCopy implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(SentCopy.class);
 
   private final ImapClient imap;
   private final IMAPFolder folder;
+  private final boolean exists;
 
-  private SentCopy(ImapClient imap, IMAPFolder folder) {
+  private SentCopy(ImapClient imap, IMAPFolder folder, boolean exists) {
     this.imap = imap;
     this.folder = folder;
+    this.exists = exists;
   }
 
-  /** Opens the connection and finds the folder: the given name, else the \Sent special-use one (RFC 6154), else "Sent". */
-  public static SentCopy open(Endpoint inbound, Optional<String> name) {
+  /**
+   * Opens the connection and finds the folder: the given name, else the \Sent special-use one
+   * (RFC 6154), else "Sent". With {@code copies} a missing folder is created; with {@code lookups}
+   * the folder is opened read-only (EXAMINE) for {@link #find}.
+   */
+  public static SentCopy open(Endpoint inbound, Optional<String> name, boolean copies, boolean lookups) {
     ImapClient imap = ImapClient.open(inbound, new Properties(), false);
     try {
       IMAPFolder folder = name.isPresent() ? (IMAPFolder) imap.store().getFolder(name.get()) : specialUse(imap);
-      if (!folder.exists()) {
+      boolean exists = folder.exists();
+      if (!exists && copies) {
         // Created on demand: the user asked for copies in this folder.
         folder.create(Folder.HOLDS_MESSAGES);
+        exists = true;
       }
-      return new SentCopy(imap, folder);
+      if (exists && lookups) {
+        folder.open(Folder.READ_ONLY);
+      }
+      return new SentCopy(imap, folder, exists);
     } catch (MessagingException | RuntimeException e) {
       imap.close();
       throw Errors.translate(inbound, "find the Sent folder", e);
@@ -63,12 +79,43 @@ public final class SentCopy implements AutoCloseable {
     }
   }
 
+  /**
+   * The UID of a message in the folder whose Message-ID is exactly {@code messageId}, if any: one
+   * {@code UID SEARCH HEADER Message-ID} (a substring match on the server), then the Message-ID of
+   * each hit compared exactly. Only on a folder opened with {@code lookups}.
+   */
+  public Optional<Long> find(String messageId) {
+    if (!exists) {
+      return Optional.empty();
+    }
+    String id = messageId.strip();
+    try {
+      for (long uid : UidSearch.run(imap.endpoint(), folder, Filter.messageId(id))) {
+        Message m = folder.getMessageByUID(uid);
+        String[] found = m == null ? null : m.getHeader("Message-ID");
+        if (found != null && Arrays.stream(found).anyMatch(v -> v.strip().equals(id))) {
+          return Optional.of(uid);
+        }
+      }
+      return Optional.empty();
+    } catch (MessagingException e) {
+      throw Errors.translate(imap.endpoint(), "look up " + id + " in " + folder.getFullName(), e);
+    }
+  }
+
   public String folderName() {
     return folder.getFullName();
   }
 
   @Override
   public void close() {
+    try {
+      if (folder.isOpen()) {
+        folder.close(false);
+      }
+    } catch (MessagingException e) {
+      // the connection is closed next anyway
+    }
     imap.close();
   }
 }
