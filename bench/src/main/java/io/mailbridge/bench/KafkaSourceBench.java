@@ -76,6 +76,7 @@ public final class KafkaSourceBench {
       List<Double> cliS = new ArrayList<>();
       Map<Integer, List<Double>> e2e = new HashMap<>();
       Map<Integer, List<Double>> steady = new HashMap<>();
+      Map<Integer, List<Double>> firstRecord = new HashMap<>();
       int[] batches = {100, 1000};
       int run = 0;
       source(connect, stack, n, 100, run++); // warm-up: broker, worker and the plugin's classes
@@ -85,6 +86,7 @@ public final class KafkaSourceBench {
           double[] t = source(connect, stack, n, b, run++);
           e2e.computeIfAbsent(b, k -> new ArrayList<>()).add(t[0]);
           steady.computeIfAbsent(b, k -> new ArrayList<>()).add(t[1]);
+          firstRecord.computeIfAbsent(b, k -> new ArrayList<>()).add(t[2]);
         }
       }
       StringBuilder md = new StringBuilder();
@@ -100,6 +102,11 @@ public final class KafkaSourceBench {
             e2e.get(b), n, cliMedian);
         row(md, "IMAP source, batch.size=" + b + ", steady (first → last record)", steady.get(b), n, cliMedian);
       }
+      md.append("\nFirst record in Kafka after the connector's creation (median s): ");
+      for (int b : batches) {
+        md.append(String.format("batch.size=%d: %.3f; ", b, median(firstRecord.get(b))));
+      }
+      md.append("\n");
       System.out.println(md);
       Files.createDirectories(ROOT.resolve("bench/results"));
       Files.writeString(ROOT.resolve("bench/results/kafka-source.md"), md.toString());
@@ -108,7 +115,7 @@ public final class KafkaSourceBench {
     }
   }
 
-  /** One connector run; returns {end-to-end s, steady s}. */
+  /** One connector run; returns {end-to-end s, steady s, first record after s}. */
   private static double[] source(EmbeddedConnectCluster connect, MailStack stack, int n, int batch, int run)
       throws Exception {
     String name = "ks-bench-" + run;
@@ -156,7 +163,7 @@ public final class KafkaSourceBench {
     connect.kafka().deleteTopic(name);
     log(String.format("  source batch %-5d end to end %.3f s, first record after %.3f s, steady %.3f s", batch, e2e,
         (first - wall0) / 1e3, steady));
-    return new double[] {e2e, steady};
+    return new double[] {e2e, steady, (first - wall0) / 1e3};
   }
 
   private static double cli(List<String> cmd, int n) throws Exception {
