@@ -72,6 +72,7 @@ public final class ImapSourceConfig extends AbstractConfig {
   public static final String ATTACHMENTS_MODE = "attachments.mode";
   public static final String ATTACHMENTS_INLINE_MAX_BYTES = "attachments.inline.max.bytes";
   public static final String ATTACHMENTS_CACHE_DIR = "attachments.cache.dir";
+  public static final String HEARTBEAT_TOPIC = "heartbeat.topic";
 
   /** The connector's configuration definition (what {@link ImapSourceConnector#config()} returns). */
   public static final ConfigDef CONFIG_DEF = new ConfigDef()
@@ -140,7 +141,14 @@ public final class ImapSourceConfig extends AbstractConfig {
       .define(ATTACHMENTS_CACHE_DIR, Type.STRING, "", Importance.LOW,
           "Document Cache directory on the worker where attachments are stored; records then carry each "
               + "attachment's cache key. Empty: no cache keys (inline mode uses a private temporary directory).",
-          OUT, 4, Width.LONG, "Cache directory");
+          OUT, 4, Width.LONG, "Cache directory")
+      .define(HEARTBEAT_TOPIC, Type.STRING, "", new ConfigDef.NonNullValidator(), Importance.MEDIUM,
+          "Topic for heartbeat records: when a folder's position moves without a mail record (first start with "
+              + "start=now, mail expunged before it was read, unreadable mail passed over), the task writes one "
+              + "record {mailbox, folder, uidValidity, uid} here, at most one per folder per poll, so Kafka Connect "
+              + "commits the position. Without it a quiet folder keeps no offset, and with start=now mail arriving "
+              + "while no task runs is not published. The topic must exist (or be creatable). Empty: no "
+              + "heartbeats. Default empty.", OUT, 5, Width.MEDIUM, "Heartbeat topic");
 
   public ImapSourceConfig(Map<?, ?> props) {
     super(CONFIG_DEF, props);
@@ -206,11 +214,26 @@ public final class ImapSourceConfig extends AbstractConfig {
           Duration.ofMillis(getLong(POLL_INTERVAL_MS)), getInt(BATCH_SIZE), start,
           UidValidityPolicy.valueOf(getString(UIDVALIDITY_POLICY).toUpperCase(Locale.ROOT)), post,
           AttachmentsMode.valueOf(getString(ATTACHMENTS_MODE).toUpperCase(Locale.ROOT)),
-          getLong(ATTACHMENTS_INLINE_MAX_BYTES), cacheDir, receive);
+          getLong(ATTACHMENTS_INLINE_MAX_BYTES), cacheDir, receive, heartbeatTopic());
     } catch (io.mailbridge.ConfigException e) {
       // The core names its own fields (inbound.host ...); the keys above map to them one to one.
       throw new ConfigException("imap.* settings rejected: " + e.getMessage().replace("inbound.", "imap."));
     }
+  }
+
+  private Optional<String> heartbeatTopic() {
+    String t = getString(HEARTBEAT_TOPIC).strip();
+    if (t.isEmpty()) {
+      return Optional.empty();
+    }
+    if (t.equals(getString(TOPIC).strip())) {
+      throw new ConfigException(HEARTBEAT_TOPIC + " '" + t + "' is also " + TOPIC + ": give heartbeats their own "
+          + "topic, so consumers of mail never see them");
+    }
+    if (t.chars().anyMatch(c -> c < 0x20 || c == 0x7f)) {
+      throw new ConfigException(HEARTBEAT_TOPIC + " contains a control character: remove it");
+    }
+    return Optional.of(t);
   }
 
   /** The folders, stripped, without empties; duplicates refused (each folder belongs to one task). */

@@ -8,6 +8,7 @@ import java.util.Map;
 import org.apache.kafka.common.config.Config;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.connect.connector.Task;
+import org.apache.kafka.connect.source.ConnectorTransactionBoundaries;
 import org.apache.kafka.connect.source.ExactlyOnceSupport;
 import org.apache.kafka.connect.source.SourceConnector;
 
@@ -29,6 +30,7 @@ import org.apache.kafka.connect.source.SourceConnector;
  * post.action=move:Done
  * value.converter=org.apache.kafka.connect.json.JsonConverter
  * value.converter.schemas.enable=false
+ * heartbeat.topic=mail-in-heartbeats
  * }</pre>
  *
  * <p>The folders are spread over at most {@code tasks.max} tasks, round-robin; each folder is read by
@@ -76,10 +78,25 @@ public final class ImapSourceConnector extends SourceConnector {
     return ImapSourceConfig.CONFIG_DEF;
   }
 
-  /** KIP-618 exactly-once is not declared until it is tested; records are at-least-once. */
+  /**
+   * KIP-618 exactly-once is supported: each folder is read by one task, strictly by UID after the
+   * committed offset {@code {uidvalidity, uid}}, so when the worker commits a record and its offset in
+   * one transaction, an aborted transaction is read and published again and a committed one never is.
+   * Transaction boundaries are the worker's ({@code poll} or {@code interval}); see
+   * {@link #canDefineTransactionBoundaries}.
+   */
   @Override
   public ExactlyOnceSupport exactlyOnceSupport(Map<String, String> connectorConfig) {
-    return ExactlyOnceSupport.UNSUPPORTED;
+    return ExactlyOnceSupport.SUPPORTED;
+  }
+
+  /**
+   * The connector does not define transaction boundaries ({@code transaction.boundary=connector} is
+   * refused): a poll's records are independent mails, any boundary the worker picks is correct.
+   */
+  @Override
+  public ConnectorTransactionBoundaries canDefineTransactionBoundaries(Map<String, String> connectorConfig) {
+    return ConnectorTransactionBoundaries.UNSUPPORTED;
   }
 
   @Override

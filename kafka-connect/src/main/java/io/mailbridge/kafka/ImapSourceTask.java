@@ -36,18 +36,28 @@ import org.slf4j.LoggerFactory;
  * offset {@code {uidvalidity, uid}}. At start the task reads the committed offset of each folder and
  * continues with UIDs above it (same UIDVALIDITY; otherwise {@code uidvalidity.policy}). Kafka Connect
  * commits offsets only for records the broker acknowledged, every {@code offset.flush.interval.ms};
- * a crash publishes the records since the last commit again, with the same key. A folder that had no
- * new mail since the task started has no fresher offset: with {@code start=now} and no offset yet, mail
- * arriving while no task runs is not published (no heartbeat records).
+ * a crash publishes the records since the last commit again, with the same key.
+ *
+ * <p>Exactly once (KIP-618, worker {@code exactly.once.source.support=enabled}): the worker writes each
+ * record and its offset in one producer transaction (boundary {@code poll} by default, or
+ * {@code interval}; the connector does not define boundaries). Since the task reads strictly by UID
+ * after the committed offset, a record whose transaction was aborted (crash, fencing) is read again and
+ * published once; a {@code read_committed} consumer sees every mail exactly once.
+ *
+ * <p>Heartbeats ({@code heartbeat.topic}): a folder's position can move without a mail record (first
+ * start with {@code start=now}, mail expunged before it was read, unreadable mail passed over). The
+ * task then writes a heartbeat record carrying the folder's offset, so the position is committed; without
+ * heartbeats, a quiet folder has no committed offset and, with {@code start=now}, mail arriving while no
+ * task runs is not published.
  *
  * <p>Post-actions run only for records Kafka acknowledged ({@link #commitRecord}), on the task's next
  * poll of the folder, so a message is never moved or deleted before its record is safe (a record
- * dropped by a transform counts as handled). Post-actions acknowledged after the task's last poll
- * (stop, rebalance, crash) are completed by the next task: at start it applies the post-action to every
- * message still in the folder between the offset's {@code from} (where this connector started
- * publishing the folder) and its {@code uid}; mail older than the start position is never touched.
- *
- * <p>Exactly-once source support (KIP-618) is not declared: not tested yet.
+ * dropped by a transform counts as handled). With exactly once, the worker calls {@code commitRecord}
+ * only after the record's transaction committed, so a post-action never follows an aborted record.
+ * Post-actions acknowledged after the task's last poll (stop, rebalance, crash) are completed by the
+ * next task: at start it applies the post-action to every message still in the folder between the
+ * offset's {@code from} (where this connector started publishing the folder) and its {@code uid}; mail
+ * older than the start position is never touched. Heartbeats never trigger a post-action.
  */
 public final class ImapSourceTask extends SourceTask {
   private static final Logger LOG = LoggerFactory.getLogger(ImapSourceTask.class);
@@ -161,7 +171,8 @@ public final class ImapSourceTask extends SourceTask {
     // A dropped record counts as handled, as its offset will be committed too: the same rule as the
     // restart catch-up (FolderReader), which cannot tell dropped records from written ones.
     FolderReader r = readers.get(record.sourcePartition());
-    if (r != null) {
+    // A heartbeat's uid may name mail that was passed over (unreadable): it is no acknowledgement.
+    if (r != null && !SourceRecords.isHeartbeat(record)) {
       Map<String, ?> o = record.sourceOffset();
       r.acknowledged(((Number) o.get("uidvalidity")).longValue(), ((Number) o.get("uid")).longValue());
     }

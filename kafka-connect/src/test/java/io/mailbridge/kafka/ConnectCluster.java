@@ -10,7 +10,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.connect.util.clusters.EmbeddedConnectCluster;
 
-/** An in-JVM Kafka (KRaft, one broker) with one Connect worker, for the sink ITs. */
+/** An in-JVM Kafka (KRaft, one broker, transactions possible) with one Connect worker, for the ITs. */
 final class ConnectCluster {
   private ConnectCluster() {}
 
@@ -20,6 +20,9 @@ final class ConnectCluster {
     worker.put("offset.flush.interval.ms", "1000");
     Properties broker = new Properties();
     broker.put("auto.create.topics.enable", "false");
+    // One broker: the transaction log must fit on it, or exactly-once source tasks never get a producer.
+    broker.put("transaction.state.log.replication.factor", "1");
+    broker.put("transaction.state.log.min.isr", "1");
     EmbeddedConnectCluster cluster = new EmbeddedConnectCluster.Builder().name(name).numWorkers(1).numBrokers(1)
         .workerProps(worker).brokerProps(broker).build();
     cluster.start();

@@ -58,6 +58,7 @@ class ImapSourceConfigTest {
     assertThat(s.batchSize()).isEqualTo(100);
     assertThat(s.pollInterval()).isEqualTo(Duration.ofSeconds(10));
     assertThat(s.cacheDir()).isEmpty();
+    assertThat(s.heartbeatTopic()).as("no heartbeats unless a topic is given").isEmpty();
   }
 
   @Test
@@ -65,7 +66,7 @@ class ImapSourceConfigTest {
     SourceSettings s = settings("imap.security", "STARTTLS", "imap.port", "1143", "folders", " INBOX , Invoices ",
         "start", "2026-01-31", "uidvalidity.policy", "SKIP", "post.action", "move:Done", "attachments.mode", "inline",
         "attachments.inline.max.bytes", "1000", "batch.size", "7", "poll.interval.ms", "500",
-        "imap.read.timeout.ms", "2500", "attachments.cache.dir", "/tmp/cache");
+        "imap.read.timeout.ms", "2500", "attachments.cache.dir", "/tmp/cache", "heartbeat.topic", " beats ");
     assertThat(s.imap().security()).isEqualTo(Security.STARTTLS);
     assertThat(s.imap().port()).isEqualTo(1143);
     assertThat(s.imap().readTimeout()).isEqualTo(Duration.ofMillis(2500));
@@ -78,6 +79,7 @@ class ImapSourceConfigTest {
     assertThat(s.batchSize()).isEqualTo(7);
     assertThat(s.pollInterval()).isEqualTo(Duration.ofMillis(500));
     assertThat(s.cacheDir()).hasValueSatisfying(p -> assertThat(p.toString()).isEqualTo("/tmp/cache"));
+    assertThat(s.heartbeatTopic()).hasValue("beats");
   }
 
   @Test
@@ -130,6 +132,8 @@ class ImapSourceConfigTest {
         .hasMessageContaining("imap.port");
     assertThatThrownBy(() -> settings("imap.ca.file", "/nonexistent/ca.pem")).isInstanceOf(ConfigException.class)
         .hasMessageStartingWith("imap.ca.file /nonexistent/ca.pem cannot be read");
+    assertThatThrownBy(() -> settings("heartbeat.topic", "mail-in")).isInstanceOf(ConfigException.class)
+        .hasMessageStartingWith("heartbeat.topic 'mail-in' is also topic: give heartbeats their own topic");
   }
 
   @Test

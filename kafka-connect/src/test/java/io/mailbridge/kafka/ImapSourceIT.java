@@ -211,6 +211,73 @@ class ImapSourceIT {
     connect.deleteConnector("imap-move");
   }
 
+  @Test
+  void heartbeatsCommitTheOffsetOfAQuietFolderSoMailArrivingWhileStoppedIsPublished() throws Exception {
+    String user = greenMail.user("quiet");
+    String topic = "imap-quiet";
+    String beats = "imap-quiet-beats";
+    String name = "imap-quiet";
+    connect.kafka().createTopic(topic, 1);
+    connect.kafka().createTopic(beats, 1);
+    seed(user, "INBOX", TestMessages.plain("bob@example.test", user, "Old 1", 100),
+        TestMessages.plain("bob@example.test", user, "Old 2", 100),
+        TestMessages.plain("bob@example.test", user, "Old 3", 100));
+    Map<String, String> props = sourceProps(user, topic, "INBOX");
+    props.put("start", "now");
+    props.put("heartbeat.topic", beats);
+    connect.configureConnector(name, props);
+    connect.assertions().assertConnectorAndExactlyNumTasksAreRunning(name, 1, "source did not start");
+    waitFor(() -> committedUid(name) == 3, "the start position (uid 3) committed by a heartbeat");
+
+    connect.stopConnector(name);
+    connect.assertions().assertConnectorIsStopped(name, "source did not stop");
+    seed(user, "INBOX", TestMessages.plain("bob@example.test", user, "Gone 1", 100),
+        TestMessages.plain("bob@example.test", user, "Gone 2", 100));
+    expunge(user, "INBOX", "Gone");
+    connect.resumeConnector(name);
+    connect.assertions().assertConnectorAndExactlyNumTasksAreRunning(name, 1, "source did not resume");
+    waitFor(() -> committedUid(name) == 5, "the offset moved past the expunged uids 4 and 5");
+
+    connect.stopConnector(name);
+    connect.assertions().assertConnectorIsStopped(name, "source did not stop");
+    seed(user, "INBOX", TestMessages.plain("bob@example.test", user, "While stopped", 100));
+    connect.resumeConnector(name);
+    connect.assertions().assertConnectorAndExactlyNumTasksAreRunning(name, 1, "source did not resume");
+
+    List<ConsumerRecord<byte[], byte[]>> records = await(topic, 1);
+    assertThat(records).extracting(r -> ConnectCluster.header(r, "mailbridge.subject"))
+        .as("start=now applies once; afterwards the committed position counts").containsExactly("While stopped");
+    List<ConsumerRecord<byte[], byte[]>> heartbeats = all(beats);
+    assertThat(heartbeats).hasSize(2);
+    JsonNode last = value(heartbeats.get(1));
+    assertThat(last.get("folder").asText()).isEqualTo("INBOX");
+    assertThat(last.get("uid").asLong()).isEqualTo(5);
+    waitFor(() -> committedUid(name) == 6, "the mail record's offset committed");
+    connect.deleteConnector(name);
+  }
+
+  /** The uid of the connector's committed offset for its only partition, or -1. */
+  private static long committedUid(String connector) {
+    var offsets = connect.connectorOffsets(connector).offsets();
+    return offsets.isEmpty() ? -1 : ((Number) offsets.get(0).offset().get("uid")).longValue();
+  }
+
+  /** Deletes and expunges the folder's messages whose subject starts with {@code prefix}. */
+  private static void expunge(String user, String folder, String prefix) throws Exception {
+    jakarta.mail.Session session = jakarta.mail.Session.getInstance(new java.util.Properties());
+    try (jakarta.mail.Store store = session.getStore("imap")) {
+      store.connect("127.0.0.1", greenMail.imapPort(), user, GreenMailFixture.PASSWORD);
+      jakarta.mail.Folder f = store.getFolder(folder);
+      f.open(jakarta.mail.Folder.READ_WRITE);
+      for (jakarta.mail.Message m : f.getMessages()) {
+        if (m.getSubject().startsWith(prefix)) {
+          m.setFlag(jakarta.mail.Flags.Flag.DELETED, true);
+        }
+      }
+      f.close(true);
+    }
+  }
+
   private static int count(String user, String folder) {
     try {
       MailFolder f = greenMail.greenMail().getManagers().getImapHostManager()

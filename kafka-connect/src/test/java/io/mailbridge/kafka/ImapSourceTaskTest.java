@@ -20,6 +20,7 @@ import java.util.Map;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.connect.data.Struct;
 import org.apache.kafka.connect.errors.ConnectException;
 import org.apache.kafka.connect.source.SourceRecord;
 import org.apache.kafka.connect.source.SourceTaskContext;
@@ -109,19 +110,19 @@ class ImapSourceTaskTest {
     assertThat(invoice.headers().lastWithName("mailbridge.subject").value()).isEqualTo("Invoice 7");
     assertThat(invoice.headers().lastWithName("mailbridge.fromAddress").value()).isEqualTo("bob@example.test");
     assertThat(invoice.headers().lastWithName("mailbridge.fileName").value()).isEqualTo("[\"invoice.pdf\"]");
-    Map<?, ?> value = (Map<?, ?>) invoice.value();
+    Struct value = (Struct) invoice.value();
     assertThat(value.get("key")).isEqualTo(invoice.key());
     assertThat(value.get("subject")).isEqualTo("Invoice 7");
     assertThat((String) value.get("text")).contains("See attachment.");
     List<?> attachments = (List<?>) value.get("attachments");
     assertThat(attachments).hasSize(1);
-    Map<?, ?> a = (Map<?, ?>) attachments.get(0);
+    Struct a = (Struct) attachments.get(0);
     assertThat(a.get("fileName")).isEqualTo("invoice.pdf");
     assertThat(a.get("size")).isEqualTo((long) pdf.length);
     assertThat(a.get("sha256")).isEqualTo(sha256(pdf));
     assertThat((byte[]) a.get("content")).isEqualTo(pdf);
     assertThat(a.get("cacheKey")).as("no user cache directory").isNull();
-    assertThat(((Map<?, ?>) records.get(1).value()).get("attachments")).asList().isEmpty();
+    assertThat(((Struct) records.get(1).value()).get("attachments")).asList().isEmpty();
     Path cache = task.privateCache().orElseThrow();
     try (Stream<Path> files = Files.walk(cache)) {
       assertThat(files.filter(Files::isRegularFile)).as("private cache emptied after the poll").isEmpty();
@@ -134,9 +135,9 @@ class ImapSourceTaskTest {
     byte[] data = "data".getBytes(StandardCharsets.UTF_8);
     seed(alice, "INBOX", TestMessages.withAttachment("bob@example.test", alice, "Ref", "d.bin", data));
     ImapSourceTask task = start(props(alice), null);
-    Map<?, ?> a = (Map<?, ?>) ((List<?>) ((Map<?, ?>) pollAll(task).get(0).value()).get("attachments")).get(0);
+    Struct a = (Struct) ((List<?>) ((Struct) pollAll(task).get(0).value()).get("attachments")).get(0);
     assertThat(a.get("sha256")).isEqualTo(sha256(data));
-    assertThat(a.containsKey("content")).isFalse();
+    assertThat(a.get("content")).isNull();
   }
 
   @Test
@@ -191,12 +192,12 @@ class ImapSourceTaskTest {
     first.stop();
 
     ImapSourceTask resumed = start(props(alice), new HashMap<>(all.get(0).sourceOffset()));
-    assertThat(pollAll(resumed)).map(r -> (Object) ((Map<?, ?>) r.value()).get("subject")).containsExactly("Two");
+    assertThat(pollAll(resumed)).map(r -> (Object) ((Struct) r.value()).get("subject")).containsExactly("Two");
 
     ImapSourceTask fromNow = start(props(alice, "start", "now"), null);
     assertThat(pollAll(fromNow)).isEmpty();
     seed(alice, "INBOX", TestMessages.plain("bob@example.test", alice, "Three", 100));
-    assertThat(pollAll(fromNow)).map(r -> (Object) ((Map<?, ?>) r.value()).get("subject")).containsExactly("Three");
+    assertThat(pollAll(fromNow)).map(r -> (Object) ((Struct) r.value()).get("subject")).containsExactly("Three");
   }
 
   @Test
@@ -219,6 +220,93 @@ class ImapSourceTaskTest {
         .hasMessageContaining("folder 'Nope' does not exist");
     assertThatThrownBy(() -> start(props(alice, "post.action", "move:Nowhere"), null))
         .isInstanceOf(ConnectException.class).hasMessageContaining("move target folder 'Nowhere' does not exist");
+  }
+
+  @Test
+  void valueIsAMailStructOfTheDocumentedSchemaThatJsonConverterRenders() throws Exception {
+    String alice = mail.user("alice");
+    byte[] csv = "a,b".getBytes(StandardCharsets.UTF_8);
+    seed(alice, "INBOX", TestMessages.withAttachment("bob@example.test", alice, "Schema", "s.csv", csv));
+    SourceRecord r = pollAll(start(props(alice, "attachments.mode", "inline"), null)).get(0);
+
+    assertThat(r.valueSchema().name()).isEqualTo("io.mailbridge.kafka.Mail");
+    Struct v = (Struct) r.value();
+    v.validate();
+    assertThat(r.valueSchema().fields()).extracting(org.apache.kafka.connect.data.Field::name).containsExactly(
+        "key", "subject", "messageId", "fromAddress", "toAddress", "cc", "bcc", "replyTo", "receivedDate", "date",
+        "folder", "fromFolder", "uid", "uidValidity", "size", "flags", "attachmentsCount", "contentType",
+        "fileName", "text", "warnings", "attachments");
+    assertThat(v.getArray("toAddress")).containsExactly(alice);
+    assertThat(v.getArray("cc")).as("absent lists are empty, not null").isEmpty();
+    assertThat(v.getInt64("uid")).isEqualTo(1L);
+    assertThat(v.getInt32("attachmentsCount")).isEqualTo(1);
+    assertThat(java.time.OffsetDateTime.parse(v.getString("receivedDate"))).isNotNull();
+    Struct a = (Struct) v.getArray("attachments").get(0);
+    assertThat(a.schema().name()).isEqualTo("io.mailbridge.kafka.MailAttachment");
+    assertThat(a.getBytes("content")).isEqualTo(csv);
+    assertThat(a.getString("sha256")).isEqualTo(sha256(csv));
+
+    org.apache.kafka.connect.json.JsonConverter json = new org.apache.kafka.connect.json.JsonConverter();
+    json.configure(Map.of("schemas.enable", "true"), false);
+    com.fasterxml.jackson.databind.JsonNode tree = new com.fasterxml.jackson.databind.ObjectMapper()
+        .readTree(json.fromConnectData("mail-in", r.valueSchema(), v));
+    assertThat(tree.at("/schema/name").asText()).isEqualTo("io.mailbridge.kafka.Mail");
+    assertThat(tree.at("/payload/subject").asText()).isEqualTo("Schema");
+    assertThat(tree.at("/payload/attachments/0/content").binaryValue()).isEqualTo(csv);
+  }
+
+  @Test
+  void aQuietFolderGetsOneHeartbeatPerPositionChangeButNoPostAction() throws Exception {
+    String alice = mail.user("alice");
+    seed(alice, "Done");
+    seed(alice, "INBOX", TestMessages.plain("bob@example.test", alice, "Old 1", 100),
+        TestMessages.plain("bob@example.test", alice, "Old 2", 100));
+    ImapSourceTask task = start(props(alice, "start", "now", "heartbeat.topic", "beats", "post.action", "move:Done"),
+        null);
+
+    List<SourceRecord> first = pollAll(task);
+    assertThat(first).as("start=now: the position, not the old mail").hasSize(1);
+    SourceRecord beat = first.get(0);
+    assertThat(beat.topic()).isEqualTo("beats");
+    assertThat(beat.valueSchema().name()).isEqualTo("io.mailbridge.kafka.Heartbeat");
+    assertThat(beat.sourceOffset().get("uid")).isEqualTo(2L);
+    assertThat(((Struct) beat.value()).getInt64("uid")).isEqualTo(2L);
+    assertThat(pollAll(task)).as("position unchanged: no further heartbeat").isEmpty();
+
+    seed(alice, "INBOX", TestMessages.plain("bob@example.test", alice, "Gone 1", 100),
+        TestMessages.plain("bob@example.test", alice, "Gone 2", 100));
+    expungeAll(alice, "INBOX", "Gone");
+    List<SourceRecord> second = pollAll(task);
+    assertThat(second).as("expunged before being read: the position moves past them").hasSize(1);
+    assertThat(second.get(0).topic()).isEqualTo("beats");
+    assertThat(second.get(0).sourceOffset().get("uid")).isEqualTo(4L);
+
+    task.commitRecord(second.get(0), new RecordMetadata(new TopicPartition("beats", 0), 0, 0, 0, 0, 0));
+    assertThat(pollAll(task)).isEmpty();
+    assertThat(count(alice, "INBOX")).as("a heartbeat is no acknowledgement of mail").isEqualTo(2);
+  }
+
+  @Test
+  void withoutAHeartbeatTopicAQuietFolderHandsNothingToKafka() throws Exception {
+    String alice = mail.user("alice");
+    seed(alice, "INBOX", TestMessages.plain("bob@example.test", alice, "Old", 100));
+    assertThat(pollAll(start(props(alice, "start", "now"), null))).isEmpty();
+  }
+
+  /** Deletes and expunges the folder's messages whose subject starts with {@code prefix}. */
+  private void expungeAll(String user, String folder, String prefix) throws Exception {
+    jakarta.mail.Session session = jakarta.mail.Session.getInstance(new java.util.Properties());
+    try (jakarta.mail.Store store = session.getStore("imap")) {
+      store.connect("127.0.0.1", mail.imapPort(), user, GreenMailFixture.PASSWORD);
+      jakarta.mail.Folder f = store.getFolder(folder);
+      f.open(jakarta.mail.Folder.READ_WRITE);
+      for (jakarta.mail.Message m : f.getMessages()) {
+        if (m.getSubject().startsWith(prefix)) {
+          m.setFlag(jakarta.mail.Flags.Flag.DELETED, true);
+        }
+      }
+      f.close(true);
+    }
   }
 
   private static String sha256(byte[] b) throws Exception {

@@ -51,6 +51,8 @@ public final class FolderReader {
   private long lastUid = -1;
   /** UIDs above this one (same UIDVALIDITY) are published by this connector; see SourceRecords#offset. */
   private long fromUid = -1;
+  /** The offset last handed to Kafka Connect in a record (mail or heartbeat), null before the first. */
+  private Map<String, Long> handed;
 
   /**
    * @param storeDir where the pipeline stores attachments: the user's cache directory, or the task's
@@ -102,11 +104,18 @@ public final class FolderReader {
       watermark(f, uv);
       applyPostActions(imap.endpoint(), f, uv);
       long last = lastUid;
+      // Taken before the search: every UID below it was assigned before the search ran (RFC 3501 2.3.1.1).
+      long uidNext = f.getUIDNext();
       // RFC 3501 6.4.8: "n:*" always matches the highest UID even when it is below n, so filter here.
       List<Long> uids = UidSearch.run(imap.endpoint(), f, Filter.raw("UID " + (last + 1) + ":*")).stream()
           .filter(u -> u > last).limit(settings.batchSize()).toList();
       if (uids.isEmpty()) {
-        return 0;
+        // No message left between lastUid and UIDNEXT: they were expunged before being read. Moving past
+        // them keeps the position honest for heartbeats.
+        if (uidNext - 1 > lastUid) {
+          lastUid = uidNext - 1;
+        }
+        return heartbeat(out);
       }
       List<SourceRecord> batch = new ArrayList<>();
       List<ReceiveResult.Skipped> skipped = pipeline.deliver(f, uv, uids, doc -> {
@@ -120,14 +129,43 @@ public final class FolderReader {
       // Skipped (unreadable) messages are passed over like FolderSync does; they carry no record.
       lastUid = uids.get(uids.size() - 1);
       out.addAll(batch);
+      if (!batch.isEmpty()) {
+        handed = offsetOf(batch.get(batch.size() - 1));
+      }
       LOG.debug("imap source polled mailbox={} folder={} records={} lastUid={}", settings.mailbox(), folder,
           batch.size(), lastUid);
-      return batch.size();
+      return batch.size() + heartbeat(out);
     } catch (MessagingException e) {
       throw Errors.translate(imap.endpoint(), "read folder '" + folder + "'", e);
     } finally {
       close(f);
     }
+  }
+
+  /**
+   * Adds a heartbeat record when heartbeats are on and the folder's position differs from the offset
+   * last handed to Kafka Connect (first start, expunged or unreadable mail passed over, UIDVALIDITY
+   * change); returns 1 if it did.
+   */
+  private int heartbeat(List<SourceRecord> out) {
+    if (settings.heartbeatTopic().isEmpty()) {
+      return 0;
+    }
+    Map<String, Long> now = SourceRecords.offset(uidValidity, lastUid, fromUid);
+    if (now.equals(handed)) {
+      return 0;
+    }
+    SourceRecord beat = records.heartbeat(partition, uidValidity, lastUid, fromUid);
+    out.add(beat);
+    handed = now;
+    LOG.debug("imap source heartbeat mailbox={} folder={} uidValidity={} uid={}", settings.mailbox(), folder,
+        uidValidity, lastUid);
+    return 1;
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Map<String, Long> offsetOf(SourceRecord r) {
+    return (Map<String, Long>) r.sourceOffset();
   }
 
   /** Decides the watermark on first use (stored offset or start position) and on a UIDVALIDITY change. */
@@ -143,6 +181,7 @@ public final class FolderReader {
         lastUid = storedUid;
         Object from = storedOffset.get("from");
         fromUid = from == null ? storedUid : ((Number) from).longValue();
+        handed = SourceRecords.offset(uv, storedUid, fromUid); // already committed: no heartbeat needed
         catchUp(f);
         LOG.info("imap source resumes mailbox={} folder={} uidValidity={} after uid={}", settings.mailbox(), folder,
             uv, storedUid);

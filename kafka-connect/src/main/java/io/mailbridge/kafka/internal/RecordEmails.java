@@ -27,7 +27,12 @@ import org.apache.kafka.connect.sink.SinkRecord;
  * <ul>
  *   <li>a {@link Struct}, e.g. with {@link #SCHEMA} (Avro, Protobuf or JSON with schemas);</li>
  *   <li>a {@link Map}, what {@code JsonConverter} with {@code schemas.enable=false} produces;</li>
- *   <li>a JSON {@link String} or UTF-8 JSON bytes ({@code StringConverter}, {@code ByteArrayConverter}).</li>
+ *   <li>a JSON {@link String} or UTF-8 JSON bytes ({@code StringConverter}, {@code ByteArrayConverter});</li>
+ *   <li>what the IMAP source publishes ({@link SourceRecords#MAIL_SCHEMA}, as a Struct or as schemaless
+ *       JSON): {@code fromAddress}, {@code toAddress}, {@code cc}, {@code bcc}, {@code replyTo},
+ *       {@code subject}, {@code text} and inline attachments become the outgoing mail (a field of the
+ *       outgoing shape set by a transform, e.g. {@code to}, wins); the rest describes the received copy
+ *       and is left out.</li>
  * </ul>
  * <pre>{@code
  * {"from":"Reports <reports@example.com>","to":["alice@example.com"],"cc":[],"bcc":[],"replyTo":[],
@@ -103,6 +108,9 @@ public final class RecordEmails {
   public Email toEmail(SinkRecord r) {
     String where = "record " + where(r) + ": ";
     Map<String, Object> doc = document(r.value(), where);
+    if (isReceivedMail(r.value(), doc)) {
+      doc = fromReceivedMail(doc, where);
+    }
     for (String f : doc.keySet()) {
       if (!FIELDS.contains(f)) {
         throw new BadInputException(where + "unknown field '" + f + "': use " + String.join(", ", FIELDS));
@@ -201,6 +209,67 @@ public final class RecordEmails {
       att = att.inline(cid);
     }
     return att;
+  }
+
+  /**
+   * Whether the value is what the IMAP source publishes ({@link SourceRecords#MAIL_SCHEMA}, or its JSON
+   * rendering without schema: it has the source's {@code key} and {@code toAddress} fields).
+   */
+  private static boolean isReceivedMail(Object value, Map<String, Object> doc) {
+    if (value instanceof Struct s) {
+      return SourceRecords.MAIL_SCHEMA.name().equals(s.schema().name());
+    }
+    return doc.containsKey("key") && doc.containsKey("toAddress");
+  }
+
+  /**
+   * A received mail (the IMAP source's record) as the fields of an outgoing one: {@code from},
+   * {@code to}, {@code cc}, {@code bcc}, {@code replyTo} from {@code fromAddress}, {@code toAddress},
+   * {@code cc}, {@code bcc}, {@code replyTo} unless the record (e.g. a transform) set them itself;
+   * {@code subject}, {@code text}; attachments with their bytes ({@code attachments.mode=inline}). The
+   * rest (key, uid, flags, dates, Message-ID...) describes the received copy and is left out: the sent
+   * mail gets its own Message-ID.
+   */
+  private static Map<String, Object> fromReceivedMail(Map<String, Object> mail, String where) {
+    Map<String, Object> out = new LinkedHashMap<>();
+    Map<String, String> names = Map.of("from", "fromAddress", "to", "toAddress", "cc", "cc", "bcc", "bcc",
+        "replyTo", "replyTo", "subject", "subject", "text", "text");
+    for (String f : List.of("from", "to", "cc", "bcc", "replyTo", "subject", "text")) {
+      // A field of the outgoing shape added by a transform ("to") wins over the received one ("toAddress").
+      Object v = mail.get(f) != null ? mail.get(f) : mail.get(names.get(f));
+      if (v != null) {
+        out.put(f, v);
+      }
+    }
+    for (String f : List.of("html", "headers", "priority")) {
+      if (mail.get(f) != null) {
+        out.put(f, mail.get(f));
+      }
+    }
+    Object atts = mail.get("attachments");
+    if (atts instanceof List<?> list) {
+      List<Map<String, Object>> converted = new ArrayList<>();
+      for (int i = 0; i < list.size(); i++) {
+        if (!(list.get(i) instanceof Map<?, ?> a)) {
+          throw new BadInputException(where + "attachments[" + i + "] must be an object");
+        }
+        Object content = a.get("content");
+        if (content == null) {
+          throw new BadInputException(where + "attachments[" + i + "] '" + a.get("fileName") + "' carries no "
+              + "content (published by reference): publish it with attachments.mode=inline and a large enough "
+              + "attachments.inline.max.bytes, or remove the attachment with a transform");
+        }
+        Map<String, Object> c = new LinkedHashMap<>();
+        c.put("content", content);
+        c.put("name", a.get("fileName"));
+        c.put("contentType", a.get("contentType"));
+        converted.add(c);
+      }
+      out.put("attachments", converted);
+    } else if (atts != null) {
+      throw new BadInputException(where + "attachments must be an array");
+    }
+    return out;
   }
 
   /** The value as a map of field names: Struct and JSON text are brought to the Map shape. */

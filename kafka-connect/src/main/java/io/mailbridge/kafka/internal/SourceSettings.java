@@ -27,6 +27,7 @@ import java.util.Optional;
  * @param inlineMaxBytes largest attachment carried inline (mode INLINE)
  * @param cacheDir Document Cache directory chosen by the user; empty: none (no cache keys)
  * @param receive the Receive pipeline settings (folder set per folder by the task)
+ * @param heartbeatTopic where heartbeat records go; empty: no heartbeats
  */
 public record SourceSettings(
     Endpoint imap,
@@ -40,7 +41,8 @@ public record SourceSettings(
     AttachmentsMode attachments,
     long inlineMaxBytes,
     Optional<Path> cacheDir,
-    ReceiveSettings receive) {
+    ReceiveSettings receive,
+    Optional<String> heartbeatTopic) {
 
   /** How attachment content travels in a record. */
   public enum AttachmentsMode {
@@ -61,6 +63,7 @@ public record SourceSettings(
     Objects.requireNonNull(attachments, "attachments");
     Objects.requireNonNull(cacheDir, "cacheDir");
     Objects.requireNonNull(receive, "receive");
+    Objects.requireNonNull(heartbeatTopic, "heartbeatTopic");
   }
 
   /** The source partition's mailbox: {@code user@host:port}. */

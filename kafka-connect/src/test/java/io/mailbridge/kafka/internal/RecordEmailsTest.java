@@ -60,6 +60,65 @@ class RecordEmailsTest {
     assertThat(e.messageId()).contains(MessageIds.of("mail-sink", "outgoing", 3, 42, "example.com"));
   }
 
+  private static Struct receivedMail(Struct... attachments) {
+    return new Struct(SourceRecords.MAIL_SCHEMA).put("key", "imap://carol@h:993/INBOX;UIDVALIDITY=1/;UID=9")
+        .put("subject", "Fwd me").put("messageId", "<orig@example.org>").put("fromAddress", "dave@example.org")
+        .put("toAddress", List.of("carol@example.com")).put("cc", List.of("erin@example.com")).put("bcc", List.of())
+        .put("replyTo", List.of()).put("flags", List.of("\\Seen")).put("contentType", List.of())
+        .put("fileName", List.of()).put("text", "hello").put("warnings", List.of()).put("uid", 9L)
+        .put("attachments", List.of(attachments));
+  }
+
+  private static Struct receivedAttachment(byte[] content) {
+    return new Struct(SourceRecords.ATTACHMENT_SCHEMA).put("fileName", "r.csv").put("contentType", "text/csv")
+        .put("size", 3L).put("sha256", "00").put("inline", false).put("content", content);
+  }
+
+  @Test
+  void readsTheImapSourcesMailStructAsTheOutgoingMail() {
+    Struct v = receivedMail(receivedAttachment(new byte[] {'a', ',', 'b'}));
+
+    Email e = emails.toEmail(record(v, SourceRecords.MAIL_SCHEMA, 5));
+
+    assertThat(e.from()).contains("dave@example.org");
+    assertThat(e.to()).containsExactly("carol@example.com");
+    assertThat(e.cc()).containsExactly("erin@example.com");
+    assertThat(e.subject()).isEqualTo("Fwd me");
+    assertThat(e.text()).contains("hello");
+    Attachment a = e.attachments().get(0);
+    assertThat(a.fileName()).contains("r.csv");
+    assertThat(((Attachment.FromBytes) a.source()).bytes()).containsExactly('a', ',', 'b');
+    assertThat(e.messageId()).as("a new mail, not the received copy")
+        .contains(MessageIds.of("mail-sink", "outgoing", 3, 5, "example.com"));
+  }
+
+  @Test
+  void readsTheImapSourcesSchemalessJsonAndLetsATransformSetTheRecipient() throws Exception {
+    org.apache.kafka.connect.json.JsonConverter json = new org.apache.kafka.connect.json.JsonConverter();
+    json.configure(Map.of("schemas.enable", "false"), false);
+    byte[] rendered = json.fromConnectData("mail-in", SourceRecords.MAIL_SCHEMA,
+        receivedMail(receivedAttachment(new byte[] {1, 2, 3})));
+    @SuppressWarnings("unchecked")
+    Map<String, Object> v = new LinkedHashMap<>((Map<String, Object>) json.toConnectData("mail-in", rendered).value());
+    v.put("to", "archive@example.com");
+
+    Email e = emails.toEmail(record(v));
+
+    assertThat(e.to()).containsExactly("archive@example.com");
+    assertThat(e.from()).contains("dave@example.org");
+    assertThat(((Attachment.FromBytes) e.attachments().get(0).source()).bytes()).containsExactly(1, 2, 3);
+  }
+
+  @Test
+  void refusesAReceivedMailWhoseAttachmentWasPublishedByReference() {
+    Struct v = receivedMail(receivedAttachment(null));
+    assertThatThrownBy(() -> emails.toEmail(record(v, SourceRecords.MAIL_SCHEMA, 6)))
+        .isInstanceOf(BadInputException.class)
+        .hasMessage("record outgoing/3@6: attachments[0] 'r.csv' carries no content (published by reference): "
+            + "publish it with attachments.mode=inline and a large enough attachments.inline.max.bytes, or remove "
+            + "the attachment with a transform");
+  }
+
   @Test
   void convertsStructWithTheDocumentedSchemaIncludingRawBytes() {
     Struct att = new Struct(RecordEmails.ATTACHMENT_SCHEMA).put("content", new byte[] {1, 2, 3})
