@@ -421,7 +421,7 @@ public final class MessageParser {
     return s.strip();
   }
 
-  private static String extension(String mime) {
+  static String extension(String mime) {
     return switch (mime) {
       case "message/rfc822" -> ".eml";
       case "text/plain" -> ".txt";
