@@ -23,4 +23,33 @@ public interface DocumentHandler {
    * default ignores it (the message is still quarantined and a WARN line logged).
    */
   default void deadLetter(DeadLetter letter) {}
+
+  /**
+   * A handler made of two lambdas: documents to {@code documents}, dead letters to {@code deadLetters}.
+   *
+   * <pre>{@code
+   * DocumentHandler.withDeadLetters(doc -> pipeline.accept(doc), dead -> alerts.send(dead))
+   * }</pre>
+   */
+  static DocumentHandler withDeadLetters(DocumentHandler documents,
+      java.util.function.Consumer<DeadLetter> deadLetters) {
+    java.util.Objects.requireNonNull(documents, "documents");
+    java.util.Objects.requireNonNull(deadLetters, "deadLetters");
+    return new DocumentHandler() {
+      @Override
+      public void handle(MailDocument document) {
+        documents.handle(document);
+      }
+
+      @Override
+      public void started(int selected) {
+        documents.started(selected);
+      }
+
+      @Override
+      public void deadLetter(DeadLetter letter) {
+        deadLetters.accept(letter);
+      }
+    };
+  }
 }

@@ -112,7 +112,8 @@ final class DocumentBuilder {
         .format(settings.format())
         .attachments(attachments)
         .warnings(warnings)
-        .headers(p.headers());
+        .headers(p.headers())
+        .reference(reference != null || attachments.stream().anyMatch(a -> a.withheld().isPresent()));
     p.text().ifPresent(doc::text);
     boolean keepsFile = false;
     if (settings.format() == BodyFormat.EML) {

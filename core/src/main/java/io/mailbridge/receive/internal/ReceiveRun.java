@@ -204,6 +204,17 @@ public final class ReceiveRun {
     }
   }
 
+  /**
+   * Quarantines one message of an already selected folder (read-write) that a caller's handler
+   * refused {@code attempts} times (the Listener counts them); nothing when it is gone already.
+   */
+  public void quarantine(IMAPFolder folder, long uidValidity, long uid, String reason, int attempts,
+      DocumentHandler deadLetters) {
+    Quarantine q = settings.quarantine().orElseThrow(() -> new IllegalStateException("no quarantine configured"));
+    new Quarantiner(endpoint, folder, q, documents, new Fetcher(endpoint, folder, true), settings.chunkBytes(), tempDir)
+        .quarantine(uid, uidValidity, io.mailbridge.receive.DeadLetter.Kind.REJECTED, reason, attempts, deadLetters);
+  }
+
   private IMAPFolder openFolder(ImapClient imap, boolean write) {
     try {
       // Angus encodes the Unicode name as modified UTF-7 on the wire (RFC 3501 5.1.3).
@@ -315,8 +326,6 @@ public final class ReceiveRun {
     final List<ReceiveResult.Skipped> quarantined = new ArrayList<>();
     /** Part paths (with the reason) not to store, per UID, decided by the size limits. */
     final Map<Long, Map<String, String>> withheld = new java.util.concurrent.ConcurrentHashMap<>();
-    /** UIDs handed over as reference documents (over the message limit). */
-    private final java.util.Set<Long> referenced = new java.util.HashSet<>();
     int accepted;
     int postActions;
     long fetchWaitNanos;
@@ -341,7 +350,6 @@ public final class ReceiveRun {
         skipped.add(new ReceiveResult.Skipped(uid, "expunged before it could be fetched"));
         return;
       }
-      referenced.add(uid);
       Object built;
       try {
         built = documents.build(header, folderName, uidValidity, Map.of(), r);
@@ -471,7 +479,7 @@ public final class ReceiveRun {
       handlerNanos += System.nanoTime() - t1;
       accepted++;
       // A document with withheld content keeps its message on the server as it is: no post-action.
-      if (!withheld.containsKey(uid) && !referenced.contains(uid)) {
+      if (!b.document().reference()) {
         pending.add(uid);
       }
       return b.keepsFile();
