@@ -71,8 +71,8 @@ class QuarantineIT {
       throws Exception {
     String folder = "q-recv";
     String quarantine = "q-recv-quarantine";
-    stack.resetFolder(stack.alice(), folder);
-    stack.resetFolder(stack.alice(), folder + "-done");
+    Seeding.fresh(stack, folder);
+    Seeding.fresh(stack, folder + "-done");
     dropFolder(stack, quarantine);
     List<byte[]> seeded = fourWithTwoPoisoned();
     Seeding.seed(stack, folder, seeded, "");
@@ -111,7 +111,7 @@ class QuarantineIT {
   @Test
   void keywordQuarantineMarksInPlaceAndTheNextReceiveLeavesThemOut(MailStack stack) throws Exception {
     String folder = "q-recv-kw";
-    stack.resetFolder(stack.alice(), folder);
+    Seeding.fresh(stack, folder);
     Seeding.seed(stack, folder, fourWithTwoPoisoned(), "");
     Recorder h = new Recorder();
     ReceiveSettings s = ReceiveSettings.builder().folder(folder).maxHeaderBytes(1024)
@@ -140,7 +140,7 @@ class QuarantineIT {
   @Test
   void withoutQuarantineAnUnparseableMessageIsSkippedAndARefusalStopsTheReceive(MailStack stack) {
     String folder = "q-recv-off";
-    stack.resetFolder(stack.alice(), folder);
+    Seeding.fresh(stack, folder);
     Seeding.seed(stack, folder, fourWithTwoPoisoned(), "");
     Recorder h = new Recorder();
     org.assertj.core.api.Assertions.assertThatThrownBy(() -> Receive.from(Seeding.connection(stack))

@@ -46,8 +46,8 @@ class SizeLimitsIT {
   @Test
   void skipLeavesAnOversizedMessageOnTheServerUnfetchedAndDeliversTheRest(MailStack stack) {
     String folder = "sl-skip";
-    stack.resetFolder(stack.alice(), folder);
-    stack.resetFolder(stack.alice(), folder + "-done");
+    Seeding.fresh(stack, folder);
+    Seeding.fresh(stack, folder + "-done");
     Seeding.seed(stack, folder, List.of(small("s1"), big("huge"), small("s3")), "");
     List<MailDocument> docs = new ArrayList<>();
 
@@ -70,8 +70,8 @@ class SizeLimitsIT {
   @Test
   void failStopsAtTheOversizedMessageNamingUidSizeAndLimitAndLosesNothing(MailStack stack) {
     String folder = "sl-fail";
-    stack.resetFolder(stack.alice(), folder);
-    stack.resetFolder(stack.alice(), folder + "-done");
+    Seeding.fresh(stack, folder);
+    Seeding.fresh(stack, folder + "-done");
     Seeding.seed(stack, folder, List.of(small("f1"), big("huge"), small("f3")), "");
     List<MailDocument> docs = new ArrayList<>();
 
@@ -90,8 +90,8 @@ class SizeLimitsIT {
   @Test
   void referenceListsTheAttachmentsOfAnOversizedMessageWithoutStoringThem(MailStack stack) throws Exception {
     String folder = "sl-ref";
-    stack.resetFolder(stack.alice(), folder);
-    stack.resetFolder(stack.alice(), folder + "-done");
+    Seeding.fresh(stack, folder);
+    Seeding.fresh(stack, folder + "-done");
     Seeding.seed(stack, folder, List.of(big("quarterly report")), "");
     List<MailDocument> docs = new ArrayList<>();
 
@@ -124,7 +124,7 @@ class SizeLimitsIT {
   @Test
   void referenceWithholdsOnlyTheOversizedAttachmentAndStoresTheRest(MailStack stack) throws Exception {
     String folder = "sl-att";
-    stack.resetFolder(stack.alice(), folder);
+    Seeding.fresh(stack, folder);
     byte[] smallPart = "small attachment".getBytes(StandardCharsets.UTF_8);
     byte[] bigPart = new byte[50_000];
     Seeding.seed(stack, folder, List.of(twoAttachments("two parts", smallPart, bigPart)), "");
@@ -152,7 +152,7 @@ class SizeLimitsIT {
   @Test
   void skipDecidesOnTheAttachmentSizeFromTheStructure(MailStack stack) {
     String folder = "sl-att-skip";
-    stack.resetFolder(stack.alice(), folder);
+    Seeding.fresh(stack, folder);
     Seeding.seed(stack, folder, List.of(small("plain"),
         twoAttachments("two parts", new byte[10], new byte[50_000])), "");
     List<MailDocument> docs = new ArrayList<>();
