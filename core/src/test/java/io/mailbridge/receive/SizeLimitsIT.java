@@ -115,7 +115,9 @@ class SizeLimitsIT {
       assertThat(a.path()).isEmpty();
       assertThat(a.withheld()).hasValueSatisfying(w -> assertThat(w).contains("above maxMessageBytes 100000"));
     });
-    assertThat(d.warnings()).anyMatch(w -> w.contains("only the header and structure were read"));
+    assertThat(d.warnings()).singleElement().satisfies(w -> assertThat(w).contains("above maxMessageBytes 100000",
+        "only the header and structure were read", "1 attachment(s) stay on the server"));
+    assertThat(d.reference()).isTrue();
     assertThat(storedFiles()).isEmpty();
     assertThat(stack.messageCount(stack.alice(), folder)).isEqualTo(1); // kept on the server, no post-action
     assertThat(stack.messageCount(stack.alice(), folder + "-done")).isZero();

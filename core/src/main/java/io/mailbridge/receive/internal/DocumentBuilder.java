@@ -61,9 +61,11 @@ final class DocumentBuilder {
       SizeGate.Reference reference) throws IOException, MimeException {
     DocumentCache.PartId id = new DocumentCache.PartId(mailbox, folderName, uidValidity, m.uid(), "0");
     MessageParser.Parsed p;
+    MessageParser.Limits limits = new MessageParser.Limits(settings.maxBodyBytes(), settings.maxPartDepth(),
+        settings.maxParts(), settings.maxHeaderBytes());
     try (InputStream in = m.open()) {
-      p = MessageParser.parse(in, id, settings.format(), settings.includeHeaders(), new MessageParser.Limits(
-          settings.maxBodyBytes(), settings.maxPartDepth(), settings.maxParts(), settings.maxHeaderBytes()),
+      p = reference != null ? MessageParser.parseHeader(in, id, settings.format(), settings.includeHeaders(), limits)
+          : MessageParser.parse(in, id, settings.format(), settings.includeHeaders(), limits,
           (decoded, meta) -> {
             String why = withheld.get(meta.id().partPath());
             return why == null ? store(decoded, meta) : hashOnly(decoded, meta, Optional.of(why));
