@@ -92,20 +92,21 @@ class SizeLimitsIT {
     String folder = "sl-ref";
     Seeding.fresh(stack, folder);
     Seeding.fresh(stack, folder + "-done");
-    Seeding.seed(stack, folder, List.of(big("quarterly report")), "");
+    Seeding.seed(stack, folder, List.of(big("quarterly report"),
+        TestMessages.plain("a@example.com", "alice@example.test", "long text", 150_000)), "");
     List<MailDocument> docs = new ArrayList<>();
 
     ReceiveResult r = Receive.from(Seeding.connection(stack)).run(ReceiveSettings.builder().folder(folder)
         .cacheDir(cache).sizeLimits(SizeLimits.of(LIMIT, Long.MAX_VALUE, SizePolicy.REFERENCE)).traceProtocol(true)
         .postAction(PostAction.moveTo(folder + "-done")).build(), docs::add);
 
-    assertThat(r.accepted()).isEqualTo(1);
-    assertThat(bodyFetches(r)).isEmpty(); // header and structure only
+    assertThat(r.accepted()).isEqualTo(2);
+    assertThat(bodyFetches(r)).isEmpty(); // header, structure and the small text part only
     MailDocument d = docs.get(0);
     assertThat(d.properties().subject()).isEqualTo("quarterly report");
     assertThat(d.properties().fromAddress()).isEqualTo("a@example.com");
     assertThat(d.properties().attachmentsCount()).hasValue(1);
-    assertThat(d.text()).hasValue("");
+    assertThat(d.text()).hasValueSatisfying(t -> assertThat(t.strip()).isEqualTo("See attachment."));
     assertThat(d.attachments()).singleElement().satisfies(a -> {
       assertThat(a.fileName()).isEqualTo("big.bin");
       assertThat(a.contentType()).isEqualTo("application/octet-stream");
@@ -116,10 +117,18 @@ class SizeLimitsIT {
       assertThat(a.withheld()).hasValueSatisfying(w -> assertThat(w).contains("above maxMessageBytes 100000"));
     });
     assertThat(d.warnings()).singleElement().satisfies(w -> assertThat(w).contains("above maxMessageBytes 100000",
-        "only the header and structure were read", "1 attachment(s) stay on the server"));
+        "only the header, the structure and the body text (part 1) were read", "1 attachment(s) stay on the server"));
     assertThat(d.reference()).isTrue();
+    // A body text above the limit itself is not read either.
+    MailDocument text = docs.get(1);
+    assertThat(text.reference()).isTrue();
+    assertThat(text.properties().subject()).isEqualTo("long text");
+    assertThat(text.text()).hasValue("");
+    assertThat(text.attachments()).isEmpty();
+    assertThat(text.warnings()).singleElement().satisfies(w -> assertThat(w).contains(
+        "only the header and the structure were read", "0 attachment(s)"));
     assertThat(storedFiles()).isEmpty();
-    assertThat(stack.messageCount(stack.alice(), folder)).isEqualTo(1); // kept on the server, no post-action
+    assertThat(stack.messageCount(stack.alice(), folder)).isEqualTo(2); // kept on the server, no post-action
     assertThat(stack.messageCount(stack.alice(), folder + "-done")).isZero();
   }
 

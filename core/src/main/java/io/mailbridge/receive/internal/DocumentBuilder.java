@@ -75,8 +75,9 @@ final class DocumentBuilder {
     List<Attachment> attachments = p.attachments();
     if (reference != null) {
       attachments = reference.listed();
-      warnings.add(reference.reason() + ": only the header and structure were read; the body and "
-          + attachments.size() + " attachment(s) stay on the server");
+      warnings.add(reference.reason() + (reference.text() != null ? ": only the header, the structure and the body "
+          + "text (part " + reference.textPart().path() + ") were read" : ": only the header and the structure were read")
+          + "; the rest and " + attachments.size() + " attachment(s) stay on the server");
     }
     for (Attachment a : attachments) {
       if (reference == null && a.withheld().isPresent()) {
@@ -116,7 +117,11 @@ final class DocumentBuilder {
         .warnings(warnings)
         .headers(p.headers())
         .reference(reference != null || attachments.stream().anyMatch(a -> a.withheld().isPresent()));
-    p.text().ifPresent(doc::text);
+    if (reference != null && reference.text() != null) {
+      doc.text(reference.text());
+    } else {
+      p.text().ifPresent(doc::text);
+    }
     boolean keepsFile = false;
     if (settings.format() == BodyFormat.EML) {
       if (m.file() == null) {
@@ -156,6 +161,31 @@ final class DocumentBuilder {
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
     }
+  }
+
+  /**
+   * The body text of a reference document from its one fetched part: the part's bytes under a
+   * minimal MIME header (its type, charset and transfer encoding from BODYSTRUCTURE), parsed as usual.
+   */
+  String referenceText(SizeGate.Part part, byte[] raw) throws IOException, MimeException {
+    StringBuilder h = new StringBuilder("Content-Type: ").append(part.contentType());
+    if (part.charset() != null && part.charset().matches("[A-Za-z0-9._:+-]{1,64}")) {
+      h.append("; charset=").append(part.charset());
+    }
+    h.append("\r\n");
+    if (part.encoding() != null && part.encoding().matches("[A-Za-z0-9-]{1,32}")) {
+      h.append("Content-Transfer-Encoding: ").append(part.encoding()).append("\r\n");
+    }
+    h.append("\r\n");
+    byte[] head = h.toString().getBytes(StandardCharsets.US_ASCII);
+    InputStream in = new java.io.SequenceInputStream(new java.io.ByteArrayInputStream(head),
+        new java.io.ByteArrayInputStream(raw));
+    MessageParser.Parsed p = MessageParser.parse(in, new DocumentCache.PartId(mailbox, "-", 0, 0, "0"),
+        settings.format() == BodyFormat.EML ? BodyFormat.TEXT : settings.format(), false, new MessageParser.Limits(
+            settings.maxBodyBytes(), 1, 1, settings.maxHeaderBytes()), (decoded, meta) -> {
+              throw new IllegalStateException("a text part has no attachments");
+            });
+    return p.text().orElse("");
   }
 
   /** RFC 5092 IMAP URL form: stable for the message while UIDVALIDITY holds. */

@@ -101,6 +101,22 @@ final class Fetcher {
     return null;
   }
 
+  /**
+   * The raw (still transfer-encoded) bytes of one body part ({@code BODY.PEEK[section]}, RFC 3501
+   * 6.4.5); null when the message was expunged meanwhile.
+   */
+  byte[] section(long uid, String section) {
+    String item = bodyItem.replace("[]", "[" + section + "]");
+    for (FetchResponse fr : fetch(Long.toString(uid), "(UID " + item + ")")) {
+      BODY body = fr.getItem(BODY.class);
+      if (fr.getItem(UID.class) != null && body != null) {
+        ByteArray ba = body.getByteArray();
+        return java.util.Arrays.copyOfRange(ba.getBytes(), ba.getStart(), ba.getStart() + ba.getCount());
+      }
+    }
+    return null;
+  }
+
   /** Whole messages in one command; UIDs missing from the answer (expunged meanwhile) are absent. */
   List<RawMessage> messages(List<Long> uids) {
     List<RawMessage> out = new ArrayList<>(uids.size());

@@ -352,6 +352,12 @@ public final class ReceiveRun {
       }
       Object built;
       try {
+        if (r.textPart() != null && settings.format() != io.mailbridge.document.BodyFormat.EML) {
+          byte[] text = fetcher.section(uid, r.textPart().path());
+          if (text != null) {
+            r = r.withText(documents.referenceText(r.textPart(), text));
+          }
+        }
         built = documents.build(header, folderName, uidValidity, Map.of(), r);
       } catch (IOException | MimeException | RuntimeException e) {
         built = e;

@@ -36,8 +36,18 @@ final class SizeGate {
   /** Not fetched; the operation stops here. */
   record Fail(String reason) implements Verdict {}
 
-  /** Only the header is fetched; the document lists the attachments from the structure, none stored. */
-  record Reference(String reason, List<Attachment> listed) implements Verdict {}
+  /**
+   * Only the header (and the body text part, when it is within the limits) is fetched; the document
+   * lists the attachments from the structure, none stored.
+   *
+   * @param textPart the body text part to fetch, null when there is none or it is too large
+   * @param text the body text once fetched, null before
+   */
+  record Reference(String reason, List<Attachment> listed, Part textPart, String text) implements Verdict {
+    Reference withText(String t) {
+      return new Reference(reason, listed, textPart, t);
+    }
+  }
 
   private static final Verdict NORMAL = new Normal();
 
@@ -95,7 +105,8 @@ final class SizeGate {
         case REFERENCE -> {
           String reason = "message is " + size + " bytes, above maxMessageBytes " + limits.maxMessageBytes()
               + ": not downloaded";
-          yield new Reference(reason, bs == null ? List.of() : listed(bs, reason));
+          yield new Reference(reason, bs == null ? List.of() : listed(bs, reason), bs == null ? null : textPart(bs),
+              null);
         }
       };
     }
@@ -127,6 +138,21 @@ final class SizeGate {
     };
   }
 
+  /**
+   * The part holding the body text (text/plain, else text/html) when it fits both limits: fetched
+   * alone ({@code BODY.PEEK[n]}) for a reference document.
+   */
+  private Part textPart(BODYSTRUCTURE bs) {
+    List<Part> parts = new ArrayList<>();
+    leaves(bs, "", parts);
+    Part text = parts.stream().filter(p -> p.body() && p.contentType().equals("text/plain")).findFirst()
+        .orElse(parts.stream().filter(Part::body).findFirst().orElse(null));
+    if (text == null || text.encodedSize() > limits.maxMessageBytes() || text.decodedSize() > limits.maxAttachmentBytes()) {
+      return null;
+    }
+    return text;
+  }
+
   /** The attachments of a message from its structure, all withheld with {@code reason}. */
   private static List<Attachment> listed(BODYSTRUCTURE bs, String reason) {
     List<Part> parts = new ArrayList<>();
@@ -143,7 +169,7 @@ final class SizeGate {
 
   /** A leaf part as BODYSTRUCTURE describes it. */
   record Part(String path, String contentType, String fileName, long decodedSize, boolean inline, String contentId,
-      boolean body) {}
+      boolean body, long encodedSize, String charset, String encoding) {}
 
   /**
    * The leaf parts with their IMAP part numbers (RFC 3501 6.4.5: a non-multipart message is part 1,
@@ -181,7 +207,8 @@ final class SizeGate {
     long decoded = "base64".equals(lower(bs.encoding)) ? Math.round(size * 0.75 * 76 / 78) : size;
     String cid = bs.id == null ? null : bs.id.replaceAll("^<|>$", "");
     out.add(new Part(path, type, FileNames.sanitize(name, "part-" + path + MessageParser.extension(type)), decoded,
-        "inline".equals(disp) || (!attachment && cid != null && !cid.isEmpty()), cid, body));
+        "inline".equals(disp) || (!attachment && cid != null && !cid.isEmpty()), cid, body, size,
+        bs.cParams == null ? null : bs.cParams.get("charset"), bs.encoding));
   }
 
   private static String lower(String s) {
