@@ -5,6 +5,7 @@ import io.mailbridge.document.Attachment;
 import io.mailbridge.document.BodyFormat;
 import io.mailbridge.document.MailDocument;
 import io.mailbridge.mime.FileNames;
+import io.mailbridge.receive.DeadLetter;
 import io.mailbridge.receive.DocumentHandler;
 import io.mailbridge.receive.PostAction;
 import io.mailbridge.receive.Receive;
@@ -45,6 +46,9 @@ public final class ReceiveCommand implements Callable<Integer> {
 
   @Mixin
   FilterOptions filters;
+
+  @Mixin
+  LimitOptions limits;
 
   // The spelling for receive (move uses --from/--to for folders): same filters as
   // --from-address / --to-address / --cc-address.
@@ -97,7 +101,8 @@ public final class ReceiveCommand implements Callable<Integer> {
     }
     ReceiveSettings.Builder s = ReceiveSettings.builder().folder(folder).filter(filter()).format(format)
         .postAction(PostAction.parse(then)).includeHeaders(allHeaders)
-        .order(newestFirst ? ReceiveSettings.Order.NEWEST_FIRST : ReceiveSettings.Order.OLDEST_FIRST);
+        .order(newestFirst ? ReceiveSettings.Order.NEWEST_FIRST : ReceiveSettings.Order.OLDEST_FIRST)
+        .sizeLimits(limits.sizeLimits()).quarantine(limits.quarantine().orElse(null));
     if (max != null) {
       s.maxMessages(max);
     }
@@ -122,7 +127,13 @@ public final class ReceiveCommand implements Callable<Integer> {
 
       @Override
       public void handle(MailDocument d) {
-        Json.line(stdout, view(d, saveEml(d), !noBody));
+        Json.line(stdout, view(d, d.reference() ? null : saveEml(d), !noBody));
+        progress.step();
+      }
+
+      @Override
+      public void deadLetter(DeadLetter letter) {
+        Json.line(stdout, LimitOptions.view(letter));
         progress.step();
       }
     });
@@ -130,8 +141,15 @@ public final class ReceiveCommand implements Callable<Integer> {
     for (ReceiveResult.Skipped sk : result.skipped()) {
       stderr.println("mailbridge: skipped uid " + sk.uid() + " in " + folder + ": " + sk.reason());
     }
+    for (ReceiveResult.Skipped sk : result.oversized()) {
+      stderr.println("mailbridge: not downloaded: " + sk.reason());
+    }
+    for (ReceiveResult.Skipped sk : result.quarantined()) {
+      stderr.println("mailbridge: uid " + sk.uid() + " in " + folder + " " + sk.reason());
+    }
     stderr.flush();
-    return result.skipped().isEmpty() ? ExitCodes.OK : ExitCodes.PARTIAL;
+    // Oversized messages left on the server were asked for (size policy skip): not a failure.
+    return result.skipped().isEmpty() && result.quarantined().isEmpty() ? ExitCodes.OK : ExitCodes.PARTIAL;
   }
 
   Filter filter() {
@@ -159,6 +177,9 @@ public final class ReceiveCommand implements Callable<Integer> {
   static Map<String, Object> view(MailDocument d, Path eml, boolean withBody) {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("key", d.key());
+    if (d.reference()) {
+      m.put("status", "reference"); // content over a size limit is listed, not stored; the message stays put
+    }
     m.putAll(d.properties().toMap());
     List<Map<String, Object>> atts = new ArrayList<>();
     for (Attachment a : d.attachments()) {
@@ -174,6 +195,10 @@ public final class ReceiveCommand implements Callable<Integer> {
       a.contentId().ifPresent(v -> x.put("contentId", v));
       a.key().ifPresent(v -> x.put("cacheKey", v));
       a.path().ifPresent(v -> x.put("path", v.toString()));
+      a.withheld().ifPresent(v -> {
+        x.put("stored", false);
+        x.put("notStoredReason", v);
+      });
       atts.add(x);
     }
     if (!atts.isEmpty()) {

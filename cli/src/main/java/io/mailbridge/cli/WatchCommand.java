@@ -51,6 +51,9 @@ public final class WatchCommand implements Callable<Integer> {
   @Mixin
   ConnectionOptions connection;
 
+  @Mixin
+  LimitOptions limits;
+
   @Option(names = "--folder", paramLabel = "FOLDER", defaultValue = "INBOX", split = ",",
       description = "Folder to watch; repeat (or comma-separate) for several (default: ${DEFAULT-VALUE}).")
   List<String> folders;
@@ -129,15 +132,22 @@ public final class WatchCommand implements Callable<Integer> {
     ListenerSettings settings = ListenerSettings.builder().folders(folders).start(StartPosition.parse(start))
         .uidValidityPolicy(policy(uidValidity)).postAction(PostAction.parse(then)).useIdle(!noIdle)
         .pollInterval(Settings.parseDuration("--poll", poll)).keepalive(Settings.parseDuration("--keepalive", keepalive))
-        .batchSize(batch).maxConnections(maxConnections).format(format).cacheDir(cacheDir).build();
+        .batchSize(batch).maxConnections(maxConnections).format(format).cacheDir(cacheDir)
+        .sizeLimits(limits.sizeLimits()).quarantine(limits.quarantine().orElse(null)).build();
     Duration graceTime = Settings.parseDuration("--grace", grace);
     PrintWriter stdout = spec.commandLine().getOut();
     PrintWriter stderr = spec.commandLine().getErr();
-    DocumentHandler handler = exec == null ? d -> {
+    DocumentHandler documents = exec == null ? d -> {
       synchronized (stdout) {
         Json.line(stdout, ReceiveCommand.view(d, null, !noBody));
       }
     } : d -> run(exec, d);
+    // Dead letters always go to stdout as JSON lines, told apart by "type":"dead-letter".
+    DocumentHandler handler = DocumentHandler.withDeadLetters(documents, letter -> {
+      synchronized (stdout) {
+        Json.line(stdout, LimitOptions.view(letter));
+      }
+    });
     Listener listener = Listener.builder(connection.connection(true, false)).settings(settings)
         .stateStore(JsonFileStateStore.open(state)).handler(handler).build();
     CountDownLatch stopped = new CountDownLatch(1);

@@ -16,9 +16,13 @@ import java.util.Optional;
  * @param contentId the Content-ID without angle brackets, when present
  * @param key the Document Cache key, when the part was stored
  * @param path the stored file, when the part was stored
+ * @param withheld why the content was deliberately not stored (a size limit, see
+ *     {@code io.mailbridge.receive.SizeLimits}); empty for a normal part. A withheld part has no
+ *     key and no path; its {@code sha256} is empty when its bytes were not downloaded at all, and its
+ *     {@code size} is then the server's estimate from BODYSTRUCTURE
  */
 public record Attachment(String partPath, String fileName, String contentType, long size, String sha256,
-    boolean inline, Optional<String> contentId, Optional<String> key, Optional<Path> path) {
+    boolean inline, Optional<String> contentId, Optional<String> key, Optional<Path> path, Optional<String> withheld) {
   public Attachment {
     Objects.requireNonNull(partPath, "partPath");
     Objects.requireNonNull(fileName, "fileName");
@@ -27,5 +31,17 @@ public record Attachment(String partPath, String fileName, String contentType, l
     Objects.requireNonNull(contentId, "contentId");
     Objects.requireNonNull(key, "key");
     Objects.requireNonNull(path, "path");
+    Objects.requireNonNull(withheld, "withheld");
+  }
+
+  /** An attachment that was not withheld. */
+  public Attachment(String partPath, String fileName, String contentType, long size, String sha256, boolean inline,
+      Optional<String> contentId, Optional<String> key, Optional<Path> path) {
+    this(partPath, fileName, contentType, size, sha256, inline, contentId, key, path, Optional.empty());
+  }
+
+  /** True when the content is in the Document Cache. */
+  public boolean stored() {
+    return key.isPresent();
   }
 }

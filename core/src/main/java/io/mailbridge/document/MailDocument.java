@@ -36,6 +36,7 @@ public final class MailDocument {
   private final List<Attachment> attachments;
   private final List<String> warnings;
   private final Map<String, List<String>> headers;
+  private final boolean reference;
 
   private MailDocument(Builder b) {
     this.key = Objects.requireNonNull(b.key, "key");
@@ -47,6 +48,7 @@ public final class MailDocument {
     this.attachments = List.copyOf(b.attachments);
     this.warnings = List.copyOf(b.warnings);
     this.headers = Map.copyOf(b.headers);
+    this.reference = b.reference;
     if (format == BodyFormat.EML && raw == null && rawFile == null) {
       throw new IllegalArgumentException("an EML document needs its raw bytes or file");
     }
@@ -111,6 +113,15 @@ public final class MailDocument {
     return headers;
   }
 
+  /**
+   * True for a reference document: content above a size limit (policy reference) was left on the
+   * server and is only listed, in {@link Attachment#withheld()} and in the warnings. Its message
+   * stays on the server untouched: no post-action runs for it.
+   */
+  public boolean reference() {
+    return reference;
+  }
+
   @Override
   public String toString() {
     return "MailDocument[" + key + ", subject=" + properties.subject() + ", attachments=" + attachments.size()
@@ -128,6 +139,7 @@ public final class MailDocument {
     private List<Attachment> attachments = List.of();
     private List<String> warnings = List.of();
     private Map<String, List<String>> headers = Map.of();
+    private boolean reference;
 
     public Builder key(String v) { key = v; return this; }
     public Builder properties(TrackedProperties v) { properties = v; return this; }
@@ -138,6 +150,7 @@ public final class MailDocument {
     public Builder attachments(List<Attachment> v) { attachments = v; return this; }
     public Builder warnings(List<String> v) { warnings = v; return this; }
     public Builder headers(Map<String, List<String>> v) { headers = v; return this; }
+    public Builder reference(boolean v) { reference = v; return this; }
 
     public MailDocument build() {
       return new MailDocument(this);

@@ -1,7 +1,10 @@
 package io.mailbridge.listen;
 
 import io.mailbridge.ConfigException;
+import java.util.Collections;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.Objects;
 import java.util.TreeSet;
 
@@ -15,8 +18,12 @@ import java.util.TreeSet;
  * @param uidValidity the folder's UIDVALIDITY the UIDs belong to (RFC 3501 2.3.1.1)
  * @param lastUid highest UID handled (accepted, or skipped as unreadable); 0 = none
  * @param pending accepted UIDs whose post-action is not confirmed done, ascending
+ * @param attempts delivery attempts started per UID above {@code lastUid} that has not been accepted
+ *     yet (only with a quarantine): saved before the handler gets the message, so a message that
+ *     crashes the process is counted too and quarantined after {@code maxAttempts}
  */
-public record FolderState(String mailbox, String folder, long uidValidity, long lastUid, List<Long> pending) {
+public record FolderState(String mailbox, String folder, long uidValidity, long lastUid, List<Long> pending,
+    Map<Long, Integer> attempts) {
   public FolderState {
     Objects.requireNonNull(mailbox, "state.mailbox");
     Objects.requireNonNull(folder, "state.folder");
@@ -24,6 +31,12 @@ public record FolderState(String mailbox, String folder, long uidValidity, long 
       throw new ConfigException("state.lastUid " + lastUid + " is out of range 0-4294967295");
     }
     pending = List.copyOf(new TreeSet<>(Objects.requireNonNull(pending, "state.pending")));
+    attempts = Collections.unmodifiableSortedMap(new TreeMap<>(Objects.requireNonNull(attempts, "state.attempts")));
+  }
+
+  /** A state without attempt counts. */
+  public FolderState(String mailbox, String folder, long uidValidity, long lastUid, List<Long> pending) {
+    this(mailbox, folder, uidValidity, lastUid, pending, Map.of());
   }
 
   /** The identity of a watched folder in a {@link StateStore}. */
@@ -40,6 +53,11 @@ public record FolderState(String mailbox, String folder, long uidValidity, long 
 
   /** This state with other pending UIDs. */
   public FolderState withPending(List<Long> uids) {
-    return new FolderState(mailbox, folder, uidValidity, lastUid, uids);
+    return new FolderState(mailbox, folder, uidValidity, lastUid, uids, attempts);
+  }
+
+  /** This state with other attempt counts. */
+  public FolderState withAttempts(Map<Long, Integer> counts) {
+    return new FolderState(mailbox, folder, uidValidity, lastUid, pending, counts);
   }
 }

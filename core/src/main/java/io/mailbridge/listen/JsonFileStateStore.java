@@ -31,6 +31,9 @@ import java.util.Optional;
  * {"version":1,"folders":[{"mailbox":"carol@imap.example.com:993","folder":"INBOX",
  *   "uidValidity":1700000000,"lastUid":42,"pending":[41,42]}]}
  * }</pre>
+ *
+ * <p>With a quarantine, a folder entry also has {@code "attempts":{"43":2}}: delivery attempts of
+ * messages not yet accepted (absent when there are none).
  */
 public final class JsonFileStateStore implements StateStore {
   private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
@@ -79,8 +82,19 @@ public final class JsonFileStateStore implements StateStore {
             || !f.path("lastUid").canConvertToLong()) {
           throw new IOException("a folder entry lacks mailbox, folder, uidValidity or lastUid: " + f);
         }
+        Map<Long, Integer> attempts = new LinkedHashMap<>();
+        if (f.has("attempts") && !f.get("attempts").isObject()) {
+          throw new IOException("\"attempts\" is not an object of uid -> count: " + f);
+        }
+        for (var it = f.path("attempts").fields(); it.hasNext(); ) {
+          var e = it.next();
+          if (!e.getValue().canConvertToInt()) {
+            throw new IOException("attempts of uid " + e.getKey() + " is not a number: " + f);
+          }
+          attempts.put(Long.parseLong(e.getKey()), e.getValue().asInt());
+        }
         FolderState st = new FolderState(f.get("mailbox").asText(), f.get("folder").asText(),
-            f.get("uidValidity").asLong(), f.get("lastUid").asLong(), pending);
+            f.get("uidValidity").asLong(), f.get("lastUid").asLong(), pending, attempts);
         states.put(st.key(), st);
       }
     } catch (IOException | RuntimeException e) {
@@ -126,6 +140,10 @@ public final class JsonFileStateStore implements StateStore {
       f.put("lastUid", s.lastUid());
       ArrayNode p = f.putArray("pending");
       s.pending().forEach(p::add);
+      if (!s.attempts().isEmpty()) {
+        ObjectNode a = f.putObject("attempts");
+        s.attempts().forEach((uid, n) -> a.put(Long.toString(uid), n));
+      }
     }
     byte[] bytes = JSON.writeValueAsBytes(root);
     Path dir = file.getParent();

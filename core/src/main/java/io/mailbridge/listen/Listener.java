@@ -25,7 +25,9 @@ import org.slf4j.LoggerFactory;
  * saved -> post-action (mark read, move, delete). A crash anywhere re-delivers at most the batch in
  * flight; each document's {@code key()} (mailbox, folder, UIDVALIDITY, UID) lets consumers dedupe.
  * Post-actions that did not run before a crash run at the next start. A handler exception
- * re-delivers that document (and the rest of its batch) after a backoff.
+ * re-delivers that document (and the rest of its batch) after a backoff; with a
+ * {@link io.mailbridge.receive.Quarantine} it is quarantined after {@code maxAttempts} tries, counted
+ * across restarts and crashes ({@link ListenerSettings#quarantine()}).
  *
  * <p>Uses IMAP IDLE (RFC 2177) when offered, re-issued at least every {@code idleRenew} and checked
  * with NOOP every {@code keepalive}; polls otherwise. Reconnects with exponential backoff and

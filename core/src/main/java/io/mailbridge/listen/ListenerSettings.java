@@ -4,6 +4,8 @@ import io.mailbridge.ConfigException;
 import io.mailbridge.document.BodyFormat;
 import io.mailbridge.folder.FolderNames;
 import io.mailbridge.receive.PostAction;
+import io.mailbridge.receive.Quarantine;
+import io.mailbridge.receive.SizeLimits;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -46,6 +48,13 @@ import java.util.Optional;
  *     post-action run (default 100); a crash re-delivers at most one batch per folder
  * @param format document content: text, HTML or raw .eml (default text)
  * @param cacheDir Document Cache directory for attachments (default empty: hashed, not stored)
+ * @param sizeLimits largest message and attachment downloaded and what happens above them, as in
+ *     Receive (default {@link SizeLimits#none()}); policy skip moves the watermark past the message,
+ *     fail stops the folder with the watermark below it
+ * @param quarantine where unparseable messages and documents the handler refused
+ *     {@code maxAttempts} times go (default empty: unparseable messages are skipped, refusals are
+ *     retried with backoff for ever). Attempts are saved in the state store before each try, so a
+ *     message that crashes the process is quarantined after {@code maxAttempts} starts too
  */
 public record ListenerSettings(
     List<String> folders,
@@ -63,7 +72,9 @@ public record ListenerSettings(
     int maxConnections,
     int batchSize,
     BodyFormat format,
-    Optional<Path> cacheDir) {
+    Optional<Path> cacheDir,
+    SizeLimits sizeLimits,
+    Optional<Quarantine> quarantine) {
 
   public ListenerSettings {
     Objects.requireNonNull(folders, "listener.folders");
@@ -82,6 +93,8 @@ public record ListenerSettings(
     Objects.requireNonNull(postAction, "listener.postAction");
     Objects.requireNonNull(format, "listener.format");
     Objects.requireNonNull(cacheDir, "listener.cacheDir");
+    Objects.requireNonNull(sizeLimits, "listener.sizeLimits");
+    Objects.requireNonNull(quarantine, "listener.quarantine");
     positive("pollInterval", pollInterval);
     positive("idleRenew", idleRenew);
     positive("keepalive", keepalive);
@@ -108,6 +121,11 @@ public record ListenerSettings(
     for (String f : folders) {
       if (postAction instanceof PostAction.Move m && m.folder().equals(f)) {
         throw new ConfigException("listener.postAction moves to '" + f + "', a watched folder: choose another target");
+      }
+      if (quarantine.isPresent() && quarantine.get().mode() == Quarantine.Mode.FOLDER
+          && quarantine.get().name().equals(f)) {
+        throw new ConfigException("listener.quarantine folder '" + f + "' is a watched folder: choose another "
+            + "quarantine folder");
       }
     }
   }
@@ -141,6 +159,8 @@ public record ListenerSettings(
     b.batchSize = batchSize;
     b.format = format;
     b.cacheDir = cacheDir.orElse(null);
+    b.sizeLimits = sizeLimits;
+    b.quarantine = quarantine.orElse(null);
     return b;
   }
 
@@ -162,6 +182,8 @@ public record ListenerSettings(
     private int batchSize = 100;
     private BodyFormat format = BodyFormat.TEXT;
     private Path cacheDir;
+    private SizeLimits sizeLimits = SizeLimits.none();
+    private Quarantine quarantine;
 
     public Builder folders(String... v) { folders = new ArrayList<>(List.of(v)); return this; }
     public Builder folders(List<String> v) { folders = new ArrayList<>(v); return this; }
@@ -180,11 +202,14 @@ public record ListenerSettings(
     public Builder batchSize(int v) { batchSize = v; return this; }
     public Builder format(BodyFormat v) { format = v; return this; }
     public Builder cacheDir(Path v) { cacheDir = v; return this; }
+    public Builder sizeLimits(SizeLimits v) { sizeLimits = v; return this; }
+    /** Quarantine for poison messages; null for none. */
+    public Builder quarantine(Quarantine v) { quarantine = v; return this; }
 
     public ListenerSettings build() {
       return new ListenerSettings(folders, start, uidValidityPolicy, postAction, useIdle, pollInterval, idleRenew,
           keepalive, responseTimeout, reconnectMin, reconnectMax, jitter, maxConnections, batchSize, format,
-          Optional.ofNullable(cacheDir));
+          Optional.ofNullable(cacheDir), sizeLimits, Optional.ofNullable(quarantine));
     }
   }
 }

@@ -5,7 +5,9 @@ import io.mailbridge.document.MailDocument;
 /**
  * Receives documents one by one. Returning normally means "accepted": only then does the message's
  * {@link PostAction} run. Throwing stops the receive; messages accepted before still get their
- * post-action, the failing one and the rest are left untouched on the server.
+ * post-action, the failing one and the rest are left untouched on the server. With a
+ * {@link Quarantine} set, a refused document is offered again up to {@code maxAttempts} times and
+ * then quarantined, and the rest go on.
  */
 @FunctionalInterface
 public interface DocumentHandler {
@@ -13,4 +15,41 @@ public interface DocumentHandler {
 
   /** Called once before the first document with the number of messages selected. */
   default void started(int selected) {}
+
+  /**
+   * Receives a message put in quarantine (see {@link Quarantine}) instead of {@link #handle}:
+   * unparseable, or refused {@code maxAttempts} times. Called before the message is moved or
+   * marked, so throwing here leaves it where it is (it is tried again on the next run). The
+   * default ignores it (the message is still quarantined and a WARN line logged).
+   */
+  default void deadLetter(DeadLetter letter) {}
+
+  /**
+   * A handler made of two lambdas: documents to {@code documents}, dead letters to {@code deadLetters}.
+   *
+   * <pre>{@code
+   * DocumentHandler.withDeadLetters(doc -> pipeline.accept(doc), dead -> alerts.send(dead))
+   * }</pre>
+   */
+  static DocumentHandler withDeadLetters(DocumentHandler documents,
+      java.util.function.Consumer<DeadLetter> deadLetters) {
+    java.util.Objects.requireNonNull(documents, "documents");
+    java.util.Objects.requireNonNull(deadLetters, "deadLetters");
+    return new DocumentHandler() {
+      @Override
+      public void handle(MailDocument document) {
+        documents.handle(document);
+      }
+
+      @Override
+      public void started(int selected) {
+        documents.started(selected);
+      }
+
+      @Override
+      public void deadLetter(DeadLetter letter) {
+        deadLetters.accept(letter);
+      }
+    };
+  }
 }

@@ -20,7 +20,11 @@ import java.util.Objects;
  * }</pre>
  *
  * <p>A message that cannot be parsed at all is reported in {@link ReceiveResult#skipped()} and the
- * rest go on; one that parses with problems is delivered with {@link MailDocument#warnings()}.
+ * rest go on; one that parses with problems is delivered with {@link MailDocument#warnings()}. With
+ * a {@link Quarantine} such a message, and one whose document the handler refused
+ * {@code maxAttempts} times, is moved away (or marked) and given to
+ * {@link DocumentHandler#deadLetter}. {@link SizeLimits} bound what is downloaded, decided from the
+ * server's sizes before the download ({@link SizePolicy}).
  */
 public final class Receive {
   private final MailConnection connection;

@@ -12,12 +12,23 @@ import java.util.List;
  * @param skipped messages that could not be read at all, with the reason; the rest went on
  * @param postActions messages the post-action was applied to
  * @param protocolTrace the redacted IMAP trace when {@link ReceiveSettings#traceProtocol()} was on
+ * @param oversized messages not downloaded because of {@link SizePolicy#SKIP}, left on the server
+ *     untouched, with the size and the limit in the reason
+ * @param quarantined messages put in quarantine (each also given to {@link DocumentHandler#deadLetter})
  */
 public record ReceiveResult(String folder, long uidValidity, int selected, int accepted, List<Skipped> skipped,
-    int postActions, List<String> protocolTrace) {
+    int postActions, List<String> protocolTrace, List<Skipped> oversized, List<Skipped> quarantined) {
   public ReceiveResult {
     skipped = List.copyOf(skipped);
     protocolTrace = List.copyOf(protocolTrace);
+    oversized = List.copyOf(oversized);
+    quarantined = List.copyOf(quarantined);
+  }
+
+  /** A result without size-limit skips or quarantined messages. */
+  public ReceiveResult(String folder, long uidValidity, int selected, int accepted, List<Skipped> skipped,
+      int postActions, List<String> protocolTrace) {
+    this(folder, uidValidity, selected, accepted, skipped, postActions, protocolTrace, List.of(), List.of());
   }
 
   /** A message that was not delivered. */

@@ -43,6 +43,11 @@ import java.util.Optional;
  *     warning but not stored (default 1000)
  * @param maxHeaderBytes most bytes of one header block (all fields of the message header or of one
  *     part header); a message with a larger header is skipped with this reason (default 1 MiB)
+ * @param sizeLimits largest message and attachment downloaded and what happens above them (default
+ *     {@link SizeLimits#none()})
+ * @param quarantine where unparseable messages and documents the handler refused
+ *     {@code maxAttempts} times go, with a {@link DeadLetter} each (default empty: an unparseable
+ *     message is skipped and reported, a refusal stops the receive)
  */
 public record ReceiveSettings(
     String folder,
@@ -62,7 +67,9 @@ public record ReceiveSettings(
     boolean traceProtocol,
     int maxPartDepth,
     int maxParts,
-    int maxHeaderBytes) {
+    int maxHeaderBytes,
+    SizeLimits sizeLimits,
+    Optional<Quarantine> quarantine) {
 
   /** Which messages come first. */
   public enum Order {
@@ -111,6 +118,13 @@ public record ReceiveSettings(
       throw new ConfigException("receive.maxHeaderBytes " + maxHeaderBytes + " must be at least 1024 (RFC 5322 "
           + "allows 998-byte lines)");
     }
+    Objects.requireNonNull(sizeLimits, "receive.sizeLimits");
+    Objects.requireNonNull(quarantine, "receive.quarantine");
+    if (quarantine.isPresent() && quarantine.get().mode() == Quarantine.Mode.FOLDER
+        && quarantine.get().name().equals(folder)) {
+      throw new ConfigException("receive.quarantine folder '" + folder + "' is the folder being read: choose another "
+          + "quarantine folder");
+    }
     if (postAction instanceof PostAction.Move m && m.folder().equals(folder)) {
       throw new ConfigException("receive.postAction moves to '" + folder + "', the folder being read: choose "
           + "another target folder");
@@ -141,6 +155,8 @@ public record ReceiveSettings(
     b.maxPartDepth = maxPartDepth;
     b.maxParts = maxParts;
     b.maxHeaderBytes = maxHeaderBytes;
+    b.sizeLimits = sizeLimits;
+    b.quarantine = quarantine.orElse(null);
     return b;
   }
 
@@ -164,6 +180,8 @@ public record ReceiveSettings(
     private int maxPartDepth = 50;
     private int maxParts = 1000;
     private int maxHeaderBytes = 1 << 20;
+    private SizeLimits sizeLimits = SizeLimits.none();
+    private Quarantine quarantine;
 
     public Builder folder(String v) { folder = v; return this; }
     public Builder filter(Filter v) { filter = v; return this; }
@@ -183,11 +201,15 @@ public record ReceiveSettings(
     public Builder maxPartDepth(int v) { maxPartDepth = v; return this; }
     public Builder maxParts(int v) { maxParts = v; return this; }
     public Builder maxHeaderBytes(int v) { maxHeaderBytes = v; return this; }
+    public Builder sizeLimits(SizeLimits v) { sizeLimits = v; return this; }
+    /** Quarantine for poison messages; null for none. */
+    public Builder quarantine(Quarantine v) { quarantine = v; return this; }
 
     public ReceiveSettings build() {
       return new ReceiveSettings(folder, filter, maxMessages, order, format, peek, postAction,
           Optional.ofNullable(cacheDir), includeHeaders, batchMaxBytes, batchMaxMessages, largeMessageBytes,
-          chunkBytes, maxBodyBytes, traceProtocol, maxPartDepth, maxParts, maxHeaderBytes);
+          chunkBytes, maxBodyBytes, traceProtocol, maxPartDepth, maxParts, maxHeaderBytes, sizeLimits,
+          Optional.ofNullable(quarantine));
     }
   }
 }

@@ -30,6 +30,28 @@ class JsonFileStateStoreTest {
   }
 
   @Test
+  void attemptCountsAreSavedAndReadBackAndLeftOutWhenEmpty() throws IOException {
+    Path f = dir.resolve("state.json");
+    JsonFileStateStore s = JsonFileStateStore.open(f);
+    s.save(new FolderState("carol@h:993", "INBOX", 77, 42, List.of(), java.util.Map.of(44L, 2, 43L, 1)));
+    s.save(new FolderState("carol@h:993", "Other", 77, 5, List.of()));
+    assertThat(Files.readString(f)).contains("\"attempts\"").containsOnlyOnce("attempts");
+    JsonFileStateStore again = JsonFileStateStore.open(f);
+    assertThat(again.load(new FolderState.Key("carol@h:993", "INBOX")).orElseThrow().attempts())
+        .containsExactly(java.util.Map.entry(43L, 1), java.util.Map.entry(44L, 2));
+    assertThat(again.load(new FolderState.Key("carol@h:993", "Other")).orElseThrow().attempts()).isEmpty();
+  }
+
+  @Test
+  void attemptsThatAreNotCountsMakeTheFileCorrupt() throws IOException {
+    Path f = dir.resolve("state.json");
+    Files.writeString(f, "{\"version\":1,\"folders\":[{\"mailbox\":\"m\",\"folder\":\"INBOX\",\"uidValidity\":1,"
+        + "\"lastUid\":2,\"pending\":[],\"attempts\":{\"3\":\"many\"}}]}");
+    assertThatThrownBy(() -> JsonFileStateStore.open(f)).isInstanceOf(ConfigException.class)
+        .hasMessageContaining("is corrupt (attempts of uid 3 is not a number");
+  }
+
+  @Test
   void missingFileIsAnEmptyState() {
     assertThat(JsonFileStateStore.open(dir.resolve("none.json")).all()).isEmpty();
   }

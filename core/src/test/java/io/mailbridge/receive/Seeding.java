@@ -32,6 +32,16 @@ final class Seeding {
     return MailConnection.builder().inbound(alice(stack)).build();
   }
 
+  /** Deletes and recreates alice's folder, so its UIDs start at 1 again. */
+  static void fresh(MailStack stack, String folder) {
+    try {
+      stack.doveadm("mailbox", "delete", "-u", stack.alice().user(), "-s", folder);
+    } catch (IllegalStateException absent) {
+      // not there
+    }
+    stack.resetFolder(stack.alice(), folder);
+  }
+
   /** Fast raw MULTIAPPEND (ASCII folder names only). */
   static void seed(MailStack stack, String folder, List<byte[]> messages, String flags) {
     try (ImapSeeder s = ImapSeeder.tls(stack.host(), stack.imapsPort(), stack.ca(), stack.alice().user(),

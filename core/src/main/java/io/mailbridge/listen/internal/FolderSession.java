@@ -29,4 +29,10 @@ public interface FolderSession {
 
   /** Runs the post-action on these UIDs; UIDs no longer in the folder are ignored (idempotent). */
   void postAction(List<Long> uids);
+
+  /**
+   * Puts a message the handler refused {@code attempts} times in quarantine: raw .eml saved, dead
+   * letter to {@code deadLetters}, then moved or marked. Nothing happens when it is gone already.
+   */
+  void quarantine(long uid, String reason, int attempts, DocumentHandler deadLetters);
 }

@@ -8,6 +8,8 @@ import io.mailbridge.listen.UidValidityPolicy;
 import io.mailbridge.receive.DocumentHandler;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,13 +26,28 @@ import org.slf4j.LoggerFactory;
  * A crash before 2 re-delivers the batch; between 2 and 4 the next start runs the pending
  * post-action again (it is idempotent: UIDs already moved are simply missing) and delivers nothing
  * twice. A handler failure saves what was accepted before it and rethrows: the rest is re-delivered.
+ *
+ * <p>With a quarantine ({@code maxAttempts > 0}) each try is counted in the saved state before the
+ * handler sees the message: a batch is marked as one save; a message that already has a count (a
+ * refusal, or a batch that never finished because the process died) is then delivered alone, its
+ * count saved first, so the count always lands on the message at fault. At {@code maxAttempts} the
+ * message is quarantined ({@link FolderSession#quarantine}) and the watermark moves past it.
  */
 public final class FolderSync {
   private static final Logger LOG = LoggerFactory.getLogger(FolderSync.class);
 
-  /** The rules FolderSync follows (a slice of ListenerSettings). */
+  /**
+   * The rules FolderSync follows (a slice of ListenerSettings).
+   *
+   * @param maxAttempts handler attempts before a message is quarantined; 0 without a quarantine
+   */
   public record Rules(StartPosition start, UidValidityPolicy uidValidityPolicy, boolean hasPostAction,
-      int batchSize) {}
+      int batchSize, int maxAttempts) {
+    /** Rules without a quarantine. */
+    public Rules(StartPosition start, UidValidityPolicy uidValidityPolicy, boolean hasPostAction, int batchSize) {
+      this(start, uidValidityPolicy, hasPostAction, batchSize, 0);
+    }
+  }
 
   /** Thrown (wrapping the cause) when the handler refused a document. */
   public static final class HandlerFailure extends RuntimeException {
@@ -178,27 +195,95 @@ public final class FolderSync {
   }
 
   private int batch(FolderSession s, List<Long> batch) {
+    if (rules.maxAttempts() == 0) {
+      return deliver(s, batch);
+    }
+    // Messages with a count are suspects: each goes alone, so a crash is counted on the right one.
+    int total = 0;
+    List<Long> run = new ArrayList<>();
+    for (long uid : batch) {
+      if (state.attempts().containsKey(uid)) {
+        total += deliver(s, run);
+        run = new ArrayList<>();
+        total += deliver(s, List.of(uid));
+      } else {
+        run.add(uid);
+      }
+    }
+    return total + deliver(s, run);
+  }
+
+  private int deliver(FolderSession s, List<Long> uids) {
+    if (uids.isEmpty()) {
+      return 0;
+    }
+    boolean counting = rules.maxAttempts() > 0;
+    if (counting) {
+      if (uids.size() == 1) {
+        int tries = state.attempts().getOrDefault(uids.get(0), 0);
+        if (tries >= rules.maxAttempts()) {
+          quarantine(s, uids.get(0), tries, "the handler did not accept it in " + tries + " attempts; the last one "
+              + "never returned (the process stopped or crashed while the handler held it)");
+          return 0;
+        }
+      }
+      Map<Long, Integer> marked = new TreeMap<>(state.attempts());
+      uids.forEach(u -> marked.merge(u, 1, Integer::sum));
+      state = state.withAttempts(marked);
+      store.save(state); // durable before the handler sees them: a crash is counted too
+    }
     List<Long> accepted = new ArrayList<>();
+    List<Long> postActionable = new ArrayList<>();
     RuntimeException failure = null;
     try {
-      s.deliver(batch, doc -> {
-        long uid = doc.properties().uid().orElseThrow();
-        try {
-          handler.handle(doc);
-        } catch (RuntimeException e) {
-          throw new HandlerFailure(uid, e);
+      s.deliver(uids, new DocumentHandler() {
+        @Override
+        public void handle(io.mailbridge.document.MailDocument doc) {
+          long uid = doc.properties().uid().orElseThrow();
+          try {
+            handler.handle(doc);
+          } catch (RuntimeException e) {
+            throw new HandlerFailure(uid, e);
+          }
+          accepted.add(uid);
+          if (!doc.reference()) { // a reference keeps its message on the server untouched
+            postActionable.add(uid);
+          }
         }
-        accepted.add(uid);
+
+        @Override
+        public void deadLetter(io.mailbridge.receive.DeadLetter letter) {
+          handler.deadLetter(letter);
+        }
       });
     } catch (RuntimeException e) {
       failure = e;
     }
-    // Without a failure the whole batch is handled (skipped unreadable messages included).
-    long newLast = failure == null ? batch.get(batch.size() - 1)
-        : accepted.isEmpty() ? state.lastUid() : accepted.get(accepted.size() - 1);
-    if (newLast != state.lastUid() || !accepted.isEmpty()) {
+    HandlerFailure refused = failure instanceof HandlerFailure h ? h : null;
+    // Without a failure every message is handled (unreadable, oversized and quarantined ones included);
+    // after a refusal every message before the refused one is (delivery goes in UID order).
+    long newLast;
+    if (failure == null) {
+      newLast = uids.get(uids.size() - 1);
+    } else if (refused != null && uids.indexOf(refused.uid()) > 0) {
+      newLast = uids.get(uids.indexOf(refused.uid()) - 1);
+    } else {
+      newLast = accepted.isEmpty() ? state.lastUid() : accepted.get(accepted.size() - 1);
+    }
+    Map<Long, Integer> attempts = state.attempts();
+    if (counting) {
+      attempts = new TreeMap<>(attempts);
+      for (long u : uids) {
+        if (u <= newLast) {
+          attempts.remove(u);
+        } else if (refused == null || u != refused.uid()) {
+          attempts.computeIfPresent(u, (k, n) -> n <= 1 ? null : n - 1); // not tried after all
+        }
+      }
+    }
+    if (newLast != state.lastUid() || !accepted.isEmpty() || counting) {
       state = new FolderState(key.mailbox(), key.folder(), state.uidValidity(), Math.max(newLast, state.lastUid()),
-          rules.hasPostAction() ? accepted : List.of());
+          rules.hasPostAction() ? postActionable : List.of(), attempts);
       store.save(state); // durable before any post-action can move a message away
       progress.delivered(accepted.size());
       progress.known(state.lastUid(), state.uidValidity(), 0);
@@ -208,10 +293,29 @@ public final class FolderSync {
         store.save(state);
       }
     }
+    if (refused != null && counting) {
+      int tries = state.attempts().getOrDefault(refused.uid(), 0);
+      if (tries >= rules.maxAttempts()) {
+        quarantine(s, refused.uid(), tries, refused.getCause().toString());
+        List<Long> rest = uids.subList(uids.indexOf(refused.uid()) + 1, uids.size());
+        return accepted.size() + deliver(s, new ArrayList<>(rest));
+      }
+    }
     if (failure != null) {
       throw failure;
     }
     return accepted.size();
+  }
+
+  /** Dead letter, move (or keyword), then the watermark past it and its count dropped. */
+  private void quarantine(FolderSession s, long uid, int tries, String reason) {
+    s.quarantine(uid, reason, tries, handler);
+    Map<Long, Integer> attempts = new TreeMap<>(state.attempts());
+    attempts.remove(uid);
+    state = new FolderState(key.mailbox(), key.folder(), state.uidValidity(), Math.max(uid, state.lastUid()),
+        state.pending(), attempts);
+    store.save(state);
+    progress.known(state.lastUid(), state.uidValidity(), 0);
   }
 
   /** The current in-memory state (after {@link #prepare}). */

@@ -41,6 +41,12 @@ final class ImapFolderSession implements FolderSession, AutoCloseable {
   }
 
   static ImapFolderSession open(ImapClient imap, String name, ReceiveRun pipeline, PostAction action) {
+    return open(imap, name, pipeline, action, false);
+  }
+
+  /** With {@code quarantine} the folder is opened read-write, so a poison message can be moved or marked. */
+  static ImapFolderSession open(ImapClient imap, String name, ReceiveRun pipeline, PostAction action,
+      boolean quarantine) {
     Endpoint endpoint = imap.endpoint();
     try {
       IMAPFolder folder = (IMAPFolder) imap.store().getFolder(name);
@@ -48,7 +54,7 @@ final class ImapFolderSession implements FolderSession, AutoCloseable {
         throw new BadInputException("folder '" + name + "' does not exist on " + endpoint.address() + " for '"
             + endpoint.auth().user() + "': create it or fix the folder name (list with `mailbridge folders`)");
       }
-      folder.open(action.writes() ? Folder.READ_WRITE : Folder.READ_ONLY);
+      folder.open(action.writes() || quarantine ? Folder.READ_WRITE : Folder.READ_ONLY);
       PostActions post = new PostActions(endpoint, folder, action);
       post.prepare();
       // RFC 3501 2.3.1.1: UIDVALIDITY cannot change while the folder stays selected in this session,
@@ -97,6 +103,11 @@ final class ImapFolderSession implements FolderSession, AutoCloseable {
   @Override
   public void postAction(List<Long> uids) {
     post.apply(uids);
+  }
+
+  @Override
+  public void quarantine(long uid, String reason, int attempts, DocumentHandler deadLetters) {
+    pipeline.quarantine(folder, uidValidity, uid, reason, attempts, deadLetters);
   }
 
   /** Sends NOOP; from another thread this also ends a running IDLE first (Angus aborts it with DONE). */

@@ -56,7 +56,8 @@ public final class Watcher {
     this.settings = settings;
     this.handler = handler;
     FolderSync.Rules rules = new FolderSync.Rules(settings.start(), settings.uidValidityPolicy(),
-        settings.postAction().writes(), settings.batchSize());
+        settings.postAction().writes(), settings.batchSize(),
+        settings.quarantine().map(io.mailbridge.receive.Quarantine::maxAttempts).orElse(0));
     for (String f : folders) {
       FolderStatus st = new FolderStatus(mailbox, f);
       statuses.put(f, st);
@@ -126,7 +127,8 @@ public final class Watcher {
 
   private void run() {
     ReceiveSettings receive = ReceiveSettings.builder().folder(folders.get(0)).format(settings.format())
-        .cacheDir(settings.cacheDir().orElse(null)).batchMaxMessages(settings.batchSize()).build();
+        .cacheDir(settings.cacheDir().orElse(null)).batchMaxMessages(settings.batchSize())
+        .sizeLimits(settings.sizeLimits()).quarantine(settings.quarantine().orElse(null)).build();
     ReceiveRun pipeline = new ReceiveRun(endpoint, receive, false);
     try {
       pipeline.open();
@@ -227,7 +229,8 @@ public final class Watcher {
     String folder = folders.get(0);
     FolderStatus st = statuses.get(folder);
     FolderSync sync = syncs.get(folder);
-    try (ImapFolderSession s = ImapFolderSession.open(imap, folder, pipeline, settings.postAction())) {
+    try (ImapFolderSession s = ImapFolderSession.open(imap, folder, pipeline, settings.postAction(),
+        settings.quarantine().isPresent())) {
       st.connected = true;
       prepare(sync, s);
       check(st, sync, s);
@@ -307,7 +310,8 @@ public final class Watcher {
           return;
         }
         FolderStatus st = statuses.get(folder);
-        try (ImapFolderSession s = ImapFolderSession.open(imap, folder, pipeline, settings.postAction())) {
+        try (ImapFolderSession s = ImapFolderSession.open(imap, folder, pipeline, settings.postAction(),
+            settings.quarantine().isPresent())) {
           st.connected = true;
           prepare(syncs.get(folder), s);
           check(st, syncs.get(folder), s);

@@ -17,6 +17,7 @@ import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.apache.james.mime4j.MimeException;
 
@@ -36,25 +37,61 @@ final class DocumentBuilder {
     this.mailbox = endpoint.auth().user() + "@" + endpoint.host() + ":" + endpoint.port();
   }
 
+  String mailbox() {
+    return mailbox;
+  }
+
+  DocumentCache cache() {
+    return cache;
+  }
+
   /** A document, and whether it took ownership of the message's temp file. */
   record Built(MailDocument document, boolean keepsFile) {}
 
   Built build(RawMessage m, String folderName, long uidValidity) throws IOException, MimeException {
+    return build(m, folderName, uidValidity, Map.of(), null);
+  }
+
+  /**
+   * Like {@link #build(RawMessage, String, long)}; the parts in {@code withheld} (part path ->
+   * reason) are hashed but not stored. With a {@code reference}, {@code m} is only the header block
+   * of a message over the size limit: the document lists the reference's attachments, nothing stored.
+   */
+  Built build(RawMessage m, String folderName, long uidValidity, Map<String, String> withheld,
+      SizeGate.Reference reference) throws IOException, MimeException {
     DocumentCache.PartId id = new DocumentCache.PartId(mailbox, folderName, uidValidity, m.uid(), "0");
     MessageParser.Parsed p;
+    MessageParser.Limits limits = new MessageParser.Limits(settings.maxBodyBytes(), settings.maxPartDepth(),
+        settings.maxParts(), settings.maxHeaderBytes());
     try (InputStream in = m.open()) {
-      p = MessageParser.parse(in, id, settings.format(), settings.includeHeaders(), new MessageParser.Limits(
-          settings.maxBodyBytes(), settings.maxPartDepth(), settings.maxParts(), settings.maxHeaderBytes()), this::store);
+      p = reference != null ? MessageParser.parseHeader(in, id, settings.format(), settings.includeHeaders(), limits)
+          : MessageParser.parse(in, id, settings.format(), settings.includeHeaders(), limits,
+          (decoded, meta) -> {
+            String why = withheld.get(meta.id().partPath());
+            return why == null ? store(decoded, meta) : hashOnly(decoded, meta, Optional.of(why));
+          });
     }
-    List<String> warnings = p.warnings();
+    List<String> warnings = new ArrayList<>(p.warnings());
+    List<Attachment> attachments = p.attachments();
+    if (reference != null) {
+      attachments = reference.listed();
+      warnings.add(reference.reason() + (reference.text() != null ? ": only the header, the structure and the body "
+          + "text (part " + reference.textPart().path() + ") were read" : ": only the header and the structure were read")
+          + "; the rest and " + attachments.size() + " attachment(s) stay on the server");
+    }
+    for (Attachment a : attachments) {
+      if (reference == null && a.withheld().isPresent()) {
+        warnings.add("attachment '" + a.fileName() + "' (part " + a.partPath() + ", " + a.size() + " bytes) "
+            + a.withheld().get());
+      }
+    }
     if (p.from().isEmpty() && !warnings.contains("no From address")) {
-      warnings = new ArrayList<>(warnings);
       warnings.add("no From address");
     }
     TrackedProperties.Builder tp = TrackedProperties.builder()
-        .attachmentsCount(p.attachments().size())
-        .contentType(p.attachments().stream().map(Attachment::contentType).toList())
-        .fileName(p.attachments().stream().map(Attachment::fileName).toList())
+        .attachmentsCount(attachments.size())
+        .contentType(attachments.stream().map(Attachment::contentType).toList())
+        .fileName(attachments.stream().map(Attachment::fileName).toList())
         .fromAddress(p.from().isEmpty() ? "" : p.from().get(0))
         .fromFolder(folderName)
         .messageId(p.messageId())
@@ -76,10 +113,15 @@ final class DocumentBuilder {
         .key(documentKey(folderName, uidValidity, m.uid()))
         .properties(tp.build())
         .format(settings.format())
-        .attachments(p.attachments())
+        .attachments(attachments)
         .warnings(warnings)
-        .headers(p.headers());
-    p.text().ifPresent(doc::text);
+        .headers(p.headers())
+        .reference(reference != null || attachments.stream().anyMatch(a -> a.withheld().isPresent()));
+    if (reference != null && reference.text() != null) {
+      doc.text(reference.text());
+    } else {
+      p.text().ifPresent(doc::text);
+    }
     boolean keepsFile = false;
     if (settings.format() == BodyFormat.EML) {
       if (m.file() == null) {
@@ -104,11 +146,16 @@ final class DocumentBuilder {
       return new Attachment(e.partPath(), e.fileName(), e.contentType(), e.size(), e.sha256(), e.inline(),
           e.contentId(), Optional.of(e.key()), Optional.of(e.path()));
     }
+    return hashOnly(decoded, meta, Optional.empty());
+  }
+
+  private static Attachment hashOnly(InputStream decoded, DocumentCache.PartMeta meta, Optional<String> withheld) {
     try {
       MessageDigest sha = MessageDigest.getInstance("SHA-256");
       long size = new DigestInputStream(decoded, sha).transferTo(java.io.OutputStream.nullOutputStream());
       return new Attachment(meta.id().partPath(), meta.fileName(), meta.contentType(), size,
-          HexFormat.of().formatHex(sha.digest()), meta.inline(), meta.contentId(), Optional.empty(), Optional.empty());
+          HexFormat.of().formatHex(sha.digest()), meta.inline(), meta.contentId(), Optional.empty(), Optional.empty(),
+          withheld);
     } catch (IOException e) {
       throw new java.io.UncheckedIOException(e);
     } catch (NoSuchAlgorithmException e) {
@@ -116,8 +163,33 @@ final class DocumentBuilder {
     }
   }
 
+  /**
+   * The body text of a reference document from its one fetched part: the part's bytes under a
+   * minimal MIME header (its type, charset and transfer encoding from BODYSTRUCTURE), parsed as usual.
+   */
+  String referenceText(SizeGate.Part part, byte[] raw) throws IOException, MimeException {
+    StringBuilder h = new StringBuilder("Content-Type: ").append(part.contentType());
+    if (part.charset() != null && part.charset().matches("[A-Za-z0-9._:+-]{1,64}")) {
+      h.append("; charset=").append(part.charset());
+    }
+    h.append("\r\n");
+    if (part.encoding() != null && part.encoding().matches("[A-Za-z0-9-]{1,32}")) {
+      h.append("Content-Transfer-Encoding: ").append(part.encoding()).append("\r\n");
+    }
+    h.append("\r\n");
+    byte[] head = h.toString().getBytes(StandardCharsets.US_ASCII);
+    InputStream in = new java.io.SequenceInputStream(new java.io.ByteArrayInputStream(head),
+        new java.io.ByteArrayInputStream(raw));
+    MessageParser.Parsed p = MessageParser.parse(in, new DocumentCache.PartId(mailbox, "-", 0, 0, "0"),
+        settings.format() == BodyFormat.EML ? BodyFormat.TEXT : settings.format(), false, new MessageParser.Limits(
+            settings.maxBodyBytes(), 1, 1, settings.maxHeaderBytes()), (decoded, meta) -> {
+              throw new IllegalStateException("a text part has no attachments");
+            });
+    return p.text().orElse("");
+  }
+
   /** RFC 5092 IMAP URL form: stable for the message while UIDVALIDITY holds. */
-  private String documentKey(String folderName, long uidValidity, long uid) {
+  String documentKey(String folderName, long uidValidity, long uid) {
     return "imap://" + enc(endpoint.auth().user()) + "@" + endpoint.host() + ":" + endpoint.port() + "/"
         + enc(folderName).replace("%2F", "/") + ";UIDVALIDITY=" + uidValidity + "/;UID=" + uid;
   }

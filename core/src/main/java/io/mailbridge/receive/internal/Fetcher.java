@@ -21,6 +21,7 @@ import org.eclipse.angus.mail.iap.ByteArray;
 import org.eclipse.angus.mail.iap.Response;
 import org.eclipse.angus.mail.imap.IMAPFolder;
 import org.eclipse.angus.mail.imap.protocol.BODY;
+import org.eclipse.angus.mail.imap.protocol.BODYSTRUCTURE;
 import org.eclipse.angus.mail.imap.protocol.FLAGS;
 import org.eclipse.angus.mail.imap.protocol.FetchResponse;
 import org.eclipse.angus.mail.imap.protocol.INTERNALDATE;
@@ -60,6 +61,60 @@ final class Fetcher {
       }
     }
     return out;
+  }
+
+  /** RFC822.SIZE and BODYSTRUCTURE of each UID that still exists (RFC 3501 7.4.2), in UID order. */
+  Map<Long, Shape> shapes(List<Long> uids) {
+    Map<Long, Shape> out = new LinkedHashMap<>();
+    for (String set : UidSet.chunks(uids, UIDS_PER_COMMAND)) {
+      for (FetchResponse fr : fetch(set, "(UID RFC822.SIZE BODYSTRUCTURE)")) {
+        UID uid = fr.getItem(UID.class);
+        RFC822SIZE size = fr.getItem(RFC822SIZE.class);
+        if (uid != null && size != null) {
+          out.put(uid.uid, new Shape(size.size, fr.getItem(BODYSTRUCTURE.class)));
+        }
+      }
+    }
+    return out;
+  }
+
+  /** A message's size and structure (null when the server sent none). */
+  record Shape(long size, BODYSTRUCTURE structure) {}
+
+  /**
+   * The FETCH items and only the header block ({@code BODY.PEEK[HEADER]}, RFC 3501 6.4.5) of one
+   * message, as a message with an empty body; null when it was expunged meanwhile.
+   */
+  RawMessage headerOnly(long uid) {
+    String item = bodyItem.replace("[]", "[HEADER]");
+    for (FetchResponse fr : fetch(Long.toString(uid), "(UID FLAGS RFC822.SIZE INTERNALDATE " + item + ")")) {
+      UID u = fr.getItem(UID.class);
+      BODY body = fr.getItem(BODY.class);
+      if (u == null || body == null) {
+        continue;
+      }
+      ByteArray ba = body.getByteArray();
+      RFC822SIZE size = fr.getItem(RFC822SIZE.class);
+      return new RawMessage(u.uid, flags(fr), size == null ? 0 : size.size, date(fr), ba.getBytes(), ba.getStart(),
+          ba.getCount(), null, null);
+    }
+    return null;
+  }
+
+  /**
+   * The raw (still transfer-encoded) bytes of one body part ({@code BODY.PEEK[section]}, RFC 3501
+   * 6.4.5); null when the message was expunged meanwhile.
+   */
+  byte[] section(long uid, String section) {
+    String item = bodyItem.replace("[]", "[" + section + "]");
+    for (FetchResponse fr : fetch(Long.toString(uid), "(UID " + item + ")")) {
+      BODY body = fr.getItem(BODY.class);
+      if (fr.getItem(UID.class) != null && body != null) {
+        ByteArray ba = body.getByteArray();
+        return java.util.Arrays.copyOfRange(ba.getBytes(), ba.getStart(), ba.getStart() + ba.getCount());
+      }
+    }
+    return null;
   }
 
   /** Whole messages in one command; UIDs missing from the answer (expunged meanwhile) are absent. */

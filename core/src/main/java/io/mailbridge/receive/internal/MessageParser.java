@@ -96,7 +96,24 @@ public final class MessageParser {
    */
   public static Parsed parse(InputStream raw, DocumentCache.PartId id, BodyFormat format, boolean includeHeaders,
       Limits limits, PartSink sink) throws IOException, MimeException {
+    return parse(raw, id, format, includeHeaders, limits, sink, false);
+  }
+
+  /**
+   * Reads only the message's header block (what a reference document is built from when the body
+   * was not downloaded): the parse ends after it, so an absent body causes no warnings.
+   */
+  public static Parsed parseHeader(InputStream raw, DocumentCache.PartId id, BodyFormat format,
+      boolean includeHeaders, Limits limits) throws IOException, MimeException {
+    return parse(raw, id, format, includeHeaders, limits, (in, meta) -> {
+      throw new IllegalStateException("no parts in a header-only parse");
+    }, true);
+  }
+
+  private static Parsed parse(InputStream raw, DocumentCache.PartId id, BodyFormat format, boolean includeHeaders,
+      Limits limits, PartSink sink, boolean headerOnly) throws IOException, MimeException {
     Handler h = new Handler(id, format, includeHeaders, limits, sink);
+    h.headerOnly = headerOnly;
     MimeStreamParser parser = new MimeStreamParser(config(limits), h.monitor, null);
     // Bodies arrive encoded and Handler.body decodes them: base64 block-wise (Base64Decoding).
     parser.setContentDecoding(false);
@@ -137,6 +154,7 @@ public final class MessageParser {
     private long headerBytes;
     private int partsNotStored;
     private boolean stopped;
+    private boolean headerOnly;
     private final List<String> warnings = new ArrayList<>();
     final DecodeMonitor monitor = new DecodeMonitor() {
       @Override
@@ -234,7 +252,7 @@ public final class MessageParser {
     }
 
     @Override
-    public void endHeader() {
+    public void endHeader() throws MimeException {
       if (topHeader) {
         topHeader = false;
         if (!sawMessageId) {
@@ -242,6 +260,10 @@ public final class MessageParser {
         }
         if (!sawDate) {
           addWarning("no Date header");
+        }
+        if (headerOnly) {
+          stopped = true;
+          throw new LimitReached();
         }
       }
     }
@@ -421,7 +443,7 @@ public final class MessageParser {
     return s.strip();
   }
 
-  private static String extension(String mime) {
+  static String extension(String mime) {
     return switch (mime) {
       case "message/rfc822" -> ".eml";
       case "text/plain" -> ".txt";

@@ -8,6 +8,7 @@ import io.mailbridge.connection.internal.Errors;
 import io.mailbridge.connection.internal.ImapClient;
 import io.mailbridge.document.DocumentCache;
 import io.mailbridge.receive.DocumentHandler;
+import io.mailbridge.receive.Quarantine;
 import io.mailbridge.receive.ReceiveResult;
 import io.mailbridge.receive.ReceiveSettings;
 import io.mailbridge.search.internal.UidSearch;
@@ -55,13 +56,13 @@ public final class ReceiveRun {
 
   public ReceiveResult run(DocumentHandler handler) {
     open();
-    boolean write = settings.postAction().writes() || !settings.peek();
+    boolean write = settings.postAction().writes() || !settings.peek() || settings.quarantine().isPresent();
     try (ImapClient imap = ImapClient.open(endpoint, new Properties(), settings.traceProtocol())) {
       IMAPFolder folder = openFolder(imap, write);
       try {
         ReceiveResult r = receive(folder, handler);
         return new ReceiveResult(r.folder(), r.uidValidity(), r.selected(), r.accepted(), r.skipped(), r.postActions(),
-            settings.traceProtocol() ? imap.trace().lines() : List.of());
+            settings.traceProtocol() ? imap.trace().lines() : List.of(), r.oversized(), r.quarantined());
       } finally {
         try {
           if (folder.isOpen()) {
@@ -115,7 +116,11 @@ public final class ReceiveRun {
    * post-actions (the caller orders its own effects, e.g. the Listener). Documents go to
    * {@code handler} in UID order; a handler exception propagates and stops the delivery.
    *
-   * @return the UIDs skipped because they could not be read (expunged meanwhile or unparseable)
+   * <p>Size limits apply as in {@link #run}; with a quarantine an unparseable message is quarantined
+   * here, while handler refusals propagate (the caller counts attempts).
+   *
+   * @return the UIDs not handed over: could not be read (expunged meanwhile, unparseable), over a size
+   *     limit with policy skip, or quarantined
    */
   public List<ReceiveResult.Skipped> deliver(IMAPFolder folder, long uidValidity, List<Long> uids,
       DocumentHandler handler) {
@@ -124,18 +129,72 @@ public final class ReceiveRun {
     }
     Fetcher fetcher = new Fetcher(endpoint, folder, settings.peek());
     Map<Long, Long> sizes = fetcher.sizes(uids);
-    Delivery d = new Delivery(folder.getFullName(), uidValidity, handler,
-        new PostActions(endpoint, folder, io.mailbridge.receive.PostAction.none()));
+    Delivery d = new Delivery(folder, uidValidity, handler,
+        new PostActions(endpoint, folder, io.mailbridge.receive.PostAction.none()), fetcher, false);
     for (long uid : uids) {
       if (!sizes.containsKey(uid)) {
         d.skipped.add(new ReceiveResult.Skipped(uid, "expunged before it could be fetched"));
       }
     }
+    deliverAll(fetcher, uids, sizes, d);
+    List<ReceiveResult.Skipped> out = new ArrayList<>(d.skipped);
+    out.addAll(d.oversized);
+    out.addAll(d.quarantined);
+    return out;
+  }
+
+  /**
+   * Applies the size limits, then fetches and hands over in order: runs of messages fetched in full
+   * go through the prefetch pipeline; a message over a limit is skipped, stops the run (policy
+   * fail) or is handed over as a reference document, in its place in the order.
+   */
+  private void deliverAll(Fetcher fetcher, List<Long> uids, Map<Long, Long> sizes, Delivery d) {
+    SizeGate gate = new SizeGate(settings.sizeLimits(), settings.folder());
+    Map<Long, SizeGate.Verdict> verdicts = gate.decide(fetcher, uids, sizes);
+    if (verdicts.isEmpty()) {
+      pipeline(fetcher, uids, sizes, d);
+      return;
+    }
+    List<Long> run = new ArrayList<>();
+    for (long uid : uids) {
+      SizeGate.Verdict v = verdicts.get(uid);
+      if (v == null || v instanceof SizeGate.Normal) {
+        run.add(uid);
+        continue;
+      }
+      if (v instanceof SizeGate.Withhold w) {
+        d.withheld.put(uid, w.parts());
+        run.add(uid);
+        continue;
+      }
+      pipeline(fetcher, run, sizes, d);
+      run = new ArrayList<>();
+      if (v instanceof SizeGate.Skip sk) {
+        LOG.warn("oversized mailbox={} folder={} uid={} size={} reason={}", endpoint.auth().user(), settings.folder(),
+            uid, sizes.get(uid), sk.reason());
+        d.oversized.add(new ReceiveResult.Skipped(uid, sk.reason()));
+      } else if (v instanceof SizeGate.Fail f) {
+        LOG.error("oversized mailbox={} folder={} uid={} size={} stopping: {}", endpoint.auth().user(),
+            settings.folder(), uid, sizes.get(uid), f.reason());
+        throw SizeGate.failure(f);
+      } else if (v instanceof SizeGate.Reference r) {
+        d.reference(uid, r, fetcher);
+      }
+    }
+    pipeline(fetcher, run, sizes, d);
+  }
+
+  private void pipeline(Fetcher fetcher, List<Long> uids, Map<Long, Long> sizes, Delivery d) {
+    if (uids.isEmpty()) {
+      return;
+    }
     List<Prefetcher.Work> plan = plan(uids, sizes);
     try (Prefetcher prefetcher = new Prefetcher(fetcher, plan, tempDir, settings.chunkBytes())) {
       prefetcher.start();
       for (int i = 0; i < plan.size(); i++) {
+        long t0 = System.nanoTime();
         Prefetcher.Fetched f = prefetcher.next();
+        d.fetchWaitNanos += System.nanoTime() - t0;
         if (f.work().large()) {
           d.large(f.messages());
         } else {
@@ -143,7 +202,17 @@ public final class ReceiveRun {
         }
       }
     }
-    return d.skipped;
+  }
+
+  /**
+   * Quarantines one message of an already selected folder (read-write) that a caller's handler
+   * refused {@code attempts} times (the Listener counts them); nothing when it is gone already.
+   */
+  public void quarantine(IMAPFolder folder, long uidValidity, long uid, String reason, int attempts,
+      DocumentHandler deadLetters) {
+    Quarantine q = settings.quarantine().orElseThrow(() -> new IllegalStateException("no quarantine configured"));
+    new Quarantiner(endpoint, folder, q, documents, new Fetcher(endpoint, folder, true), settings.chunkBytes(), tempDir)
+        .quarantine(uid, uidValidity, io.mailbridge.receive.DeadLetter.Kind.REJECTED, reason, attempts, deadLetters);
   }
 
   private IMAPFolder openFolder(ImapClient imap, boolean write) {
@@ -170,7 +239,13 @@ public final class ReceiveRun {
     }
     PostActions post = new PostActions(endpoint, folder, settings.postAction());
     post.prepare();
-    List<Long> uids = UidSearch.run(endpoint, folder, settings.filter());
+    io.mailbridge.search.Filter filter = settings.filter();
+    if (settings.quarantine().isPresent() && settings.quarantine().get().mode() == Quarantine.Mode.KEYWORD) {
+      // Quarantined in place: not received again.
+      filter = io.mailbridge.search.Filter.and(filter,
+          io.mailbridge.search.Filter.noKeyword(settings.quarantine().get().name()));
+    }
+    List<Long> uids = UidSearch.run(endpoint, folder, filter);
     if (settings.order() == ReceiveSettings.Order.NEWEST_FIRST) {
       Collections.reverse(uids);
     }
@@ -183,32 +258,20 @@ public final class ReceiveRun {
     LOG.info("receive mailbox={} folder={} uidValidity={} selected={}", endpoint.auth().user(), settings.folder(),
         uidValidity, uids.size());
 
-    Delivery d = new Delivery(folder.getFullName(), uidValidity, handler, post);
-    List<Prefetcher.Work> plan = plan(uids, sizes);
-    try (Prefetcher prefetcher = new Prefetcher(fetcher, plan, tempDir, settings.chunkBytes())) {
-      prefetcher.start();
-      try {
-        for (int i = 0; i < plan.size(); i++) {
-          long t0 = System.nanoTime();
-          Prefetcher.Fetched f = prefetcher.next();
-          d.fetchWaitNanos += System.nanoTime() - t0;
-          if (f.work().large()) {
-            d.large(f.messages());
-          } else {
-            d.smallBatch(f.work().uids(), f.messages());
-          }
-        }
-      } finally {
-        // Also when the handler or the cache failed: what was accepted gets its post-action.
-        d.flushPostActions();
-      }
+    Delivery d = new Delivery(folder, uidValidity, handler, post, fetcher, true);
+    try {
+      deliverAll(fetcher, uids, sizes, d);
+    } finally {
+      // Also when the handler or the cache failed: what was accepted gets its post-action.
+      d.flushPostActions();
     }
-    LOG.info("received mailbox={} folder={} accepted={} skipped={} postActions={}", endpoint.auth().user(),
-        settings.folder(), d.accepted, d.skipped.size(), d.postActions);
+    LOG.info("received mailbox={} folder={} accepted={} skipped={} oversized={} quarantined={} postActions={}",
+        endpoint.auth().user(), settings.folder(), d.accepted, d.skipped.size(), d.oversized.size(),
+        d.quarantined.size(), d.postActions);
     LOG.debug("receive timing folder={} fetchWaitMs={} parseMs={} handlerMs={}", settings.folder(),
         d.fetchWaitNanos / 1_000_000, d.parseNanos / 1_000_000, d.handlerNanos / 1_000_000);
     return new ReceiveResult(settings.folder(), uidValidity, uids.size(), d.accepted, d.skipped, d.postActions,
-        List.of());
+        List.of(), d.oversized, d.quarantined);
   }
 
   /**
@@ -254,19 +317,53 @@ public final class ReceiveRun {
     private final long uidValidity;
     private final DocumentHandler handler;
     private final PostActions post;
+    private final Quarantiner quarantiner;
+    /** Whether a refused document is offered again and quarantined here (Receive) or the refusal propagates. */
+    private final boolean retryRefusals;
     private final List<Long> pending = new ArrayList<>();
     final List<ReceiveResult.Skipped> skipped = new ArrayList<>();
+    final List<ReceiveResult.Skipped> oversized = new ArrayList<>();
+    final List<ReceiveResult.Skipped> quarantined = new ArrayList<>();
+    /** Part paths (with the reason) not to store, per UID, decided by the size limits. */
+    final Map<Long, Map<String, String>> withheld = new java.util.concurrent.ConcurrentHashMap<>();
     int accepted;
     int postActions;
     long fetchWaitNanos;
     long parseNanos;
     long handlerNanos;
 
-    Delivery(String folderName, long uidValidity, DocumentHandler handler, PostActions post) {
-      this.folderName = folderName;
+    Delivery(IMAPFolder folder, long uidValidity, DocumentHandler handler, PostActions post, Fetcher fetcher,
+        boolean retryRefusals) {
+      this.folderName = folder.getFullName();
       this.uidValidity = uidValidity;
       this.handler = handler;
       this.post = post;
+      this.retryRefusals = retryRefusals && settings.quarantine().isPresent();
+      this.quarantiner = settings.quarantine().map(q -> new Quarantiner(endpoint, folder, q, documents, fetcher,
+          settings.chunkBytes(), tempDir)).orElse(null);
+    }
+
+    /** A message over the message limit: a document from its header and structure, never post-actioned. */
+    void reference(long uid, SizeGate.Reference r, Fetcher fetcher) {
+      RawMessage header = fetcher.headerOnly(uid);
+      if (header == null) {
+        skipped.add(new ReceiveResult.Skipped(uid, "expunged before it could be fetched"));
+        return;
+      }
+      Object built;
+      try {
+        if (r.textPart() != null && settings.format() != io.mailbridge.document.BodyFormat.EML) {
+          byte[] text = fetcher.section(uid, r.textPart().path());
+          if (text != null) {
+            r = r.withText(documents.referenceText(r.textPart(), text));
+          }
+        }
+        built = documents.build(header, folderName, uidValidity, Map.of(), r);
+      } catch (IOException | MimeException | RuntimeException e) {
+        built = e;
+      }
+      hand(uid, built);
+      flushPostActions();
     }
 
     void smallBatch(List<Long> uids, List<RawMessage> fetched) {
@@ -317,7 +414,7 @@ public final class ReceiveRun {
 
     private Object buildOrError(RawMessage m) {
       try {
-        return documents.build(m, folderName, uidValidity);
+        return documents.build(m, folderName, uidValidity, withheld.getOrDefault(m.uid(), Map.of()), null);
       } catch (IOException | MimeException | RuntimeException e) {
         return e;
       }
@@ -353,18 +450,54 @@ public final class ReceiveRun {
         throw e; // the cache failed: stop, nothing more is marked or moved
       }
       if (built instanceof Exception e) {
+        String reason = "cannot be parsed: " + e.getMessage();
+        if (quarantiner != null) {
+          quarantine(uid, io.mailbridge.receive.DeadLetter.Kind.UNPARSEABLE, reason, 0);
+          return false;
+        }
         LOG.warn("skipped mailbox={} folder={} uid={} reason={}", endpoint.auth().user(), settings.folder(), uid,
             e.toString());
-        skipped.add(new ReceiveResult.Skipped(uid, "cannot be parsed: " + e.getMessage()));
+        skipped.add(new ReceiveResult.Skipped(uid, reason));
         return false;
       }
       DocumentBuilder.Built b = (DocumentBuilder.Built) built;
       long t1 = System.nanoTime();
-      handler.handle(b.document());
+      int attempts = 0;
+      while (true) {
+        try {
+          handler.handle(b.document());
+          break;
+        } catch (RuntimeException e) {
+          if (!retryRefusals) {
+            throw e;
+          }
+          attempts++;
+          int max = settings.quarantine().get().maxAttempts();
+          LOG.warn("handler refused mailbox={} folder={} uid={} attempt={}/{} error={}", endpoint.auth().user(),
+              settings.folder(), uid, attempts, max, e.toString());
+          if (attempts >= max) {
+            handlerNanos += System.nanoTime() - t1;
+            quarantine(uid, io.mailbridge.receive.DeadLetter.Kind.REJECTED, e.toString(), attempts);
+            return false;
+          }
+        }
+      }
       handlerNanos += System.nanoTime() - t1;
       accepted++;
-      pending.add(uid);
+      // A document with withheld content keeps its message on the server as it is: no post-action.
+      if (!b.document().reference()) {
+        pending.add(uid);
+      }
       return b.keepsFile();
+    }
+
+    private void quarantine(long uid, io.mailbridge.receive.DeadLetter.Kind kind, String reason, int attempts) {
+      if (quarantiner.quarantine(uid, uidValidity, kind, reason, attempts, handler).isPresent()) {
+        quarantined.add(new ReceiveResult.Skipped(uid, "quarantined (" + kind.name().toLowerCase(java.util.Locale.ROOT)
+            + ") to " + settings.quarantine().get().describe() + ": " + reason));
+      } else {
+        skipped.add(new ReceiveResult.Skipped(uid, "expunged before it could be quarantined"));
+      }
     }
 
     void flushPostActions() {

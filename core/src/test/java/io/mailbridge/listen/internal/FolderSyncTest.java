@@ -88,6 +88,107 @@ class FolderSyncTest {
       log.add("post " + batch);
       uids.removeAll(batch);
     }
+
+    @Override
+    public void quarantine(long uid, String reason, int attempts, DocumentHandler deadLetters) {
+      log.add("quarantine " + uid + " attempts=" + attempts);
+      reasons.add(reason);
+      uids.remove(uid);
+    }
+  }
+
+  private final List<String> reasons = new ArrayList<>();
+
+  /** Stands for a handler that takes the process down (the JVM dies: nothing after it runs). */
+  private static final class Crash extends Error {
+    private static final long serialVersionUID = 1L;
+  }
+
+  private FolderSync quarantining(int maxAttempts, DocumentHandler h) {
+    return new FolderSync(key, new FolderSync.Rules(StartPosition.all(), UidValidityPolicy.FAIL, false, 10,
+        maxAttempts), store, d -> {
+          log.add("handle " + d.properties().uid().orElseThrow());
+          h.handle(d);
+        }, new FolderStatus("m", "INBOX"));
+  }
+
+  /** What the Watcher does: retry after a refusal until the folder is through. */
+  private static void syncUntilDone(FolderSync s, Folder f) {
+    for (int i = 0; i < 20; i++) {
+      try {
+        s.syncNew(f, () -> false);
+        return;
+      } catch (FolderSync.HandlerFailure retry) {
+        // backoff, then again
+      }
+    }
+    throw new AssertionError("never got through");
+  }
+
+  @Test
+  void aDocumentRefusedMaxAttemptsTimesIsQuarantinedAndTheRestGoOn() {
+    folder.uids.addAll(List.of(1L, 2L, 3L));
+    FolderSync s = quarantining(3, d -> {
+      if (d.properties().uid().orElseThrow() == 2) {
+        throw new IllegalStateException("downstream says no");
+      }
+    });
+    s.prepare(folder);
+    log.clear();
+    syncUntilDone(s, folder);
+    assertThat(log.stream().filter(l -> !l.startsWith("save"))).containsExactly("handle 1", "handle 2", "handle 2",
+        "handle 2", "quarantine 2 attempts=3", "handle 3");
+    assertThat(reasons).singleElement().satisfies(r -> assertThat(r).contains("downstream says no"));
+    FolderState end = store.map.get(key);
+    assertThat(end.lastUid()).isEqualTo(3);
+    assertThat(end.attempts()).isEmpty();
+  }
+
+  @Test
+  void attemptCountsSurviveRestartsSoAMessageThatCrashesTheProcessEndsInQuarantine() {
+    folder.uids.addAll(List.of(1L, 2L, 3L));
+    DocumentHandler crashOn2 = d -> {
+      if (d.properties().uid().orElseThrow() == 2) {
+        throw new Crash();
+      }
+    };
+    int crashes = 0;
+    for (int start = 0; start < 10; start++) {
+      FolderSync s = quarantining(3, crashOn2); // a new process: only the store survives
+      s.prepare(folder);
+      try {
+        s.syncNew(folder, () -> false);
+        break;
+      } catch (Crash c) {
+        crashes++;
+        assertThat(store.map.get(key).attempts()).containsKey(2L);
+      }
+    }
+    assertThat(crashes).isEqualTo(3);
+    assertThat(log.stream().filter(l -> l.equals("handle 2"))).hasSize(3);
+    assertThat(log).contains("quarantine 2 attempts=3");
+    assertThat(reasons).singleElement().satisfies(r -> assertThat(r).contains("never returned"));
+    // 1 and 3 delivered and no message blamed for 2's crashes
+    assertThat(log).contains("handle 1", "handle 3");
+    assertThat(store.map.get(key).lastUid()).isEqualTo(3);
+    assertThat(store.map.get(key).attempts()).isEmpty();
+  }
+
+  @Test
+  void withoutQuarantineNothingIsCountedAndARefusalIsRetriedForEver() {
+    folder.uids.addAll(List.of(1L, 2L));
+    FolderSync s = sync(StartPosition.all(), UidValidityPolicy.FAIL, 10, d -> {
+      if (d.properties().uid().orElseThrow() == 2) {
+        throw new IllegalStateException("no");
+      }
+    });
+    s.prepare(folder);
+    for (int i = 0; i < 5; i++) {
+      assertThatThrownBy(() -> s.syncNew(folder, () -> false)).isInstanceOf(FolderSync.HandlerFailure.class);
+    }
+    assertThat(log).doesNotContain("quarantine 2 attempts=5");
+    assertThat(store.map.get(key).attempts()).isEmpty();
+    assertThat(store.map.get(key).lastUid()).isEqualTo(1);
   }
 
   private final Store store = new Store();

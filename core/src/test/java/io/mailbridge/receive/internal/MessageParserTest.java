@@ -276,4 +276,30 @@ class MessageParserTest {
         .getBytes(StandardCharsets.US_ASCII);
     assertThatThrownBy(() -> parse(hostile, BodyFormat.TEXT)).isInstanceOf(Exception.class);
   }
+
+  /** What a reference document is built from: the header block of a multipart message, no body. */
+  @Test
+  void headerBlockAloneGivesTheTrackedFieldsWithoutSpuriousWarnings() throws Exception {
+    String header = """
+        From: Ann <ann@example.com>
+        To: bob@example.com
+        Subject: =?UTF-8?Q?Gro=C3=9Fe_Datei?=
+        Date: Tue, 24 Nov 2026 10:00:00 +0000
+        Message-ID: <big@example.com>
+        MIME-Version: 1.0
+        Content-Type: multipart/mixed; boundary="b1"
+
+        """;
+    MessageParser.Parsed whole = parse(header, BodyFormat.TEXT);
+    assertThat(whole.warnings()).as("a full parse sees a multipart without parts").isNotEmpty();
+    MessageParser.Parsed p = MessageParser.parseHeader(new ByteArrayInputStream(
+        header.replace("\n", "\r\n").getBytes(StandardCharsets.UTF_8)),
+        new DocumentCache.PartId("alice@h:993", "INBOX", 1, 7, "0"), BodyFormat.TEXT, false,
+        MessageParser.Limits.defaults(1 << 20));
+    assertThat(p.subject()).isEqualTo("Große Datei");
+    assertThat(p.from()).containsExactly("ann@example.com");
+    assertThat(p.messageId()).isEqualTo("<big@example.com>");
+    assertThat(p.attachments()).isEmpty();
+    assertThat(p.warnings()).isEmpty();
+  }
 }

@@ -1,0 +1,173 @@
+package io.mailbridge.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.mailbridge.testkit.ImapSeeder;
+import io.mailbridge.testkit.MailStack;
+import io.mailbridge.testkit.RealServer;
+import io.mailbridge.testkit.TestMessages;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Size limits and quarantine through {@code mailbridge receive} and {@code mailbridge watch}. */
+@RealServer
+class LimitsCommandIT {
+  @TempDir
+  Path tmp;
+
+  private static void fresh(MailStack stack, MailStack.User user, String folder) {
+    try {
+      stack.doveadm("mailbox", "delete", "-u", user.user(), "-s", folder);
+    } catch (IllegalStateException absent) {
+      // not there
+    }
+    stack.resetFolder(user, folder);
+  }
+
+  private Cli receive(MailStack stack, String... args) throws Exception {
+    Path pw = Files.writeString(tmp.resolve("pw"), stack.alice().password() + "\n");
+    List<String> all = new ArrayList<>(List.of("receive", "--imap-host", stack.host(), "--imap-port",
+        Integer.toString(stack.imapsPort()), "--user", stack.alice().user(), "--password-file", pw.toString(),
+        "--ca-file", stack.caFile()));
+    all.addAll(List.of(args));
+    return Cli.run(all.toArray(String[]::new));
+  }
+
+  private static List<JsonNode> lines(String out) throws Exception {
+    List<JsonNode> l = new ArrayList<>();
+    for (String s : out.split("\n")) {
+      if (!s.isBlank()) {
+        l.add(Json.mapper().readTree(s));
+      }
+    }
+    return l;
+  }
+
+  private static void seed(MailStack stack, MailStack.User u, String folder, List<byte[]> msgs) {
+    try (ImapSeeder s = ImapSeeder.tls(stack.host(), stack.imapsPort(), stack.ca(), u.user(), u.password())) {
+      s.append(folder, msgs, "");
+    }
+  }
+
+  @Test
+  void receiveWithSizePolicyReferencePrintsTheAttachmentAsNotStored(MailStack stack) throws Exception {
+    String folder = "cli-limits-ref";
+    fresh(stack, stack.alice(), folder);
+    seed(stack, stack.alice(), folder, List.of(TestMessages.plain("a@example.com", "alice@example.test", "small", 100),
+        TestMessages.withAttachment("a@example.com", "alice@example.test", "big", "big.bin", new byte[300_000])));
+
+    Cli r = receive(stack, "--folder", folder, "--max-message-size", "100KB", "--size-policy", "reference",
+        "--cache-dir", tmp.resolve("cache").toString(), "--then", "read");
+
+    assertThat(r.exit()).as(r.err()).isZero();
+    List<JsonNode> docs = lines(r.out());
+    assertThat(docs).hasSize(2);
+    assertThat(docs.get(0).has("status")).isFalse();
+    JsonNode big = docs.get(1);
+    assertThat(big.path("status").asText()).isEqualTo("reference");
+    assertThat(big.path("subject").asText()).isEqualTo("big");
+    JsonNode att = big.path("attachments").get(0);
+    assertThat(att.path("fileName").asText()).isEqualTo("big.bin");
+    assertThat(att.path("stored").asBoolean(true)).isFalse();
+    assertThat(att.path("notStoredReason").asText()).contains("above maxMessageBytes 102400");
+    assertThat(att.has("path")).isFalse();
+    // --then read ran for the complete document only: the reference stays unread on the server
+    assertThat(stack.doveadm("-f", "flow", "fetch", "-u", stack.alice().user(), "uid", "mailbox", folder, "unseen"))
+        .contains("uid=2").doesNotContain("uid=1");
+  }
+
+  @Test
+  void receiveWithSizePolicyFailExitsWithBadInputNamingUidSizeAndLimit(MailStack stack) throws Exception {
+    String folder = "cli-limits-fail";
+    fresh(stack, stack.alice(), folder);
+    seed(stack, stack.alice(), folder, List.of(
+        TestMessages.withAttachment("a@example.com", "alice@example.test", "big", "big.bin", new byte[300_000])));
+    Cli r = receive(stack, "--folder", folder, "--max-message-size", "100k", "--size-policy", "fail");
+    assertThat(r.exit()).isEqualTo(ExitCodes.BAD_INPUT);
+    assertThat(r.err()).contains("uid 1 in " + folder + " is ", "above maxMessageBytes 102400");
+    assertThat(r.out()).isEmpty();
+  }
+
+  @Test
+  void receiveQuarantinesAnUnparseableMessageAndPrintsADeadLetterLine(MailStack stack) throws Exception {
+    String folder = "cli-limits-q";
+    fresh(stack, stack.alice(), folder);
+    fresh(stack, stack.alice(), folder + "-quarantine");
+    byte[] broken = ("From: a@example.com\r\nTo: alice@example.test\r\nSubject: broken\r\nX-Pad: "
+        + "x".repeat(1_100_000) + "\r\n\r\nbody\r\n").getBytes(StandardCharsets.US_ASCII);
+    seed(stack, stack.alice(), folder, List.of(TestMessages.plain("a@example.com", "alice@example.test", "ok", 100),
+        broken));
+
+    Cli r = receive(stack, "--folder", folder, "--quarantine-folder", folder + "-quarantine", "--no-body");
+
+    assertThat(r.exit()).isEqualTo(ExitCodes.PARTIAL);
+    List<JsonNode> lines = lines(r.out());
+    assertThat(lines).hasSize(2);
+    assertThat(lines.get(0).path("subject").asText()).isEqualTo("ok");
+    JsonNode dead = lines.get(1);
+    assertThat(dead.path("type").asText()).isEqualTo("dead-letter");
+    assertThat(dead.path("status").asText()).isEqualTo("quarantined");
+    assertThat(dead.path("kind").asText()).isEqualTo("unparseable");
+    assertThat(dead.path("uid").asLong()).isEqualTo(2);
+    assertThat(dead.path("reason").asText()).contains("receive.maxHeaderBytes");
+    assertThat(dead.path("quarantine").asText()).isEqualTo("folder:" + folder + "-quarantine");
+    Path eml = Path.of(dead.path("emlPath").asText());
+    assertThat(Files.readAllBytes(eml)).isEqualTo(broken);
+    Files.delete(eml);
+    assertThat(stack.messageCount(stack.alice(), folder + "-quarantine")).isEqualTo(1);
+    assertThat(stack.messageCount(stack.alice(), folder)).isEqualTo(1);
+  }
+
+  /**
+   * A message whose handler kills the whole process (SIGKILL from --exec) each time: after
+   * --max-attempts starts it is quarantined, and the rest is delivered.
+   */
+  @Test
+  void watchQuarantinesAMessageThatCrashesTheProcessAfterMaxAttemptsRestarts(MailStack stack) throws Exception {
+    String folder = "cli-limits-crash";
+    fresh(stack, stack.carol(), folder);
+    fresh(stack, stack.carol(), folder + "-quarantine");
+    WatchProcess w = new WatchProcess(stack, tmp);
+    w.append(folder, List.of(WatchProcess.message("good 1", "<g1@lst.test>"),
+        WatchProcess.message("poison", "<p@lst.test>"), WatchProcess.message("good 2", "<g2@lst.test>")));
+    Path delivered = tmp.resolve("delivered.jsonl");
+    String exec = "IN=$(cat); case \"$IN\" in *'\"subject\":\"poison\"'*) kill -9 $PPID; sleep 5;; esac; "
+        + "echo \"$IN\" >> '" + delivered + "'";
+    int crashes = 0;
+    JsonNode dead = null;
+    for (int run = 0; run < 5 && dead == null; run++) {
+      Path out = tmp.resolve("run-" + run + ".jsonl");
+      Process p = w.start(out, "--folder", folder, "--start", "all", "--no-body", "--quarantine-folder",
+          folder + "-quarantine", "--max-attempts", "2", "--exec", exec);
+      WatchProcess.await("exit or quarantine", 30_000, () -> !p.isAlive()
+          || WatchProcess.lines(out).stream().anyMatch(l -> l.path("type").asText().equals("dead-letter")));
+      if (!p.isAlive()) {
+        assertThat(p.exitValue()).isEqualTo(137); // killed by the handler
+        crashes++;
+        continue;
+      }
+      dead = WatchProcess.lines(out).stream().filter(l -> l.path("type").asText().equals("dead-letter")).findFirst()
+          .orElseThrow();
+      WatchProcess.await("good 2", 30_000, () -> WatchProcess.lines(delivered).stream()
+          .anyMatch(l -> l.path("subject").asText().equals("good 2")));
+      p.destroy();
+      assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    }
+    assertThat(crashes).isEqualTo(2);
+    assertThat(dead).isNotNull();
+    assertThat(dead.path("kind").asText()).isEqualTo("rejected");
+    assertThat(dead.path("attempts").asInt()).isEqualTo(2);
+    assertThat(dead.path("reason").asText()).contains("never returned");
+    assertThat(Files.readString(Path.of(dead.path("emlPath").asText()))).contains("Subject: poison");
+    assertThat(stack.messageCount(stack.carol(), folder + "-quarantine")).isEqualTo(1);
+    assertThat(WatchProcess.lines(delivered)).extracting(l -> l.path("subject").asText())
+        .contains("good 1", "good 2").doesNotContain("poison");
+  }
+}
