@@ -1,6 +1,7 @@
 package io.mailbridge.connection;
 
 import io.mailbridge.ConfigException;
+import io.mailbridge.metrics.Metrics;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -29,6 +30,8 @@ import java.util.Optional;
  * @param trustedCertificates PEM file with the CA certificates to trust instead of the JDK's
  *     default trust store; empty means the JDK's defaults
  * @param allowPlaintext explicit opt-in required for {@link Security#NONE}
+ * @param metrics where operations on this server report their metrics, default {@link Metrics#none()}
+ *     (usually set for both servers with {@link MailConnection.Builder#metrics(Metrics)})
  */
 public record Endpoint(
     Protocol protocol,
@@ -39,7 +42,8 @@ public record Endpoint(
     Duration connectTimeout,
     Duration readTimeout,
     Optional<Path> trustedCertificates,
-    boolean allowPlaintext) {
+    boolean allowPlaintext,
+    Metrics metrics) {
 
   /** Which protocol the endpoint speaks. */
   public enum Protocol {
@@ -92,6 +96,7 @@ public record Endpoint(
         throw new ConfigException(field + ".trustedCertificates " + p + " cannot be read: give the path of a PEM CA file");
       }
     });
+    Objects.requireNonNull(metrics, field + ".metrics");
   }
 
   private static Duration positive(String field, Duration d) {
@@ -129,7 +134,7 @@ public record Endpoint(
 
   public Builder toBuilder() {
     Builder b = new Builder(protocol).host(host).port(port).security(security).auth(auth)
-        .connectTimeout(connectTimeout).readTimeout(readTimeout).allowPlaintext(allowPlaintext);
+        .connectTimeout(connectTimeout).readTimeout(readTimeout).allowPlaintext(allowPlaintext).metrics(metrics);
     trustedCertificates.ifPresent(b::trustedCertificates);
     return b;
   }
@@ -150,6 +155,7 @@ public record Endpoint(
     private Duration readTimeout = Duration.ofSeconds(60);
     private Path trustedCertificates;
     private boolean allowPlaintext;
+    private Metrics metrics = Metrics.none();
 
     private Builder(Protocol protocol) {
       this.protocol = protocol;
@@ -195,11 +201,17 @@ public record Endpoint(
       return this;
     }
 
+    /** Where operations on this server report metrics (default {@link Metrics#none()}). */
+    public Builder metrics(Metrics metrics) {
+      this.metrics = metrics;
+      return this;
+    }
+
     public Endpoint build() {
       Security sec = security == null ? Security.SSL_TLS : security;
       int p = port != null ? port : defaultPort(protocol, sec);
       return new Endpoint(protocol, host, p, security, auth, connectTimeout, readTimeout,
-          Optional.ofNullable(trustedCertificates), allowPlaintext);
+          Optional.ofNullable(trustedCertificates), allowPlaintext, metrics);
     }
   }
 }

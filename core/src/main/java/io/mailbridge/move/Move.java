@@ -1,8 +1,10 @@
 package io.mailbridge.move;
 
+import io.mailbridge.MailbridgeException;
 import io.mailbridge.connection.Endpoint;
 import io.mailbridge.connection.MailConnection;
 import io.mailbridge.connection.internal.ImapClient;
+import io.mailbridge.metrics.internal.Recorder;
 import io.mailbridge.move.internal.MessageOps;
 import io.mailbridge.move.internal.Strategy;
 import java.util.Optional;
@@ -53,6 +55,9 @@ public final class Move {
     Endpoint endpoint = connection.requireInbound(kind == MessageOps.Kind.MOVE ? "move" : "copy");
     try (ImapClient imap = ImapClient.open(endpoint, new Properties(), false)) {
       return run(imap, settings, kind, forced);
+    } catch (MailbridgeException e) {
+      Recorder.of(endpoint).error(settings.from(), operation(kind), Recorder.kind(e));
+      throw e;
     }
   }
 
@@ -62,6 +67,14 @@ public final class Move {
         s.createTarget(), s.expectedUidValidity(), s.batchSize(), s.expungeWithoutUidplus(), forced));
     LOG.info("{} mailbox={} folder={} target={} method={} done={} of={}", kind == MessageOps.Kind.MOVE ? "moved"
         : "copied", imap.endpoint().auth().user(), s.from(), s.to(), r.method(), r.succeeded(), r.outcomes().size());
+    Recorder metrics = Recorder.of(imap.endpoint());
+    if (r.succeeded() > 0) {
+      metrics.moved(s.from(), operation(kind), r.succeeded());
+    }
     return r;
+  }
+
+  private static String operation(MessageOps.Kind kind) {
+    return kind == MessageOps.Kind.MOVE ? "move" : "copy";
   }
 }

@@ -4,6 +4,7 @@ import io.mailbridge.MailbridgeException;
 import io.mailbridge.ProtocolException;
 import io.mailbridge.connection.Endpoint;
 import io.mailbridge.connection.MailConnection;
+import io.mailbridge.metrics.internal.Recorder;
 import io.mailbridge.send.internal.Composer;
 import io.mailbridge.send.internal.SentCopy;
 import io.mailbridge.send.internal.Transmitter;
@@ -132,11 +133,16 @@ public final class Send {
       } else {
         smtp.dropIfStale();
       }
+      Recorder metrics = Recorder.of(outbound);
       try (SentCopy sent = settings.copyToSent() ? SentCopy.open(connection.requireInbound("copyToSent"),
           settings.sentFolder()) : null) {
         for (int i = 0; i < emails.size(); i++) {
           Composer.Composed composed = Composer.compose(emails.get(i), defaultFrom);
           SendResult result = smtp.send(composed, i);
+          if (result.status() == SendResult.Status.SENT || result.status() == SendResult.Status.PARTIAL) {
+            metrics.sent("send", composed.transmittedBytes());
+          }
+          result.error().ifPresent(e -> metrics.error("", "send", Recorder.kind(e)));
           each.accept(result);
           if (sent != null && (result.status() == SendResult.Status.SENT
               || result.status() == SendResult.Status.PARTIAL)) {
@@ -151,6 +157,9 @@ public final class Send {
           }
         }
       } catch (RuntimeException e) {
+        if (e instanceof MailbridgeException m) {
+          metrics.error("", "send", Recorder.kind(m));
+        }
         // After a failure start the next call on a fresh connection.
         close();
         throw e;
