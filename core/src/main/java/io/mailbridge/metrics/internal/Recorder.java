@@ -23,9 +23,10 @@ public interface Recorder {
     return endpoint.metrics().enabled() ? new MicrometerRecorder(endpoint) : NONE;
   }
 
-  /** The mailbox tag: {@code user@host:port}, as in Listener health and document keys. */
+  /** The mailbox tag: {@code user@host:port} as in Listener health and document keys; {@code host:port} without login. */
   static String mailbox(Endpoint endpoint) {
-    return endpoint.auth().user() + "@" + endpoint.host() + ":" + endpoint.port();
+    String user = endpoint.auth().user();
+    return (user == null || user.isEmpty() ? "" : user + "@") + endpoint.host() + ":" + endpoint.port();
   }
 
   /** The {@code kind} tag of an error. */
