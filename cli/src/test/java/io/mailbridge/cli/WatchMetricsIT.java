@@ -83,7 +83,7 @@ class WatchMetricsIT {
   }
 
   @Test
-  void aPortInUseIsABadInputNamingThePort(MailStack stack) throws Exception {
+  void aPortInUseOrOutOfRangeIsABadInputNamingThePort(MailStack stack) throws Exception {
     try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       WatchProcess w = new WatchProcess(stack, dir);
       List<String> args = new ArrayList<>(w.base("--folder", "INBOX", "--metrics-port",
@@ -92,6 +92,9 @@ class WatchMetricsIT {
       assertThat(r.exit()).isEqualTo(ExitCodes.BAD_INPUT);
       assertThat(r.err()).contains("--metrics-port " + taken.getLocalPort() + " on 127.0.0.1 cannot be bound")
           .contains("choose a free port");
+      Cli outOfRange = Cli.run(w.base("--folder", "INBOX", "--metrics-port", "70000").toArray(String[]::new));
+      assertThat(outOfRange.exit()).isEqualTo(ExitCodes.BAD_INPUT);
+      assertThat(outOfRange.err()).contains("--metrics-port 70000 is out of range 0-65535");
     }
   }
 

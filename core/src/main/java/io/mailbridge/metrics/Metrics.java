@@ -30,8 +30,9 @@ import java.util.Optional;
  *   <li>{@code mailbridge.messages.sent}, {@code mailbridge.bytes.sent}: messages the SMTP server
  *       accepted (for at least one recipient) and the bytes of message data written; tags mailbox,
  *       operation ({@code send})
- *   <li>{@code mailbridge.messages.moved}: messages moved or copied; tags mailbox, folder (the
- *       source), operation ({@code move}, {@code copy})
+ *   <li>{@code mailbridge.messages.moved}, {@code mailbridge.bytes.moved}: messages moved or copied
+ *       and their RFC822.SIZE; tags mailbox, folder (the source), operation ({@code move}, {@code copy};
+ *       Delete's move to Trash counts as {@code move})
  *   <li>{@code mailbridge.errors}: failures; tags mailbox, folder (empty when none applies),
  *       operation, kind (a {@link io.mailbridge.ConnectionException.Reason} in lower case such as
  *       {@code refused} or {@code timeout}, or {@code auth}, {@code protocol}, {@code bad_input},

@@ -67,10 +67,6 @@ public final class Move {
         s.createTarget(), s.expectedUidValidity(), s.batchSize(), s.expungeWithoutUidplus(), forced));
     LOG.info("{} mailbox={} folder={} target={} method={} done={} of={}", kind == MessageOps.Kind.MOVE ? "moved"
         : "copied", imap.endpoint().auth().user(), s.from(), s.to(), r.method(), r.succeeded(), r.outcomes().size());
-    Recorder metrics = Recorder.of(imap.endpoint());
-    if (r.succeeded() > 0) {
-      metrics.moved(s.from(), operation(kind), r.succeeded());
-    }
     return r;
   }
 

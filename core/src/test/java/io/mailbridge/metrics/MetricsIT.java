@@ -24,6 +24,7 @@ import io.mailbridge.send.Email;
 import io.mailbridge.send.Send;
 import io.mailbridge.send.SendResult;
 import io.mailbridge.send.SendSettings;
+import io.mailbridge.testkit.FaultProxy;
 import io.mailbridge.testkit.MailStack;
 import io.mailbridge.testkit.RealServer;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -83,6 +84,8 @@ class MetricsIT {
         .isEqualTo(seededBytes);
     assertThat(registry.get("mailbridge.messages.moved").tags("mailbox", mailbox, "folder", "met-in", "operation",
         "move").counter().count()).isEqualTo(3);
+    assertThat(registry.get("mailbridge.bytes.moved").tags("folder", "met-in", "operation", "move").counter().count())
+        .isEqualTo(seededBytes);
     assertThat(stack.messageCount(carol.user, "met-done")).isEqualTo(3);
     assertThat(registry.find("mailbridge.errors").counters()).isEmpty();
   }
@@ -164,6 +167,36 @@ class MetricsIT {
     }
     // The gauge belongs to the running listener.
     assertThat(registry.find("mailbridge.listen.lag").gauges()).isEmpty();
+  }
+
+  @Test
+  void aDroppedListenerConnectionCountsAsReconnectAndError(MailStack stack) throws Exception {
+    Carol carol = new Carol(stack);
+    carol.reset("met-drop");
+    SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    List<String> handled = new java.util.concurrent.CopyOnWriteArrayList<>();
+    ListenerSettings s = ListenerSettings.builder().folders("met-drop").keepalive(Duration.ofSeconds(2))
+        .responseTimeout(Duration.ofSeconds(2)).reconnectMin(Duration.ofMillis(200)).reconnectMax(Duration.ofSeconds(1))
+        .build();
+    try (FaultProxy proxy = FaultProxy.to(stack.host(), stack.imapsPort())) {
+      Endpoint viaProxy = carol.endpoint().toBuilder().port(proxy.port()).build();
+      MailConnection mail = MailConnection.builder().inbound(viaProxy).metrics(Metrics.micrometer(registry)).build();
+      try (Listener l = Listener.builder(mail).settings(s).stateFile(dir.resolve("state.json"))
+          .handler(d -> handled.add(d.properties().subject())).build()) {
+        l.start();
+        waitFor("idling", () -> l.health().folders().get(0).idling());
+        proxy.dropAll();
+        waitFor("idling again", () -> l.health().folders().get(0).reconnects() == 1
+            && l.health().folders().get(0).idling());
+        carol.seed("met-drop", 1, "after drop");
+        waitFor("delivered", () -> handled.size() == 1);
+        String mailbox = carol.user.user() + "@" + stack.host() + ":" + proxy.port();
+        assertThat(registry.get("mailbridge.reconnects").tags("mailbox", mailbox, "folder", "met-drop").counter()
+            .count()).isEqualTo(1);
+        assertThat(registry.get("mailbridge.errors").tags("folder", "met-drop", "operation", "listen").counters())
+            .extracting(c -> c.getId().getTag("kind")).containsOnly("closed");
+      }
+    }
   }
 
   private static double lag(MeterRegistry registry, String mailbox) {

@@ -52,9 +52,12 @@ final class MicrometerRecorder implements Recorder {
   }
 
   @Override
-  public void moved(String folder, String operation, long messages) {
-    Counter.builder("mailbridge.messages.moved").description("Messages moved or copied out of the folder")
-        .tags("mailbox", mailbox, "folder", folder, "operation", operation).register(registry).increment(messages);
+  public void moved(String folder, String operation, long messages, long bytes) {
+    Tags t = Tags.of("mailbox", mailbox, "folder", folder, "operation", operation);
+    Counter.builder("mailbridge.messages.moved").description("Messages moved or copied out of the folder").tags(t)
+        .register(registry).increment(messages);
+    Counter.builder("mailbridge.bytes.moved").description("RFC822.SIZE of the messages moved or copied")
+        .baseUnit("bytes").tags(t).register(registry).increment(bytes);
   }
 
   @Override

@@ -62,8 +62,8 @@ public interface Recorder {
   /** A message the server accepted for at least one recipient. */
   default void sent(String operation, long bytes) {}
 
-  /** Messages moved or copied out of {@code folder}. */
-  default void moved(String folder, String operation, long messages) {}
+  /** Messages moved or copied out of {@code folder}, and their RFC822.SIZE in total. */
+  default void moved(String folder, String operation, long messages, long bytes) {}
 
   /** A failure of {@code kind} (see {@link #kind(Throwable)}); {@code folder} may be empty. */
   default void error(String folder, String operation, String kind) {}
