@@ -50,7 +50,8 @@ public final class TaskMetrics implements AutoCloseable {
     taskTags.put("task", task);
     List<MetricsReporter> reporters = new ArrayList<>();
     reporters.add(new JmxReporter());
-    this.kafka = new org.apache.kafka.common.metrics.Metrics(new MetricConfig(), reporters, Time.SYSTEM,
+    // Default tags: also Kafka's own kafka-metrics-count gets one MBean per task, removed with the task.
+    this.kafka = new org.apache.kafka.common.metrics.Metrics(new MetricConfig().tags(taskTags), reporters, Time.SYSTEM,
         new KafkaMetricsContext(DOMAIN));
     registry.config().onMeterAdded(this::publish);
     registry.config().onMeterRemoved(this::unpublish);
