@@ -24,7 +24,15 @@ public final class ConnectionException extends MailbridgeException {
     /** STARTTLS was required but the server does not offer it: never continue in plain text. */
     STARTTLS_UNAVAILABLE(false),
     /** The connection dropped or the server closed it. */
-    CLOSED(true);
+    CLOSED(true),
+    /** The proxy host is unknown, refuses connections or does not answer. */
+    PROXY_UNREACHABLE(true),
+    /** The proxy requires a login, or rejected the one given. */
+    PROXY_AUTH(false),
+    /** The proxy refused the tunnel to the mail server (its rules), or speaks another proxy protocol. */
+    PROXY_REFUSED(false),
+    /** The proxy could not reach the mail server (unknown to the proxy's DNS, refused, unreachable). */
+    PROXY_TARGET_UNREACHABLE(true);
 
     private final boolean retriable;
 
