@@ -2,6 +2,7 @@ package io.mailbridge.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.mailbridge.BadInputException;
+import io.mailbridge.connection.MailConnection;
 import io.mailbridge.document.BodyFormat;
 import io.mailbridge.document.MailDocument;
 import io.mailbridge.listen.FolderState;
@@ -117,6 +118,15 @@ public final class WatchCommand implements Callable<Integer> {
       description = "On SIGTERM, time to finish the batch in hand (default: ${DEFAULT-VALUE}).")
   String grace;
 
+  @Option(names = "--metrics-port", paramLabel = "PORT",
+      description = "Serve GET /metrics (Prometheus text format) and GET /health (the watcher's health as JSON; 200 "
+          + "when healthy, else 503) on this port; 0 picks a free one (printed on stderr). Default: no endpoint.")
+  Integer metricsPort;
+
+  @Option(names = "--metrics-host", paramLabel = "ADDRESS", defaultValue = "127.0.0.1",
+      description = "Address the metrics endpoint binds to (default: ${DEFAULT-VALUE}, loopback only).")
+  String metricsHost;
+
   @Option(names = "--status", description = "Print the watermarks of --state and the running watcher's last health "
       + "as one JSON object, then exit.")
   boolean status;
@@ -136,7 +146,6 @@ public final class WatchCommand implements Callable<Integer> {
         .sizeLimits(limits.sizeLimits()).quarantine(limits.quarantine().orElse(null)).build();
     Duration graceTime = Settings.parseDuration("--grace", grace);
     PrintWriter stdout = spec.commandLine().getOut();
-    PrintWriter stderr = spec.commandLine().getErr();
     DocumentHandler documents = exec == null ? d -> {
       synchronized (stdout) {
         Json.line(stdout, ReceiveCommand.view(d, null, !noBody));
@@ -148,8 +157,27 @@ public final class WatchCommand implements Callable<Integer> {
         Json.line(stdout, LimitOptions.view(letter));
       }
     });
-    Listener listener = Listener.builder(connection.connection(true, false)).settings(settings)
+    MailConnection mail = connection.connection(true, false);
+    MetricsEndpoint metrics = metricsPort == null ? null : MetricsEndpoint.start(metricsHost, metricsPort);
+    try {
+      return watch(metrics == null ? mail : mail.toBuilder().metrics(metrics.metrics()).build(), settings, handler,
+          graceTime, metrics);
+    } finally {
+      if (metrics != null) {
+        metrics.close();
+      }
+    }
+  }
+
+  private int watch(MailConnection mail, ListenerSettings settings, DocumentHandler handler, Duration graceTime,
+      MetricsEndpoint metrics) throws InterruptedException {
+    PrintWriter stderr = spec.commandLine().getErr();
+    Listener listener = Listener.builder(mail).settings(settings)
         .stateStore(JsonFileStateStore.open(state)).handler(handler).build();
+    if (metrics != null) {
+      metrics.health(listener::health);
+      stderr.println("mailbridge: metrics on " + metrics.url() + "/metrics, health on " + metrics.url() + "/health");
+    }
     CountDownLatch stopped = new CountDownLatch(1);
     Thread hook = new Thread(() -> {
       listener.stop(graceTime);

@@ -1,6 +1,7 @@
 package io.mailbridge.connection;
 
 import io.mailbridge.ConfigException;
+import io.mailbridge.metrics.Metrics;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -32,6 +33,8 @@ import java.util.Optional;
  * @param proxy the SOCKS5 or HTTP CONNECT proxy to connect through, default none (direct); the
  *     timeouts above apply to the proxy too: {@code connectTimeout} to reaching it,
  *     {@code readTimeout} to each of its answers
+ * @param metrics where operations on this server report their metrics, default {@link Metrics#none()}
+ *     (usually set for both servers with {@link MailConnection.Builder#metrics(Metrics)})
  */
 public record Endpoint(
     Protocol protocol,
@@ -43,7 +46,8 @@ public record Endpoint(
     Duration readTimeout,
     Optional<Path> trustedCertificates,
     boolean allowPlaintext,
-    Optional<ProxySettings> proxy) {
+    Optional<ProxySettings> proxy,
+    Metrics metrics) {
 
   /** Which protocol the endpoint speaks. */
   public enum Protocol {
@@ -97,6 +101,7 @@ public record Endpoint(
       }
     });
     Objects.requireNonNull(proxy, field + ".proxy");
+    Objects.requireNonNull(metrics, field + ".metrics");
   }
 
   private static Duration positive(String field, Duration d) {
@@ -134,7 +139,7 @@ public record Endpoint(
 
   public Builder toBuilder() {
     Builder b = new Builder(protocol).host(host).port(port).security(security).auth(auth)
-        .connectTimeout(connectTimeout).readTimeout(readTimeout).allowPlaintext(allowPlaintext);
+        .connectTimeout(connectTimeout).readTimeout(readTimeout).allowPlaintext(allowPlaintext).metrics(metrics);
     trustedCertificates.ifPresent(b::trustedCertificates);
     proxy.ifPresent(b::proxy);
     return b;
@@ -162,6 +167,7 @@ public record Endpoint(
     private Path trustedCertificates;
     private boolean allowPlaintext;
     private ProxySettings proxy;
+    private Metrics metrics = Metrics.none();
 
     private Builder(Protocol protocol) {
       this.protocol = protocol;
@@ -213,11 +219,17 @@ public record Endpoint(
       return this;
     }
 
+    /** Where operations on this server report metrics (default {@link Metrics#none()}). */
+    public Builder metrics(Metrics metrics) {
+      this.metrics = metrics;
+      return this;
+    }
+
     public Endpoint build() {
       Security sec = security == null ? Security.SSL_TLS : security;
       int p = port != null ? port : defaultPort(protocol, sec);
       return new Endpoint(protocol, host, p, security, auth, connectTimeout, readTimeout,
-          Optional.ofNullable(trustedCertificates), allowPlaintext, Optional.ofNullable(proxy));
+          Optional.ofNullable(trustedCertificates), allowPlaintext, Optional.ofNullable(proxy), metrics);
     }
   }
 }

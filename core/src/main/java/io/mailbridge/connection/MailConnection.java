@@ -2,6 +2,7 @@ package io.mailbridge.connection;
 
 import io.mailbridge.ConfigException;
 import io.mailbridge.connection.internal.ConnectionCheck;
+import io.mailbridge.metrics.Metrics;
 import java.util.Optional;
 
 /**
@@ -15,6 +16,9 @@ import java.util.Optional;
  *     .build();
  * CheckReport report = mail.check();
  * }</pre>
+ *
+ * <p>{@link Builder#metrics(Metrics)} makes every operation on the connection report its metrics
+ * (see {@link Metrics}); by default nothing is recorded.
  */
 public final class MailConnection {
   private final Endpoint inbound;
@@ -77,6 +81,7 @@ public final class MailConnection {
   public static final class Builder {
     private Endpoint inbound;
     private Endpoint outbound;
+    private Metrics metrics;
 
     public Builder inbound(Endpoint imap) {
       this.inbound = imap;
@@ -85,6 +90,15 @@ public final class MailConnection {
 
     public Builder outbound(Endpoint smtp) {
       this.outbound = smtp;
+      return this;
+    }
+
+    /**
+     * Where both servers' operations report metrics, e.g. {@code Metrics.micrometer(registry)};
+     * replaces what the endpoints were built with. Unset: the endpoints' own (default none).
+     */
+    public Builder metrics(Metrics metrics) {
+      this.metrics = java.util.Objects.requireNonNull(metrics, "metrics");
       return this;
     }
 
@@ -98,6 +112,10 @@ public final class MailConnection {
       }
       if (outbound != null && outbound.protocol() != Endpoint.Protocol.SMTP) {
         throw new ConfigException("outbound must be an SMTP endpoint: build it with Endpoint.smtp(host)");
+      }
+      if (metrics != null) {
+        return new MailConnection(inbound == null ? null : inbound.toBuilder().metrics(metrics).build(),
+            outbound == null ? null : outbound.toBuilder().metrics(metrics).build());
       }
       return new MailConnection(inbound, outbound);
     }

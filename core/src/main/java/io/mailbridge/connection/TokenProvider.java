@@ -14,4 +14,13 @@ public interface TokenProvider {
    * refresh instead of returning a cached token. The default does nothing.
    */
   default void invalidate() {}
+
+  /**
+   * How many access tokens this provider has fetched from the authorization server so far (refreshes
+   * before expiry and after {@link #invalidate()} alike), reported as {@code mailbridge.auth.refreshes}.
+   * The default, for providers that do not count, is 0.
+   */
+  default long refreshes() {
+    return 0;
+  }
 }

@@ -1,8 +1,10 @@
 package io.mailbridge.move;
 
+import io.mailbridge.MailbridgeException;
 import io.mailbridge.connection.Endpoint;
 import io.mailbridge.connection.MailConnection;
 import io.mailbridge.connection.internal.ImapClient;
+import io.mailbridge.metrics.internal.Recorder;
 import io.mailbridge.move.internal.MessageOps;
 import io.mailbridge.move.internal.Strategy;
 import java.util.Optional;
@@ -53,6 +55,9 @@ public final class Move {
     Endpoint endpoint = connection.requireInbound(kind == MessageOps.Kind.MOVE ? "move" : "copy");
     try (ImapClient imap = ImapClient.open(endpoint, new Properties(), false)) {
       return run(imap, settings, kind, forced);
+    } catch (MailbridgeException e) {
+      Recorder.of(endpoint).error(settings.from(), operation(kind), Recorder.kind(e));
+      throw e;
     }
   }
 
@@ -63,5 +68,9 @@ public final class Move {
     LOG.info("{} mailbox={} folder={} target={} method={} done={} of={}", kind == MessageOps.Kind.MOVE ? "moved"
         : "copied", imap.endpoint().auth().user(), s.from(), s.to(), r.method(), r.succeeded(), r.outcomes().size());
     return r;
+  }
+
+  private static String operation(MessageOps.Kind kind) {
+    return kind == MessageOps.Kind.MOVE ? "move" : "copy";
   }
 }

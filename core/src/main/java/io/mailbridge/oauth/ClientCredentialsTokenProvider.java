@@ -8,6 +8,7 @@ import io.mailbridge.oauth.internal.TokenEndpoint;
 import java.time.Clock;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Access tokens for a daemon with the client credentials grant (RFC 6749 4.4), e.g. Microsoft 365
@@ -25,6 +26,7 @@ public final class ClientCredentialsTokenProvider implements TokenProvider {
   private final OAuthSettings settings;
   private final Clock clock;
   private final TokenEndpoint endpoint;
+  private final AtomicLong refreshes = new AtomicLong();
   private Tokens current;
 
   public ClientCredentialsTokenProvider(OAuthSettings settings) {
@@ -46,6 +48,7 @@ public final class ClientCredentialsTokenProvider implements TokenProvider {
     if (current == null || !current.validAt(clock.instant(), settings.refreshSkew())) {
       current = endpoint.request(new ClientCredentialsGrant(), Optional.empty(),
           "check that the application may use the client_credentials grant");
+      refreshes.incrementAndGet();
     }
     return current.accessToken();
   }
@@ -53,6 +56,11 @@ public final class ClientCredentialsTokenProvider implements TokenProvider {
   @Override
   public synchronized void invalidate() {
     current = null;
+  }
+
+  @Override
+  public long refreshes() {
+    return refreshes.get();
   }
 
   @Override

@@ -8,6 +8,7 @@ import io.mailbridge.connection.TokenProvider;
 import io.mailbridge.oauth.internal.TokenEndpoint;
 import java.time.Clock;
 import java.util.Objects;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,6 +35,7 @@ public final class RefreshingTokenProvider implements TokenProvider {
   private final TokenStore store;
   private final Clock clock;
   private final TokenEndpoint endpoint;
+  private final AtomicLong refreshes = new AtomicLong();
   private Tokens current;
   private boolean forceRefresh;
 
@@ -75,6 +77,7 @@ public final class RefreshingTokenProvider implements TokenProvider {
       LOG.debug("oauth refreshing forced={} expiresAt={}", rejected != null, current.expiresAt());
       Tokens fresh = endpoint.request(new RefreshTokenGrant(new RefreshToken(refresh.reveal())),
           current.refreshToken(), store.loginHint());
+      refreshes.incrementAndGet();
       if (fresh.subject().isEmpty() && current.subject().isPresent()) {
         fresh = new Tokens(fresh.accessToken(), fresh.refreshToken(), fresh.expiresAt(), fresh.obtainedAt(),
             fresh.scopes(), current.subject());
@@ -115,6 +118,11 @@ public final class RefreshingTokenProvider implements TokenProvider {
       current = store.require();
     }
     return current;
+  }
+
+  @Override
+  public long refreshes() {
+    return refreshes.get();
   }
 
   @Override

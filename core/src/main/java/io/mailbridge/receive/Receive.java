@@ -1,7 +1,10 @@
 package io.mailbridge.receive;
 
+import io.mailbridge.MailbridgeException;
+import io.mailbridge.connection.Endpoint;
 import io.mailbridge.connection.MailConnection;
 import io.mailbridge.document.MailDocument;
+import io.mailbridge.metrics.internal.Recorder;
 import io.mailbridge.receive.internal.ReceiveRun;
 import java.util.ArrayList;
 import java.util.List;
@@ -39,7 +42,13 @@ public final class Receive {
 
   /** Receives the selected messages, handing each document to {@code handler} in order. */
   public ReceiveResult run(ReceiveSettings settings, DocumentHandler handler) {
-    return new ReceiveRun(connection.requireInbound("receive"), settings, false).run(handler);
+    Endpoint inbound = connection.requireInbound("receive");
+    try {
+      return new ReceiveRun(inbound, settings, false).run(handler);
+    } catch (MailbridgeException e) {
+      Recorder.of(inbound).error(settings.folder(), "receive", Recorder.kind(e));
+      throw e;
+    }
   }
 
   /**
@@ -48,7 +57,13 @@ public final class Receive {
    */
   public List<MailDocument> receiveAll(ReceiveSettings settings) {
     List<MailDocument> out = new ArrayList<>();
-    new ReceiveRun(connection.requireInbound("receive"), settings, true).run(out::add);
+    Endpoint inbound = connection.requireInbound("receive");
+    try {
+      new ReceiveRun(inbound, settings, true).run(out::add);
+    } catch (MailbridgeException e) {
+      Recorder.of(inbound).error(settings.folder(), "receive", Recorder.kind(e));
+      throw e;
+    }
     return out;
   }
 }

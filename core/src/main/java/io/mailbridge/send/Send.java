@@ -4,6 +4,7 @@ import io.mailbridge.MailbridgeException;
 import io.mailbridge.ProtocolException;
 import io.mailbridge.connection.Endpoint;
 import io.mailbridge.connection.MailConnection;
+import io.mailbridge.metrics.internal.Recorder;
 import io.mailbridge.send.internal.Composer;
 import io.mailbridge.send.internal.SentCopy;
 import io.mailbridge.send.internal.Transmitter;
@@ -148,6 +149,7 @@ public final class Send {
         smtp.dropIfStale();
       }
       boolean skip = settings.skipIfAlreadySent();
+      Recorder metrics = Recorder.of(outbound);
       try (SentCopy sent = settings.copyToSent() || skip ? SentCopy.open(connection.requireInbound(
           settings.copyToSent() ? "copyToSent" : "skipIfAlreadySent"), settings.sentFolder(), settings.copyToSent(),
           skip) : null) {
@@ -164,6 +166,10 @@ public final class Send {
           if (skip && (result.status() == SendResult.Status.SENT || result.status() == SendResult.Status.PARTIAL)) {
             sentInSession.add(result.messageId());
           }
+          if (result.status() == SendResult.Status.SENT || result.status() == SendResult.Status.PARTIAL) {
+            metrics.sent("send", composed.transmittedBytes());
+          }
+          result.error().ifPresent(e -> metrics.error("", "send", Recorder.kind(e)));
           each.accept(result);
           if (settings.copyToSent() && (result.status() == SendResult.Status.SENT
               || result.status() == SendResult.Status.PARTIAL)) {
@@ -178,6 +184,9 @@ public final class Send {
           }
         }
       } catch (RuntimeException e) {
+        if (e instanceof MailbridgeException m) {
+          metrics.error("", "send", Recorder.kind(m));
+        }
         // After a failure start the next call on a fresh connection.
         close();
         throw e;

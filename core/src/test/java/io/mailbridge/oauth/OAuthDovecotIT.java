@@ -1,5 +1,6 @@
 package io.mailbridge.oauth;
 
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -14,9 +15,13 @@ import io.mailbridge.connection.Security;
 import io.mailbridge.connection.TokenProvider;
 import io.mailbridge.connection.internal.ImapClient;
 import io.mailbridge.connection.internal.SmtpClient;
+import io.mailbridge.metrics.Metrics;
+import io.mailbridge.receive.Receive;
+import io.mailbridge.receive.ReceiveSettings;
 import io.mailbridge.testkit.MailStack;
 import io.mailbridge.testkit.RealServer;
 import io.mailbridge.testkit.TestMessages;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import jakarta.mail.Folder;
 import jakarta.mail.internet.InternetAddress;
 import jakarta.mail.internet.MimeMessage;
@@ -174,6 +179,27 @@ class OAuthDovecotIT {
       assertThat(smtp.noop()).isTrue();
     }
     assertThat(store.require()).isEqualTo(after);
+    assertThat(tokens.refreshes()).isEqualTo(1);
+  }
+
+  @Test
+  void tokenRefreshesAreReportedAsMailboxMetrics() {
+    OAuthSettings settings = oauth.settings().build();
+    TokenStore store = oauth.login(alice(), Duration.ofHours(1), dir.resolve("metrics.json"), settings);
+    Tokens good = store.require();
+    store.save(new Tokens(Secret.of(expiredToken()), good.refreshToken(), Instant.now().plusSeconds(3000),
+        Instant.now(), good.scopes(), good.subject()));
+    RefreshingTokenProvider tokens = new RefreshingTokenProvider(settings, store);
+    stack.resetFolder(stack.alice(), "oauth-metrics");
+    SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    MailConnection mail = MailConnection.builder().inbound(imaps(Auth.oauth2(alice(), tokens)))
+        .metrics(Metrics.micrometer(registry)).build();
+
+    Receive.from(mail).receiveAll(ReceiveSettings.builder().folder("oauth-metrics").build()); // rejected, refreshed
+    Receive.from(mail).receiveAll(ReceiveSettings.builder().folder("oauth-metrics").build()); // cached token
+
+    assertThat(registry.get("mailbridge.auth.refreshes").tags("mailbox", alice() + "@" + stack.host() + ":"
+        + stack.imapsPort()).functionCounter().count()).isEqualTo(1);
   }
 
   @Test

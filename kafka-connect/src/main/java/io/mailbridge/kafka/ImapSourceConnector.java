@@ -1,6 +1,7 @@
 package io.mailbridge.kafka;
 
 import io.mailbridge.kafka.internal.CrossKeyErrors;
+import io.mailbridge.kafka.internal.TaskMetrics;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -63,6 +64,7 @@ public final class ImapSourceConnector extends SourceConnector {
     for (List<String> group : ImapSourceConfig.spread(folders, maxTasks)) {
       Map<String, String> task = new HashMap<>(props);
       task.put(ImapSourceConfig.FOLDERS, String.join(",", group));
+      task.put(TaskMetrics.TASK_ID, Integer.toString(out.size())); // the task tag of its metrics
       out.add(task);
     }
     return out;

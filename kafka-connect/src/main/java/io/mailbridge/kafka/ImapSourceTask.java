@@ -6,6 +6,8 @@ import io.mailbridge.kafka.internal.FolderReader;
 import io.mailbridge.kafka.internal.SourceRecords;
 import io.mailbridge.kafka.internal.SourceSettings;
 import io.mailbridge.kafka.internal.SourceSettings.AttachmentsMode;
+import io.mailbridge.kafka.internal.TaskMetrics;
+import io.mailbridge.metrics.internal.Recorder;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -67,6 +69,7 @@ public final class ImapSourceTask extends SourceTask {
   private final List<FolderReader> order = new ArrayList<>();
   private final CountDownLatch stopping = new CountDownLatch(1);
   private ImapClient imap;
+  private TaskMetrics metrics;
   private Path tempCache;
   private int next;
 
@@ -78,6 +81,8 @@ public final class ImapSourceTask extends SourceTask {
   @Override
   public void start(Map<String, String> props) {
     settings = new ImapSourceConfig(props).settings();
+    metrics = TaskMetrics.start("imap-source-task-metrics", props);
+    settings = settings.withImap(settings.imap().toBuilder().metrics(metrics.metrics()).build());
     Optional<Path> store = settings.cacheDir();
     if (store.isEmpty() && settings.attachments() == AttachmentsMode.INLINE) {
       try {
@@ -143,6 +148,7 @@ public final class ImapSourceTask extends SourceTask {
       next = (next + 1) % order.size();
       purgePrivateCache();
     } catch (MailbridgeException e) {
+      Recorder.of(settings.imap()).error("", "source", Recorder.kind(e));
       closeImap();
       if (!out.isEmpty() && e.isRetriable()) {
         LOG.warn("imap source poll interrupted mailbox={} reason={}", settings.mailbox(), e.getMessage());
@@ -183,6 +189,10 @@ public final class ImapSourceTask extends SourceTask {
     stopping.countDown();
     closeImap();
     order.forEach(FolderReader::close);
+    if (metrics != null) {
+      metrics.close();
+      metrics = null;
+    }
     if (tempCache != null) {
       try (Stream<Path> files = Files.walk(tempCache)) {
         files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());

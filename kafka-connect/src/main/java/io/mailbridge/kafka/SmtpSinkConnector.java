@@ -1,7 +1,9 @@
 package io.mailbridge.kafka;
 
 import io.mailbridge.kafka.internal.CrossKeyErrors;
+import io.mailbridge.kafka.internal.TaskMetrics;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.common.config.Config;
@@ -55,7 +57,9 @@ public final class SmtpSinkConnector extends SinkConnector {
     // Every task reads its own share of the topic partitions and opens its own SMTP connection.
     List<Map<String, String>> out = new ArrayList<>(maxTasks);
     for (int i = 0; i < maxTasks; i++) {
-      out.add(props);
+      Map<String, String> task = new HashMap<>(props);
+      task.put(TaskMetrics.TASK_ID, Integer.toString(i)); // the task tag of its metrics
+      out.add(task);
     }
     return out;
   }

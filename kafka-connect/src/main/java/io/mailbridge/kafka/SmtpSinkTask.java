@@ -4,6 +4,7 @@ import io.mailbridge.BadInputException;
 import io.mailbridge.MailbridgeException;
 import io.mailbridge.kafka.internal.RecordEmails;
 import io.mailbridge.kafka.internal.SinkSettings;
+import io.mailbridge.kafka.internal.TaskMetrics;
 import io.mailbridge.send.Email;
 import io.mailbridge.send.Send;
 import io.mailbridge.send.SendResult;
@@ -63,6 +64,7 @@ public final class SmtpSinkTask extends SinkTask {
   private RecordEmails emails;
   private ErrantRecordReporter reporter;
   private SinkSettings settings;
+  private TaskMetrics metrics;
   /** Records settled in a batch that then failed transiently: skipped when Kafka redelivers it. */
   private final Set<String> settledInFailedBatch = new HashSet<>();
 
@@ -74,6 +76,9 @@ public final class SmtpSinkTask extends SinkTask {
   @Override
   public void start(Map<String, String> props) {
     settings = new SmtpSinkConfig(props).settings();
+    metrics = TaskMetrics.start("smtp-sink-task-metrics", props);
+    settings = new SinkSettings(settings.connection().toBuilder().metrics(metrics.metrics()).build(), settings.send(),
+        settings.defaultFrom(), settings.messageIdDomain(), settings.redeliveryBackoff());
     send = Send.of(settings.connection(), settings.send());
     smtp = send.session();
     emails = new RecordEmails(props.getOrDefault("name", ""), settings.defaultFrom(), settings.messageIdDomain());
@@ -193,6 +198,10 @@ public final class SmtpSinkTask extends SinkTask {
   public void stop() {
     if (smtp != null) {
       smtp.close();
+    }
+    if (metrics != null) {
+      metrics.close();
+      metrics = null;
     }
   }
 

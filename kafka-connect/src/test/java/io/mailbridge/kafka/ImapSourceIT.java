@@ -136,6 +136,36 @@ class ImapSourceIT {
   }
 
   @Test
+  void eachTaskPublishesItsCountsOverJmxTaggedWithConnectorTaskAndFolder() throws Exception {
+    String user = greenMail.user("metrics");
+    String topic = "imap-metrics";
+    connect.kafka().createTopic(topic, 1);
+    byte[] a = TestMessages.plain("bob@example.test", user, "Metrics a", 300);
+    byte[] b = TestMessages.plain("bob@example.test", user, "Metrics b", 500);
+    byte[] c = TestMessages.plain("carol@example.test", user, "Metrics c", 700);
+    seed(user, "INBOX", a, b);
+    seed(user, "Reports", c);
+    Map<String, String> props = sourceProps(user, topic, "INBOX,Reports");
+    props.put("tasks.max", "2"); // task 0 reads INBOX, task 1 Reports
+    connect.configureConnector("imap-metrics", props);
+    connect.assertions().assertConnectorAndExactlyNumTasksAreRunning("imap-metrics", 2, "source did not start");
+    await(topic, 3);
+
+    String mailbox = "mailbox=\"" + user + "@127.0.0.1:" + greenMail.imapPort() + "\"";
+    String inbox = "mailbridge:type=imap-source-task-metrics,connector=imap-metrics,task=0," + mailbox
+        + ",folder=INBOX,operation=source";
+    String reports = "mailbridge:type=imap-source-task-metrics,connector=imap-metrics,task=1," + mailbox
+        + ",folder=Reports,operation=source";
+    waitFor(() -> Jmx.value(inbox, "messages-received-total") == 2
+        && Jmx.value(reports, "messages-received-total") == 1, "received counts in JMX");
+    assertThat(Jmx.value(inbox, "bytes-received-total")).isEqualTo(a.length + b.length);
+    assertThat(Jmx.value(reports, "bytes-received-total")).isEqualTo(c.length);
+    connect.deleteConnector("imap-metrics");
+    waitFor(() -> Jmx.count("mailbridge:type=imap-source-task-metrics,connector=imap-metrics,*") == 0,
+        "task MBeans unregistered at stop");
+  }
+
+  @Test
   void continuesAfterTheCommittedOffsetWhenTheConnectorRestarts() throws Exception {
     String user = greenMail.user("restart");
     String topic = "imap-restart";
@@ -288,7 +318,7 @@ class ImapSourceIT {
     }
   }
 
-  private static void waitFor(BooleanSupplier condition, String what) throws InterruptedException {
+  static void waitFor(BooleanSupplier condition, String what) throws InterruptedException {
     long deadline = System.currentTimeMillis() + 30_000;
     while (!condition.getAsBoolean()) {
       if (System.currentTimeMillis() > deadline) {

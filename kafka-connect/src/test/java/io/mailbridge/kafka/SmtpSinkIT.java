@@ -103,7 +103,14 @@ class SmtpSinkIT {
     ConsumerRecord<byte[], byte[]> d = dead.iterator().next();
     assertThat(ConnectCluster.header(d, DLQ_REASON)).contains("record mail-out/0@2").contains("subject");
     connect.assertions().assertConnectorAndExactlyNumTasksAreRunning("smtp-sink", 1, "sink task died");
+    // Task metrics over JMX: tagged with connector and task, counted by the library's Send.
+    String task = "mailbridge:type=smtp-sink-task-metrics,connector=smtp-sink,task=0,*";
+    assertThat(Jmx.value(task, "messages-sent-total")).isEqualTo(5);
+    assertThat(Jmx.value(task, "bytes-sent-total")).isGreaterThan(5 * 300);
+    assertThat(Jmx.values(task, "messages-sent-total").keySet()).singleElement().asString()
+        .contains("mailbox=\"127.0.0.1:" + greenMail.smtpPort() + "\"", "operation=send");
     connect.deleteConnector("smtp-sink");
+    ImapSourceIT.waitFor(() -> Jmx.count(task) == 0, "task MBeans unregistered at stop");
   }
 
   /** Record {@code i}: to alice, cc carol, subject kafka-i, one text attachment data-i. */
@@ -184,6 +191,10 @@ class SmtpSinkIT {
     assertThat(ConnectCluster.header(dead.iterator().next(), DLQ_REASON))
         .contains("record mail-stack/0@1").contains("550");
     connect.assertions().assertConnectorAndExactlyNumTasksAreRunning("smtp-sink-stack", 1, "sink task died");
+    String task = "mailbridge:type=smtp-sink-task-metrics,connector=smtp-sink-stack,task=0,*";
+    assertThat(Jmx.value(task, "messages-sent-total")).isEqualTo(2);
+    // The 550 is counted as an error of kind "rejected" (permanent refusal by the server).
+    assertThat(Jmx.value(task + ",kind=rejected", "errors-total")).isEqualTo(1);
     connect.deleteConnector("smtp-sink-stack");
     // Clean up only what this test delivered to bob (subjects kafka-<run>-*).
     stack.doveadm("expunge", "-u", stack.bob().user(), "mailbox", "INBOX", "subject", "kafka-" + run);

@@ -38,6 +38,11 @@ public final class FolderStatus implements FolderSync.Progress {
     delivered.addAndGet(count);
   }
 
+  /** Messages beyond the watermark at the last look. */
+  public long lag() {
+    return lag;
+  }
+
   void success() {
     lastSuccess = Instant.now();
   }

@@ -8,10 +8,12 @@ import io.mailbridge.listen.FolderState;
 import io.mailbridge.listen.Health;
 import io.mailbridge.listen.ListenerSettings;
 import io.mailbridge.listen.StateStore;
+import io.mailbridge.metrics.internal.Recorder;
 import io.mailbridge.receive.DocumentHandler;
 import io.mailbridge.receive.ReceiveSettings;
 import io.mailbridge.receive.internal.ReceiveRun;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -35,6 +37,7 @@ public final class Watcher {
   private final List<String> folders;
   private final ListenerSettings settings;
   private final DocumentHandler handler;
+  private final Recorder metrics;
   private final Map<String, FolderStatus> statuses = new LinkedHashMap<>();
   private final Map<String, FolderSync> syncs = new LinkedHashMap<>();
   private final CountDownLatch stopSignal = new CountDownLatch(1);
@@ -44,6 +47,8 @@ public final class Watcher {
   private volatile ImapClient current;
   private int failures;
   private int connects;
+  // When the current check began: the new-mail signal (IDLE answered) or the poll; for hand-over latency.
+  private volatile long signalNanos;
 
   public Watcher(Endpoint endpoint, String mailbox, List<String> folders, ListenerSettings settings, StateStore store,
       DocumentHandler handler, int index) {
@@ -55,13 +60,18 @@ public final class Watcher {
     this.folders = List.copyOf(folders);
     this.settings = settings;
     this.handler = handler;
+    this.metrics = Recorder.of(this.endpoint);
     FolderSync.Rules rules = new FolderSync.Rules(settings.start(), settings.uidValidityPolicy(),
         settings.postAction().writes(), settings.batchSize(),
         settings.quarantine().map(io.mailbridge.receive.Quarantine::maxAttempts).orElse(0));
     for (String f : folders) {
       FolderStatus st = new FolderStatus(mailbox, f);
       statuses.put(f, st);
-      syncs.put(f, new FolderSync(new FolderState.Key(mailbox, f), rules, store, handler, st));
+      DocumentHandler timed = metrics.enabled() ? doc -> {
+        handler.handle(doc);
+        metrics.handover(f, System.nanoTime() - signalNanos);
+      } : handler;
+      syncs.put(f, new FolderSync(new FolderState.Key(mailbox, f), rules, store, timed, st));
     }
     this.thread = new Thread(this::run, "mailbridge-listen-" + index);
   }
@@ -129,7 +139,9 @@ public final class Watcher {
     ReceiveSettings receive = ReceiveSettings.builder().folder(folders.get(0)).format(settings.format())
         .cacheDir(settings.cacheDir().orElse(null)).batchMaxMessages(settings.batchSize())
         .sizeLimits(settings.sizeLimits()).quarantine(settings.quarantine().orElse(null)).build();
-    ReceiveRun pipeline = new ReceiveRun(endpoint, receive, false);
+    ReceiveRun pipeline = new ReceiveRun(endpoint, receive, false).operation("listen");
+    List<AutoCloseable> gauges = new ArrayList<>();
+    statuses.forEach((f, st) -> gauges.add(metrics.lag(f, st::lag)));
     try {
       pipeline.open();
       while (!stopping) {
@@ -138,6 +150,7 @@ public final class Watcher {
         } catch (ConfigException | BadInputException | FolderSync.Fatal e) {
           RuntimeException cause = e instanceof FolderSync.Fatal f ? f.error() : e;
           LOG.error("listen stopped mailbox={} folders={} error={}", mailbox, folders, cause.getMessage());
+          folders.forEach(f -> metrics.error(f, "listen", Recorder.kind(cause)));
           for (FolderStatus st : statuses.values()) {
             st.error(cause);
             st.status = Health.Status.FAILED;
@@ -149,6 +162,7 @@ public final class Watcher {
       }
     } catch (RuntimeException e) {
       LOG.error("listen stopped mailbox={} folders={} error={}", mailbox, folders, e.toString());
+      folders.forEach(f -> metrics.error(f, "listen", Recorder.kind(e)));
       for (FolderStatus st : statuses.values()) {
         st.error(e);
         st.status = Health.Status.FAILED;
@@ -156,6 +170,13 @@ public final class Watcher {
       return;
     } finally {
       pipeline.close();
+      for (AutoCloseable g : gauges) {
+        try {
+          g.close();
+        } catch (Exception ignored) {
+          // removing a gauge cannot fail in a way worth reporting
+        }
+      }
       for (FolderStatus st : statuses.values()) {
         st.connected = false;
         st.idling = false;
@@ -171,6 +192,7 @@ public final class Watcher {
     Duration delay = backoff(failures);
     LOG.warn("listen error mailbox={} folders={} failures={} retryInMs={} ({}) error={}", mailbox, folders, failures,
         delay.toMillis(), what, e.getMessage());
+    folders.forEach(f -> metrics.error(f, "listen", Recorder.kind(e)));
     for (FolderStatus st : statuses.values()) {
       st.error(e);
       st.connected = false;
@@ -204,6 +226,7 @@ public final class Watcher {
     }
     if (connects++ > 0) {
       statuses.values().forEach(st -> st.reconnects.incrementAndGet());
+      folders.forEach(metrics::reconnect);
     }
     try (ImapClient imap = ImapClient.open(endpoint, new Properties(), false)) {
       current = imap;
@@ -332,6 +355,8 @@ public final class Watcher {
    */
   private void check(FolderStatus st, FolderSync sync, FolderSession s) {
     int refusals = 0;
+    String folder = st.snapshot().folder();
+    signalNanos = System.nanoTime();
     while (true) {
       st.status = Health.Status.DELIVERING;
       try {
@@ -342,6 +367,7 @@ public final class Watcher {
         }
         st.success();
         failures = 0;
+        metrics.poll(folder, System.nanoTime() - signalNanos);
         return;
       } catch (FolderSync.HandlerFailure e) {
         refusals++;
@@ -349,6 +375,7 @@ public final class Watcher {
         LOG.warn("listen handler refused mailbox={} folder={} uid={} retryInMs={} error={}", mailbox,
             st.snapshot().folder(), e.uid(), delay.toMillis(), e.getCause().toString());
         st.error(e);
+        metrics.error(folder, "listen", "handler");
         sleep(delay);
         if (stopping) {
           return;

@@ -3,10 +3,12 @@ package io.mailbridge.move.internal;
 import io.mailbridge.ConfigException;
 import io.mailbridge.connection.internal.Errors;
 import io.mailbridge.connection.internal.ImapClient;
+import io.mailbridge.metrics.internal.Recorder;
 import io.mailbridge.move.MessageOutcome;
 import io.mailbridge.move.MessageOutcome.Status;
 import io.mailbridge.move.MoveResult;
 import io.mailbridge.move.Selection;
+import io.mailbridge.receive.internal.MessageSizes;
 import io.mailbridge.search.UidSet;
 import jakarta.mail.Folder;
 import jakarta.mail.MessagingException;
@@ -14,6 +16,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -62,6 +65,9 @@ public final class MessageOps {
         return result(src, Optional.of(r.to()), "NONE", Optional.empty(), p.outcomes(), p.warnings());
       }
       String target = wireTarget.get();
+      Recorder metrics = Recorder.of(imap.endpoint());
+      // Sizes only when someone counts the bytes: one extra FETCH per 2000 UIDs.
+      Map<Long, Long> sizes = metrics.enabled() ? MessageSizes.of(imap.endpoint(), src.folder(), p.present()) : Map.of();
       Optional<Long> targetValidity = Optional.empty();
       List<Long> flaggedNotExpunged = new ArrayList<>();
       for (List<Long> batch : batches(p.present(), r.batchSize())) {
@@ -116,7 +122,14 @@ public final class MessageOps {
       if (!flaggedNotExpunged.isEmpty()) {
         finishWithoutUidplus(src, r, p, flaggedNotExpunged, uidplus);
       }
-      return result(src, Optional.of(r.to()), method, targetValidity, p.outcomes(), p.warnings());
+      MoveResult result = result(src, Optional.of(r.to()), method, targetValidity, p.outcomes(), p.warnings());
+      if (metrics.enabled()) {
+        List<Long> done = result.outcomes().stream().filter(o -> o.status().succeeded() && o.uid().isPresent())
+            .map(o -> o.uid().get()).toList();
+        metrics.moved(r.from(), r.kind().name().toLowerCase(Locale.ROOT), done.size(),
+            done.stream().mapToLong(u -> sizes.getOrDefault(u, 0L)).sum());
+      }
+      return result;
     }
   }
 

@@ -7,6 +7,7 @@ import io.mailbridge.connection.Endpoint;
 import io.mailbridge.connection.internal.Errors;
 import io.mailbridge.connection.internal.ImapClient;
 import io.mailbridge.document.DocumentCache;
+import io.mailbridge.metrics.internal.Recorder;
 import io.mailbridge.receive.DocumentHandler;
 import io.mailbridge.receive.Quarantine;
 import io.mailbridge.receive.ReceiveResult;
@@ -43,6 +44,8 @@ public final class ReceiveRun {
   private final Endpoint endpoint;
   private final ReceiveSettings settings;
   private final boolean keepRawFiles;
+  private final Recorder metrics;
+  private String operation = "receive";
   private DocumentCache cache;
   private Path tempDir;
   private ExecutorService parsers;
@@ -52,6 +55,13 @@ public final class ReceiveRun {
     this.endpoint = endpoint;
     this.settings = settings;
     this.keepRawFiles = keepRawFiles;
+    this.metrics = Recorder.of(endpoint);
+  }
+
+  /** The {@code operation} tag of this run's metrics (default {@code receive}). */
+  public ReceiveRun operation(String name) {
+    this.operation = name;
+    return this;
   }
 
   public ReceiveResult run(DocumentHandler handler) {
@@ -458,6 +468,7 @@ public final class ReceiveRun {
         LOG.warn("skipped mailbox={} folder={} uid={} reason={}", endpoint.auth().user(), settings.folder(), uid,
             e.toString());
         skipped.add(new ReceiveResult.Skipped(uid, reason));
+        metrics.error(folderName, operation, "unparseable");
         return false;
       }
       DocumentBuilder.Built b = (DocumentBuilder.Built) built;
@@ -484,6 +495,7 @@ public final class ReceiveRun {
       }
       handlerNanos += System.nanoTime() - t1;
       accepted++;
+      metrics.received(folderName, operation, b.document().properties().size().orElse(0L));
       // A document with withheld content keeps its message on the server as it is: no post-action.
       if (!b.document().reference()) {
         pending.add(uid);

@@ -55,7 +55,12 @@ public final class Composer {
 
   /** A message ready to transmit. */
   public record Composed(OutgoingMessage message, InternetAddress[] envelope, TrackedProperties properties,
-      OptionalLong sizeUpperBound, boolean needsSmtpUtf8) {}
+      OptionalLong sizeUpperBound, boolean needsSmtpUtf8) {
+    /** Bytes of message data written by the last transmission. */
+    public long transmittedBytes() {
+      return message.dataBytes();
+    }
+  }
 
   private static Session compositionSession(boolean utf8) {
     Properties p = new Properties();

@@ -3,6 +3,7 @@ package io.mailbridge.send.internal;
 import jakarta.mail.MessagingException;
 import jakarta.mail.Session;
 import jakarta.mail.internet.MimeMessage;
+import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 
@@ -16,6 +17,7 @@ final class OutgoingMessage extends MimeMessage {
   private volatile boolean tracking;
   private volatile boolean dataStarted;
   private volatile boolean dataWritten;
+  private volatile long dataBytes;
 
   OutgoingMessage(Session session, String messageId) {
     super(session);
@@ -31,6 +33,7 @@ final class OutgoingMessage extends MimeMessage {
   void beginTransmission() {
     dataStarted = false;
     dataWritten = false;
+    dataBytes = 0;
     tracking = true;
   }
 
@@ -48,15 +51,46 @@ final class OutgoingMessage extends MimeMessage {
     return dataWritten;
   }
 
+  /** Bytes of message data written by the last transmission (before SMTP dot-stuffing). */
+  long dataBytes() {
+    return dataBytes;
+  }
+
   @Override
   public void writeTo(OutputStream os, String[] ignoreList) throws IOException, MessagingException {
     boolean transmit = tracking;
-    if (transmit) {
-      dataStarted = true;
+    if (!transmit) {
+      super.writeTo(os, ignoreList);
+      return;
     }
-    super.writeTo(os, ignoreList);
-    if (transmit) {
-      dataWritten = true;
+    dataStarted = true;
+    Counting counting = new Counting(os);
+    try {
+      super.writeTo(counting, ignoreList);
+    } finally {
+      dataBytes = counting.count;
+    }
+    dataWritten = true;
+  }
+
+  /** Passes writes through and counts them (a long add per write: free next to the socket). */
+  private static final class Counting extends FilterOutputStream {
+    long count;
+
+    Counting(OutputStream out) {
+      super(out);
+    }
+
+    @Override
+    public void write(int b) throws IOException {
+      out.write(b);
+      count++;
+    }
+
+    @Override
+    public void write(byte[] b, int off, int len) throws IOException {
+      out.write(b, off, len);
+      count += len;
     }
   }
 }

@@ -66,7 +66,7 @@ public final class FolderReader {
     this.storedOffset = storedOffset;
     this.records = new SourceRecords(settings);
     this.pipeline = new ReceiveRun(settings.imap(), settings.receive().toBuilder().folder(folder)
-        .cacheDir(storeDir.orElse(null)).build(), false);
+        .cacheDir(storeDir.orElse(null)).build(), false).operation("source");
   }
 
   /** Prepares the Receive pipeline (cache, parser threads); released by {@link #close()}. */

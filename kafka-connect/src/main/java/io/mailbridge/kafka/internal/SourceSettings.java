@@ -66,6 +66,12 @@ public record SourceSettings(
     Objects.requireNonNull(heartbeatTopic, "heartbeatTopic");
   }
 
+  /** The same settings with another IMAP endpoint (e.g. one that reports metrics). */
+  public SourceSettings withImap(Endpoint other) {
+    return new SourceSettings(other, folders, topic, pollInterval, batchSize, start, uidValidityPolicy, postAction,
+        attachments, inlineMaxBytes, cacheDir, receive, heartbeatTopic);
+  }
+
   /** The source partition's mailbox: {@code user@host:port}. */
   public String mailbox() {
     return imap.auth().user() + "@" + imap.host() + ":" + imap.port();

@@ -1,0 +1,84 @@
+package io.mailbridge.metrics.internal;
+
+import io.mailbridge.AuthException;
+import io.mailbridge.BadInputException;
+import io.mailbridge.ConfigException;
+import io.mailbridge.ConnectionException;
+import io.mailbridge.ProtocolException;
+import io.mailbridge.RejectedMessageException;
+import io.mailbridge.connection.Endpoint;
+import java.util.Locale;
+import java.util.function.LongSupplier;
+
+/**
+ * The metrics of one mailbox, as the operations report them. {@link #of(Endpoint)} gives a no-op
+ * recorder unless the endpoint has {@link io.mailbridge.metrics.Metrics#micrometer} metrics, so the
+ * calls cost nothing by default. Meter names and tags are listed in {@link io.mailbridge.metrics.Metrics}.
+ */
+public interface Recorder {
+  Recorder NONE = new Recorder() {};
+
+  /** The recorder for the endpoint's mailbox ({@code user@host:port}). */
+  static Recorder of(Endpoint endpoint) {
+    return endpoint.metrics().enabled() ? new MicrometerRecorder(endpoint) : NONE;
+  }
+
+  /** The mailbox tag: {@code user@host:port} as in Listener health and document keys; {@code host:port} without login. */
+  static String mailbox(Endpoint endpoint) {
+    String user = endpoint.auth().user();
+    return (user == null || user.isEmpty() ? "" : user + "@") + endpoint.host() + ":" + endpoint.port();
+  }
+
+  /** The {@code kind} tag of an error. */
+  static String kind(Throwable e) {
+    if (e instanceof ConnectionException c) {
+      return c.reason().name().toLowerCase(Locale.ROOT);
+    }
+    if (e instanceof AuthException) {
+      return "auth";
+    }
+    if (e instanceof ProtocolException) {
+      return "protocol";
+    }
+    if (e instanceof BadInputException) {
+      return "bad_input";
+    }
+    if (e instanceof ConfigException) {
+      return "config";
+    }
+    if (e instanceof RejectedMessageException) {
+      return "rejected";
+    }
+    return "other";
+  }
+
+  default boolean enabled() {
+    return false;
+  }
+
+  /** A document accepted by the handler. */
+  default void received(String folder, String operation, long bytes) {}
+
+  /** A message the server accepted for at least one recipient. */
+  default void sent(String operation, long bytes) {}
+
+  /** Messages moved or copied out of {@code folder}, and their RFC822.SIZE in total. */
+  default void moved(String folder, String operation, long messages, long bytes) {}
+
+  /** A failure of {@code kind} (see {@link #kind(Throwable)}); {@code folder} may be empty. */
+  default void error(String folder, String operation, String kind) {}
+
+  /** A Listener connection replaced after a failure. */
+  default void reconnect(String folder) {}
+
+  /** One Listener check for new mail took {@code nanos}. */
+  default void poll(String folder, long nanos) {}
+
+  /** A document was accepted {@code nanos} after the new-mail signal. */
+  default void handover(String folder, long nanos) {}
+
+  /** Registers the lag gauge of a watched folder; closing the handle removes it. */
+  default AutoCloseable lag(String folder, LongSupplier lag) {
+    return () -> {};
+  }
+}
