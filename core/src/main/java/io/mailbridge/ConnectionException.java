@@ -24,7 +24,13 @@ public final class ConnectionException extends MailbridgeException {
     /** STARTTLS was required but the server does not offer it: never continue in plain text. */
     STARTTLS_UNAVAILABLE(false),
     /** The connection dropped or the server closed it. */
-    CLOSED(true);
+    CLOSED(true),
+    /**
+     * The server asks the client to slow down: an IMAP {@code [THROTTLED]} or {@code [UNAVAILABLE]}
+     * response code (RFC 5530), a {@code BYE} or SMTP 421/4.7.x reply with rate-limit text. Retry
+     * after a backoff, at least as long as the server suggested.
+     */
+    THROTTLED(true);
 
     private final boolean retriable;
 
