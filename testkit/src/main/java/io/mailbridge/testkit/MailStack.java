@@ -26,6 +26,7 @@ public record MailStack(
     int submissionPort,
     int smtpsPort,
     int smtpPort,
+    Integer throttledSubmissionPort,
     String caFile,
     String stateDir,
     String doveadm,
@@ -72,6 +73,15 @@ public record MailStack(
   public java.util.OptionalInt oauth2Port() {
     return oauth2IntrospectionPort == null ? java.util.OptionalInt.empty()
         : java.util.OptionalInt.of(oauth2IntrospectionPort);
+  }
+
+  /**
+   * Submission (STARTTLS + AUTH) rate-limited by Postfix's anvil: more than a few messages or
+   * connections per client within 5 s are refused with {@code 450 4.7.1} / {@code 421 4.7.0}.
+   */
+  public java.util.OptionalInt throttledSubmission() {
+    return throttledSubmissionPort == null ? java.util.OptionalInt.empty()
+        : java.util.OptionalInt.of(throttledSubmissionPort);
   }
 
   public Path ca() {
