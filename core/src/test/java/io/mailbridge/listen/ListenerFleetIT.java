@@ -9,6 +9,7 @@ import io.mailbridge.connection.Secret;
 import io.mailbridge.connection.Security;
 import io.mailbridge.move.Carol;
 import io.mailbridge.testkit.ImapSeeder;
+import io.mailbridge.testkit.ImapSessionSampler;
 import io.mailbridge.testkit.MailStack;
 import io.mailbridge.testkit.RealServer;
 import java.nio.file.Path;
@@ -17,7 +18,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -57,7 +57,7 @@ class ListenerFleetIT {
     ConnectionBudget budget = ConnectionBudget.perServer(serverBudget);
     Map<String, Lst.Sink> sinks = new LinkedHashMap<>();
     List<Listener> listeners = new ArrayList<>();
-    try (WhoSampler who = new WhoSampler(stack)) {
+    try (ImapSessionSampler who = ImapSessionSampler.start(stack)) {
       for (MailStack.User u : users) {
         Lst.Sink sink = new Lst.Sink();
         sinks.put(u.user(), sink);
@@ -78,12 +78,12 @@ class ListenerFleetIT {
       }
       who.stop();
       System.out.println("listen fleet budget=" + serverBudget + " perMailbox=" + perMailbox + " doveadm-who samples="
-          + who.samples + " maxSessions=" + who.maxTotal + " maxPerUser=" + who.maxPerUser + " budgetPeak="
+          + who.samples() + " maxSessions=" + who.maxTotal() + " maxPerUser=" + who.maxPerUser() + " budgetPeak="
           + budget.peak(stack.host(), stack.imapsPort()));
-      assertThat(who.samples).isGreaterThan(5);
-      assertThat(who.maxTotal).isBetween(1, serverBudget);
-      assertThat(who.maxPerUser.values()).allSatisfy(n -> assertThat(n).isBetween(1, perMailbox));
-      assertThat(who.maxPerUser).hasSize(3);
+      assertThat(who.samples()).isGreaterThan(5);
+      assertThat(who.maxTotal()).isBetween(1, serverBudget);
+      assertThat(who.maxPerUser().values()).allSatisfy(n -> assertThat(n).isBetween(1, perMailbox));
+      assertThat(who.maxPerUser()).hasSize(3);
       assertThat(budget.peak(stack.host(), stack.imapsPort())).isEqualTo(serverBudget);
     } finally {
       listeners.forEach(Listener::close);
@@ -127,58 +127,6 @@ class ListenerFleetIT {
     }
     try (ImapSeeder s = ImapSeeder.tls(stack.host(), stack.imapsPort(), stack.ca(), u.user(), u.password())) {
       s.append(folder, msgs, "");
-    }
-  }
-
-  /**
-   * Samples {@code doveadm who} (Dovecot's own count of logged-in IMAP sessions per user) in the
-   * background: the highest total and per-user counts seen.
-   */
-  static final class WhoSampler implements AutoCloseable {
-    private final MailStack stack;
-    private final Thread thread;
-    private volatile boolean running = true;
-    volatile int samples;
-    volatile int maxTotal;
-    final Map<String, Integer> maxPerUser = new ConcurrentHashMap<>();
-
-    WhoSampler(MailStack stack) {
-      this.stack = stack;
-      this.thread = new Thread(this::loop, "who-sampler");
-      thread.setDaemon(true);
-      thread.start();
-    }
-
-    private void loop() {
-      while (running) {
-        // "username # proto (pids) (ips)": # is the number of connections of that user.
-        int total = 0;
-        for (String line : stack.doveadm("who").split("\n")) {
-          String[] f = line.strip().split("\\s+");
-          if (f.length >= 3 && f[0].contains("@") && f[2].equals("imap")) {
-            int n = Integer.parseInt(f[1]);
-            total += n;
-            maxPerUser.merge(f[0], n, Math::max);
-          }
-        }
-        maxTotal = Math.max(maxTotal, total);
-        samples++;
-        try {
-          Thread.sleep(50);
-        } catch (InterruptedException e) {
-          return;
-        }
-      }
-    }
-
-    void stop() throws InterruptedException {
-      running = false;
-      thread.join(10_000);
-    }
-
-    @Override
-    public void close() throws InterruptedException {
-      stop();
     }
   }
 }

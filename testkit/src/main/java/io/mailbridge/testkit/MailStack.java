@@ -119,6 +119,21 @@ public record MailStack(
     }
   }
 
+  /**
+   * The IMAP sessions logged in right now, per user, as Dovecot counts them ({@code doveadm who}:
+   * one line per user, "username # proto (pids) (ips)" with # the number of connections).
+   */
+  public java.util.Map<String, Integer> imapSessions() {
+    java.util.Map<String, Integer> out = new java.util.TreeMap<>();
+    for (String line : doveadm("who").split("\n")) {
+      String[] f = line.strip().split("\\s+");
+      if (f.length >= 3 && f[0].contains("@") && f[2].equals("imap")) {
+        out.merge(f[0], Integer.parseInt(f[1]), Integer::sum);
+      }
+    }
+    return out;
+  }
+
   /** Number of messages in a user's folder, as Dovecot counts them. */
   public int messageCount(User user, String folder) {
     String out = doveadm("-f", "flow", "mailbox", "status", "-u", user.user(), "messages", folder).strip();
