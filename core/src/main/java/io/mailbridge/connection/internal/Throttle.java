@@ -20,7 +20,7 @@ public final class Throttle {
   private static final Pattern SUGGESTED = Pattern.compile("suggested backoff time:?\\s*(\\d{1,9})\\s*(ms|milli)");
   private static final String[] WORDS = {"[throttled]", "[unavailable]", "throttl", "rate limit", "rate-limit",
       "ratelimit", "too many requests", "too many connections", "too many simultaneous", "too much mail",
-      "maximum number of connections", "bandwidth limit", "try again later"};
+      "maximum number of connections", "bandwidth limit"};
 
   private Throttle() {}
 
