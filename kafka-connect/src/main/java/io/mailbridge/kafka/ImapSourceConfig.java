@@ -5,6 +5,7 @@ import io.mailbridge.connection.Auth;
 import io.mailbridge.connection.Endpoint;
 import io.mailbridge.connection.Secret;
 import io.mailbridge.connection.Security;
+import io.mailbridge.kafka.internal.SourceMailbox;
 import io.mailbridge.kafka.internal.SourceSettings;
 import io.mailbridge.kafka.internal.SourceSettings.AttachmentsMode;
 import io.mailbridge.listen.StartPosition;
@@ -15,10 +16,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Pattern;
 import org.apache.kafka.common.config.AbstractConfig;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigDef.Importance;
@@ -78,9 +83,9 @@ public final class ImapSourceConfig extends AbstractConfig {
   public static final String DEFAULT_MAILBOX = "default";
   /** Set by the connector in each task's configuration: the mailboxes that task reads. */
   static final String TASK_MAILBOXES = "task.mailboxes";
-  private static final java.util.Set<String> MAILBOX_KEYS = java.util.Set.of("imap.user", "imap.password",
+  private static final Set<String> MAILBOX_KEYS = Set.of("imap.user", "imap.password",
       "imap.host", "imap.port", "folders", "max.connections");
-  private static final java.util.regex.Pattern MAILBOX_NAME = java.util.regex.Pattern.compile("[A-Za-z0-9_-]{1,64}");
+  private static final Pattern MAILBOX_NAME = Pattern.compile("[A-Za-z0-9_-]{1,64}");
 
   /** The connector's configuration definition (what {@link ImapSourceConnector#config()} returns). */
   public static final ConfigDef CONFIG_DEF = new ConfigDef()
@@ -238,10 +243,10 @@ public final class ImapSourceConfig extends AbstractConfig {
    * task's configuration only the mailboxes and folders given to that task. Errors about a further
    * mailbox start with {@code mailboxes} so connector validation shows them on that key.
    */
-  public List<io.mailbridge.kafka.internal.SourceMailbox> sources() {
+  List<SourceMailbox> sources() {
     SourceSettings first = settings();
-    List<io.mailbridge.kafka.internal.SourceMailbox> out = new ArrayList<>();
-    out.add(new io.mailbridge.kafka.internal.SourceMailbox(DEFAULT_MAILBOX, first,
+    List<SourceMailbox> out = new ArrayList<>();
+    out.add(new SourceMailbox(DEFAULT_MAILBOX, first,
         Optional.ofNullable(getInt(MAX_CONNECTIONS))));
     Map<String, Object> raw = originals();
     List<String> names = new ArrayList<>();
@@ -270,14 +275,14 @@ public final class ImapSourceConfig extends AbstractConfig {
         }
         if (dot < 0 || !MAILBOX_KEYS.contains(rest.substring(dot + 1))) {
           throw new ConfigException(MAILBOXES + " entry '" + name + "': " + key + " is not a mailbox key: use "
-              + MAILBOX_PREFIX + name + ".{" + String.join(",", new java.util.TreeSet<>(MAILBOX_KEYS)) + "}");
+              + MAILBOX_PREFIX + name + ".{" + String.join(",", new TreeSet<>(MAILBOX_KEYS)) + "}");
         }
       }
     }
-    java.util.Map<String, String> accounts = new java.util.HashMap<>();
+    Map<String, String> accounts = new HashMap<>();
     accounts.put(first.mailbox().toLowerCase(Locale.ROOT), DEFAULT_MAILBOX);
     for (String name : names) {
-      io.mailbridge.kafka.internal.SourceMailbox m = mailbox(name, first, raw);
+      SourceMailbox m = mailbox(name, first, raw);
       String before = accounts.putIfAbsent(m.settings().mailbox().toLowerCase(Locale.ROOT), name);
       if (before != null) {
         throw new ConfigException(MAILBOXES + " entry '" + name + "' is the same account as '" + before + "' ("
@@ -293,7 +298,7 @@ public final class ImapSourceConfig extends AbstractConfig {
     return out.stream().filter(m -> mine.contains(m.name())).toList();
   }
 
-  private io.mailbridge.kafka.internal.SourceMailbox mailbox(String name, SourceSettings first, Map<String, Object> raw) {
+  private SourceMailbox mailbox(String name, SourceSettings first, Map<String, Object> raw) {
     String p = MAILBOX_PREFIX + name + ".";
     String at = MAILBOXES + " entry '" + name + "': ";
     String user = text(raw.get(p + "imap.user"));
@@ -330,7 +335,7 @@ public final class ImapSourceConfig extends AbstractConfig {
       SourceSettings s = new SourceSettings(e.build(), folders, first.topic(), first.pollInterval(), first.batchSize(),
           first.start(), first.uidValidityPolicy(), first.postAction(), first.attachments(), first.inlineMaxBytes(),
           first.cacheDir(), first.receive());
-      return new io.mailbridge.kafka.internal.SourceMailbox(name, s, maxConnections);
+      return new SourceMailbox(name, s, maxConnections);
     } catch (io.mailbridge.ConfigException ex) {
       throw new ConfigException(at + ex.getMessage().replace("inbound.", p + "imap."));
     }
