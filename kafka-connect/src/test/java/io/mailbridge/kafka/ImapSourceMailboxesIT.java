@@ -2,7 +2,6 @@ package io.mailbridge.kafka;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.mailbridge.testkit.ImapSeeder;
 import io.mailbridge.testkit.ImapSessionSampler;
 import io.mailbridge.testkit.MailStack;
 import io.mailbridge.testkit.RealServer;
@@ -120,16 +119,13 @@ class ImapSourceMailboxesIT {
     return u.user().substring(0, u.user().indexOf('@')) + " " + folder + " " + i;
   }
 
+  /** Saved with doveadm, not over IMAP: the test's own sessions must not count against the budget. */
   private static void append(MailStack stack, MailStack.User u, String folder, int from, int to) {
-    List<byte[]> msgs = new ArrayList<>();
     for (int i = from; i <= to; i++) {
-      msgs.add(("From: sender@example.test\r\nTo: " + u.user() + "\r\nSubject: " + subject(u, folder, i)
-          + "\r\nMessage-ID: <" + folder + "." + i + "." + System.nanoTime() + "@fleet.test>\r\n"
-          + "MIME-Version: 1.0\r\nContent-Type: text/plain; charset=UTF-8\r\n\r\nHello.\r\n")
+      stack.save(u, folder, ("From: sender@example.test\r\nTo: " + u.user() + "\r\nSubject: "
+          + subject(u, folder, i) + "\r\nMessage-ID: <" + folder + "." + i + "." + System.nanoTime()
+          + "@fleet.test>\r\nMIME-Version: 1.0\r\nContent-Type: text/plain; charset=UTF-8\r\n\r\nHello.\r\n")
           .getBytes(StandardCharsets.UTF_8));
-    }
-    try (ImapSeeder s = ImapSeeder.tls(stack.host(), stack.imapsPort(), stack.ca(), u.user(), u.password())) {
-      s.append(folder, msgs, "");
     }
   }
 }

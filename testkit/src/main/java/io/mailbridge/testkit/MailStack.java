@@ -134,6 +134,30 @@ public record MailStack(
     return out;
   }
 
+  /**
+   * Saves one message into a user's folder with {@code doveadm save}, without an IMAP session (so
+   * it does not show in {@link #imapSessions()}).
+   */
+  public void save(User user, String folder, byte[] message) {
+    List<String> cmd = new ArrayList<>(List.of(doveadm.split(" ")));
+    cmd.addAll(List.of("save", "-u", user.user(), "-m", folder));
+    try {
+      Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+      try (java.io.OutputStream in = p.getOutputStream()) {
+        in.write(message);
+      }
+      String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
+        throw new IllegalStateException("doveadm save into " + folder + " failed: " + out);
+      }
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot run doveadm: " + e.getMessage(), e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted", e);
+    }
+  }
+
   /** Number of messages in a user's folder, as Dovecot counts them. */
   public int messageCount(User user, String folder) {
     String out = doveadm("-f", "flow", "mailbox", "status", "-u", user.user(), "messages", folder).strip();
