@@ -25,6 +25,14 @@ public final class ConnectionException extends MailbridgeException {
     STARTTLS_UNAVAILABLE(false),
     /** The connection dropped or the server closed it. */
     CLOSED(true),
+    /** The proxy host is unknown, refuses connections or does not answer. */
+    PROXY_UNREACHABLE(true),
+    /** The proxy requires a login, or rejected the one given. */
+    PROXY_AUTH(false),
+    /** The proxy refused the tunnel to the mail server (its rules), or speaks another proxy protocol. */
+    PROXY_REFUSED(false),
+    /** The proxy could not reach the mail server (unknown to the proxy's DNS, refused, unreachable). */
+    PROXY_TARGET_UNREACHABLE(true),
     /**
      * The server asks the client to slow down: an IMAP {@code [THROTTLED]} or {@code [UNAVAILABLE]}
      * response code (RFC 5530), a {@code BYE} or SMTP 421/4.7.x reply with rate-limit text. Retry

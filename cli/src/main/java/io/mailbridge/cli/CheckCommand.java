@@ -58,6 +58,7 @@ public final class CheckCommand implements Callable<Integer> {
     m.put("host", e.host());
     m.put("port", e.port());
     m.put("security", e.security().name());
+    e.proxy().ifPresent(v -> m.put("proxy", v));
     m.put("ok", e.ok());
     m.put("user", e.user());
     if (e.ok()) {

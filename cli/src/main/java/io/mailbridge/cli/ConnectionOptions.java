@@ -42,6 +42,14 @@ public final class ConnectionOptions {
   @Option(names = "--password-file", paramLabel = "FILE", description = "File whose first line is the password (else $MAILBRIDGE_PASSWORD).")
   Path passwordFile;
 
+  @Option(names = "--proxy", paramLabel = "URL", description = "Connect to both servers through this proxy: "
+      + "socks5://[user@]host[:port] or http://[user@]host:port; 'none' for direct (default: direct).")
+  String proxy;
+
+  @Option(names = "--proxy-password-file", paramLabel = "FILE", description = "File whose first line is the proxy "
+      + "password (else $MAILBRIDGE_PROXY_PASSWORD).")
+  Path proxyPasswordFile;
+
   @Option(names = "--ca-file", paramLabel = "PEM", description = "Trust these CA certificates instead of the JDK's defaults.")
   Path caFile;
 
@@ -74,6 +82,8 @@ public final class ConnectionOptions {
     put(flags, "smtp.user", smtpUser);
     put(flags, "passwordFile", passwordFile);
     put(flags, "caFile", caFile);
+    put(flags, "proxy", proxy);
+    put(flags, "proxyPasswordFile", proxyPasswordFile);
     put(flags, "connectTimeout", connectTimeout);
     put(flags, "readTimeout", readTimeout);
     if (allowPlaintext) {

@@ -6,6 +6,7 @@ import io.mailbridge.ConfigException;
 import io.mailbridge.connection.Auth;
 import io.mailbridge.connection.Endpoint;
 import io.mailbridge.connection.MailConnection;
+import io.mailbridge.connection.ProxySettings;
 import io.mailbridge.connection.Secret;
 import io.mailbridge.connection.Security;
 import io.mailbridge.connection.TokenProvider;
@@ -42,7 +43,9 @@ import java.util.Optional;
  *     imap: { host: outlook.office365.com }
  *     smtp: { host: smtp.office365.com, port: 587, security: starttls }
  * </pre>
- * OAuth 2.0 keys are read by {@link OAuthProfiles}.
+ * OAuth 2.0 keys are read by {@link OAuthProfiles}. A proxy is {@code proxy: socks5://user@host:1080}
+ * (or {@code imap.proxy} / {@code smtp.proxy} for one server), its password in
+ * {@code proxyPasswordFile} or {@code MAILBRIDGE_PROXY_PASSWORD}.
  * A password is never a flag value (shell history): it comes from {@code MAILBRIDGE_PASSWORD} or a
  * file ({@code --password-file}, {@code passwordFile}).
  */
@@ -212,6 +215,7 @@ public final class Settings {
     get(role + ".readTimeout").or(() -> get("readTimeout"))
         .ifPresent(t -> b.readTimeout(parseDuration(role + ".readTimeout", t)));
     get(role + ".caFile").or(() -> get("caFile")).ifPresent(f -> b.trustedCertificates(expand(f)));
+    proxy(role).ifPresent(b::proxy);
     b.allowPlaintext(get(role + ".allowPlaintext").or(() -> get("allowPlaintext")).map(Boolean::parseBoolean)
         .orElse(false));
     Optional<String> user = get(role + ".user").or(() -> get("user"));
@@ -259,6 +263,29 @@ public final class Settings {
     }
     return get(role + ".password").or(() -> get("password")).map(Secret::of).orElseThrow(() -> new ConfigException(
         "no password for " + role + ": set MAILBRIDGE_PASSWORD or give --password-file FILE (never a flag value)"));
+  }
+
+  /**
+   * The proxy for {@code role}: {@code <role>.proxy}, else {@code proxy}; {@code none} or
+   * {@code direct} means no proxy. The password comes from {@code proxyPasswordFile} or
+   * {@code proxyPassword} ({@code MAILBRIDGE_PROXY_PASSWORD}), never from the URL.
+   */
+  private Optional<ProxySettings> proxy(String role) {
+    String key = get(role + ".proxy").isPresent() ? role + ".proxy" : "proxy";
+    Optional<String> url = get(key);
+    String value = url.map(String::strip).orElse("");
+    if (value.isEmpty() || value.equalsIgnoreCase("none") || value.equalsIgnoreCase("direct")) {
+      return Optional.empty();
+    }
+    Optional<Secret> password = get(role + ".proxyPasswordFile").or(() -> get("proxyPasswordFile"))
+        .map(f -> Secret.fromFile(expand(f)))
+        .or(() -> get(role + ".proxyPassword").or(() -> get("proxyPassword")).map(Secret::of));
+    try {
+      return Optional.of(ProxySettings.parse(value, password));
+    } catch (ConfigException e) {
+      throw new ConfigException(e.getMessage() + " (" + key + " from " + origin(key) + "; the proxy password comes "
+          + "from MAILBRIDGE_PROXY_PASSWORD or --proxy-password-file)", e);
+    }
   }
 
   static Path expand(String path) {

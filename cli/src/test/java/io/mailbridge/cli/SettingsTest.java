@@ -7,6 +7,7 @@ import io.mailbridge.ConfigException;
 import io.mailbridge.connection.Auth;
 import io.mailbridge.connection.Endpoint;
 import io.mailbridge.connection.MailConnection;
+import io.mailbridge.connection.ProxySettings;
 import io.mailbridge.connection.Security;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -116,5 +117,77 @@ class SettingsTest {
     assertThat(Settings.parseDuration("t", "PT5S")).isEqualTo(Duration.ofSeconds(5));
     assertThatThrownBy(() -> Settings.parseDuration("imap.readTimeout", "soon"))
         .isInstanceOf(ConfigException.class).hasMessageContaining("imap.readTimeout 'soon' is not a duration");
+  }
+
+  @Test
+  void proxyFromEnvironmentAppliesToBothServersWithItsPasswordFromTheEnvironment() {
+    Map<String, String> env = Map.of("MAILBRIDGE_IMAP_HOST", "imap.example", "MAILBRIDGE_SMTP_HOST", "smtp.example",
+        "MAILBRIDGE_USER", "u@example.com", "MAILBRIDGE_PASSWORD", "mail-secret",
+        "MAILBRIDGE_PROXY", "socks5://px@proxy.example", "MAILBRIDGE_PROXY_PASSWORD", "proxy-secret",
+        "HOME", dir.toString());
+    MailConnection c = Settings.resolve(Map.of(), env, Optional.empty(), Optional.empty()).connection(true, true);
+    for (Endpoint e : java.util.List.of(c.inbound().orElseThrow(), c.outbound().orElseThrow())) {
+      ProxySettings p = e.proxy().orElseThrow();
+      assertThat(p.type()).isEqualTo(ProxySettings.Type.SOCKS5);
+      assertThat(p.address()).isEqualTo("proxy.example:1080");
+      assertThat(p.user()).contains("px");
+      assertThat(p.password().orElseThrow().reveal()).isEqualTo("proxy-secret");
+      assertThat(e.toString()).doesNotContain("proxy-secret");
+    }
+  }
+
+  @Test
+  void proxyFlagBeatsProfileAndOneServerCanGoDirect() throws Exception {
+    Path f = dir.resolve("mailbridge.yaml");
+    Files.writeString(dir.resolve("proxy-pw"), "from-file\n");
+    Files.writeString(f, """
+        profiles:
+          default:
+            user: u@example.com
+            password: mail-secret
+            proxy: socks5://px@profile-proxy.example:1080
+            proxyPasswordFile: %s
+            imap: { host: imap.example }
+            smtp: { host: smtp.example, proxy: none }
+        """.formatted(dir.resolve("proxy-pw")));
+    Map<String, String> env = Map.of("HOME", dir.toString());
+    MailConnection fromProfile = Settings.resolve(Map.of(), env, Optional.of(f), Optional.empty())
+        .connection(true, true);
+    assertThat(fromProfile.inbound().orElseThrow().proxy()).hasValueSatisfying(p -> {
+      assertThat(p.host()).isEqualTo("profile-proxy.example");
+      assertThat(p.password().orElseThrow().reveal()).isEqualTo("from-file");
+    });
+    assertThat(fromProfile.outbound().orElseThrow().proxy()).isEmpty();
+
+    MailConnection fromFlag = Settings.resolve(Map.of("proxy", "http://flag-proxy.example:3128"), env, Optional.of(f),
+        Optional.empty()).connection(true, false);
+    assertThat(fromFlag.inbound().orElseThrow().proxy()).hasValueSatisfying(p -> {
+      assertThat(p.type()).isEqualTo(ProxySettings.Type.HTTP);
+      assertThat(p.address()).isEqualTo("flag-proxy.example:3128");
+    });
+  }
+
+  @Test
+  void proxyUserWithoutPasswordIsAClearError() {
+    Map<String, String> env = Map.of("MAILBRIDGE_IMAP_HOST", "imap.example", "MAILBRIDGE_USER", "u@example.com",
+        "MAILBRIDGE_PASSWORD", "mail-secret", "HOME", dir.toString());
+    assertThatThrownBy(() -> Settings.resolve(Map.of("proxy", "socks5://px@proxy.example"), env, Optional.empty(),
+        Optional.empty()).connection(true, false))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("proxy user 'px' has no password")
+        .hasMessageContaining("proxy from flag")
+        .hasMessageContaining("MAILBRIDGE_PROXY_PASSWORD");
+  }
+
+  @Test
+  void proxyWithoutSchemeOrPortIsAClearError() {
+    Map<String, String> env = Map.of("MAILBRIDGE_IMAP_HOST", "imap.example", "MAILBRIDGE_USER", "u@example.com",
+        "MAILBRIDGE_PASSWORD", "mail-secret", "HOME", dir.toString());
+    assertThatThrownBy(() -> Settings.resolve(Map.of("proxy", "proxy.example:1080"), env, Optional.empty(),
+        Optional.empty()).connection(true, false))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("use socks5://host:port or http://host:port");
+    assertThatThrownBy(() -> Settings.resolve(Map.of("proxy", "http://proxy.example"), env, Optional.empty(),
+        Optional.empty()).connection(true, false))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("has no port");
   }
 }

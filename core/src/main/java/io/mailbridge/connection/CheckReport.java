@@ -26,6 +26,8 @@ public record CheckReport(List<EndpointReport> endpoints) {
    * @param protocol IMAP or SMTP
    * @param host host dialled
    * @param port port dialled
+   * @param proxy the proxy the connection went through, as a URL without password (e.g.
+   *     {@code socks5://bob@proxy.example.com:1080}); empty when connected directly
    * @param security channel protection used
    * @param user the authenticated user ({@code ""} without auth)
    * @param greeting the server's greeting line
@@ -41,6 +43,7 @@ public record CheckReport(List<EndpointReport> endpoints) {
       Endpoint.Protocol protocol,
       String host,
       int port,
+      Optional<String> proxy,
       Security security,
       String user,
       String greeting,

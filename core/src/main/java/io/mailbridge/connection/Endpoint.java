@@ -29,6 +29,9 @@ import java.util.Optional;
  * @param trustedCertificates PEM file with the CA certificates to trust instead of the JDK's
  *     default trust store; empty means the JDK's defaults
  * @param allowPlaintext explicit opt-in required for {@link Security#NONE}
+ * @param proxy the SOCKS5 or HTTP CONNECT proxy to connect through, default none (direct); the
+ *     timeouts above apply to the proxy too: {@code connectTimeout} to reaching it,
+ *     {@code readTimeout} to each of its answers
  */
 public record Endpoint(
     Protocol protocol,
@@ -39,7 +42,8 @@ public record Endpoint(
     Duration connectTimeout,
     Duration readTimeout,
     Optional<Path> trustedCertificates,
-    boolean allowPlaintext) {
+    boolean allowPlaintext,
+    Optional<ProxySettings> proxy) {
 
   /** Which protocol the endpoint speaks. */
   public enum Protocol {
@@ -92,6 +96,7 @@ public record Endpoint(
         throw new ConfigException(field + ".trustedCertificates " + p + " cannot be read: give the path of a PEM CA file");
       }
     });
+    Objects.requireNonNull(proxy, field + ".proxy");
   }
 
   private static Duration positive(String field, Duration d) {
@@ -131,12 +136,18 @@ public record Endpoint(
     Builder b = new Builder(protocol).host(host).port(port).security(security).auth(auth)
         .connectTimeout(connectTimeout).readTimeout(readTimeout).allowPlaintext(allowPlaintext);
     trustedCertificates.ifPresent(b::trustedCertificates);
+    proxy.ifPresent(b::proxy);
     return b;
   }
 
   /** {@code host:port}, for messages. */
   public String address() {
     return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + port;
+  }
+
+  /** {@code host:port}, followed by {@code via <proxy>} when connecting through one, for messages. */
+  public String route() {
+    return address() + proxy.map(p -> " via " + p.type() + " proxy " + p.address()).orElse("");
   }
 
   /** Builder; {@link #build()} validates and names the field to fix. */
@@ -150,6 +161,7 @@ public record Endpoint(
     private Duration readTimeout = Duration.ofSeconds(60);
     private Path trustedCertificates;
     private boolean allowPlaintext;
+    private ProxySettings proxy;
 
     private Builder(Protocol protocol) {
       this.protocol = protocol;
@@ -195,11 +207,17 @@ public record Endpoint(
       return this;
     }
 
+    /** Connect through this proxy; {@code null} connects directly (the default). */
+    public Builder proxy(ProxySettings proxy) {
+      this.proxy = proxy;
+      return this;
+    }
+
     public Endpoint build() {
       Security sec = security == null ? Security.SSL_TLS : security;
       int p = port != null ? port : defaultPort(protocol, sec);
       return new Endpoint(protocol, host, p, security, auth, connectTimeout, readTimeout,
-          Optional.ofNullable(trustedCertificates), allowPlaintext);
+          Optional.ofNullable(trustedCertificates), allowPlaintext, Optional.ofNullable(proxy));
     }
   }
 }

@@ -5,6 +5,7 @@ import io.mailbridge.connection.Auth;
 import io.mailbridge.connection.Endpoint;
 import io.mailbridge.connection.Secret;
 import io.mailbridge.connection.Security;
+import io.mailbridge.kafka.internal.ProxyKeys;
 import io.mailbridge.kafka.internal.SourceMailbox;
 import io.mailbridge.kafka.internal.SourceSettings;
 import io.mailbridge.kafka.internal.SourceSettings.AttachmentsMode;
@@ -64,6 +65,8 @@ public final class ImapSourceConfig extends AbstractConfig {
   public static final String IMAP_ALLOW_PLAINTEXT = "imap.allow.plaintext";
   public static final String IMAP_CONNECT_TIMEOUT_MS = "imap.connect.timeout.ms";
   public static final String IMAP_READ_TIMEOUT_MS = "imap.read.timeout.ms";
+  public static final String IMAP_PROXY = "imap.proxy";
+  public static final String IMAP_PROXY_PASSWORD = "imap.proxy.password";
   public static final String FOLDERS = "folders";
   public static final String TOPIC = "topic";
   public static final String POLL_INTERVAL_MS = "poll.interval.ms";
@@ -118,6 +121,9 @@ public final class ImapSourceConfig extends AbstractConfig {
       .define(IMAP_READ_TIMEOUT_MS, Type.LONG, 60_000L, ConfigDef.Range.between(1, Integer.MAX_VALUE),
           Importance.LOW, "Timeout for each server answer in milliseconds. Default 60000.", IMAP, 9, Width.SHORT,
           "Read timeout (ms)")
+      .define(IMAP_PROXY, Type.STRING, "", Importance.MEDIUM, ProxyKeys.URL_DOC, IMAP, 10, Width.LONG, "Proxy")
+      .define(IMAP_PROXY_PASSWORD, Type.PASSWORD, null, Importance.MEDIUM, ProxyKeys.PASSWORD_DOC, IMAP, 11,
+          Width.MEDIUM, "Proxy password")
       .define(FOLDERS, Type.LIST, "INBOX", Importance.HIGH,
           "Comma-separated folders to read (Unicode names). Spread over the tasks, each folder read by exactly one "
               + "task. Default INBOX.", READ, 1, Width.LONG, "Folders")
@@ -224,6 +230,7 @@ public final class ImapSourceConfig extends AbstractConfig {
       if (!ca.isEmpty()) {
         imap.trustedCertificates(Path.of(ca));
       }
+      ProxyKeys.map(IMAP_PROXY, getString(IMAP_PROXY), getPassword(IMAP_PROXY_PASSWORD)).ifPresent(imap::proxy);
       // The folder is set per folder by the task; the receive settings only carry the shared rules.
       ReceiveSettings receive = ReceiveSettings.builder().folder(folders.get(0)).peek(true).build();
       return new SourceSettings(imap.build(), folders, getString(TOPIC).strip(),

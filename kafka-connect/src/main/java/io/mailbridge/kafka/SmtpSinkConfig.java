@@ -5,6 +5,7 @@ import io.mailbridge.connection.Endpoint;
 import io.mailbridge.connection.MailConnection;
 import io.mailbridge.connection.Secret;
 import io.mailbridge.connection.Security;
+import io.mailbridge.kafka.internal.ProxyKeys;
 import io.mailbridge.kafka.internal.SinkSettings;
 import io.mailbridge.send.SendSettings;
 import java.nio.file.Files;
@@ -51,6 +52,8 @@ public final class SmtpSinkConfig extends AbstractConfig {
   public static final String SMTP_ALLOW_PLAINTEXT = "smtp.allow.plaintext";
   public static final String SMTP_CONNECT_TIMEOUT_MS = "smtp.connect.timeout.ms";
   public static final String SMTP_READ_TIMEOUT_MS = "smtp.read.timeout.ms";
+  public static final String SMTP_PROXY = "smtp.proxy";
+  public static final String SMTP_PROXY_PASSWORD = "smtp.proxy.password";
   public static final String MAIL_FROM_DEFAULT = "mail.from.default";
   public static final String MESSAGE_ID_DOMAIN = "message.id.domain";
   public static final String SEND_MAX_ATTEMPTS = "send.max.attempts";
@@ -89,6 +92,9 @@ public final class SmtpSinkConfig extends AbstractConfig {
       .define(SMTP_READ_TIMEOUT_MS, Type.LONG, 60_000L, ConfigDef.Range.between(1, Integer.MAX_VALUE),
           Importance.LOW, "Timeout for each server answer in milliseconds. Default 60000.", SMTP, 9, Width.SHORT,
           "Read timeout (ms)")
+      .define(SMTP_PROXY, Type.STRING, "", Importance.MEDIUM, ProxyKeys.URL_DOC, SMTP, 10, Width.LONG, "Proxy")
+      .define(SMTP_PROXY_PASSWORD, Type.PASSWORD, null, Importance.MEDIUM, ProxyKeys.PASSWORD_DOC, SMTP, 11,
+          Width.MEDIUM, "Proxy password")
       .define(MAIL_FROM_DEFAULT, Type.STRING, "", Importance.MEDIUM,
           "Sender for records without 'from', e.g. 'Reports <reports@example.com>'. Empty: smtp.user when it is an "
               + "address.", MAIL, 1, Width.LONG, "Default sender")
@@ -172,6 +178,7 @@ public final class SmtpSinkConfig extends AbstractConfig {
       if (!ca.isEmpty()) {
         smtp.trustedCertificates(Path.of(ca));
       }
+      ProxyKeys.map(SMTP_PROXY, getString(SMTP_PROXY), getPassword(SMTP_PROXY_PASSWORD)).ifPresent(smtp::proxy);
       MailConnection connection = MailConnection.builder().outbound(smtp.build()).build();
       SendSettings send = SendSettings.builder().maxAttempts(getInt(SEND_MAX_ATTEMPTS))
           .initialBackoff(Duration.ofMillis(getLong(SEND_BACKOFF_MS)))

@@ -171,4 +171,19 @@ class ImapSourceConfigTest {
     assertThat(c.taskConfigs(5)).extracting(t -> t.get("folders")).containsExactly("INBOX", "Archive");
     assertThat(c.taskConfigs(1)).extracting(t -> t.get("folders")).containsExactly("INBOX,Archive");
   }
+
+  @Test
+  void mapsTheProxyKeys() {
+    SourceSettings s = settings("imap.proxy", "http://relay@proxy.example.com:3128", "imap.proxy.password",
+        "px-s3cret");
+    assertThat(s.imap().proxy()).hasValueSatisfying(p -> {
+      assertThat(p.type()).isEqualTo(io.mailbridge.connection.ProxySettings.Type.HTTP);
+      assertThat(p.address()).isEqualTo("proxy.example.com:3128");
+      assertThat(p.password().orElseThrow().reveal()).isEqualTo("px-s3cret");
+    });
+    assertThat(s.imap().toString()).doesNotContain("px-s3cret");
+    assertThatThrownBy(() -> settings("imap.proxy", "https://proxy.example.com:443"))
+        .isInstanceOf(org.apache.kafka.common.config.ConfigException.class)
+        .hasMessageStartingWith("imap.proxy rejected: ");
+  }
 }

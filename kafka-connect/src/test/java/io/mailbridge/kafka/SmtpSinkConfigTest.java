@@ -187,4 +187,30 @@ class SmtpSinkConfigTest {
     assertThatThrownBy(() -> settings("mail.from.default", from))
         .isInstanceOf(ConfigException.class).hasMessageContaining("at most 998");
   }
+
+  @Test
+  void mapsTheProxyKeysAndNeverShowsTheProxyPassword() {
+    SinkSettings s = settings("smtp.proxy", "socks5://relay@proxy.example.com", "smtp.proxy.password", "px-s3cret");
+    Endpoint smtp = s.connection().outbound().orElseThrow();
+    assertThat(smtp.proxy()).hasValueSatisfying(p -> {
+      assertThat(p.type()).isEqualTo(io.mailbridge.connection.ProxySettings.Type.SOCKS5);
+      assertThat(p.address()).isEqualTo("proxy.example.com:1080");
+      assertThat(p.user()).contains("relay");
+      assertThat(p.password().orElseThrow().reveal()).isEqualTo("px-s3cret");
+    });
+    assertThat(s.toString()).doesNotContain("px-s3cret");
+    assertThat(settings().connection().outbound().orElseThrow().proxy()).as("default: direct").isEmpty();
+  }
+
+  @Test
+  void aBadProxyIsReportedOnTheProxyKey() {
+    assertThatThrownBy(() -> settings("smtp.proxy", "socks5://relay@proxy.example.com"))
+        .isInstanceOf(ConfigException.class)
+        .hasMessage("smtp.proxy rejected: proxy user 'relay' has no password: give the proxy password separately "
+            + "(never inside the URL)");
+    Config result = new SmtpSinkConnector().validate(props("smtp.proxy", "http://proxy.example.com"));
+    ConfigValue proxy = result.configValues().stream().filter(v -> v.name().equals("smtp.proxy")).findFirst()
+        .orElseThrow();
+    assertThat(proxy.errorMessages()).singleElement().asString().contains("has no port");
+  }
 }

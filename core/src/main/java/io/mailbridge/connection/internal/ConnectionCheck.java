@@ -5,6 +5,7 @@ import io.mailbridge.connection.CheckReport;
 import io.mailbridge.connection.CheckReport.EndpointReport;
 import io.mailbridge.connection.Endpoint;
 import io.mailbridge.connection.MailConnection;
+import io.mailbridge.connection.ProxySettings;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -38,7 +39,8 @@ public final class ConnectionCheck {
       imap.noop();
       Duration roundTrip = since(rtt);
       String greeting = firstLine(imap.trace().lines(), "* OK", "* PREAUTH");
-      LOG.info("check ok protocol=IMAP host={} port={} user={}", e.host(), e.port(), e.auth().user());
+      LOG.info("check ok protocol=IMAP host={} port={} user={} proxy={}", e.host(), e.port(), e.auth().user(),
+          e.proxy().map(Object::toString).orElse("none"));
       return ok(e, greeting, caps, imap.tlsSession(), connect, roundTrip);
     } catch (MailbridgeException ex) {
       return failed(e, ex, since(start));
@@ -54,7 +56,8 @@ public final class ConnectionCheck {
       smtp.noop();
       Duration roundTrip = since(rtt);
       String greeting = firstLine(lines, "220 ", "220-");
-      LOG.info("check ok protocol=SMTP host={} port={} user={}", e.host(), e.port(), e.auth().user());
+      LOG.info("check ok protocol=SMTP host={} port={} user={} proxy={}", e.host(), e.port(), e.auth().user(),
+          e.proxy().map(Object::toString).orElse("none"));
       return ok(e, greeting, ehloKeywords(lines), smtp.tlsSession(), connect, roundTrip);
     } catch (MailbridgeException ex) {
       return failed(e, ex, since(start));
@@ -96,14 +99,16 @@ public final class ConnectionCheck {
 
   private static EndpointReport ok(Endpoint e, String greeting, List<String> caps, Optional<SSLSession> tls,
       Duration connect, Duration roundTrip) {
-    return new EndpointReport(e.protocol().role(), e.protocol(), e.host(), e.port(), e.security(),
+    return new EndpointReport(e.protocol().role(), e.protocol(), e.host(), e.port(),
+        e.proxy().map(ProxySettings::toString), e.security(),
         e.auth().user(), greeting, caps, tls.map(SSLSession::getProtocol), tls.map(SSLSession::getCipherSuite),
         connect, roundTrip, Optional.empty());
   }
 
   private static EndpointReport failed(Endpoint e, MailbridgeException ex, Duration elapsed) {
     LOG.info("check failed protocol={} host={} port={} error={}", e.protocol(), e.host(), e.port(), ex.getMessage());
-    return new EndpointReport(e.protocol().role(), e.protocol(), e.host(), e.port(), e.security(),
+    return new EndpointReport(e.protocol().role(), e.protocol(), e.host(), e.port(),
+        e.proxy().map(ProxySettings::toString), e.security(),
         e.auth().user(), "", List.of(), Optional.empty(), Optional.empty(), elapsed, Duration.ZERO, Optional.of(ex));
   }
 

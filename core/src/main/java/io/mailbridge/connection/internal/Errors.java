@@ -39,8 +39,24 @@ public final class Errors {
       return m;
     }
     List<Throwable> chain = chain(error);
-    String where = endpoint.protocol() + " " + endpoint.address();
     String role = endpoint.protocol().role();
+    for (Throwable t : chain) {
+      // First: a failure at the proxy must not be mistaken for one at the mail server.
+      if (t instanceof ProxyException p) {
+        Reason reason = switch (p.kind()) {
+          case UNREACHABLE -> Reason.PROXY_UNREACHABLE;
+          case TIMEOUT -> Reason.TIMEOUT;
+          case AUTH -> Reason.PROXY_AUTH;
+          case REFUSED -> Reason.PROXY_REFUSED;
+          case TARGET_UNREACHABLE -> Reason.PROXY_TARGET_UNREACHABLE;
+        };
+        String hint = p.kind() == ProxyException.Kind.TIMEOUT
+            ? " (raise " + role + ".readTimeout if the proxy is slow)" : "";
+        return new ConnectionException(reason, endpoint.protocol() + " " + endpoint.address() + ": " + p.getMessage()
+            + hint, error);
+      }
+    }
+    String where = endpoint.protocol() + " " + endpoint.route();
     for (Throwable t : chain) {
       if (t instanceof UnknownHostException) {
         return new ConnectionException(Reason.UNKNOWN_HOST, where + ": host '" + endpoint.host()

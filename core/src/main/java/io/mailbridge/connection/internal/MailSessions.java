@@ -2,13 +2,14 @@ package io.mailbridge.connection.internal;
 
 import io.mailbridge.connection.Auth;
 import io.mailbridge.connection.Endpoint;
+import io.mailbridge.connection.ProxySettings;
 import io.mailbridge.connection.Security;
 import jakarta.mail.Session;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
 
-/** Builds the Jakarta Mail {@link Session} for one endpoint: TLS policy, timeouts, sockets, trace. */
+/** Builds the Jakarta Mail {@link Session} for one endpoint: TLS policy, timeouts, sockets, proxy, trace. */
 public final class MailSessions {
   static {
     // Without a named provider Jakarta Mail 2.1 runs a ServiceLoader scan for every header block and
@@ -49,6 +50,18 @@ public final class MailSessions {
     } else {
       props.put(p + "socketFactory", new TlsSockets.NoDelay());
     }
+    if (endpoint.proxy().isPresent()) {
+      ProxySettings proxy = endpoint.proxy().get();
+      if (endpoint.security() == Security.SSL_TLS) {
+        // Given an SSLSocketFactory, Angus connects a socket of its own directly to the server: hand
+        // it a plain factory whose sockets tunnel first and then do TLS with our Secure settings.
+        props.remove(p + "ssl.socketFactory");
+        props.put(p + "socketFactory", new ProxySockets.Tls(proxy, endpoint.host(), tls));
+      } else {
+        // STARTTLS upgrades this tunnelled socket later with ssl.socketFactory (Secure).
+        props.put(p + "socketFactory", new ProxySockets.Plain(proxy, endpoint.host()));
+      }
+    }
     if (endpoint.security() == Security.STARTTLS) {
       props.put(p + "starttls.enable", "true");
       // Fail closed: never fall back to plain text when STARTTLS is missing or fails.
@@ -77,6 +90,7 @@ public final class MailSessions {
     if (endpoint.auth() instanceof Auth.Basic b) {
       secrets.add(b.password().reveal());
     }
+    endpoint.proxy().flatMap(ProxySettings::password).ifPresent(pw -> secrets.add(pw.reveal()));
     Trace trace = new Trace(secrets, recordTrace);
     Session session = Session.getInstance(props);
     if (trace.wanted()) {

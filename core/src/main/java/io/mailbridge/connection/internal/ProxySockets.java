@@ -1,0 +1,178 @@
+package io.mailbridge.connection.internal;
+
+import io.mailbridge.connection.ProxySettings;
+import io.mailbridge.connection.internal.ProxyException.Kind;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.SocketAddress;
+import java.net.SocketException;
+import java.net.SocketTimeoutException;
+import java.net.UnknownHostException;
+import javax.net.SocketFactory;
+
+/**
+ * Socket factories handed to Angus Mail when an endpoint goes through a proxy. Angus creates an
+ * unconnected socket with {@code createSocket()} and then calls {@code connect(address, timeout)};
+ * our sockets connect to the proxy there instead and open the tunnel to the mail server, so
+ * everything Angus does afterwards (greeting, STARTTLS, login) runs through the tunnel.
+ *
+ * <p>The mail server's name comes from the endpoint, not from the address Angus passes: that
+ * address may be an unresolved name (the proxy resolves it) and must not be resolved here.
+ */
+public final class ProxySockets {
+  private ProxySockets() {}
+
+  /** Plain tunnelled sockets, for STARTTLS (upgraded later through the tunnel) and NONE. */
+  public static final class Plain extends SocketFactory {
+    private final ProxySettings proxy;
+    private final String host;
+
+    /**
+     * @param host the mail server's host name, sent to the proxy
+     */
+    public Plain(ProxySettings proxy, String host) {
+      this.proxy = proxy;
+      this.host = host;
+    }
+
+    @Override
+    public Socket createSocket() throws IOException {
+      return new TunnelSocket(proxy, host);
+    }
+
+    @Override
+    public Socket createSocket(String h, int port) throws IOException {
+      Socket s = createSocket();
+      s.connect(InetSocketAddress.createUnresolved(host, port));
+      return s;
+    }
+
+    @Override
+    public Socket createSocket(String h, int port, InetAddress local, int localPort) throws IOException {
+      return createSocket(h, port);
+    }
+
+    @Override
+    public Socket createSocket(InetAddress address, int port) throws IOException {
+      return createSocket(host, port);
+    }
+
+    @Override
+    public Socket createSocket(InetAddress address, int port, InetAddress local, int localPort) throws IOException {
+      return createSocket(host, port);
+    }
+
+    @Override
+    public String toString() {
+      return "ProxySockets.Plain[" + proxy + "]";
+    }
+  }
+
+  /**
+   * Tunnelled sockets with TLS from the first byte (SSL/TLS). A plain socket factory on purpose:
+   * Angus connects a socket it made itself when given an {@code SSLSocketFactory}, so the tunnel
+   * must be inside the socket this factory returns ({@link TunnelTlsSocket}).
+   */
+  public static final class Tls extends SocketFactory {
+    private final ProxySettings proxy;
+    private final String host;
+    private final TlsSockets.Secure tls;
+
+    public Tls(ProxySettings proxy, String host, TlsSockets.Secure tls) {
+      this.proxy = proxy;
+      this.host = host;
+      this.tls = tls;
+    }
+
+    @Override
+    public Socket createSocket() throws IOException {
+      return new TunnelTlsSocket(new TunnelSocket(proxy, host), host, tls);
+    }
+
+    @Override
+    public Socket createSocket(String h, int port) throws IOException {
+      Socket s = createSocket();
+      s.connect(InetSocketAddress.createUnresolved(host, port));
+      return s;
+    }
+
+    @Override
+    public Socket createSocket(String h, int port, InetAddress local, int localPort) throws IOException {
+      return createSocket(h, port);
+    }
+
+    @Override
+    public Socket createSocket(InetAddress address, int port) throws IOException {
+      return createSocket(host, port);
+    }
+
+    @Override
+    public Socket createSocket(InetAddress address, int port, InetAddress local, int localPort) throws IOException {
+      return createSocket(host, port);
+    }
+
+    @Override
+    public String toString() {
+      return "ProxySockets.Tls[" + proxy + "]";
+    }
+  }
+
+  /** A TCP socket to the proxy that, once {@link #connect connected}, is a tunnel to the mail server. */
+  static final class TunnelSocket extends Socket {
+    private final ProxySettings proxy;
+    private final String host;
+    private int targetPort;
+
+    TunnelSocket(ProxySettings proxy, String host) throws SocketException {
+      this.proxy = proxy;
+      this.host = host;
+      setTcpNoDelay(true);
+    }
+
+    @Override
+    public void connect(SocketAddress endpoint) throws IOException {
+      connect(endpoint, 0);
+    }
+
+    @Override
+    public void connect(SocketAddress endpoint, int timeout) throws IOException {
+      if (!(endpoint instanceof InetSocketAddress target)) {
+        throw new IllegalArgumentException("unsupported address type: " + endpoint);
+      }
+      targetPort = target.getPort();
+      InetSocketAddress proxyAddress = new InetSocketAddress(proxy.host(), proxy.port());
+      try {
+        if (proxyAddress.isUnresolved()) {
+          throw new ProxyException(Kind.UNREACHABLE, proxy, "cannot be reached: host '" + proxy.host()
+              + "' is unknown: check the proxy host (typo? DNS?)", new UnknownHostException(proxy.host()));
+        }
+        try {
+          super.connect(proxyAddress, timeout);
+        } catch (SocketTimeoutException e) {
+          throw new ProxyException(Kind.UNREACHABLE, proxy, "cannot be reached: no answer within the connect "
+              + "timeout: check the proxy host, port and firewall", e);
+        } catch (IOException e) {
+          throw new ProxyException(Kind.UNREACHABLE, proxy, "cannot be reached (" + e.getMessage()
+              + "): check the proxy host and port and that the proxy is running", e);
+        }
+        // Each proxy answer is bounded by the read timeout Angus set before connecting.
+        ProxyHandshake.open(proxy, host, targetPort, getInputStream(), getOutputStream());
+      } catch (IOException | RuntimeException e) {
+        try {
+          close();
+        } catch (IOException suppressed) {
+          e.addSuppressed(suppressed);
+        }
+        throw e;
+      }
+    }
+
+    @Override
+    public String toString() {
+      return "TunnelSocket[" + proxy + " -> " + ProxyHandshake.authority(host, targetPort) + ", "
+          + (isConnected() ? "open" : "not connected") + "]";
+    }
+  }
+}
