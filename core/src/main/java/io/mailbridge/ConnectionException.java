@@ -32,7 +32,13 @@ public final class ConnectionException extends MailbridgeException {
     /** The proxy refused the tunnel to the mail server (its rules), or speaks another proxy protocol. */
     PROXY_REFUSED(false),
     /** The proxy could not reach the mail server (unknown to the proxy's DNS, refused, unreachable). */
-    PROXY_TARGET_UNREACHABLE(true);
+    PROXY_TARGET_UNREACHABLE(true),
+    /**
+     * The server asks the client to slow down: an IMAP {@code [THROTTLED]} or {@code [UNAVAILABLE]}
+     * response code (RFC 5530), a {@code BYE} or SMTP 421/4.7.x reply with rate-limit text. Retry
+     * after a backoff, at least as long as the server suggested.
+     */
+    THROTTLED(true);
 
     private final boolean retriable;
 

@@ -98,6 +98,18 @@ public final class Settings {
     return new Settings(values, origin, profileName);
   }
 
+  /**
+   * Settings from one mailbox entry of a {@code watch --mailboxes} file: flattened keys as in a
+   * profile, nothing from flags or the environment.
+   *
+   * @param name the entry's name, used as the profile name (OAuth token file) in messages
+   */
+  static Settings ofEntry(Map<String, String> values, String where, String name) {
+    Map<String, String> origin = new LinkedHashMap<>();
+    values.keySet().forEach(k -> origin.put(k, where));
+    return new Settings(new LinkedHashMap<>(values), origin, name);
+  }
+
   /** The profile these settings came from ("default" unless chosen). */
   public String profile() {
     return profile;

@@ -2,14 +2,16 @@ package io.mailbridge.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.mailbridge.BadInputException;
-import io.mailbridge.connection.MailConnection;
 import io.mailbridge.document.BodyFormat;
 import io.mailbridge.document.MailDocument;
+import io.mailbridge.connection.MailConnection;
+import io.mailbridge.listen.ConnectionBudget;
 import io.mailbridge.listen.FolderState;
 import io.mailbridge.listen.Health;
 import io.mailbridge.listen.JsonFileStateStore;
 import io.mailbridge.listen.Listener;
 import io.mailbridge.listen.ListenerSettings;
+import io.mailbridge.listen.RateLimit;
 import io.mailbridge.listen.StartPosition;
 import io.mailbridge.listen.UidValidityPolicy;
 import io.mailbridge.receive.DocumentHandler;
@@ -23,10 +25,12 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -44,6 +48,7 @@ import picocli.CommandLine.Spec;
         + "the batch in flight (dedupe on \"key\"); actions left undone run at the next start. Uses IMAP IDLE when "
         + "offered, else polls. SIGTERM finishes the batch in hand, then exits.",
         "Example: mailbridge watch --folder INBOX --then move:Processed --state ./state.json --exec 'jq .subject'",
+        "Many:    mailbridge watch --mailboxes mailboxes.yaml --server-connections 4 --state ./state.json",
         "Status:  mailbridge watch --status --state ./state.json"})
 public final class WatchCommand implements Callable<Integer> {
   /** How often the running watcher writes its health next to the state file. */
@@ -127,6 +132,24 @@ public final class WatchCommand implements Callable<Integer> {
       description = "Address the metrics endpoint binds to (default: ${DEFAULT-VALUE}, loopback only).")
   String metricsHost;
 
+  @Option(names = "--mailboxes", paramLabel = "FILE",
+      description = "Watch several mailboxes: a YAML file with a 'mailboxes:' list, each with name, user, imap, "
+          + "passwordFile or passwordEnv, folders, maxConnections, rateLimit, state (default state: --state with "
+          + "-NAME before the extension). JSON lines get a \"mailbox\" field. Replaces --folder and the connection "
+          + "options; the other options apply to every mailbox.")
+  Path mailboxes;
+
+  @Option(names = "--server-connections", paramLabel = "N",
+      description = "At most N IMAP connections open at once per server (host:port), over all mailboxes; when more "
+          + "are wanted they take turns, each held at least --poll (default: no limit but --max-connections per "
+          + "mailbox).")
+  Integer serverConnections;
+
+  @Option(names = "--rate-limit", paramLabel = "N",
+      description = "At most N messages fetched and handed over per second, per mailbox, e.g. 20 or 0.5 (default: "
+          + "no limit; a mailbox's rateLimit overrides it).")
+  String rateLimit;
+
   @Option(names = "--status", description = "Print the watermarks of --state and the running watcher's last health "
       + "as one JSON object, then exit.")
   boolean status;
@@ -145,23 +168,9 @@ public final class WatchCommand implements Callable<Integer> {
         .batchSize(batch).maxConnections(maxConnections).format(format).cacheDir(cacheDir)
         .sizeLimits(limits.sizeLimits()).quarantine(limits.quarantine().orElse(null)).build();
     Duration graceTime = Settings.parseDuration("--grace", grace);
-    PrintWriter stdout = spec.commandLine().getOut();
-    DocumentHandler documents = exec == null ? d -> {
-      synchronized (stdout) {
-        Json.line(stdout, ReceiveCommand.view(d, null, !noBody));
-      }
-    } : d -> run(exec, d);
-    // Dead letters always go to stdout as JSON lines, told apart by "type":"dead-letter".
-    DocumentHandler handler = DocumentHandler.withDeadLetters(documents, letter -> {
-      synchronized (stdout) {
-        Json.line(stdout, LimitOptions.view(letter));
-      }
-    });
-    MailConnection mail = connection.connection(true, false);
     MetricsEndpoint metrics = metricsPort == null ? null : MetricsEndpoint.start(metricsHost, metricsPort);
     try {
-      return watch(metrics == null ? mail : mail.toBuilder().metrics(metrics.metrics()).build(), settings, handler,
-          graceTime, metrics);
+      return watch(settings, graceTime, metrics);
     } finally {
       if (metrics != null) {
         metrics.close();
@@ -169,32 +178,47 @@ public final class WatchCommand implements Callable<Integer> {
     }
   }
 
-  private int watch(MailConnection mail, ListenerSettings settings, DocumentHandler handler, Duration graceTime,
-      MetricsEndpoint metrics) throws InterruptedException {
+  private int watch(ListenerSettings settings, Duration graceTime, MetricsEndpoint metrics)
+      throws InterruptedException {
     PrintWriter stderr = spec.commandLine().getErr();
-    Listener listener = Listener.builder(mail).settings(settings)
-        .stateStore(JsonFileStateStore.open(state)).handler(handler).build();
-    if (metrics != null) {
-      metrics.health(listener::health);
-      stderr.println("mailbridge: metrics on " + metrics.url() + "/metrics, health on " + metrics.url() + "/health");
+    ConnectionBudget budget = serverConnections == null ? null : ConnectionBudget.perServer(serverConnections);
+    Optional<RateLimit> rate = Optional.ofNullable(rateLimit).map(r -> Mailboxes.rateLimit("--rate-limit", r));
+    List<Listener> listeners = new ArrayList<>();
+    String watching;
+    if (mailboxes != null) {
+      refuseSingleMailboxOptions();
+      List<String> names = new ArrayList<>();
+      for (Mailboxes.Entry e : Mailboxes.read(mailboxes, state, System.getenv())) {
+        ListenerSettings s = settings.toBuilder().folders(e.folders())
+            .maxConnections(e.maxConnections().orElse(maxConnections)).build();
+        listeners.add(listener(withMetrics(e.connection(), metrics), s, e.state(), e.name(), budget, e.rateLimit().or(() -> rate)));
+        names.add(e.name() + " " + String.join(", ", s.folders()) + " (state " + e.state().toAbsolutePath() + ")");
+      }
+      watching = String.join("; ", names);
+    } else {
+      listeners.add(listener(withMetrics(connection.connection(true, false), metrics), settings, state, null, budget, rate));
+      watching = String.join(", ", settings.folders()) + " (state " + state.toAbsolutePath() + ")";
     }
     CountDownLatch stopped = new CountDownLatch(1);
     Thread hook = new Thread(() -> {
-      listener.stop(graceTime);
-      writeHealth(listener.health());
+      stopAll(listeners, graceTime);
+      writeHealth(health(listeners));
       stopped.countDown();
     }, "mailbridge-watch-shutdown");
     Runtime.getRuntime().addShutdownHook(hook);
-    listener.start();
-    stderr.println("mailbridge: watching " + String.join(", ", settings.folders()) + " (state " + state.toAbsolutePath()
-        + "); stop with Ctrl-C or SIGTERM");
+    if (metrics != null) {
+      metrics.health(() -> health(listeners));
+      stderr.println("mailbridge: metrics on " + metrics.url() + "/metrics, health on " + metrics.url() + "/health");
+    }
+    listeners.forEach(Listener::start);
+    stderr.println("mailbridge: watching " + watching + "; stop with Ctrl-C or SIGTERM");
     stderr.flush();
     while (!stopped.await(HEALTH_EVERY.toMillis(), TimeUnit.MILLISECONDS)) {
-      Health h = listener.health();
+      Health h = health(listeners);
       writeHealth(h);
       if (!h.folders().isEmpty() && h.folders().stream().allMatch(f -> f.status() == Health.Status.FAILED)) {
         Runtime.getRuntime().removeShutdownHook(hook);
-        listener.stop(graceTime);
+        stopAll(listeners, graceTime);
         String why = h.folders().get(0).lastError().orElse("failed");
         stderr.println("mailbridge: watch stopped: " + why);
         stderr.flush();
@@ -203,6 +227,89 @@ public final class WatchCommand implements Callable<Integer> {
       }
     }
     return ExitCodes.OK;
+  }
+
+  private Listener listener(MailConnection mail, ListenerSettings s, Path stateFile, String name,
+      ConnectionBudget budget, Optional<RateLimit> rate) {
+    PrintWriter stdout = spec.commandLine().getOut();
+    DocumentHandler documents = exec == null ? d -> {
+      Map<String, Object> line = view(d, name);
+      synchronized (stdout) {
+        Json.line(stdout, line);
+      }
+    } : d -> run(exec, d, name);
+    // Dead letters always go to stdout as JSON lines, told apart by "type":"dead-letter".
+    DocumentHandler handler = DocumentHandler.withDeadLetters(documents, letter -> {
+      Map<String, Object> line = tagged(LimitOptions.view(letter), name);
+      synchronized (stdout) {
+        Json.line(stdout, line);
+      }
+    });
+    Listener.Builder b = Listener.builder(mail).settings(s).stateStore(JsonFileStateStore.open(stateFile))
+        .handler(handler);
+    if (budget != null) {
+      b.connectionBudget(budget);
+    }
+    rate.ifPresent(b::rateLimit);
+    return b.build();
+  }
+
+  /** The JSON line of a document; with --mailboxes tagged with the mailbox's name first. */
+  private Map<String, Object> view(MailDocument d, String name) {
+    return tagged(ReceiveCommand.view(d, null, !noBody), name);
+  }
+
+  private static Map<String, Object> tagged(Map<String, Object> v, String name) {
+    if (name == null) {
+      return v;
+    }
+    Map<String, Object> tagged = new LinkedHashMap<>();
+    tagged.put("mailbox", name);
+    tagged.putAll(v);
+    return tagged;
+  }
+
+  /** --mailboxes names folders and logins per mailbox: the single-mailbox options would be ignored, so refuse them. */
+  private void refuseSingleMailboxOptions() {
+    for (String o : List.of("--folder", "--profile", "--imap-host", "--imap-port", "--user", "--password-file")) {
+      if (spec.commandLine().getParseResult().hasMatchedOption(o)) {
+        throw new BadInputException(o + " cannot be combined with --mailboxes: give it per mailbox in "
+            + mailboxes + " (folders, user, imap.host, imap.port, passwordFile)");
+      }
+    }
+  }
+
+  private static MailConnection withMetrics(MailConnection mail, MetricsEndpoint metrics) {
+    return metrics == null ? mail : mail.toBuilder().metrics(metrics.metrics()).build();
+  }
+
+  /** Stops every listener at once, each with the full grace period. */
+  private static void stopAll(List<Listener> listeners, Duration grace) {
+    List<Thread> threads = new ArrayList<>();
+    for (Listener l : listeners) {
+      Thread t = new Thread(() -> l.stop(grace), "mailbridge-watch-stop");
+      t.start();
+      threads.add(t);
+    }
+    for (Thread t : threads) {
+      try {
+        t.join();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+    }
+  }
+
+  private static Health health(List<Listener> listeners) {
+    List<Health.FolderHealth> folders = new ArrayList<>();
+    boolean running = !listeners.isEmpty();
+    for (Listener l : listeners) {
+      Health h = l.health();
+      running &= h.running();
+      folders.addAll(h.folders());
+    }
+    return new Health(running, folders, Instant.now());
   }
 
   private static UidValidityPolicy policy(String text) {
@@ -214,12 +321,12 @@ public final class WatchCommand implements Callable<Integer> {
   }
 
   /** Runs the --exec command with the document's JSON line on stdin; a non-zero exit refuses it. */
-  private void run(String cmd, MailDocument d) {
+  private void run(String cmd, MailDocument d, String name) {
     try {
       Process p = new ProcessBuilder("sh", "-c", cmd).redirectOutput(ProcessBuilder.Redirect.INHERIT)
           .redirectError(ProcessBuilder.Redirect.INHERIT).start();
       try (OutputStream in = p.getOutputStream()) {
-        in.write(Json.MAPPER.writeValueAsBytes(ReceiveCommand.view(d, null, !noBody)));
+        in.write(Json.MAPPER.writeValueAsBytes(view(d, name)));
         in.write('\n');
       } catch (IOException e) {
         // the command need not read its input
@@ -254,7 +361,14 @@ public final class WatchCommand implements Callable<Integer> {
   private int printStatus() throws IOException {
     Map<String, Object> out = new LinkedHashMap<>();
     out.put("stateFile", state.toAbsolutePath().toString());
-    List<FolderState> states = JsonFileStateStore.open(state).all();
+    List<FolderState> states = new ArrayList<>();
+    if (mailboxes != null) {
+      for (Path f : Mailboxes.states(mailboxes, state).values()) {
+        states.addAll(JsonFileStateStore.open(f).all());
+      }
+    } else {
+      states.addAll(JsonFileStateStore.open(state).all());
+    }
     out.put("folders", states);
     try {
       JsonNode health = Json.MAPPER.readTree(Files.readAllBytes(healthFile()));

@@ -4,6 +4,8 @@ import io.mailbridge.ConfigException;
 import io.mailbridge.connection.Endpoint;
 import io.mailbridge.connection.MailConnection;
 import io.mailbridge.listen.internal.FolderStatus;
+import io.mailbridge.listen.internal.ServerPermits;
+import io.mailbridge.listen.internal.TokenBucket;
 import io.mailbridge.listen.internal.Watcher;
 import io.mailbridge.receive.DocumentHandler;
 import java.nio.file.Path;
@@ -12,6 +14,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,8 +34,12 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Uses IMAP IDLE (RFC 2177) when offered, re-issued at least every {@code idleRenew} and checked
  * with NOOP every {@code keepalive}; polls otherwise. Reconnects with exponential backoff and
- * jitter. At most {@code maxConnections} connections per mailbox; the handler is called from one
- * thread per connection, so with several folders it must be thread-safe.
+ * jitter. At most {@code maxConnections} connections per mailbox, and with a
+ * {@link ConnectionBudget} at most its limit per server over all listeners sharing it; the handler
+ * is called from one thread per connection, so with several folders it must be thread-safe.
+ * Throttling responses from the server ({@code [THROTTLED]}, {@code [UNAVAILABLE]}, a rate-limit
+ * {@code BYE}) are backed off like failures, at least as long as the server suggests; a
+ * {@link RateLimit} keeps the listener under a rate before the server has to ask.
  *
  * <pre>{@code
  * try (Listener l = Listener.builder(connection)
@@ -130,6 +137,8 @@ public final class Listener implements AutoCloseable {
     private List<String> folders;
     private StateStore store;
     private DocumentHandler handler;
+    private ConnectionBudget budget;
+    private RateLimit rateLimit;
 
     private record Watched(MailConnection connection, List<String> folders) {}
 
@@ -149,6 +158,18 @@ public final class Listener implements AutoCloseable {
 
     /** Receives the documents; returning normally accepts one, throwing refuses it (re-delivered later). */
     public Builder handler(DocumentHandler v) { handler = v; return this; }
+
+    /**
+     * Shares a limit on the connections open at once per server with every listener built with the
+     * same budget (default: none, only each mailbox's {@code maxConnections}).
+     */
+    public Builder connectionBudget(ConnectionBudget v) { budget = Objects.requireNonNull(v, "budget"); return this; }
+
+    /**
+     * Limits the messages fetched and handed over per second, for each mailbox of this listener on
+     * its own (default: no limit).
+     */
+    public Builder rateLimit(RateLimit v) { rateLimit = Objects.requireNonNull(v, "rateLimit"); return this; }
 
     /** Also watches folders of another mailbox, with the same settings otherwise. */
     public Builder alsoWatch(MailConnection other, String... otherFolders) {
@@ -180,22 +201,27 @@ public final class Listener implements AutoCloseable {
     }
 
     /**
-     * One connection per folder up to maxConnections; beyond that the first maxConnections - 1
-     * folders keep their own (IDLE) connection and the rest share the last one, polled in turn.
+     * One connection per folder up to maxConnections (and up to the server budget); beyond that the
+     * first maxConnections - 1 folders keep their own (IDLE) connection and the rest share the last
+     * one, polled in turn. The mailbox's watchers share one token bucket when a rate limit is set.
      */
     private void plan(Endpoint endpoint, ListenerSettings s, List<Watcher> out) {
       String mailbox = mailboxOf(endpoint);
       List<String> fs = s.folders();
-      int c = s.maxConnections();
+      int c = budget == null ? s.maxConnections() : Math.min(s.maxConnections(), budget.maxPerServer());
+      Watcher.Limits limits = new Watcher.Limits(budget == null ? ServerPermits.UNLIMITED : budget.permits(endpoint),
+          Optional.ofNullable(rateLimit).map(r -> new TokenBucket(r.messagesPerSecond(), r.burst(),
+              TokenBucket.Clock.SYSTEM)));
       if (fs.size() <= c) {
         for (String f : fs) {
-          out.add(new Watcher(endpoint, mailbox, List.of(f), s, store, handler, out.size() + 1));
+          out.add(new Watcher(endpoint, mailbox, List.of(f), s, store, handler, out.size() + 1, limits));
         }
       } else {
         for (int i = 0; i < c - 1; i++) {
-          out.add(new Watcher(endpoint, mailbox, List.of(fs.get(i)), s, store, handler, out.size() + 1));
+          out.add(new Watcher(endpoint, mailbox, List.of(fs.get(i)), s, store, handler, out.size() + 1, limits));
         }
-        out.add(new Watcher(endpoint, mailbox, fs.subList(c - 1, fs.size()), s, store, handler, out.size() + 1));
+        out.add(new Watcher(endpoint, mailbox, fs.subList(c - 1, fs.size()), s, store, handler, out.size() + 1,
+            limits));
       }
     }
   }

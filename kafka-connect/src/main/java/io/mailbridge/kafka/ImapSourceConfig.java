@@ -6,6 +6,7 @@ import io.mailbridge.connection.Endpoint;
 import io.mailbridge.connection.Secret;
 import io.mailbridge.connection.Security;
 import io.mailbridge.kafka.internal.ProxyKeys;
+import io.mailbridge.kafka.internal.SourceMailbox;
 import io.mailbridge.kafka.internal.SourceSettings;
 import io.mailbridge.kafka.internal.SourceSettings.AttachmentsMode;
 import io.mailbridge.listen.StartPosition;
@@ -16,11 +17,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Pattern;
 import org.apache.kafka.common.config.AbstractConfig;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigDef.Importance;
@@ -50,6 +54,7 @@ public final class ImapSourceConfig extends AbstractConfig {
   private static final String IMAP = "IMAP server";
   private static final String READ = "Reading";
   private static final String OUT = "Records";
+  private static final String MANY = "Mailboxes";
 
   public static final String IMAP_HOST = "imap.host";
   public static final String IMAP_PORT = "imap.port";
@@ -73,6 +78,18 @@ public final class ImapSourceConfig extends AbstractConfig {
   public static final String ATTACHMENTS_INLINE_MAX_BYTES = "attachments.inline.max.bytes";
   public static final String ATTACHMENTS_CACHE_DIR = "attachments.cache.dir";
   public static final String HEARTBEAT_TOPIC = "heartbeat.topic";
+  public static final String MAILBOXES = "mailboxes";
+  public static final String MAX_CONNECTIONS = "max.connections";
+  public static final String IMAP_MAX_CONNECTIONS_PER_SERVER = "imap.max.connections.per.server";
+  /** Prefix of the keys of one further mailbox: {@code mailbox.<name>.imap.user} ... */
+  public static final String MAILBOX_PREFIX = "mailbox.";
+  /** The name of the mailbox described by the top-level {@code imap.user}. */
+  public static final String DEFAULT_MAILBOX = "default";
+  /** Set by the connector in each task's configuration: the mailboxes that task reads. */
+  static final String TASK_MAILBOXES = "task.mailboxes";
+  private static final Set<String> MAILBOX_KEYS = Set.of("imap.user", "imap.password",
+      "imap.host", "imap.port", "folders", "max.connections");
+  private static final Pattern MAILBOX_NAME = Pattern.compile("[A-Za-z0-9_-]{1,64}");
 
   /** The connector's configuration definition (what {@link ImapSourceConnector#config()} returns). */
   public static final ConfigDef CONFIG_DEF = new ConfigDef()
@@ -148,7 +165,21 @@ public final class ImapSourceConfig extends AbstractConfig {
               + "record {mailbox, folder, uidValidity, uid} here, at most one per folder per poll, so Kafka Connect "
               + "commits the position. Without it a quiet folder keeps no offset, and with start=now mail arriving "
               + "while no task runs is not published. The topic must exist (or be creatable). Empty: no "
-              + "heartbeats. Default empty.", OUT, 5, Width.MEDIUM, "Heartbeat topic");
+              + "heartbeats. Default empty.", OUT, 5, Width.MEDIUM, "Heartbeat topic")
+      .define(MAILBOXES, Type.LIST, "", Importance.MEDIUM,
+          "Further mailboxes to read besides imap.user's, by name (letters, digits, '_', '-'). Each name N takes "
+              + "mailbox.N.imap.user and mailbox.N.imap.password (required; use a config provider), and optionally "
+              + "mailbox.N.folders, mailbox.N.imap.host, mailbox.N.imap.port and mailbox.N.max.connections; every "
+              + "other setting is shared. Default: none.", MANY, 1, Width.LONG, "Mailboxes")
+      .define(MAX_CONNECTIONS, Type.INT, null, new OptionalRange(1, 1000), Importance.LOW,
+          "The most tasks (each one IMAP connection) reading one mailbox at once; its folders are dealt over them. "
+              + "mailbox.N.max.connections overrides it per mailbox. Default unset: as many as folders and "
+              + "tasks.max allow.", MANY, 2, Width.SHORT, "Connections per mailbox")
+      .define(IMAP_MAX_CONNECTIONS_PER_SERVER, Type.INT, null, new OptionalRange(1, 1000), Importance.LOW,
+          "The most IMAP connections open at once to one server (host:port) over all mailboxes and tasks of this "
+              + "connector. A task holds one connection at a time; when a task reads several mailboxes it visits "
+              + "them in turn on each poll. Default unset: no limit but tasks.max.", MANY, 3, Width.SHORT,
+          "Connections per server");
 
   public ImapSourceConfig(Map<?, ?> props) {
     super(CONFIG_DEF, props);
@@ -236,43 +267,154 @@ public final class ImapSourceConfig extends AbstractConfig {
     return Optional.of(t);
   }
 
+  /**
+   * Every mailbox this configuration reads (the top-level one, named {@value #DEFAULT_MAILBOX}, then
+   * those of {@code mailboxes}), each with its own login and folders and the shared rules; in a
+   * task's configuration only the mailboxes and folders given to that task. Errors about a further
+   * mailbox start with {@code mailboxes} so connector validation shows them on that key.
+   */
+  List<SourceMailbox> sources() {
+    SourceSettings first = settings();
+    List<SourceMailbox> out = new ArrayList<>();
+    out.add(new SourceMailbox(DEFAULT_MAILBOX, first,
+        Optional.ofNullable(getInt(MAX_CONNECTIONS))));
+    Map<String, Object> raw = originals();
+    List<String> names = new ArrayList<>();
+    for (String n : getList(MAILBOXES)) {
+      String name = n.strip();
+      if (name.isEmpty()) {
+        continue;
+      }
+      if (!MAILBOX_NAME.matcher(name).matches() || name.equalsIgnoreCase(DEFAULT_MAILBOX)) {
+        throw new ConfigException(MAILBOXES + " names '" + name + "': use letters, digits, '_' or '-' (at most 64), "
+            + "and not '" + DEFAULT_MAILBOX + "' (the mailbox of " + IMAP_USER + ")");
+      }
+      if (names.stream().anyMatch(name::equalsIgnoreCase)) {
+        throw new ConfigException(MAILBOXES + " lists '" + name + "' twice: give each mailbox once");
+      }
+      names.add(name);
+    }
+    for (String key : raw.keySet()) {
+      if (key.startsWith(MAILBOX_PREFIX)) {
+        String rest = key.substring(MAILBOX_PREFIX.length());
+        int dot = rest.indexOf('.');
+        String name = dot < 0 ? rest : rest.substring(0, dot);
+        if (!names.contains(name)) {
+          throw new ConfigException(MAILBOXES + " does not name '" + name + "', yet " + key + " is set: add '" + name
+              + "' to " + MAILBOXES + " or remove the key");
+        }
+        if (dot < 0 || !MAILBOX_KEYS.contains(rest.substring(dot + 1))) {
+          throw new ConfigException(MAILBOXES + " entry '" + name + "': " + key + " is not a mailbox key: use "
+              + MAILBOX_PREFIX + name + ".{" + String.join(",", new TreeSet<>(MAILBOX_KEYS)) + "}");
+        }
+      }
+    }
+    Map<String, String> accounts = new HashMap<>();
+    accounts.put(first.mailbox().toLowerCase(Locale.ROOT), DEFAULT_MAILBOX);
+    for (String name : names) {
+      SourceMailbox m = mailbox(name, first, raw);
+      String before = accounts.putIfAbsent(m.settings().mailbox().toLowerCase(Locale.ROOT), name);
+      if (before != null) {
+        throw new ConfigException(MAILBOXES + " entry '" + name + "' is the same account as '" + before + "' ("
+            + m.settings().mailbox() + "): read each mailbox once, with all its folders");
+      }
+      out.add(m);
+    }
+    Object only = raw.get(TASK_MAILBOXES);
+    if (only == null) {
+      return out;
+    }
+    List<String> mine = List.of(only.toString().split(","));
+    return out.stream().filter(m -> mine.contains(m.name())).toList();
+  }
+
+  private SourceMailbox mailbox(String name, SourceSettings first, Map<String, Object> raw) {
+    String p = MAILBOX_PREFIX + name + ".";
+    String at = MAILBOXES + " entry '" + name + "': ";
+    String user = text(raw.get(p + "imap.user"));
+    if (user.isEmpty()) {
+      throw new ConfigException(at + p + "imap.user is missing: give the login of this mailbox");
+    }
+    String password = raw.get(p + "imap.password") instanceof Password pw ? pw.value()
+        : text(raw.get(p + "imap.password"));
+    if (password.isEmpty()) {
+      throw new ConfigException(at + p + "imap.password is missing for " + user + ": give the password (e.g. with a "
+          + "config provider ${file:...})");
+    }
+    List<String> folders = first.folders();
+    String fs = text(raw.get(p + "folders"));
+    if (!fs.isEmpty()) {
+      folders = folderList(p + "folders", List.of(fs.split(",")));
+    }
+    if (first.postAction() instanceof PostAction.Move mv && folders.contains(mv.folder())) {
+      throw new ConfigException(at + POST_ACTION + "=move:" + mv.folder() + " moves into a folder this mailbox reads ("
+          + p + "folders): choose a target outside its folders");
+    }
+    Optional<Integer> max = Optional.ofNullable(number(at, p + "max.connections", raw.get(p + "max.connections"), 1000));
+    Optional<Integer> maxConnections = max.or(() -> Optional.ofNullable(getInt(MAX_CONNECTIONS)));
+    try {
+      Endpoint.Builder e = first.imap().toBuilder().auth(Auth.basic(user, Secret.of(password)));
+      String host = text(raw.get(p + "imap.host"));
+      if (!host.isEmpty()) {
+        e.host(host);
+      }
+      Integer port = number(at, p + "imap.port", raw.get(p + "imap.port"), 65535);
+      if (port != null) {
+        e.port(port);
+      }
+      SourceSettings s = new SourceSettings(e.build(), folders, first.topic(), first.pollInterval(), first.batchSize(),
+          first.start(), first.uidValidityPolicy(), first.postAction(), first.attachments(), first.inlineMaxBytes(),
+          first.cacheDir(), first.receive(), first.heartbeatTopic());
+      return new SourceMailbox(name, s, maxConnections);
+    } catch (io.mailbridge.ConfigException ex) {
+      throw new ConfigException(at + ex.getMessage().replace("inbound.", p + "imap."));
+    }
+  }
+
+  private static String text(Object v) {
+    return v == null ? "" : (v instanceof Password pw ? pw.value() : v.toString()).strip();
+  }
+
+  private static Integer number(String at, String key, Object v, int max) {
+    String t = text(v);
+    if (t.isEmpty()) {
+      return null;
+    }
+    try {
+      int n = Integer.parseInt(t);
+      if (n >= 1 && n <= max) {
+        return n;
+      }
+    } catch (NumberFormatException e) {
+      // reported below
+    }
+    throw new ConfigException(at + key + " '" + t + "' is not a number in 1-" + max);
+  }
+
   /** The folders, stripped, without empties; duplicates refused (each folder belongs to one task). */
   private List<String> folders() {
+    return folderList(FOLDERS, getList(FOLDERS));
+  }
+
+  private static List<String> folderList(String key, List<String> values) {
     List<String> out = new ArrayList<>();
-    for (String f : getList(FOLDERS)) {
+    for (String f : values) {
       String s = f.strip();
       if (s.isEmpty()) {
         continue;
       }
       if (s.chars().anyMatch(c -> c < 0x20 || c == 0x7f)) {
-        throw new ConfigException(FOLDERS + " contains a folder name with a control character: remove it");
+        throw new ConfigException(key + " contains a folder name with a control character: remove it");
       }
       if (out.contains(s)) {
-        throw new ConfigException(FOLDERS + " lists '" + s + "' twice: give each folder once");
+        throw new ConfigException(key + " lists '" + s + "' twice: give each folder once");
       }
       out.add(s);
     }
     if (out.isEmpty()) {
-      throw new ConfigException(FOLDERS + " is empty: give at least one folder, e.g. INBOX");
+      throw new ConfigException(key + " is empty: give at least one folder, e.g. INBOX");
     }
     return out;
-  }
-
-  /**
-   * Spreads the folders over at most {@code maxTasks} groups, round-robin: folder i goes to group
-   * i mod n. No folder is in two groups, so no message is read by two tasks.
-   */
-  static List<List<String>> spread(List<String> folders, int maxTasks) {
-    int n = Math.max(1, Math.min(maxTasks, folders.size()));
-    List<List<String>> groups = new ArrayList<>(n);
-    for (int i = 0; i < n; i++) {
-      groups.add(new ArrayList<>());
-    }
-    List<String> distinct = new ArrayList<>(new LinkedHashSet<>(folders));
-    for (int i = 0; i < distinct.size(); i++) {
-      groups.get(i % n).add(distinct.get(i));
-    }
-    return groups;
   }
 
   /** A port range that also accepts "unset" (the default by security). */

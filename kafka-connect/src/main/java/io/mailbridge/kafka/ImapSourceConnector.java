@@ -1,11 +1,14 @@
 package io.mailbridge.kafka;
 
 import io.mailbridge.kafka.internal.CrossKeyErrors;
+import io.mailbridge.kafka.internal.MailboxPlan;
+import io.mailbridge.kafka.internal.SourceMailbox;
 import io.mailbridge.kafka.internal.TaskMetrics;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.apache.kafka.common.config.Config;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.connect.connector.Task;
@@ -35,11 +38,14 @@ import org.apache.kafka.connect.source.SourceConnector;
  * }</pre>
  *
  * <p>The folders are spread over at most {@code tasks.max} tasks, round-robin; each folder is read by
- * exactly one task.
+ * exactly one task. With {@code mailboxes}, several mailboxes are read, each with its own login;
+ * {@code max.connections} and {@code imap.max.connections.per.server} bound the tasks (one IMAP
+ * connection each) per mailbox and per server ({@link MailboxPlan}).
  */
 public final class ImapSourceConnector extends SourceConnector {
   private Map<String, String> props;
-  private List<String> folders;
+  private List<SourceMailbox> mailboxes;
+  private Optional<Integer> perServer;
 
   @Override
   public String version() {
@@ -49,7 +55,9 @@ public final class ImapSourceConnector extends SourceConnector {
   @Override
   public void start(Map<String, String> props) {
     // Fail here, once, with the key named, rather than in every task.
-    folders = new ImapSourceConfig(props).settings().folders();
+    ImapSourceConfig config = new ImapSourceConfig(props);
+    mailboxes = config.sources();
+    perServer = Optional.ofNullable(config.getInt(ImapSourceConfig.IMAP_MAX_CONNECTIONS_PER_SERVER));
     this.props = Map.copyOf(props);
   }
 
@@ -61,9 +69,12 @@ public final class ImapSourceConnector extends SourceConnector {
   @Override
   public List<Map<String, String>> taskConfigs(int maxTasks) {
     List<Map<String, String>> out = new ArrayList<>();
-    for (List<String> group : ImapSourceConfig.spread(folders, maxTasks)) {
+    for (Map<String, List<String>> share : MailboxPlan.plan(mailboxes, maxTasks, perServer)) {
       Map<String, String> task = new HashMap<>(props);
-      task.put(ImapSourceConfig.FOLDERS, String.join(",", group));
+      task.put(ImapSourceConfig.TASK_MAILBOXES, String.join(",", share.keySet()));
+      share.forEach((name, folders) -> task.put(name.equals(ImapSourceConfig.DEFAULT_MAILBOX)
+          ? ImapSourceConfig.FOLDERS : ImapSourceConfig.MAILBOX_PREFIX + name + "." + ImapSourceConfig.FOLDERS,
+          String.join(",", folders)));
       task.put(TaskMetrics.TASK_ID, Integer.toString(out.size())); // the task tag of its metrics
       out.add(task);
     }
@@ -104,6 +115,6 @@ public final class ImapSourceConnector extends SourceConnector {
   @Override
   public Config validate(Map<String, String> connectorConfigs) {
     return CrossKeyErrors.attach(super.validate(connectorConfigs),
-        () -> new ImapSourceConfig(connectorConfigs).settings(), ImapSourceConfig.IMAP_HOST);
+        () -> new ImapSourceConfig(connectorConfigs).sources(), ImapSourceConfig.IMAP_HOST);
   }
 }

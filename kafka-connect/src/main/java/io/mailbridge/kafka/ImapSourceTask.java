@@ -3,6 +3,7 @@ package io.mailbridge.kafka;
 import io.mailbridge.MailbridgeException;
 import io.mailbridge.connection.internal.ImapClient;
 import io.mailbridge.kafka.internal.FolderReader;
+import io.mailbridge.kafka.internal.SourceMailbox;
 import io.mailbridge.kafka.internal.SourceRecords;
 import io.mailbridge.kafka.internal.SourceSettings;
 import io.mailbridge.kafka.internal.SourceSettings.AttachmentsMode;
@@ -60,18 +61,39 @@ import org.slf4j.LoggerFactory;
  * next task: at start it applies the post-action to every message still in the folder between the
  * offset's {@code from} (where this connector started publishing the folder) and its {@code uid}; mail
  * older than the start position is never touched. Heartbeats never trigger a post-action.
+ *
+ * <p>Several mailboxes ({@code mailboxes}): a task given more than one visits them in turn on each
+ * poll, with one IMAP connection at a time (opened for the visit, closed after it), so a task never
+ * holds more than one connection. A temporary failure of one mailbox does not hold the others up.
  */
 public final class ImapSourceTask extends SourceTask {
   private static final Logger LOG = LoggerFactory.getLogger(ImapSourceTask.class);
 
-  private SourceSettings settings;
   private final Map<Map<String, String>, FolderReader> readers = new HashMap<>();
-  private final List<FolderReader> order = new ArrayList<>();
+  private final List<Account> accounts = new ArrayList<>();
   private final CountDownLatch stopping = new CountDownLatch(1);
-  private ImapClient imap;
   private TaskMetrics metrics;
   private Path tempCache;
-  private int next;
+  private int nextAccount;
+
+  /** One mailbox of this task: its settings, folder readers and (while visited) connection. */
+  private static final class Account {
+    final SourceSettings settings;
+    final List<FolderReader> order = new ArrayList<>();
+    ImapClient imap;
+    int next;
+
+    Account(SourceSettings settings) {
+      this.settings = settings;
+    }
+
+    synchronized void close() {
+      if (imap != null) {
+        imap.close();
+        imap = null;
+      }
+    }
+  }
 
   @Override
   public String version() {
@@ -80,11 +102,11 @@ public final class ImapSourceTask extends SourceTask {
 
   @Override
   public void start(Map<String, String> props) {
-    settings = new ImapSourceConfig(props).settings();
+    List<SourceMailbox> mailboxes = new ImapSourceConfig(props).sources();
     metrics = TaskMetrics.start("imap-source-task-metrics", props);
-    settings = settings.withImap(settings.imap().toBuilder().metrics(metrics.metrics()).build());
-    Optional<Path> store = settings.cacheDir();
-    if (store.isEmpty() && settings.attachments() == AttachmentsMode.INLINE) {
+    SourceSettings shared = mailboxes.get(0).settings();
+    Optional<Path> store = shared.cacheDir();
+    if (store.isEmpty() && shared.attachments() == AttachmentsMode.INLINE) {
       try {
         // Inline bytes are read from the stored part; without a user cache they live here until stop().
         tempCache = Files.createTempDirectory("mailbridge-imap-source-");
@@ -94,41 +116,52 @@ public final class ImapSourceTask extends SourceTask {
             + ImapSourceConfig.ATTACHMENTS_CACHE_DIR, e);
       }
     }
-    List<Map<String, String>> partitions = settings.folders().stream()
-        .map(f -> SourceRecords.partition(settings.mailbox(), f)).toList();
     OffsetStorageReader offsets = context.offsetStorageReader();
-    Map<Map<String, String>, Map<String, Object>> stored = offsets.offsets(partitions);
-    for (String f : settings.folders()) {
-      Map<String, String> p = SourceRecords.partition(settings.mailbox(), f);
-      FolderReader r = new FolderReader(settings, f, stored == null ? null : stored.get(p), store);
-      readers.put(p, r);
-      order.add(r);
+    for (SourceMailbox m : mailboxes) {
+      SourceSettings settings = m.settings().withImap(m.settings().imap().toBuilder().metrics(metrics.metrics())
+          .build());
+      Account a = new Account(settings);
+      List<Map<String, String>> partitions = settings.folders().stream()
+          .map(f -> SourceRecords.partition(settings.mailbox(), f)).toList();
+      Map<Map<String, String>, Map<String, Object>> stored = offsets.offsets(partitions);
+      for (String f : settings.folders()) {
+        Map<String, String> p = SourceRecords.partition(settings.mailbox(), f);
+        FolderReader r = new FolderReader(settings, f, stored == null ? null : stored.get(p), store);
+        readers.put(p, r);
+        a.order.add(r);
+      }
+      accounts.add(a);
     }
-    try {
-      for (FolderReader r : order) {
-        r.open();
+    for (Account a : accounts) {
+      try {
+        for (FolderReader r : a.order) {
+          r.open();
+        }
+        // Fail fast: bad login, missing folder or move target stop the task here with the reason.
+        a.imap = connect(a);
+        for (FolderReader r : a.order) {
+          r.check(a.imap);
+        }
+        if (accounts.size() > 1) {
+          a.close(); // one connection at a time: the mailboxes are visited in turn
+        }
+      } catch (MailbridgeException e) {
+        if (!e.isRetriable()) {
+          stop();
+          throw new ConnectException(e.getMessage(), e);
+        }
+        // Server unreachable for now: poll() reconnects (and checks again by reading the folders).
+        a.close();
+        LOG.warn("imap source cannot reach the server at start mailbox={} reason={}; retrying in poll",
+            a.settings.mailbox(), e.getMessage());
       }
-      // Fail fast: bad login, missing folder or move target stop the task here with the reason.
-      imap = connect();
-      for (FolderReader r : order) {
-        r.check(imap);
-      }
-    } catch (MailbridgeException e) {
-      if (!e.isRetriable()) {
-        stop();
-        throw new ConnectException(e.getMessage(), e);
-      }
-      // Server unreachable for now: poll() reconnects (and checks again by reading the folders).
-      closeImap();
-      LOG.warn("imap source cannot reach the server at start mailbox={} reason={}; retrying in poll",
-          settings.mailbox(), e.getMessage());
+      LOG.info("imap source task started mailbox={} folders={} topic={}", a.settings.mailbox(), a.settings.folders(),
+          a.settings.topic());
     }
-    LOG.info("imap source task started mailbox={} folders={} topic={}", settings.mailbox(), settings.folders(),
-        settings.topic());
   }
 
-  private ImapClient connect() {
-    return ImapClient.open(settings.imap(), new Properties(), false);
+  private static ImapClient connect(Account a) {
+    return ImapClient.open(a.settings.imap(), new Properties(), false);
   }
 
   @Override
@@ -137,35 +170,50 @@ public final class ImapSourceTask extends SourceTask {
     if (stopping.getCount() == 0) {
       return null;
     }
-    try {
-      if (imap == null) {
-        imap = connect();
+    MailbridgeException retriable = null;
+    // Each poll visits every mailbox, starting one further each time so none starves.
+    for (int k = 0; k < accounts.size() && stopping.getCount() > 0; k++) {
+      Account a = accounts.get((nextAccount + k) % accounts.size());
+      try {
+        visit(a, out);
+      } catch (MailbridgeException e) {
+        Recorder.of(a.settings.imap()).error("", "source", Recorder.kind(e));
+        a.close();
+        if (!e.isRetriable()) {
+          throw new ConnectException(e.getMessage(), e);
+        }
+        // The records read so far are fine; the failing folder is retried next poll.
+        LOG.warn("imap source poll interrupted mailbox={} reason={}", a.settings.mailbox(), e.getMessage());
+        retriable = e;
+      } finally {
+        if (accounts.size() > 1) {
+          a.close();
+        }
       }
-      // Each poll visits every folder, starting one further each time so no folder starves.
-      for (int i = 0; i < order.size() && stopping.getCount() > 0; i++) {
-        order.get((next + i) % order.size()).poll(imap, out);
-      }
-      next = (next + 1) % order.size();
-      purgePrivateCache();
-    } catch (MailbridgeException e) {
-      Recorder.of(settings.imap()).error("", "source", Recorder.kind(e));
-      closeImap();
-      if (!out.isEmpty() && e.isRetriable()) {
-        LOG.warn("imap source poll interrupted mailbox={} reason={}", settings.mailbox(), e.getMessage());
-        return out; // the records read so far are fine; the failing folder is retried next poll
-      }
-      if (e.isRetriable()) {
-        // Kafka Connect logs it and polls again at once: wait first so a server outage is no busy loop.
-        stopping.await(settings.pollInterval().toMillis(), TimeUnit.MILLISECONDS);
-        throw new RetriableException(e.getMessage(), e);
-      }
-      throw new ConnectException(e.getMessage(), e);
+    }
+    nextAccount = (nextAccount + 1) % accounts.size();
+    purgePrivateCache();
+    if (out.isEmpty() && retriable != null) {
+      // Kafka Connect logs it and polls again at once: wait first so a server outage is no busy loop.
+      stopping.await(accounts.get(0).settings.pollInterval().toMillis(), TimeUnit.MILLISECONDS);
+      throw new RetriableException(retriable.getMessage(), retriable);
     }
     if (out.isEmpty()) {
-      stopping.await(settings.pollInterval().toMillis(), TimeUnit.MILLISECONDS);
+      stopping.await(accounts.get(0).settings.pollInterval().toMillis(), TimeUnit.MILLISECONDS);
       return null;
     }
     return out;
+  }
+
+  /** Reads every folder of one mailbox, starting one further each time so no folder starves. */
+  private void visit(Account a, List<SourceRecord> out) {
+    if (a.imap == null) {
+      a.imap = connect(a);
+    }
+    for (int i = 0; i < a.order.size() && stopping.getCount() > 0; i++) {
+      a.order.get((a.next + i) % a.order.size()).poll(a.imap, out);
+    }
+    a.next = (a.next + 1) % a.order.size();
   }
 
   /**
@@ -187,8 +235,10 @@ public final class ImapSourceTask extends SourceTask {
   @Override
   public void stop() {
     stopping.countDown();
-    closeImap();
-    order.forEach(FolderReader::close);
+    for (Account a : accounts) {
+      a.close();
+      a.order.forEach(FolderReader::close);
+    }
     if (metrics != null) {
       metrics.close();
       metrics = null;
@@ -223,10 +273,4 @@ public final class ImapSourceTask extends SourceTask {
     return Optional.ofNullable(tempCache);
   }
 
-  private synchronized void closeImap() {
-    if (imap != null) {
-      imap.close();
-      imap = null;
-    }
-  }
 }

@@ -26,6 +26,7 @@ public record MailStack(
     int submissionPort,
     int smtpsPort,
     int smtpPort,
+    Integer throttledSubmissionPort,
     String caFile,
     String stateDir,
     String doveadm,
@@ -74,6 +75,15 @@ public record MailStack(
         : java.util.OptionalInt.of(oauth2IntrospectionPort);
   }
 
+  /**
+   * Submission (STARTTLS + AUTH) rate-limited by Postfix's anvil: more than a few messages or
+   * connections per client within 5 s are refused with {@code 450 4.7.1} / {@code 421 4.7.0}.
+   */
+  public java.util.OptionalInt throttledSubmission() {
+    return throttledSubmissionPort == null ? java.util.OptionalInt.empty()
+        : java.util.OptionalInt.of(throttledSubmissionPort);
+  }
+
   public Path ca() {
     return Path.of(caFile);
   }
@@ -101,6 +111,45 @@ public record MailStack(
         throw new IllegalStateException("doveadm " + String.join(" ", args) + " failed: " + out);
       }
       return out;
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot run doveadm: " + e.getMessage(), e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted", e);
+    }
+  }
+
+  /**
+   * The IMAP sessions logged in right now, per user, as Dovecot counts them ({@code doveadm who}:
+   * one line per user, "username # proto (pids) (ips)" with # the number of connections).
+   */
+  public java.util.Map<String, Integer> imapSessions() {
+    java.util.Map<String, Integer> out = new java.util.TreeMap<>();
+    for (String line : doveadm("who").split("\n")) {
+      String[] f = line.strip().split("\\s+");
+      if (f.length >= 3 && f[0].contains("@") && f[2].equals("imap")) {
+        out.merge(f[0], Integer.parseInt(f[1]), Integer::sum);
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Saves one message into a user's folder with {@code doveadm save}, without an IMAP session (so
+   * it does not show in {@link #imapSessions()}).
+   */
+  public void save(User user, String folder, byte[] message) {
+    List<String> cmd = new ArrayList<>(List.of(doveadm.split(" ")));
+    cmd.addAll(List.of("save", "-u", user.user(), "-m", folder));
+    try {
+      Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+      try (java.io.OutputStream in = p.getOutputStream()) {
+        in.write(message);
+      }
+      String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
+        throw new IllegalStateException("doveadm save into " + folder + " failed: " + out);
+      }
     } catch (IOException e) {
       throw new IllegalStateException("cannot run doveadm: " + e.getMessage(), e);
     } catch (InterruptedException e) {

@@ -115,6 +115,15 @@ public final class Errors {
       }
     }
     for (Throwable t : chain) {
+      // Before the auth checks: a throttled LOGIN ("NO [UNAVAILABLE]", "NO [THROTTLED]") is a
+      // temporary refusal to retry later, not a wrong password.
+      if (Throttle.matches(t.getMessage())) {
+        return new ConnectionException(Reason.THROTTLED, where + ": the server is throttling this client during "
+            + action + " (" + t.getMessage().strip() + "): backing off; if it keeps happening lower the number of "
+            + "connections or set a rate limit", error);
+      }
+    }
+    for (Throwable t : chain) {
       // Angus SMTP reports a connection lost during AUTH as an authentication failure with the
       // server "reply" [EOF]: that is a network failure to retry, not a wrong password.
       if (t instanceof AuthenticationFailedException && lower(t).strip().equals("[eof]")) {

@@ -45,13 +45,30 @@ public final class Watcher {
   private volatile boolean stopping;
   private volatile ImapFolderSession idleSession;
   private volatile ImapClient current;
+  private volatile long heldSince;
+  private final Limits limits;
   private int failures;
   private int connects;
   // When the current check began: the new-mail signal (IDLE answered) or the poll; for hand-over latency.
   private volatile long signalNanos;
+  private boolean handedOver;
+
+  /**
+   * What a watcher shares with others: the server's connection slots (a ConnectionBudget) and the
+   * mailbox's rate limit (a token bucket, empty for none).
+   */
+  public record Limits(ServerPermits permits, java.util.Optional<TokenBucket> bucket) {
+    public static final Limits NONE = new Limits(ServerPermits.UNLIMITED, java.util.Optional.empty());
+  }
 
   public Watcher(Endpoint endpoint, String mailbox, List<String> folders, ListenerSettings settings, StateStore store,
       DocumentHandler handler, int index) {
+    this(endpoint, mailbox, folders, settings, store, handler, index, Limits.NONE);
+  }
+
+  public Watcher(Endpoint endpoint, String mailbox, List<String> folders, ListenerSettings settings, StateStore store,
+      DocumentHandler handler, int index, Limits limits) {
+    this.limits = limits;
     // A read waits at most keepalive + responseTimeout: an idling connection gets a NOOP every
     // keepalive, so a silent socket beyond that is dead (stalled NAT, server gone) and is replaced.
     this.endpoint = endpoint.toBuilder().readTimeout(settings.keepalive().plus(settings.responseTimeout()))
@@ -147,6 +164,10 @@ public final class Watcher {
       while (!stopping) {
         try {
           connectAndWatch(pipeline);
+          if (handedOver && !stopping) {
+            // Rotation under a connection budget: let the others have their turn before queueing again.
+            sleep(settings.pollInterval());
+          }
         } catch (ConfigException | BadInputException | FolderSync.Fatal e) {
           RuntimeException cause = e instanceof FolderSync.Fatal f ? f.error() : e;
           LOG.error("listen stopped mailbox={} folders={} error={}", mailbox, folders, cause.getMessage());
@@ -189,9 +210,14 @@ public final class Watcher {
 
   private void failed(RuntimeException e, String what) {
     failures++;
-    Duration delay = backoff(failures);
-    LOG.warn("listen error mailbox={} folders={} failures={} retryInMs={} ({}) error={}", mailbox, folders, failures,
-        delay.toMillis(), what, e.getMessage());
+    Duration delay = io.mailbridge.connection.internal.Throttle.delay(e, backoff(failures));
+    if (io.mailbridge.connection.internal.Throttle.is(e)) {
+      LOG.warn("listen throttled by the server mailbox={} folders={} failures={} retryInMs={} error={}", mailbox,
+          folders, failures, delay.toMillis(), e.getMessage());
+    } else {
+      LOG.warn("listen error mailbox={} folders={} failures={} retryInMs={} ({}) error={}", mailbox, folders, failures,
+          delay.toMillis(), what, e.getMessage());
+    }
     folders.forEach(f -> metrics.error(f, "listen", Recorder.kind(e)));
     for (FolderStatus st : statuses.values()) {
       st.error(e);
@@ -220,14 +246,34 @@ public final class Watcher {
     }
   }
 
+  /** One connection's life: a slot of the server's budget, connect, watch until stop, failure or hand-over. */
   private void connectAndWatch(ReceiveRun pipeline) {
     for (FolderStatus st : statuses.values()) {
       st.status = Health.Status.CONNECTING;
     }
-    if (connects++ > 0) {
+    try {
+      if (!limits.permits().acquire(() -> stopping)) {
+        return;
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      stopping = true;
+      return;
+    }
+    heldSince = System.nanoTime();
+    try {
+      connected(pipeline);
+    } finally {
+      limits.permits().release();
+    }
+  }
+
+  private void connected(ReceiveRun pipeline) {
+    if (connects++ > 0 && !handedOver) {
       statuses.values().forEach(st -> st.reconnects.incrementAndGet());
       folders.forEach(metrics::reconnect);
     }
+    handedOver = false;
     try (ImapClient imap = ImapClient.open(endpoint, new Properties(), false)) {
       current = imap;
       if (stopping) {
@@ -263,6 +309,9 @@ public final class Watcher {
       if (!idle) {
         LOG.info("listen polling mailbox={} folder={} interval={}", mailbox, folder, settings.pollInterval());
         while (!stopping) {
+          if (handOver()) {
+            return;
+          }
           st.status = Health.Status.POLLING;
           sleep(settings.pollInterval());
           if (!stopping) {
@@ -286,6 +335,9 @@ public final class Watcher {
           if (!stopping) {
             check(st, sync, s);
           }
+          if (handOver()) {
+            return;
+          }
         }
       } finally {
         idleSession = null;
@@ -299,17 +351,25 @@ public final class Watcher {
    * Ends IDLE every min(keepalive, idleRenew) with a NOOP from this thread: Angus sends DONE, the
    * IDLE call returns, and the watcher re-issues IDLE. A dead connection makes the pending read
    * time out (keepalive + responseTimeout), which fails the watcher's IDLE and triggers a reconnect.
+   * Under a connection budget it also ends IDLE once another connection waits for a slot and this
+   * one has had its pollInterval, so the slot can be handed over.
    */
   private Thread keepalive(ImapFolderSession s) {
-    long every = min(settings.keepalive(), settings.idleRenew()).toMillis();
+    long period = min(settings.keepalive(), settings.idleRenew()).toNanos();
+    long tick = limits.permits().limited() ? Math.min(period, TimeUnit.MILLISECONDS.toNanos(200)) : period;
     Thread t = new Thread(() -> {
+      long lastNoop = System.nanoTime();
       while (!stopping) {
         try {
-          Thread.sleep(every);
+          TimeUnit.NANOSECONDS.sleep(tick);
         } catch (InterruptedException e) {
           return;
         }
-        if (idleSession == s) {
+        long now = System.nanoTime();
+        boolean due = now - lastNoop >= period;
+        boolean turnOver = limits.permits().contended() && now - heldSince >= settings.pollInterval().toNanos();
+        if (idleSession == s && (due || turnOver)) {
+          lastNoop = now;
           try {
             s.noop();
           } catch (RuntimeException e) {
@@ -341,6 +401,9 @@ public final class Watcher {
           st.status = Health.Status.POLLING;
         }
       }
+      if (handOver()) {
+        return;
+      }
       sleep(settings.pollInterval());
     }
   }
@@ -350,10 +413,27 @@ public final class Watcher {
   }
 
   /**
+   * Under a connection budget: true (and the connection is to be closed) when another connection
+   * waits for this server's slots and this one has had at least pollInterval.
+   */
+  private boolean handOver() {
+    if (stopping || !limits.permits().contended()
+        || System.nanoTime() - heldSince < settings.pollInterval().toNanos()) {
+      return false;
+    }
+    LOG.debug("listen handing connection over mailbox={} folders={} server={}", mailbox, folders,
+        limits.permits().server());
+    handedOver = true;
+    return true;
+  }
+
+  /**
    * Delivers what is new. A handler refusal keeps the connection: the refused document and the
    * rest of its batch are delivered again after a backoff, on the same session.
    */
-  private void check(FolderStatus st, FolderSync sync, FolderSession s) {
+  private void check(FolderStatus st, FolderSync sync, FolderSession session) {
+    FolderSession s = limits.bucket().<FolderSession>map(b -> new RateLimitedSession(session, b, () -> stopping))
+        .orElse(session);
     int refusals = 0;
     String folder = st.snapshot().folder();
     signalNanos = System.nanoTime();
@@ -368,6 +448,8 @@ public final class Watcher {
         st.success();
         failures = 0;
         metrics.poll(folder, System.nanoTime() - signalNanos);
+        return;
+      } catch (RateLimitedSession.Stopped e) {
         return;
       } catch (FolderSync.HandlerFailure e) {
         refusals++;
