@@ -70,6 +70,11 @@ final class AngusWire {
     this.traceLogger = traceLogger;
   }
 
+  /** Whether Angus's members could be reached at all (otherwise {@link #of} is always null). */
+  static boolean available() {
+    return GET_INPUT != null;
+  }
+
   /** The connection's input of {@code p}, or null when it cannot be reached. */
   static AngusWire of(Protocol p) {
     if (GET_INPUT == null) {

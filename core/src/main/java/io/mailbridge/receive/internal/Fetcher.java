@@ -60,6 +60,11 @@ final class Fetcher {
     this.bodyItem = peek ? "BODY.PEEK[]" : "BODY[]";
   }
 
+  /** Whether answers are read from the connection directly (a large body can then bypass the disk). */
+  boolean streams() {
+    return AngusWire.available();
+  }
+
   /** RFC822.SIZE of each UID that still exists, in UID order. */
   Map<Long, Long> sizes(List<Long> uids) {
     Map<Long, Long> out = new LinkedHashMap<>();
@@ -135,8 +140,15 @@ final class Fetcher {
    * so the connection stays usable; a write failure is thrown after the command completed.
    */
   void largeBody(long uid, int chunk, Path file, Arrival arrival, BooleanSupplier cancelled) {
+    if (arrival.isPipe()) {
+      BodySink sink = new BodySink(arrival::write, n -> { }, cancelled);
+      if (!stream(Long.toString(uid), "(UID " + bodyItem + ")", Fetcher::hasBody, sink, chunk, f -> { })) {
+        throw new IllegalStateException("streaming a message without a file needs access to the connection");
+      }
+      return;
+    }
     try (OutputStream out = Files.newOutputStream(file)) {
-      FileSink sink = new FileSink(out, arrival, cancelled);
+      BodySink sink = new BodySink(out::write, arrival::advance, cancelled);
       if (stream(Long.toString(uid), "(UID " + bodyItem + ")", Fetcher::hasBody, sink, chunk, f -> { })) {
         if (sink.failure != null) {
           throw sink.failure;
@@ -149,16 +161,24 @@ final class Fetcher {
     partialBody(uid, chunk, file, arrival, cancelled);
   }
 
-  /** Where a large body goes: the file, until it fails or the receive is cancelled; then nowhere. */
-  private static final class FileSink implements FetchReader.Bodies {
-    private final OutputStream out;
-    private final Arrival arrival;
+  /** Where a body's bytes go. */
+  private interface Target {
+    void write(byte[] b, int off, int len) throws IOException;
+  }
+
+  /**
+   * A large body's way to the file or the pipe, until that fails or the receive is cancelled; then
+   * the rest of the literal is read and dropped, so the connection stays usable.
+   */
+  private static final class BodySink implements FetchReader.Bodies {
+    private final Target target;
+    private final java.util.function.IntConsumer written;
     private final BooleanSupplier cancelled;
     private IOException failure;
 
-    FileSink(OutputStream out, Arrival arrival, BooleanSupplier cancelled) {
-      this.out = out;
-      this.arrival = arrival;
+    BodySink(Target target, java.util.function.IntConsumer written, BooleanSupplier cancelled) {
+      this.target = target;
+      this.written = written;
       this.cancelled = cancelled;
     }
 
@@ -176,7 +196,7 @@ final class Fetcher {
             return;
           }
           try {
-            out.write(b, off, len); // unbuffered: in the file once written
+            target.write(b, off, len); // a file unbuffered: in the file once written
           } catch (IOException e) {
             failure = e;
           }
@@ -187,7 +207,7 @@ final class Fetcher {
     @Override
     public void wrote(int bytes) {
       if (failure == null) {
-        arrival.advance(bytes);
+        written.accept(bytes);
       }
     }
   }

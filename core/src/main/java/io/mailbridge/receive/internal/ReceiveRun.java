@@ -132,7 +132,8 @@ public final class ReceiveRun {
       }
     }
     List<Prefetcher.Work> plan = plan(uids, sizes);
-    try (Prefetcher prefetcher = new Prefetcher(fetcher, plan, tempDir, settings.chunkBytes())) {
+    try (Prefetcher prefetcher = new Prefetcher(fetcher, plan, tempDir, settings.chunkBytes(),
+        settings.format() == io.mailbridge.document.BodyFormat.EML)) {
       prefetcher.start();
       for (int i = 0; i < plan.size(); i++) {
         Prefetcher.Fetched f = prefetcher.next();
@@ -185,7 +186,8 @@ public final class ReceiveRun {
 
     Delivery d = new Delivery(folder.getFullName(), uidValidity, handler, post);
     List<Prefetcher.Work> plan = plan(uids, sizes);
-    try (Prefetcher prefetcher = new Prefetcher(fetcher, plan, tempDir, settings.chunkBytes())) {
+    try (Prefetcher prefetcher = new Prefetcher(fetcher, plan, tempDir, settings.chunkBytes(),
+        settings.format() == io.mailbridge.document.BodyFormat.EML)) {
       prefetcher.start();
       try {
         for (int i = 0; i < plan.size(); i++) {
@@ -213,7 +215,7 @@ public final class ReceiveRun {
 
   /**
    * Splits the selected UIDs, in delivery order, into batches of at most batchMaxBytes and
-   * batchMaxMessages; a message above largeMessageBytes is a batch of its own, fetched in chunks.
+   * batchMaxMessages; a message above largeMessageBytes is a batch of its own, streamed.
    */
   private List<Prefetcher.Work> plan(List<Long> uids, Map<Long, Long> sizes) {
     List<Prefetcher.Work> plan = new ArrayList<>();
@@ -332,6 +334,9 @@ public final class ReceiveRun {
       try {
         keep = deliver(m);
       } finally {
+        if (m.arrival() != null) {
+          m.arrival().abandon(); // the parser stopped early or failed: let the fetch drop the rest
+        }
         if (!keep) {
           deleteQuietly(m.file());
         }
@@ -377,6 +382,9 @@ public final class ReceiveRun {
   }
 
   private static void deleteQuietly(Path p) {
+    if (p == null) {
+      return; // passed through memory, no file
+    }
     try {
       Files.deleteIfExists(p);
     } catch (IOException ignored) {
