@@ -33,6 +33,8 @@ final class FetchReader {
       DateTimeFormatter.ofPattern("d-MMM-yyyy HH:mm:ss Z", Locale.ENGLISH);
   /** A line (without literals) longer than this is not an IMAP response we asked for. */
   private static final int MAX_LINE = 1 << 20;
+  /** A response kept whole (lines plus literals other than bodies) is never larger than this. */
+  private static final int MAX_KEPT = 16 << 20;
 
   /** One FETCH response; fields the server did not send are -1 / null. */
   static final class Fetch {
@@ -544,8 +546,11 @@ final class FetchReader {
     return c;
   }
 
-  private void record(int c) {
+  private void record(int c) throws IOException {
     if (recLen == rec.length) {
+      if (rec.length >= MAX_KEPT) {
+        throw malformed("a response over " + MAX_KEPT + " bytes besides message bodies");
+      }
       rec = Arrays.copyOf(rec, rec.length * 2);
     }
     rec[recLen++] = (byte) c;
