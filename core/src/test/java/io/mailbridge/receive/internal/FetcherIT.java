@@ -53,6 +53,11 @@ class FetcherIT {
     try (ImapClient imap = ImapClient.open(endpoint, new Properties(), true)) {
       IMAPFolder f = (IMAPFolder) imap.store().getFolder(folder);
       f.open(Folder.READ_ONLY);
+      List<Long> uids = new ArrayList<>();
+      for (jakarta.mail.Message m : f.getMessages()) {
+        uids.add(f.getUID(m)); // the folder is emptied, not recreated, between runs: UIDs go on
+      }
+      assertThat(uids).hasSize(4);
       List<String> events = Collections.synchronizedList(new ArrayList<>());
       f.addMessageCountListener(new MessageCountListener() {
         @Override
@@ -65,13 +70,13 @@ class FetcherIT {
           events.add("removed " + e.getMessages()[0].getMessageNumber());
         }
       });
-      // Another session: UID 2 goes, a fifth message comes.
-      stack.doveadm("expunge", "-u", stack.alice().user(), "mailbox", folder, "uid", "2");
+      // Another session: the second message goes, a fifth comes.
+      stack.doveadm("expunge", "-u", stack.alice().user(), "mailbox", folder, "uid", uids.get(1).toString());
       append(stack, folder, List.of(TestMessages.plain("s@example.com", "alice@example.test", "m5", 500)));
 
-      List<RawMessage> got = new Fetcher(endpoint, f, true).messages(List.of(1L, 2L, 3L, 4L));
+      List<RawMessage> got = new Fetcher(endpoint, f, true).messages(uids);
 
-      assertThat(got).extracting(RawMessage::uid).containsExactly(1L, 3L, 4L);
+      assertThat(got).extracting(RawMessage::uid).containsExactly(uids.get(0), uids.get(2), uids.get(3));
       assertThat(got).allSatisfy(m -> assertThat(m.length()).isEqualTo((int) m.size()));
       List<String> trace = imap.trace().lines();
       assertThat(trace).as("trace: %s", trace).contains("* 2 EXPUNGE").anyMatch(l -> l.matches("\\* [0-9]+ EXISTS"));
