@@ -29,6 +29,8 @@ final class AngusWire {
   private static final Field TRACE_INPUT;
   private static final Field TRACING;
   private static final Field TRACE_LOGGER;
+  /** When the connection last answered a command; Angus sends a NOOP first when it is older than 1 s. */
+  private static final Field TIMESTAMP;
 
   static {
     Method getInput = null;
@@ -51,6 +53,14 @@ final class AngusWire {
       LOG.debug("Angus connection streams not reachable, bulk FETCH goes through Angus: {}", e.toString());
       getInput = null;
     }
+    Field timestamp = null;
+    try {
+      timestamp = Protocol.class.getDeclaredField("timestamp");
+      timestamp.setAccessible(true);
+    } catch (ReflectiveOperationException | RuntimeException e) {
+      timestamp = null; // only saves Angus a NOOP
+    }
+    TIMESTAMP = timestamp;
     GET_INPUT = getInput;
     BUFFERED = buffered;
     TRACE_INPUT = traceInput;
@@ -58,12 +68,15 @@ final class AngusWire {
     TRACE_LOGGER = traceLogger;
   }
 
+  private final Protocol protocol;
   private final InputStream input;
   private final TraceInputStream traceInput;
   private final boolean tracing;
   private final MailLogger traceLogger;
 
-  private AngusWire(InputStream input, TraceInputStream traceInput, boolean tracing, MailLogger traceLogger) {
+  private AngusWire(Protocol protocol, InputStream input, TraceInputStream traceInput, boolean tracing,
+      MailLogger traceLogger) {
+    this.protocol = protocol;
     this.input = input;
     this.traceInput = traceInput;
     this.tracing = tracing;
@@ -89,10 +102,21 @@ final class AngusWire {
       TraceInputStream traceInput = trace instanceof TraceInputStream t ? t : null;
       boolean tracing = traceInput != null && TRACING.getBoolean(traceInput);
       MailLogger logger = TRACE_LOGGER.get(p) instanceof MailLogger l ? l : null;
-      return new AngusWire(in, traceInput, tracing, logger);
+      return new AngusWire(p, in, traceInput, tracing, logger);
     } catch (ReflectiveOperationException | RuntimeException e) {
       LOG.debug("Angus connection streams not reachable: {}", e.toString());
       return null;
+    }
+  }
+
+  /** Records that the server just answered, as {@code Protocol.command} does. */
+  void answered() {
+    if (TIMESTAMP != null) {
+      try {
+        TIMESTAMP.setLong(protocol, System.currentTimeMillis());
+      } catch (IllegalAccessException | RuntimeException e) {
+        LOG.debug("cannot record the answer time: {}", e.toString());
+      }
     }
   }
 

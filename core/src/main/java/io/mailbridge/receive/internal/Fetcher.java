@@ -291,6 +291,7 @@ final class Fetcher {
       failure = e;
     } finally {
       wire.resumeByteTrace();
+      wire.answered();
     }
     Response[] untagged = new Response[others.size()];
     for (int i = 0; i < untagged.length; i++) {

@@ -88,4 +88,24 @@ class FetcherIT {
       assertThat(events).containsExactlyInAnyOrder("removed 2", "added 1");
     }
   }
+
+  @Test
+  void angusCountsOurFetchAsTheConnectionsLastAnswer(MailStack stack) throws Exception {
+    String folder = "fetcher-answered";
+    stack.resetFolder(stack.alice(), folder);
+    append(stack, folder, List.of(TestMessages.plain("s@example.com", "alice@example.test", "m1", 500)));
+    Endpoint endpoint = alice(stack);
+    try (ImapClient imap = ImapClient.open(endpoint, new Properties(), true)) {
+      IMAPFolder f = (IMAPFolder) imap.store().getFolder(folder);
+      f.open(Folder.READ_ONLY);
+      long uid = f.getUID(f.getMessage(1));
+      // Angus sends a NOOP before answering from its cache when the connection was silent for over 1 s.
+      Thread.sleep(1_200);
+      assertThat(new Fetcher(endpoint, f, true).messages(List.of(uid))).hasSize(1);
+      assertThat(f.getMessageCount()).isEqualTo(1);
+      List<String> trace = imap.trace().lines();
+      assertThat(trace.subList(trace.size() - 3, trace.size())).as("trace: %s", trace)
+          .noneMatch(l -> l.matches("^[A-Z]+[0-9]+ NOOP$"));
+    }
+  }
 }
