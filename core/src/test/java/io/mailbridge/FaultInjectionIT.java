@@ -24,6 +24,8 @@ import io.mailbridge.testkit.ImapSeeder;
 import io.mailbridge.testkit.MailStack;
 import io.mailbridge.testkit.RealServer;
 import io.mailbridge.testkit.TestMessages;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -34,6 +36,7 @@ import java.util.Random;
 import java.util.Set;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Faults between Mailbridge and the real Dovecot/Postfix, through {@link FaultProxy}: connections
@@ -144,6 +147,49 @@ class FaultInjectionIT {
     });
     System.out.printf("FaultInjectionIT receive: %d failed runs, %d re-deliveries (seed %d)%n", failedRuns.size(),
         deliveries.values().stream().mapToInt(c -> c - 1).sum(), SEED);
+  }
+
+  @Test
+  void aLargeMessageDroppedInsideItsBodyFailsClearlyLeavesNoTempFileAndComesWholeOnTheRerun(MailStack stack,
+      @TempDir Path tmp) throws Exception {
+    String src = "hd-fault-big";
+    String dst = "hd-fault-big-done";
+    stack.resetFolder(stack.alice(), src);
+    stack.resetFolder(stack.alice(), dst);
+    byte[] payload = new byte[2_000_000];
+    random.nextBytes(payload);
+    try (ImapSeeder s = ImapSeeder.tls(stack.host(), stack.imapsPort(), stack.ca(), stack.alice().user(),
+        stack.alice().password())) {
+      s.append(src, List.of(TestMessages.withAttachment("hd@example.com", "alice@example.test", "big", "big.bin",
+          payload)), "");
+    }
+    Path cache = tmp.resolve("cache");
+    ReceiveSettings settings = ReceiveSettings.builder().folder(src).postAction(PostAction.moveTo(dst))
+        .cacheDir(cache).largeMessageBytes(256 * 1024).chunkBytes(64 * 1024).build();
+    long login = loginBytes(stack, "hd-fault-empty");
+    // The body is ~2.7 MB of base64 on the wire after ~1-2 KB of commands: cut somewhere inside it.
+    long offset = login + 100_000 + (long) (random.nextDouble() * 2_400_000);
+    List<String> handed = new ArrayList<>();
+    try (FaultProxy p = FaultProxy.to(stack.host(), stack.imapsPort())) {
+      p.dropAfterServerBytes(offset);
+      assertThatThrownBy(() -> Receive.from(inbound(stack, p)).run(settings, d -> handed.add(d.properties().subject())))
+          .isInstanceOfSatisfying(MailbridgeException.class, e -> assertClear(e, "dropped at " + offset));
+    }
+    assertThat(handed).as("a half-fetched message is never handed over").isEmpty();
+    assertThat(stack.messageCount(stack.alice(), src)).isEqualTo(1);
+    assertThat(stack.messageCount(stack.alice(), dst)).isZero();
+    try (java.util.stream.Stream<Path> left = Files.list(cache.resolve(".tmp"))) {
+      assertThat(left).as("temp files of the cut message").isEmpty();
+    }
+
+    List<io.mailbridge.document.MailDocument> docs = new ArrayList<>();
+    try (FaultProxy p = FaultProxy.to(stack.host(), stack.imapsPort())) {
+      Receive.from(inbound(stack, p)).run(settings, docs::add);
+    }
+    assertThat(docs).singleElement().satisfies(d -> assertThat(d.attachments().get(0).sha256())
+        .isEqualTo(java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+            .digest(payload))));
+    assertThat(stack.messageCount(stack.alice(), dst)).isEqualTo(1);
   }
 
   @Test

@@ -12,8 +12,8 @@ import java.util.Objects;
 
 /**
  * Reads messages from a folder as {@link MailDocument}s: filters run on the server (one
- * {@code UID SEARCH}), messages fetched in bulk ({@code UID FETCH} per byte-bounded batch, large
- * ones in chunks to a temporary file, so memory stays bounded), parsed with a streaming MIME
+ * {@code UID SEARCH}), messages fetched in bulk ({@code UID FETCH} per byte-bounded batch, a large
+ * one streamed to the parser as it arrives, so memory stays bounded), parsed with a streaming MIME
  * parser, attachments stored in the Document Cache. Reading never sets \Seen unless asked.
  *
  * <pre>{@code

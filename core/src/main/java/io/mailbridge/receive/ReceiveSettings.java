@@ -32,9 +32,11 @@ import java.util.Optional;
  * @param includeHeaders also give every header field in {@code MailDocument.headers()} (default false)
  * @param batchMaxBytes bytes of messages fetched per {@code UID FETCH} (default 8 MiB)
  * @param batchMaxMessages messages per {@code UID FETCH} (default 1000)
- * @param largeMessageBytes messages above this size are fetched in chunks into a temporary file
- *     instead of memory (default 4 MiB)
- * @param chunkBytes chunk size for large messages (default 1 MiB)
+ * @param largeMessageBytes messages above this size are fetched one by one and streamed to the
+ *     parser as they arrive (through a temporary file when the raw message is kept) instead of
+ *     being held in memory (default 4 MiB)
+ * @param chunkBytes the piece size in which a large message is streamed; at most two pieces are
+ *     held in memory (default 1 MiB)
  * @param maxBodyBytes longest body text kept in a document; longer is cut with a warning (default 16 MiB)
  * @param traceProtocol keep the redacted IMAP trace in the result (default false; for diagnosis and tests)
  * @param maxPartDepth deepest MIME multipart nesting read; deeper content is not read and the document

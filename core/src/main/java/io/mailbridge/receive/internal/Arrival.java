@@ -7,14 +7,99 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * A large message's temp file while the fetch thread is still writing it: readers see the bytes
- * written so far and wait for more, so parsing (base64 decode, hashing, the Document Cache write)
- * runs alongside the chunked fetch instead of after it. A failed fetch is thrown to the reader.
+ * A large message while the fetch thread is still receiving it, so parsing (base64 decode,
+ * hashing, the Document Cache write) runs alongside the fetch instead of after it. Two forms:
+ * <ul>
+ *   <li>{@link #Arrival()}: the bytes go to a temp file (kept when the raw message is wanted);
+ *       readers see the bytes written so far ({@link #advance}) and wait for more;
+ *   <li>{@link #pipe(int)}: the bytes pass through a bounded buffer in memory ({@link #write}),
+ *       no file at all; the writer waits while the buffer is full. When the reader is done early
+ *       ({@link #abandon}, or closing its stream) the rest is dropped so the fetch can finish.
+ * </ul>
+ * A failed fetch is thrown to the reader.
  */
 final class Arrival {
   private long written;
   private boolean done;
   private RuntimeException failure;
+  /** The pipe's ring buffer; null for the file form. */
+  private final byte[] ring;
+  private int head;
+  private int count;
+  private boolean abandoned;
+
+  Arrival() {
+    this.ring = null;
+  }
+
+  private Arrival(int capacity) {
+    this.ring = new byte[capacity];
+  }
+
+  /** The in-memory form, holding at most {@code capacity} bytes not yet read. */
+  static Arrival pipe(int capacity) {
+    return new Arrival(capacity);
+  }
+
+  boolean isPipe() {
+    return ring != null;
+  }
+
+  /**
+   * Pipe form: hands bytes to the reader, waiting while the buffer is full; drops them once the
+   * reader has abandoned the message.
+   */
+  synchronized void write(byte[] b, int off, int len) throws InterruptedIOException {
+    while (len > 0) {
+      while (count == ring.length && !abandoned) {
+        waitHere();
+      }
+      if (abandoned) {
+        return;
+      }
+      int tail = (head + count) % ring.length;
+      int n = Math.min(len, Math.min(ring.length - count, ring.length - tail));
+      System.arraycopy(b, off, ring, tail, n);
+      count += n;
+      written += n;
+      off += n;
+      len -= n;
+      notifyAll();
+    }
+  }
+
+  /** The reader needs no more bytes: a waiting or later {@link #write} drops them. */
+  synchronized void abandon() {
+    abandoned = true;
+    notifyAll();
+  }
+
+  private void waitHere() throws InterruptedIOException {
+    try {
+      wait();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new InterruptedIOException("interrupted while waiting for the server");
+    }
+  }
+
+  private synchronized int take(byte[] b, int off, int len) throws InterruptedIOException {
+    while (count == 0 && !done && failure == null) {
+      waitHere();
+    }
+    if (failure != null) {
+      throw failure;
+    }
+    if (count == 0) {
+      return -1;
+    }
+    int n = Math.min(len, Math.min(count, ring.length - head));
+    System.arraycopy(ring, head, b, off, n);
+    head = (head + n) % ring.length;
+    count -= n;
+    notifyAll();
+    return n;
+  }
 
   synchronized void advance(long bytes) {
     written += bytes;
@@ -47,7 +132,27 @@ final class Arrival {
     return written - pos;
   }
 
+  /** The message's bytes as they arrive; {@code file} is ignored by the pipe form. */
   InputStream open(Path file) throws IOException {
+    if (ring != null) {
+      return new InputStream() {
+        @Override
+        public int read() throws IOException {
+          byte[] one = new byte[1];
+          return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+          return len == 0 ? 0 : take(b, off, len);
+        }
+
+        @Override
+        public void close() {
+          abandon();
+        }
+      };
+    }
     InputStream in = Files.newInputStream(file);
     return new InputStream() {
       private long pos;

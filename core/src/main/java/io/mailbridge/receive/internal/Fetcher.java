@@ -16,10 +16,17 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
+import java.util.function.Predicate;
 import org.eclipse.angus.mail.iap.Argument;
 import org.eclipse.angus.mail.iap.ByteArray;
+import org.eclipse.angus.mail.iap.ProtocolException;
 import org.eclipse.angus.mail.iap.Response;
 import org.eclipse.angus.mail.imap.IMAPFolder;
+import org.eclipse.angus.mail.imap.protocol.FetchItem;
+import org.eclipse.angus.mail.imap.protocol.IMAPProtocol;
+import org.eclipse.angus.mail.imap.protocol.IMAPResponse;
 import org.eclipse.angus.mail.imap.protocol.BODY;
 import org.eclipse.angus.mail.imap.protocol.BODYSTRUCTURE;
 import org.eclipse.angus.mail.imap.protocol.FLAGS;
@@ -29,13 +36,19 @@ import org.eclipse.angus.mail.imap.protocol.RFC822SIZE;
 import org.eclipse.angus.mail.imap.protocol.UID;
 
 /**
- * The bulk IMAP commands of Receive, sent through Angus's protocol access so no per-message
- * {@code IMAPMessage} is built: sizes for many UIDs in one {@code UID FETCH}, whole small messages
- * in one {@code UID FETCH} per batch, large messages in partial-fetch chunks into a file.
+ * The bulk IMAP commands of Receive on the connection Angus logged in and selected: sizes for
+ * many UIDs in one {@code UID FETCH}, whole small messages in one {@code UID FETCH} per batch, a
+ * large message in one {@code UID FETCH} streamed into a file. Angus writes the command (its tag,
+ * its trace); the answer is read by {@link FetchReader} straight from the connection, so no Angus
+ * response object and no copy of a message is made. Untagged responses that are not ours (EXISTS,
+ * EXPUNGE, flag changes) go to Angus's handlers, so the folder's state stays right. When Angus's
+ * streams cannot be reached ({@link AngusWire}) the commands go through Angus as a whole.
  */
 final class Fetcher {
   /** UIDs per command for the size fetch: keeps sparse UID sets under server line limits (Dovecot 64 KiB). */
   private static final int UIDS_PER_COMMAND = 2000;
+  /** The read buffer for a batch of small messages. */
+  private static final int BUFFER_BYTES = 64 * 1024;
 
   private final Endpoint endpoint;
   private final IMAPFolder folder;
@@ -48,10 +61,18 @@ final class Fetcher {
     this.bodyItem = peek ? "BODY.PEEK[]" : "BODY[]";
   }
 
+  /** Whether answers are read from the connection directly (a large body can then bypass the disk). */
+  boolean streams() {
+    return AngusWire.available();
+  }
+
   /** RFC822.SIZE of each UID that still exists, in UID order. */
   Map<Long, Long> sizes(List<Long> uids) {
     Map<Long, Long> out = new LinkedHashMap<>();
     for (String set : UidSet.chunks(uids, UIDS_PER_COMMAND)) {
+      if (stream(set, "(UID RFC822.SIZE)", f -> f.size >= 0, null, BUFFER_BYTES, f -> out.put(f.uid, f.size))) {
+        continue;
+      }
       for (FetchResponse fr : fetch(set, "(UID RFC822.SIZE)")) {
         UID uid = fr.getItem(UID.class);
         RFC822SIZE size = fr.getItem(RFC822SIZE.class);
@@ -120,7 +141,16 @@ final class Fetcher {
   /** Whole messages in one command; UIDs missing from the answer (expunged meanwhile) are absent. */
   List<RawMessage> messages(List<Long> uids) {
     List<RawMessage> out = new ArrayList<>(uids.size());
-    for (FetchResponse fr : fetch(UidSet.format(uids), "(UID FLAGS RFC822.SIZE INTERNALDATE " + bodyItem + ")")) {
+    String items = "(UID FLAGS RFC822.SIZE INTERNALDATE " + bodyItem + ")";
+    if (stream(UidSet.format(uids), items, Fetcher::hasBody, null, BUFFER_BYTES, f -> {
+      if (f.body != null) {
+        out.add(new RawMessage(f.uid, f.flags == null ? List.of() : f.flags, f.size >= 0 ? f.size : f.body.length,
+            f.internalDate, f.body, 0, f.body.length, null, null));
+      }
+    })) {
+      return out;
+    }
+    for (FetchResponse fr : fetch(UidSet.format(uids), items)) {
       UID uid = fr.getItem(UID.class);
       BODY body = fr.getItem(BODY.class);
       if (uid == null || body == null) {
@@ -139,6 +169,15 @@ final class Fetcher {
    * #largeBody}; null when it was expunged meanwhile.
    */
   RawMessage largeMeta(long uid, long expectedSize, Path file, Arrival arrival) {
+    RawMessage[] found = new RawMessage[1];
+    if (stream(Long.toString(uid), "(UID FLAGS RFC822.SIZE INTERNALDATE)", f -> f.size >= 0 || f.internalDate != null, null, BUFFER_BYTES, f -> {
+      if (f.uid == uid) {
+        found[0] = new RawMessage(uid, f.flags == null ? List.of() : f.flags, f.size >= 0 ? f.size : expectedSize,
+            f.internalDate, null, 0, 0, file, arrival);
+      }
+    })) {
+      return found[0];
+    }
     List<FetchResponse> meta = fetch(Long.toString(uid), "(UID FLAGS RFC822.SIZE INTERNALDATE)");
     FetchResponse first = meta.stream().filter(r -> r.getItem(UID.class) != null).findFirst().orElse(null);
     if (first == null) {
@@ -149,11 +188,87 @@ final class Fetcher {
   }
 
   /**
-   * One large message fetched in {@code chunk}-byte partial fetches ({@code BODY.PEEK[]<off.len>},
-   * RFC 3501 6.4.5) straight into {@code file}, each chunk announced to {@code arrival} once written:
-   * memory use is one chunk whatever the size. Stops early when {@code cancelled} says so.
+   * One large message fetched with one {@code UID FETCH} and its body literal copied from the
+   * connection straight into {@code file} in pieces of at most {@code chunk} bytes, each announced
+   * to {@code arrival} once written: memory use is one chunk whatever the size. When {@code
+   * cancelled} says so, or the file cannot be written, the rest of the literal is read and dropped
+   * so the connection stays usable; a write failure is thrown after the command completed.
    */
-  void largeBody(long uid, int chunk, Path file, Arrival arrival, java.util.function.BooleanSupplier cancelled) {
+  void largeBody(long uid, int chunk, Path file, Arrival arrival, BooleanSupplier cancelled) {
+    if (arrival.isPipe()) {
+      BodySink sink = new BodySink(arrival::write, n -> { }, cancelled);
+      if (!stream(Long.toString(uid), "(UID " + bodyItem + ")", Fetcher::hasBody, sink, chunk, f -> { })) {
+        throw new IllegalStateException("streaming a message without a file needs access to the connection");
+      }
+      return;
+    }
+    try (OutputStream out = Files.newOutputStream(file)) {
+      BodySink sink = new BodySink(out::write, arrival::advance, cancelled);
+      if (stream(Long.toString(uid), "(UID " + bodyItem + ")", Fetcher::hasBody, sink, chunk, f -> { })) {
+        if (sink.failure != null) {
+          throw sink.failure;
+        }
+        return;
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    partialBody(uid, chunk, file, arrival, cancelled);
+  }
+
+  /** Where a body's bytes go. */
+  private interface Target {
+    void write(byte[] b, int off, int len) throws IOException;
+  }
+
+  /**
+   * A large body's way to the file or the pipe, until that fails or the receive is cancelled; then
+   * the rest of the literal is read and dropped, so the connection stays usable.
+   */
+  private static final class BodySink implements FetchReader.Bodies {
+    private final Target target;
+    private final java.util.function.IntConsumer written;
+    private final BooleanSupplier cancelled;
+    private IOException failure;
+
+    BodySink(Target target, java.util.function.IntConsumer written, BooleanSupplier cancelled) {
+      this.target = target;
+      this.written = written;
+      this.cancelled = cancelled;
+    }
+
+    @Override
+    public OutputStream open(FetchReader.Fetch sofar, long length) {
+      return new OutputStream() {
+        @Override
+        public void write(int b) throws IOException {
+          write(new byte[] {(byte) b}, 0, 1);
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) {
+          if (failure != null || cancelled.getAsBoolean()) {
+            return;
+          }
+          try {
+            target.write(b, off, len); // a file unbuffered: in the file once written
+          } catch (IOException e) {
+            failure = e;
+          }
+        }
+      };
+    }
+
+    @Override
+    public void wrote(int bytes) {
+      if (failure == null) {
+        written.accept(bytes);
+      }
+    }
+  }
+
+  /** {@link #largeBody} through Angus: {@code chunk}-byte partial fetches (RFC 3501 6.4.5). */
+  private void partialBody(long uid, int chunk, Path file, Arrival arrival, BooleanSupplier cancelled) {
     try (OutputStream out = Files.newOutputStream(file)) {
       long offset = 0;
       while (!cancelled.getAsBoolean()) {
@@ -175,6 +290,92 @@ final class Fetcher {
       }
     } catch (IOException e) {
       throw new UncheckedIOException(e);
+    }
+  }
+
+  /**
+   * Sends {@code UID FETCH uidSet items} and reads the answer with {@link FetchReader}: each FETCH
+   * response for a UID that {@code mine} accepts goes to {@code ours}, everything else to
+   * Angus's response handlers. Returns false, having sent nothing, when Angus's streams cannot be
+   * reached. A failed connection or a NO/BAD reply is thrown as Angus would.
+   */
+  private boolean stream(String uidSet, String items, Predicate<FetchReader.Fetch> mine, FetchReader.Bodies bodies,
+      int bufferBytes, Consumer<FetchReader.Fetch> ours) {
+    try {
+      Object done = folder.doCommand(p -> {
+        AngusWire wire = AngusWire.of(p);
+        if (wire == null) {
+          return Boolean.FALSE;
+        }
+        synchronized (p) { // as Protocol.command: one command at a time on the connection
+          exchange(p, wire, uidSet, items, mine, bodies, bufferBytes, ours);
+        }
+        return Boolean.TRUE;
+      });
+      return Boolean.TRUE.equals(done);
+    } catch (MessagingException e) {
+      throw Errors.translate(endpoint, "UID FETCH " + abbreviate(uidSet) + " " + items, e);
+    }
+  }
+
+  private static void exchange(IMAPProtocol p, AngusWire wire, String uidSet, String items,
+      Predicate<FetchReader.Fetch> mine, FetchReader.Bodies bodies, int bufferBytes, Consumer<FetchReader.Fetch> ours) throws ProtocolException {
+    Argument args = new Argument();
+    args.writeAtom(uidSet);
+    args.writeAtom(items);
+    String tag;
+    try {
+      tag = p.writeCommand("UID FETCH", args);
+    } catch (IOException e) {
+      p.handleResult(Response.byeResponse(e)); // disconnects and throws, as Protocol.command does
+      return;
+    }
+    List<String> others = new ArrayList<>();
+    FetchReader.End end = null;
+    IOException failure = null;
+    wire.pauseByteTrace();
+    try {
+      end = new FetchReader(wire.input(), bufferBytes).read(tag, bodies, f -> {
+        if (f.uid >= 0 && mine.test(f)) {
+          ours.accept(f);
+        } else if (f.text != null) {
+          others.add(f.text);
+        }
+      }, others::add, wire.trace());
+    } catch (IOException e) {
+      failure = e;
+    } finally {
+      wire.resumeByteTrace();
+      wire.answered();
+    }
+    Response[] untagged = new Response[others.size()];
+    for (int i = 0; i < untagged.length; i++) {
+      untagged[i] = angusResponse(p, others.get(i));
+    }
+    p.notifyResponseHandlers(untagged);
+    if (failure != null) {
+      p.handleResult(Response.byeResponse(failure));
+      return;
+    }
+    Response last = angusResponse(p, end.tagged() != null ? end.tagged() : end.bye());
+    if (last == null) {
+      throw new ProtocolException("unreadable reply to UID FETCH: " + end);
+    }
+    p.handleResult(last);
+  }
+
+  /** A FETCH with the body we asked for (NIL when the message was expunged meanwhile). */
+  private static boolean hasBody(FetchReader.Fetch f) {
+    return f.bodyLength >= 0 || f.nilBody;
+  }
+
+  /** An untagged or tagged response line as Angus's own object, for its handlers and result checks. */
+  private static Response angusResponse(IMAPProtocol p, String text) {
+    try {
+      IMAPResponse r = new IMAPResponse(text);
+      return r.keyEquals("FETCH") ? new FetchResponse(r, new FetchItem[0], p) : r;
+    } catch (IOException | ProtocolException e) {
+      return null; // notifyResponseHandlers skips nulls, as for Angus's own unreadable responses
     }
   }
 

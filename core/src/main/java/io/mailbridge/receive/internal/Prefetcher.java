@@ -31,15 +31,23 @@ final class Prefetcher implements AutoCloseable {
   private final List<Work> plan;
   private final Path tempDir;
   private final int chunkBytes;
+  private final boolean rawFiles;
   private final BlockingQueue<Fetched> queue = new ArrayBlockingQueue<>(1);
   private final Thread thread;
   private volatile boolean cancelled;
+  /** The large message being fetched, to release a fetch waiting on its reader when closing. */
+  private volatile Arrival current;
 
-  Prefetcher(Fetcher fetcher, List<Work> plan, Path tempDir, int chunkBytes) {
+  /**
+   * @param rawFiles large messages must be in a temp file (the raw message is kept); otherwise
+   *     they pass through memory to the parser when the connection allows it
+   */
+  Prefetcher(Fetcher fetcher, List<Work> plan, Path tempDir, int chunkBytes, boolean rawFiles) {
     this.fetcher = fetcher;
     this.plan = plan;
     this.tempDir = tempDir;
     this.chunkBytes = chunkBytes;
+    this.rawFiles = rawFiles;
     this.thread = new Thread(this::run, "mailbridge-receive-fetch");
     this.thread.setDaemon(true);
   }
@@ -88,16 +96,21 @@ final class Prefetcher implements AutoCloseable {
 
   /**
    * A large message is handed over as soon as its FETCH items are known, and its body is fetched
-   * into the temp file while the consumer already parses it (see {@link Arrival}). Returns false
-   * when fetching must stop.
+   * into the temp file, or through a bounded buffer in memory, while the consumer already parses
+   * it (see {@link Arrival}). Returns false when fetching must stop.
    */
   private boolean large(Work w) {
     long uid = w.uids().get(0);
-    Path file;
+    Path file = null;
     RawMessage m;
-    Arrival arrival = new Arrival();
+    boolean pipe = !rawFiles && fetcher.streams();
+    // Two chunks: the fetch fills one while the parser drains the other.
+    Arrival arrival = pipe ? Arrival.pipe(2 * chunkBytes) : new Arrival();
+    current = arrival;
     try {
-      file = Files.createTempFile(tempDir, "uid-" + uid + "-", ".eml");
+      if (!pipe) {
+        file = Files.createTempFile(tempDir, "uid-" + uid + "-", ".eml");
+      }
     } catch (IOException e) {
       Fetched f = new Fetched(w, List.of(), new ConfigException("cannot create a temporary file in " + tempDir
           + " for UID " + uid + " (" + e + "): free disk space or choose another cache directory", e));
@@ -159,6 +172,10 @@ final class Prefetcher implements AutoCloseable {
   @Override
   public void close() {
     cancelled = true;
+    Arrival a = current;
+    if (a != null) {
+      a.abandon(); // a fetch waiting for the parser to read drops the rest instead
+    }
     try {
       thread.join(TimeUnit.MINUTES.toMillis(5));
     } catch (InterruptedException e) {
@@ -182,6 +199,9 @@ final class Prefetcher implements AutoCloseable {
   }
 
   static void deleteQuietly(Path p) {
+    if (p == null) {
+      return;
+    }
     try {
       Files.deleteIfExists(p);
     } catch (IOException ignored) {

@@ -9,17 +9,20 @@ import java.time.OffsetDateTime;
 import java.util.List;
 
 /**
- * One fetched message: its FETCH items and its bytes, in memory (small) or in a temp file (large;
- * with an {@link Arrival} while the file is still being fetched).
+ * One fetched message: its FETCH items and its bytes, in memory (small), or arriving through an
+ * {@link Arrival} (large): into a temp file ({@code file}), or through memory only (no file).
  */
 record RawMessage(long uid, List<String> flags, long size, OffsetDateTime internalDate, byte[] bytes, int offset,
     int length, Path file, Arrival arrival) {
 
   InputStream open() throws IOException {
+    if (arrival != null) {
+      return arrival.open(file);
+    }
     if (file == null) {
       return new ByteArrayInputStream(bytes, offset, length);
     }
-    return arrival != null ? arrival.open(file) : Files.newInputStream(file);
+    return Files.newInputStream(file);
   }
 
   byte[] copyBytes() {

@@ -199,7 +199,8 @@ public final class ReceiveRun {
       return;
     }
     List<Prefetcher.Work> plan = plan(uids, sizes);
-    try (Prefetcher prefetcher = new Prefetcher(fetcher, plan, tempDir, settings.chunkBytes())) {
+    try (Prefetcher prefetcher = new Prefetcher(fetcher, plan, tempDir, settings.chunkBytes(),
+        settings.format() == io.mailbridge.document.BodyFormat.EML)) {
       prefetcher.start();
       for (int i = 0; i < plan.size(); i++) {
         long t0 = System.nanoTime();
@@ -286,7 +287,7 @@ public final class ReceiveRun {
 
   /**
    * Splits the selected UIDs, in delivery order, into batches of at most batchMaxBytes and
-   * batchMaxMessages; a message above largeMessageBytes is a batch of its own, fetched in chunks.
+   * batchMaxMessages; a message above largeMessageBytes is a batch of its own, streamed.
    */
   private List<Prefetcher.Work> plan(List<Long> uids, Map<Long, Long> sizes) {
     List<Prefetcher.Work> plan = new ArrayList<>();
@@ -439,6 +440,9 @@ public final class ReceiveRun {
       try {
         keep = deliver(m);
       } finally {
+        if (m.arrival() != null) {
+          m.arrival().abandon(); // the parser stopped early or failed: let the fetch drop the rest
+        }
         if (!keep) {
           deleteQuietly(m.file());
         }
@@ -522,6 +526,9 @@ public final class ReceiveRun {
   }
 
   private static void deleteQuietly(Path p) {
+    if (p == null) {
+      return; // passed through memory, no file
+    }
     try {
       Files.deleteIfExists(p);
     } catch (IOException ignored) {

@@ -51,4 +51,54 @@ class ArrivalTest {
       assertThatThrownBy(in::read).isSameAs(failure);
     }
   }
+
+  @Test
+  void aPipeCarriesMoreThanItHoldsInOrderAndEndsWhenTheFetchIsComplete() throws Exception {
+    Arrival pipe = Arrival.pipe(7);
+    byte[] data = new byte[10_000];
+    for (int i = 0; i < data.length; i++) {
+      data[i] = (byte) (i * 31);
+    }
+    CompletableFuture<byte[]> read = CompletableFuture.supplyAsync(() -> {
+      try (InputStream in = pipe.open(null)) {
+        return in.readAllBytes();
+      } catch (Exception e) {
+        throw new IllegalStateException(e);
+      }
+    });
+    for (int off = 0; off < data.length; off += 1000) {
+      pipe.write(data, off, 1000); // waits whenever 7 bytes are unread
+    }
+    assertThat(read).isNotDone();
+    pipe.finish();
+    assertThat(read.get(5, TimeUnit.SECONDS)).isEqualTo(data);
+  }
+
+  @Test
+  void aWriterWaitingOnAFullPipeIsReleasedWhenTheReaderIsDone() throws Exception {
+    Arrival pipe = Arrival.pipe(4);
+    CompletableFuture<Void> write = CompletableFuture.runAsync(() -> {
+      try {
+        pipe.write(new byte[100], 0, 100);
+      } catch (Exception e) {
+        throw new IllegalStateException(e);
+      }
+    });
+    try (InputStream in = pipe.open(null)) {
+      assertThat(in.read(new byte[2])).isEqualTo(2);
+    } // closing the reader abandons the rest
+    write.get(5, TimeUnit.SECONDS);
+  }
+
+  @Test
+  void aFailedFetchReachesThePipeReader() throws Exception {
+    Arrival pipe = Arrival.pipe(16);
+    pipe.write(new byte[] {5}, 0, 1);
+    ConfigException failure = new ConfigException("connection dropped");
+    try (InputStream in = pipe.open(null)) {
+      assertThat(in.read()).isEqualTo(5);
+      pipe.fail(failure);
+      assertThatThrownBy(in::read).isSameAs(failure);
+    }
+  }
 }
