@@ -135,6 +135,23 @@ public record MailStack(
   }
 
   /**
+   * IMAP logins so far, per user, from Dovecot's own log ({@code imap-login: ... Login: user=<u>}).
+   * Take it before and after a run: the difference is the sessions the run opened, however short.
+   */
+  public java.util.Map<String, Integer> imapLogins() {
+    java.util.Map<String, Integer> out = new java.util.TreeMap<>();
+    java.util.regex.Pattern login = java.util.regex.Pattern.compile("imap-login: .*Login: user=<([^>]+)>");
+    try (java.util.stream.Stream<String> lines = Files.lines(Path.of(stateDir, "logs", "dovecot.log"),
+        StandardCharsets.UTF_8)) {
+      lines.map(login::matcher).filter(java.util.regex.Matcher::find).forEach(m -> out.merge(m.group(1), 1,
+          Integer::sum));
+    } catch (IOException | java.io.UncheckedIOException e) {
+      throw new IllegalStateException("cannot read the Dovecot log: " + e.getMessage(), e);
+    }
+    return out;
+  }
+
+  /**
    * Saves one message into a user's folder with {@code doveadm save}, without an IMAP session (so
    * it does not show in {@link #imapSessions()}).
    */
