@@ -163,13 +163,13 @@ class OAuthDovecotIT {
         good.scopes(), good.subject()));
     RefreshingTokenProvider tokens = new RefreshingTokenProvider(settings, store);
 
-    long start = System.nanoTime();
     try (ImapClient imap = ImapClient.open(imaps(Auth.oauth2(alice(), tokens)), new Properties(), true)) {
       assertThat(imap.noop()).isTrue();
       assertThat(imap.trace().lines()).anyMatch(l -> l.contains("AUTHENTICATIONFAILED"))
           .noneMatch(l -> l.contains(expired));
+      // One rejected login, one with the refreshed token: no further attempts, no reconnect.
+      assertThat(imap.trace().lines()).filteredOn(l -> l.contains("AUTHENTICATE XOAUTH2 command result")).hasSize(2);
     }
-    assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
     Tokens after = store.require();
     assertThat(after.accessToken()).isNotEqualTo(Secret.of(expired));
     assertThat(after.refreshToken()).as("rotated refresh token persisted").isNotEqualTo(good.refreshToken());
@@ -203,7 +203,7 @@ class OAuthDovecotIT {
   }
 
   @Test
-  void expiredTokenThatCannotBeRefreshedFailsClearlyAndQuickly() {
+  void expiredTokenThatCannotBeRefreshedFailsClearlyWithoutRetrying() {
     String expired = expiredToken();
     AtomicInteger invalidated = new AtomicInteger();
     TokenProvider fixed = new TokenProvider() {
@@ -217,14 +217,13 @@ class OAuthDovecotIT {
         invalidated.incrementAndGet();
       }
     };
-    long start = System.nanoTime();
     for (Endpoint e : List.of(imaps(Auth.oauth2(alice(), fixed)), submission(Auth.oauth2(alice(), fixed)))) {
       EndpointReport r = check(e);
       assertThat(r.error()).containsInstanceOf(AuthException.class);
       assertThat(r.error().get().getMessage()).contains("access token", alice()).doesNotContain(expired);
     }
+    // One rejected token per endpoint: had the client tried again, it would have invalidated again.
     assertThat(invalidated).hasValue(2);
-    assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(10));
   }
 
   @Test
@@ -241,12 +240,10 @@ class OAuthDovecotIT {
   }
 
   @Test
-  void dovecotRejectsABadTokenQuicklyAndLogsAFailedXoauth2Login() throws Exception {
+  void dovecotRejectsABadTokenOnceAndLogsAFailedXoauth2Login() throws Exception {
     Path log = Path.of(stack.stateDir(), "logs", "dovecot.log");
     long before = Files.size(log);
-    long start = System.nanoTime();
     EndpointReport r = check(imaps(Auth.oauth2(alice(), () -> Secret.of("not-a-token"))));
-    assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(3));
     assertThat(r.error()).containsInstanceOf(AuthException.class);
     assertThat(r.error().get().getMessage()).contains("AUTHENTICATIONFAILED");
     String tail = "";
@@ -255,6 +252,9 @@ class OAuthDovecotIT {
       tail = readFrom(log, before);
     }
     assertThat(tail).contains("auth failed", "user=<" + alice() + ">", "method=XOAUTH2").doesNotContain("not-a-token");
+    // A token the server refused is not tried again on the same or a new connection.
+    assertThat(tail.lines().filter(l -> l.contains("method=XOAUTH2") && l.contains("user=<" + alice() + ">")))
+        .hasSize(1);
   }
 
   /** Neither the token nor a SASL payload carrying it appears in the (redacted) trace. */

@@ -23,8 +23,8 @@ public final class HostileMimeMain {
       try (InputStream in = new BufferedInputStream(Files.newInputStream(file), 65536)) {
         MalformedMimeTest.Outcome o = MalformedMimeTest.parse(in, MessageParser.Limits.defaults(16L << 20),
             (s, meta) -> store(cache, s, meta));
-        String what = o.error() != null ? "skipped " + o.millis() + " 0 " + o.error().getMessage()
-            : "ok " + o.millis() + " " + o.parsed().attachments().size() + " "
+        String what = o.error() != null ? "skipped " + o.cpuMillis() + " 0 " + o.error().getMessage()
+            : "ok " + o.cpuMillis() + " " + o.parsed().attachments().size() + " "
                 + (o.parsed().warnings().isEmpty() ? "-" : String.join(" | ", o.parsed().warnings()));
         System.out.println(file.getFileName() + " " + what.replace('\n', ' '));
       }
