@@ -162,7 +162,7 @@ public final class SmtpSinkTask extends SinkTask {
     String where = RecordEmails.where(r);
     String id = result.properties().messageId();
     switch (result.status()) {
-      case SENT -> settledInFailedBatch.add(where);
+      case SENT, ALREADY_SENT -> settledInFailedBatch.add(where);
       case UNKNOWN -> report(r, new ConnectException("record " + where + " message " + id + ": outcome unknown, "
           + "not resent to avoid a duplicate: " + reason(result), result.error().orElse(null)));
       case PARTIAL -> report(r, new ConnectException("record " + where + " message " + id + " was delivered to "
