@@ -24,23 +24,22 @@ import javax.net.SocketFactory;
 public final class ProxySockets {
   private ProxySockets() {}
 
-  /** Plain tunnelled sockets, for STARTTLS (upgraded later through the tunnel) and NONE. */
-  public static final class Plain extends SocketFactory {
-    private final ProxySettings proxy;
-    private final String host;
+  /**
+   * What both factories share: every {@code createSocket} overload makes the unconnected socket of
+   * {@link #createSocket()} and connects it to the endpoint's host name, unresolved (the proxy
+   * resolves it); the address and local binding Angus passes are not used.
+   */
+  private abstract static class Tunnelled extends SocketFactory {
+    final ProxySettings proxy;
+    final String host;
 
-    /**
-     * @param host the mail server's host name, sent to the proxy
-     */
-    public Plain(ProxySettings proxy, String host) {
+    Tunnelled(ProxySettings proxy, String host) {
       this.proxy = proxy;
       this.host = host;
     }
 
     @Override
-    public Socket createSocket() throws IOException {
-      return new TunnelSocket(proxy, host);
-    }
+    public abstract Socket createSocket() throws IOException;
 
     @Override
     public Socket createSocket(String h, int port) throws IOException {
@@ -66,7 +65,22 @@ public final class ProxySockets {
 
     @Override
     public String toString() {
-      return "ProxySockets.Plain[" + proxy + "]";
+      return "ProxySockets." + getClass().getSimpleName() + "[" + proxy + "]";
+    }
+  }
+
+  /** Plain tunnelled sockets, for STARTTLS (upgraded later through the tunnel) and NONE. */
+  public static final class Plain extends Tunnelled {
+    /**
+     * @param host the mail server's host name, sent to the proxy
+     */
+    public Plain(ProxySettings proxy, String host) {
+      super(proxy, host);
+    }
+
+    @Override
+    public Socket createSocket() throws IOException {
+      return new TunnelSocket(proxy, host);
     }
   }
 
@@ -75,47 +89,17 @@ public final class ProxySockets {
    * Angus connects a socket it made itself when given an {@code SSLSocketFactory}, so the tunnel
    * must be inside the socket this factory returns ({@link TunnelTlsSocket}).
    */
-  public static final class Tls extends SocketFactory {
-    private final ProxySettings proxy;
-    private final String host;
+  public static final class Tls extends Tunnelled {
     private final TlsSockets.Secure tls;
 
     public Tls(ProxySettings proxy, String host, TlsSockets.Secure tls) {
-      this.proxy = proxy;
-      this.host = host;
+      super(proxy, host);
       this.tls = tls;
     }
 
     @Override
     public Socket createSocket() throws IOException {
       return new TunnelTlsSocket(new TunnelSocket(proxy, host), host, tls);
-    }
-
-    @Override
-    public Socket createSocket(String h, int port) throws IOException {
-      Socket s = createSocket();
-      s.connect(InetSocketAddress.createUnresolved(host, port));
-      return s;
-    }
-
-    @Override
-    public Socket createSocket(String h, int port, InetAddress local, int localPort) throws IOException {
-      return createSocket(h, port);
-    }
-
-    @Override
-    public Socket createSocket(InetAddress address, int port) throws IOException {
-      return createSocket(host, port);
-    }
-
-    @Override
-    public Socket createSocket(InetAddress address, int port, InetAddress local, int localPort) throws IOException {
-      return createSocket(host, port);
-    }
-
-    @Override
-    public String toString() {
-      return "ProxySockets.Tls[" + proxy + "]";
     }
   }
 
