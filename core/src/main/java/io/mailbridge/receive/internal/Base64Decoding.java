@@ -24,8 +24,13 @@ final class Base64Decoding extends InputStream {
   }
 
   private final InputStream in;
-  private final byte[] raw = new byte[1 << 16];
-  private final byte[] out = new byte[(1 << 16) / 4 * 3 + 4];
+  // Blocks start small and double while the part keeps filling them, up to 64 KiB: a 2 KB
+  // attachment does not pay for zeroing 112 KB, a 200 MiB one is still read in large blocks.
+  private static final int FIRST_BLOCK = 4096;
+  private static final int MAX_BLOCK = 1 << 16;
+  private byte[] raw = new byte[FIRST_BLOCK];
+  private byte[] out = new byte[outputFor(FIRST_BLOCK)];
+  private boolean lastFull;
   private int outPos;
   private int outLen;
   private int bits;
@@ -60,10 +65,19 @@ final class Base64Decoding extends InputStream {
     return n;
   }
 
+  private static int outputFor(int block) {
+    return block / 4 * 3 + 4;
+  }
+
   private void fill() throws IOException {
     outPos = 0;
     outLen = 0;
+    if (lastFull && raw.length < MAX_BLOCK) {
+      raw = new byte[raw.length * 2];
+      out = new byte[outputFor(raw.length)];
+    }
     int n = in.read(raw);
+    lastFull = n == raw.length;
     if (n < 0) {
       finishGroup();
       eof = true;

@@ -190,9 +190,19 @@ final class DocumentBuilder {
 
   /** RFC 5092 IMAP URL form: stable for the message while UIDVALIDITY holds. */
   String documentKey(String folderName, long uidValidity, long uid) {
-    return "imap://" + enc(endpoint.auth().user()) + "@" + endpoint.host() + ":" + endpoint.port() + "/"
-        + enc(folderName).replace("%2F", "/") + ";UIDVALIDITY=" + uidValidity + "/;UID=" + uid;
+    // The part before the UID is the same for a whole run: encode it once, not per message.
+    KeyPrefix p = keyPrefix;
+    if (p == null || p.uidValidity != uidValidity || !p.folder.equals(folderName)) {
+      p = new KeyPrefix(folderName, uidValidity, "imap://" + enc(endpoint.auth().user()) + "@" + endpoint.host() + ":"
+          + endpoint.port() + "/" + enc(folderName).replace("%2F", "/") + ";UIDVALIDITY=" + uidValidity + "/;UID=");
+      keyPrefix = p;
+    }
+    return p.text + uid;
   }
+
+  private record KeyPrefix(String folder, long uidValidity, String text) {}
+
+  private volatile KeyPrefix keyPrefix;
 
   private static String enc(String s) {
     return URLEncoder.encode(s, StandardCharsets.UTF_8).replace("+", "%20");

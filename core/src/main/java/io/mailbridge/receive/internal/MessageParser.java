@@ -65,6 +65,26 @@ public final class MessageParser {
   }
 
   private static final java.util.regex.Pattern COMMENT = java.util.regex.Pattern.compile("\\([^)]*\\)");
+  /** Per parse thread: where a text body is read (a parse never reads two bodies at once). */
+  private static final ThreadLocal<byte[]> SCRATCH = ThreadLocal.withInitial(() -> new byte[32 * 1024]);
+
+  /**
+   * The lower-case name of a header field Receive reads, or null for any other field; compared
+   * without lower-casing every field name of every message.
+   */
+  static String tracked(String name) {
+    for (String t : TRACKED.getOrDefault(name.length(), List.of())) {
+      if (t.equalsIgnoreCase(name)) {
+        return t;
+      }
+    }
+    return null;
+  }
+
+  private static final Map<Integer, List<String>> TRACKED = java.util.stream.Stream.of("content-type",
+      "content-disposition", "content-id", "subject", "from", "to", "cc", "bcc", "reply-to", "message-id", "date")
+      .collect(java.util.stream.Collectors.groupingBy(String::length));
+
   private static final java.util.regex.Pattern SPACES = java.util.regex.Pattern.compile("\\s{2,}");
 
   /** Where decoded attachment bytes go. */
@@ -276,8 +296,14 @@ public final class MessageParser {
             + limits.maxHeaderBytes() + " bytes (receive.maxHeaderBytes)");
       }
       String name = field.getName();
-      String lower = name.toLowerCase(Locale.ROOT);
+      String lower = tracked(name);
+      if (lower == null && !includeHeaders) {
+        return; // neither tracked nor asked for: not even decoded
+      }
       String value = HeaderText.value(field.getRaw(), name, this::addWarning);
+      if (lower == null) {
+        lower = "";
+      }
       switch (lower) {
         case "content-type" -> contentType = value;
         case "content-disposition" -> disposition = value;
@@ -315,7 +341,10 @@ public final class MessageParser {
       if (v.indexOf('(') >= 0) {
         v = COMMENT.matcher(v).replaceAll("");
       }
-      v = SPACES.matcher(v).replaceAll(" ").strip();
+      if (v.contains("  ") || v.indexOf('\t') >= 0 || v.indexOf('\r') >= 0 || v.indexOf('\n') >= 0) {
+        v = SPACES.matcher(v).replaceAll(" ");
+      }
+      v = v.strip();
       try {
         return OffsetDateTime.parse(v, DateTimeFormatter.RFC_1123_DATE_TIME);
       } catch (DateTimeParseException e) {
@@ -382,22 +411,38 @@ public final class MessageParser {
     }
 
     private String readText(BodyDescriptor bd, InputStream in) throws IOException {
-      ByteArrayOutputStream buf = new ByteArrayOutputStream(8192);
-      byte[] chunk = new byte[8192];
+      // Most bodies fit the thread's scratch buffer: one read loop, one String, no stream copies.
+      byte[] scratch = SCRATCH.get();
+      int kept = 0;
+      ByteArrayOutputStream spill = null;
       long total = 0;
       int n;
-      while ((n = in.read(chunk)) != -1) {
-        long room = maxBodyBytes - buf.size();
-        if (room > 0) {
-          buf.write(chunk, 0, (int) Math.min(room, n));
-        }
+      while ((n = in.read(scratch, kept, scratch.length - kept)) != -1) {
         total += n;
+        kept += n;
+        if (kept == scratch.length) {
+          if (spill == null) {
+            spill = new ByteArrayOutputStream(scratch.length * 2);
+          }
+          long room = maxBodyBytes - spill.size();
+          if (room > 0) {
+            spill.write(scratch, 0, (int) Math.min(room, kept));
+          }
+          kept = 0;
+        }
+      }
+      if (spill != null) {
+        long room = maxBodyBytes - spill.size();
+        if (room > 0) {
+          spill.write(scratch, 0, (int) Math.min(room, kept));
+        }
       }
       if (total > maxBodyBytes) {
         addWarning("body part " + partPath + " has " + total + " bytes: kept the first " + maxBodyBytes
             + " (raise maxBodyBytes or use the EML format)");
       }
-      return buf.toString(charset(bd.getCharset()));
+      Charset cs = charset(bd.getCharset());
+      return spill != null ? spill.toString(cs) : new String(scratch, 0, (int) Math.min(kept, maxBodyBytes), cs);
     }
 
     private Charset charset(String name) {

@@ -18,7 +18,9 @@ class Base64DecodingTest {
   @Test
   void decodesWhatTheJdkEncodesForEveryLengthAcrossBufferBoundaries() throws Exception {
     SplittableRandom random = new SplittableRandom(1);
-    for (int len : new int[] {0, 1, 2, 3, 4, 5, 57, 58, 59, 49_151, 49_152, 49_153, 200_003}) {
+    // Blocks grow 4 KiB, 8, 16, 32, 64 KiB: lengths around each step and far beyond the last.
+    for (int len : new int[] {0, 1, 2, 3, 4, 5, 57, 58, 59, 2_999, 3_000, 3_001, 3_071, 3_072, 3_073, 6_143, 6_144,
+        49_151, 49_152, 49_153, 200_003, 1_000_001}) {
       byte[] data = new byte[len];
       for (int i = 0; i < len; i++) {
         data[i] = (byte) random.nextInt();

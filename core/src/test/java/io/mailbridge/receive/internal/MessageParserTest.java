@@ -49,6 +49,52 @@ class MessageParserTest {
   }
 
   @Test
+  void headerNamesAreMatchedInAnyCase() throws Exception {
+    MessageParser.Parsed p = parse("""
+        FROM: invoices@example.com
+        tO: alice@example.test
+        SUBJECT: Shouting
+        message-id: <loud@example.com>
+        DATE: Tue, 24 Nov 2026 10:00:00  +0100
+        X-Other: ignored
+
+        Body.
+        """, BodyFormat.TEXT);
+    assertThat(p.from()).containsExactly("invoices@example.com");
+    assertThat(p.to()).containsExactly("alice@example.test");
+    assertThat(p.subject()).isEqualTo("Shouting");
+    assertThat(p.messageId()).isEqualTo("<loud@example.com>");
+    assertThat(p.date()).hasValueSatisfying(d -> assertThat(d.getHour()).isEqualTo(10));
+    assertThat(p.warnings()).isEmpty();
+  }
+
+  @Test
+  void textBodiesOfAnyLengthAreReadWholeOrCutAtTheLimit() throws Exception {
+    for (int len : new int[] {0, 1, 32 * 1024 - 1, 32 * 1024, 32 * 1024 + 1, 100_000, 300_000}) {
+      StringBuilder body = new StringBuilder(len);
+      for (int i = 0; body.length() < len; i++) {
+        body.append((char) ('a' + i % 26));
+        if (i % 70 == 69 && body.length() < len - 1) {
+          body.append("\r\n");
+        }
+      }
+      body.setLength(len);
+      byte[] raw = ("From: a@example.com\r\nSubject: long\r\nMessage-ID: <l@x>\r\n"
+          + "Date: Tue, 24 Nov 2026 10:00:00 +0100\r\nContent-Type: text/plain; charset=UTF-8\r\n\r\n" + body)
+          .getBytes(StandardCharsets.UTF_8);
+      DocumentCache.PartId id = new DocumentCache.PartId("alice@h:993", "INBOX", 1, 7, "0");
+      MessageParser.Parsed whole = MessageParser.parse(new ByteArrayInputStream(raw), id, BodyFormat.TEXT, false,
+          1 << 20, this::store);
+      assertThat(whole.text()).as("length %d", len).hasValue(body.toString());
+      assertThat(whole.warnings()).isEmpty();
+      MessageParser.Parsed cut = MessageParser.parse(new ByteArrayInputStream(raw), id, BodyFormat.TEXT, false,
+          50_000, this::store);
+      assertThat(cut.text()).as("length %d cut", len).hasValue(body.substring(0, Math.min(len, 50_000)));
+      assertThat(cut.warnings().stream().anyMatch(w -> w.contains("kept the first 50000"))).isEqualTo(len > 50_000);
+    }
+  }
+
+  @Test
   void plainMessageGivesHeadersAndText() throws Exception {
     MessageParser.Parsed p = parse("""
         From: "Invoices Dept" <invoices@example.com>
