@@ -66,6 +66,37 @@ public final class UidSet {
     return out;
   }
 
+  /**
+   * Splits UIDs into as few sets as possible, each at most {@code maxChars} long: a contiguous
+   * folder is one set ({@code 1:10000}) whatever its size, a sparse selection is cut where its set
+   * would pass the limit (servers bound the command line; Dovecot at 64 KiB).
+   */
+  public static List<String> chunksByLength(List<Long> uids, int maxChars) {
+    List<Long> sorted = strictlyAscending(uids) ? uids : new ArrayList<>(sortedCopy(uids));
+    List<String> out = new ArrayList<>();
+    StringBuilder set = new StringBuilder();
+    int i = 0;
+    while (i < sorted.size()) {
+      long start = sorted.get(i);
+      long end = start;
+      while (i + 1 < sorted.size() && sorted.get(i + 1) == end + 1) {
+        end = sorted.get(++i);
+      }
+      i++;
+      int len = (set.length() > 0 ? 1 : 0) + Long.toString(start).length()
+          + (end == start ? 0 : 1 + Long.toString(end).length());
+      if (set.length() > 0 && set.length() + len > maxChars) {
+        out.add(set.toString());
+        set.setLength(0);
+      }
+      append(set, start, end);
+    }
+    if (set.length() > 0) {
+      out.add(set.toString());
+    }
+    return out;
+  }
+
   /** Parses {@code 12,15:40}; {@code *} is not accepted (it means "the last UID", never a selection). */
   public static List<Long> parse(String set) {
     if (set == null || set.isBlank()) {

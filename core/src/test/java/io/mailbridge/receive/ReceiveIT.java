@@ -257,6 +257,17 @@ class ReceiveIT {
   }
 
   @Test
+  void sizesOfAContiguousFolderComeInOneCommand(MailStack stack) {
+    String folder = "rcv-sizes";
+    stack.resetFolder(stack.alice(), folder);
+    Seeding.seed(stack, folder, TestMessages.bulk("a@example.com", "alice@example.test", 2_500), "");
+    ReceiveResult r = Receive.from(Seeding.connection(stack)).run(in(folder).traceProtocol(true).build(), d -> { });
+    assertThat(r.accepted()).isEqualTo(2_500);
+    List<String> sizeFetches = r.protocolTrace().stream().filter(l -> l.endsWith(" (UID RFC822.SIZE)")).toList();
+    assertThat(sizeFetches).hasSize(1).allMatch(l -> l.matches("^[A-Z]+[0-9]+ UID FETCH 1:2500 \\(UID RFC822\\.SIZE\\)$"));
+  }
+
+  @Test
   void newestFirstAndMaxMessagesPickTheRightMessages(MailStack stack) {
     String folder = "rcv-order";
     stack.resetFolder(stack.alice(), folder);
