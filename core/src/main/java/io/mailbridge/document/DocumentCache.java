@@ -83,12 +83,14 @@ public final class DocumentCache {
     return dir;
   }
 
+  private static final Pattern PART_PATH = Pattern.compile("[0-9]+(\\.[0-9]+)*");
+
   /** Where a part of a message is stored: the identity its key is derived from. */
   public record PartId(String mailbox, String folder, long uidValidity, long uid, String partPath) {
     public PartId {
       Objects.requireNonNull(mailbox, "mailbox");
       Objects.requireNonNull(folder, "folder");
-      if (!partPath.matches("[0-9]+(\\.[0-9]+)*")) {
+      if (!PART_PATH.matcher(partPath).matches()) {
         throw new BadInputException("part path '" + partPath + "' is not like 1.2.3");
       }
     }

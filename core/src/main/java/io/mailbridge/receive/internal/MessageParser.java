@@ -73,17 +73,19 @@ public final class MessageParser {
    * without lower-casing every field name of every message.
    */
   static String tracked(String name) {
-    for (String t : TRACKED.getOrDefault(name.length(), List.of())) {
-      if (t.equalsIgnoreCase(name)) {
-        return t;
-      }
-    }
-    return null;
+    String t = switch (name.length()) {
+      case 2 -> name.equalsIgnoreCase("to") ? "to" : "cc";
+      case 3 -> "bcc";
+      case 4 -> name.equalsIgnoreCase("from") ? "from" : "date";
+      case 7 -> "subject";
+      case 8 -> "reply-to";
+      case 10 -> name.equalsIgnoreCase("message-id") ? "message-id" : "content-id";
+      case 12 -> "content-type";
+      case 19 -> "content-disposition";
+      default -> null;
+    };
+    return t != null && t.equalsIgnoreCase(name) ? t : null;
   }
-
-  private static final Map<Integer, List<String>> TRACKED = java.util.stream.Stream.of("content-type",
-      "content-disposition", "content-id", "subject", "from", "to", "cc", "bcc", "reply-to", "message-id", "date")
-      .collect(java.util.stream.Collectors.groupingBy(String::length));
 
   private static final java.util.regex.Pattern SPACES = java.util.regex.Pattern.compile("\\s{2,}");
 
