@@ -38,6 +38,10 @@ class MoveIT {
       assertThat(Carol.commands(imap, "UID MOVE")).singleElement().asString().contains("UID MOVE 2:3,5:7 mv-uids-dst");
       assertThat(Carol.commands(imap, "EXPUNGE")).isEmpty();
       assertThat(Carol.commands(imap, "CLOSE")).isEmpty(); // CLOSE would expunge \Deleted messages
+      // QRESYNC enabled before the SELECT: the server reports the moved UIDs in one VANISHED line
+      // instead of one EXPUNGE per message.
+      assertThat(Carol.commands(imap, "ENABLE QRESYNC")).hasSize(1);
+      assertThat(imap.trace().lines()).contains("* VANISHED 2:3,5:7").noneMatch(l -> l.matches("^\\* [0-9]+ EXPUNGE$"));
     }
     assertThat(carol.subjects("mv-uids-dst")).containsExactly("Msg 2", "Msg 3", "Msg 5", "Msg 6", "Msg 7");
     assertThat(carol.subjects("mv-uids-src")).containsExactly("Msg 1", "Msg 10", "Msg 4", "Msg 8", "Msg 9");

@@ -104,6 +104,9 @@ class ReceiveFiltersIT {
         .toList();
     assertThat(commands).as("trace: %s", r.protocolTrace()).isNotEmpty();
     assertThat(commands.get(0)).as("first command").contains(" UID SEARCH ");
+    // Dovecot offers ESEARCH (RFC 4731): the matches come back as one UID set.
+    assertThat(commands.get(0)).contains(" UID SEARCH RETURN (ALL) ");
+    assertThat(r.protocolTrace()).anyMatch(l -> l.startsWith("* ESEARCH ")).noneMatch(l -> l.startsWith("* SEARCH"));
     assertThat(commands.stream().filter(l -> l.contains(" UID SEARCH "))).hasSize(1);
     List<String> bodyFetches = commands.stream().filter(l -> l.contains("BODY.PEEK[]")).toList();
     if (want.isEmpty()) {

@@ -54,7 +54,8 @@ public final class MessageOps {
     boolean uidplus = caps.containsKey("UIDPLUS");
     // Before SELECT: while the source is open Angus would run LIST/CREATE on a second connection.
     Optional<String> wireTarget = target(imap, r.to(), r.createTarget());
-    try (SelectedFolder src = SelectedFolder.open(imap, r.from())) {
+    boolean vanished = r.kind() == Kind.MOVE && strategy == Strategy.MOVE;
+    try (SelectedFolder src = SelectedFolder.open(imap, r.from(), vanished)) {
       Prepared p = prepare(src, r.selection(), r.expectedUidValidity());
       String method = r.kind() == Kind.COPY ? "COPY" : strategy.name();
       if (!p.present().isEmpty() && wireTarget.isEmpty()) {
