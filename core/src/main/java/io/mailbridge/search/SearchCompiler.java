@@ -26,9 +26,15 @@ public final class SearchCompiler {
     StringBuilder display = new StringBuilder();
     // At the top level the keys of an AND and a raw expression need no parentheses (RFC 3501 6.4.4: a list
     // of keys is their conjunction), and some servers (GreenMail) reject a parenthesized top-level key.
+    writeTop(filter, args, display);
+    return new Compiled(utf8, args, display.toString().strip());
+  }
+
+  /** A top-level key: an AND's members (nested ANDs too) and raw keys are written without parentheses. */
+  private static void writeTop(Filter filter, Argument args, StringBuilder display) {
     if (filter instanceof Filter.And and) {
       for (Filter x : and.filters()) {
-        write(x, args, display);
+        writeTop(x, args, display);
       }
     } else if (filter instanceof Filter.Raw raw) {
       args.writeAtom(raw.imapSearch().strip());
@@ -36,7 +42,6 @@ public final class SearchCompiler {
     } else {
       write(filter, args, display);
     }
-    return new Compiled(utf8, args, display.toString().strip());
   }
 
   /** The search as a human-readable string (for logs and dry runs). */

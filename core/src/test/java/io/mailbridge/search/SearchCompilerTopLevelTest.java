@@ -15,6 +15,16 @@ class SearchCompilerTopLevelTest {
   }
 
   @Test
+  void andsNestedAtTheTopLevelAreFlattenedWithTheirRawKeys() {
+    // A UID range narrowed by a user's filter: GreenMail rejects "(UID 1:*) (SUBJECT ...)".
+    assertThat(SearchCompiler.toImap(Filter.and(Filter.raw("UID 1:*"), Filter.and(Filter.subject("Invoice"),
+        Filter.from("billing@")))))
+        .isEqualTo("UID 1:* SUBJECT \"Invoice\" FROM \"billing@\"");
+    assertThat(SearchCompiler.toImap(Filter.and(Filter.raw("UID 5:9"), Filter.or(Filter.seen(), Filter.raw("FLAGGED")))))
+        .isEqualTo("UID 5:9 OR SEEN (FLAGGED)");
+  }
+
+  @Test
   void nestedGroupsKeepTheirParentheses() {
     assertThat(SearchCompiler.toImap(Filter.or(Filter.and(Filter.seen(), Filter.flagged()), Filter.unseen())))
         .isEqualTo("OR (SEEN FLAGGED) UNSEEN");

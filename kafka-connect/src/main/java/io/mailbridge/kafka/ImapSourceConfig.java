@@ -13,6 +13,7 @@ import io.mailbridge.listen.StartPosition;
 import io.mailbridge.listen.UidValidityPolicy;
 import io.mailbridge.receive.PostAction;
 import io.mailbridge.receive.ReceiveSettings;
+import io.mailbridge.search.Filter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -55,6 +56,7 @@ public final class ImapSourceConfig extends AbstractConfig {
   private static final String READ = "Reading";
   private static final String OUT = "Records";
   private static final String MANY = "Mailboxes";
+  private static final String FILTER = "Filter";
 
   public static final String IMAP_HOST = "imap.host";
   public static final String IMAP_PORT = "imap.port";
@@ -78,6 +80,12 @@ public final class ImapSourceConfig extends AbstractConfig {
   public static final String ATTACHMENTS_INLINE_MAX_BYTES = "attachments.inline.max.bytes";
   public static final String ATTACHMENTS_CACHE_DIR = "attachments.cache.dir";
   public static final String HEARTBEAT_TOPIC = "heartbeat.topic";
+  public static final String FILTER_SUBJECT = "filter.subject";
+  public static final String FILTER_FROM = "filter.from";
+  public static final String FILTER_TO = "filter.to";
+  public static final String FILTER_UNREAD = "filter.unread";
+  public static final String FILTER_SINCE = "filter.since";
+  public static final String FILTER_IMAP = "filter.imap";
   public static final String MAILBOXES = "mailboxes";
   public static final String MAX_CONNECTIONS = "max.connections";
   public static final String IMAP_MAX_CONNECTIONS_PER_SERVER = "imap.max.connections.per.server";
@@ -145,6 +153,23 @@ public final class ImapSourceConfig extends AbstractConfig {
       .define(POST_ACTION, Type.STRING, "none", Importance.MEDIUM,
           "What is done to a message once Kafka acknowledged its record: none, read (\\Seen), flag (\\Flagged), "
               + "delete or move:FOLDER (the folder must exist). Default none.", READ, 6, Width.MEDIUM, "Post-action")
+      .define(FILTER_SUBJECT, Type.STRING, "", Importance.MEDIUM,
+          "Only messages whose Subject contains this text (IMAP SUBJECT, case-insensitive, Unicode allowed). All "
+              + "filter.* keys are combined with AND and run on the server as part of the UID SEARCH. Default: any.",
+          FILTER, 1, Width.MEDIUM, "Subject contains")
+      .define(FILTER_FROM, Type.STRING, "", Importance.MEDIUM,
+          "Only messages whose From contains this text (an address or part of one). Default: any.", FILTER, 2,
+          Width.MEDIUM, "From contains")
+      .define(FILTER_TO, Type.STRING, "", Importance.LOW,
+          "Only messages whose To contains this text. Default: any.", FILTER, 3, Width.MEDIUM, "To contains")
+      .define(FILTER_UNREAD, Type.BOOLEAN, false, Importance.MEDIUM,
+          "Only messages without \\Seen. Default false (read and unread alike).", FILTER, 4, Width.SHORT, "Unread only")
+      .define(FILTER_SINCE, Type.STRING, "", Importance.LOW,
+          "Only messages the server received on or after this day, YYYY-MM-DD (IMAP SINCE: the server's date, "
+              + "time and zone ignored). Default: any.", FILTER, 5, Width.SHORT, "Received since")
+      .define(FILTER_IMAP, Type.STRING, "", Importance.LOW,
+          "Raw IMAP search keys for what the keys above cannot say, e.g. HEADER X-Priority 1 or OR FROM a FROM b "
+              + "(RFC 3501 6.4.4). Default: none.", FILTER, 6, Width.LONG, "IMAP search")
       .define(TOPIC, Type.STRING, ConfigDef.NO_DEFAULT_VALUE, new ConfigDef.NonEmptyStringWithoutControlChars(),
           Importance.HIGH, "Topic every record is written to.", OUT, 1, Width.MEDIUM, "Topic")
       .define(ATTACHMENTS_MODE, Type.STRING, "reference", ConfigDef.CaseInsensitiveValidString.in("inline", "reference"),
@@ -240,7 +265,7 @@ public final class ImapSourceConfig extends AbstractConfig {
       }
       ProxyKeys.map(IMAP_PROXY, getString(IMAP_PROXY), getPassword(IMAP_PROXY_PASSWORD)).ifPresent(imap::proxy);
       // The folder is set per folder by the task; the receive settings only carry the shared rules.
-      ReceiveSettings receive = ReceiveSettings.builder().folder(folders.get(0)).peek(true).build();
+      ReceiveSettings receive = ReceiveSettings.builder().folder(folders.get(0)).peek(true).filter(filter()).build();
       return new SourceSettings(imap.build(), folders, getString(TOPIC).strip(),
           Duration.ofMillis(getLong(POLL_INTERVAL_MS)), getInt(BATCH_SIZE), start,
           UidValidityPolicy.valueOf(getString(UIDVALIDITY_POLICY).toUpperCase(Locale.ROOT)), post,
@@ -250,6 +275,50 @@ public final class ImapSourceConfig extends AbstractConfig {
       // The core names its own fields (inbound.host ...); the keys above map to them one to one.
       throw new ConfigException("imap.* settings rejected: " + e.getMessage().replace("inbound.", "imap."));
     }
+  }
+
+  /**
+   * The filter.* keys as one filter (AND), {@link Filter#all()} when none is set. A message is judged
+   * once, when the task first reaches its UID: one that does not match then is passed over for good,
+   * even if it matches later (e.g. marked unread again).
+   */
+  Filter filter() {
+    List<Filter> parts = new ArrayList<>();
+    text(FILTER_SUBJECT).map(Filter::subject).ifPresent(parts::add);
+    text(FILTER_FROM).map(Filter::from).ifPresent(parts::add);
+    text(FILTER_TO).map(Filter::to).ifPresent(parts::add);
+    if (getBoolean(FILTER_UNREAD)) {
+      parts.add(Filter.unseen());
+    }
+    Optional<String> since = text(FILTER_SINCE);
+    if (since.isPresent()) {
+      try {
+        parts.add(Filter.receivedSince(java.time.LocalDate.parse(since.get())));
+      } catch (java.time.format.DateTimeParseException e) {
+        throw new ConfigException(FILTER_SINCE + " '" + since.get() + "' is not a day: use YYYY-MM-DD, e.g. 2026-11-01");
+      }
+    }
+    Optional<String> raw = text(FILTER_IMAP);
+    if (raw.isPresent()) {
+      try {
+        parts.add(Filter.raw(raw.get()));
+      } catch (MailbridgeException e) {
+        throw new ConfigException(FILTER_IMAP + " is rejected: " + e.getMessage());
+      }
+    }
+    for (Filter f : parts) {
+      try {
+        io.mailbridge.search.SearchCompiler.compile(f);
+      } catch (MailbridgeException e) {
+        throw new ConfigException("filter.* rejected: " + e.getMessage());
+      }
+    }
+    return parts.isEmpty() ? Filter.all() : parts.size() == 1 ? parts.get(0) : Filter.and(parts);
+  }
+
+  private Optional<String> text(String key) {
+    String v = getString(key).strip();
+    return v.isEmpty() ? Optional.empty() : Optional.of(v);
   }
 
   private Optional<String> heartbeatTopic() {

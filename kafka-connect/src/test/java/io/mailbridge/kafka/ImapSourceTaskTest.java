@@ -162,6 +162,15 @@ class ImapSourceTaskTest {
   }
 
   @Test
+  void badFilterKeysAreRejectedNamingTheKey() {
+    String alice = mail.user("alice");
+    assertThatThrownBy(() -> start(props(alice, "filter.since", "yesterday"), null))
+        .hasMessageContaining("filter.since 'yesterday' is not a day");
+    assertThatThrownBy(() -> start(props(alice, "filter.imap", "SUBJECT x\r\nA1 LOGOUT"), null))
+        .hasMessageContaining("filter.imap");
+  }
+
+  @Test
   void theNextTaskCompletesPostActionsAcknowledgedAfterTheLastPollButNeverTouchesOlderMail() throws Exception {
     String alice = mail.user("alice");
     seed(alice, "Done");
@@ -314,7 +323,7 @@ class ImapSourceTaskTest {
   }
 
   /** Connect's side of a task: the configs and one stored offset for every partition asked. */
-  private record Context(Map<String, String> configs, Map<String, Object> offset) implements SourceTaskContext {
+  record Context(Map<String, String> configs, Map<String, Object> offset) implements SourceTaskContext {
     @Override
     public OffsetStorageReader offsetStorageReader() {
       return new OffsetStorageReader() {

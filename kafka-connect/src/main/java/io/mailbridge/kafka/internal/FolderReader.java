@@ -107,11 +107,11 @@ public final class FolderReader {
       // Taken before the search: every UID below it was assigned before the search ran (RFC 3501 2.3.1.1).
       long uidNext = f.getUIDNext();
       // RFC 3501 6.4.8: "n:*" always matches the highest UID even when it is below n, so filter here.
-      List<Long> uids = UidSearch.run(imap.endpoint(), f, Filter.raw("UID " + (last + 1) + ":*")).stream()
+      List<Long> uids = UidSearch.run(imap.endpoint(), f, withFilter("UID " + (last + 1) + ":*")).stream()
           .filter(u -> u > last).limit(settings.batchSize()).toList();
       if (uids.isEmpty()) {
-        // No message left between lastUid and UIDNEXT: they were expunged before being read. Moving past
-        // them keeps the position honest for heartbeats.
+        // No message left between lastUid and UIDNEXT (expunged before being read, or, with filter.*,
+        // not matching): moving past them keeps the position honest for heartbeats.
         if (uidNext - 1 > lastUid) {
           lastUid = uidNext - 1;
         }
@@ -245,13 +245,21 @@ public final class FolderReader {
     }
     long from = fromUid;
     long to = lastUid;
-    List<Long> left = UidSearch.run(settings.imap(), f, Filter.raw("UID " + (from + 1) + ":" + to)).stream()
+    // With filter.*, only what matches was published: what did not match is never acted on.
+    List<Long> left = UidSearch.run(settings.imap(), f, withFilter("UID " + (from + 1) + ":" + to)).stream()
         .filter(u -> u > from && u <= to).toList();
     if (!left.isEmpty()) {
       LOG.info("imap source completes post-actions left by the previous task mailbox={} folder={} uids={}",
           settings.mailbox(), folder, left.size());
     }
     left.forEach(u -> acked.add(new Acked(uidValidity, u)));
+  }
+
+  /** A UID range, narrowed by the connector's filter.* keys when there are any. */
+  private Filter withFilter(String uidRange) {
+    Filter range = Filter.raw(uidRange);
+    Filter user = settings.receive().filter();
+    return user instanceof Filter.All ? range : Filter.and(range, user);
   }
 
   private long highestUid(IMAPFolder f) throws MessagingException {
