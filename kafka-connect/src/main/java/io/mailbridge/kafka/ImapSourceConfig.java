@@ -79,6 +79,7 @@ public final class ImapSourceConfig extends AbstractConfig {
   public static final String ATTACHMENTS_MODE = "attachments.mode";
   public static final String ATTACHMENTS_INLINE_MAX_BYTES = "attachments.inline.max.bytes";
   public static final String ATTACHMENTS_CACHE_DIR = "attachments.cache.dir";
+  public static final String ATTACHMENTS_TOPIC = "attachments.topic";
   public static final String HEARTBEAT_TOPIC = "heartbeat.topic";
   public static final String FILTER_SUBJECT = "filter.subject";
   public static final String FILTER_FROM = "filter.from";
@@ -172,14 +173,21 @@ public final class ImapSourceConfig extends AbstractConfig {
               + "(RFC 3501 6.4.4). Default: none.", FILTER, 6, Width.LONG, "IMAP search")
       .define(TOPIC, Type.STRING, ConfigDef.NO_DEFAULT_VALUE, new ConfigDef.NonEmptyStringWithoutControlChars(),
           Importance.HIGH, "Topic every record is written to.", OUT, 1, Width.MEDIUM, "Topic")
-      .define(ATTACHMENTS_MODE, Type.STRING, "reference", ConfigDef.CaseInsensitiveValidString.in("inline", "reference"),
-          Importance.MEDIUM, "inline: attachment bytes in the record (content) up to attachments.inline.max.bytes, "
-              + "larger ones as a reference; reference: only metadata, sha256 and, with attachments.cache.dir, the "
-              + "cache key. Default reference.", OUT, 2, Width.SHORT, "Attachments")
+      .define(ATTACHMENTS_MODE, Type.STRING, "reference",
+          ConfigDef.CaseInsensitiveValidString.in("inline", "reference", "topic"),
+          Importance.MEDIUM, "inline: attachment bytes in the mail record (content) up to "
+              + "attachments.inline.max.bytes, larger ones as a reference; topic: each attachment up to that size as "
+              + "its own record in attachments.topic (value: the bytes), written before its mail record, which names "
+              + "it (recordKey); reference: only metadata, sha256 and, with attachments.cache.dir, the cache key. "
+              + "Default reference.", OUT, 2, Width.SHORT, "Attachments")
       .define(ATTACHMENTS_INLINE_MAX_BYTES, Type.LONG, 262_144L, ConfigDef.Range.between(0, 64L << 20),
-          Importance.LOW, "Largest attachment (decoded bytes) carried in the record with attachments.mode=inline. "
-              + "Keep the whole record below the producer's max.request.size. Default 262144.", OUT, 3, Width.SHORT,
-          "Inline max (bytes)")
+          Importance.LOW, "Largest attachment (decoded bytes) carried in a record (attachments.mode inline or "
+              + "topic); larger ones are listed by reference. Keep records below the producer's max.request.size. "
+              + "Default 262144.", OUT, 3, Width.SHORT, "Attachment max (bytes)")
+      .define(ATTACHMENTS_TOPIC, Type.STRING, "", new ConfigDef.NonNullValidator(), Importance.MEDIUM,
+          "With attachments.mode=topic: the topic attachment records go to (key: the mail's key + '/' + part "
+              + "path, value: the decoded bytes, headers: file name, content type, size, sha256, mail key). Must "
+              + "differ from topic and heartbeat.topic.", OUT, 6, Width.MEDIUM, "Attachments topic")
       .define(ATTACHMENTS_CACHE_DIR, Type.STRING, "", Importance.LOW,
           "Document Cache directory on the worker where attachments are stored; records then carry each "
               + "attachment's cache key. Empty: no cache keys (inline mode uses a private temporary directory).",
@@ -270,7 +278,7 @@ public final class ImapSourceConfig extends AbstractConfig {
           Duration.ofMillis(getLong(POLL_INTERVAL_MS)), getInt(BATCH_SIZE), start,
           UidValidityPolicy.valueOf(getString(UIDVALIDITY_POLICY).toUpperCase(Locale.ROOT)), post,
           AttachmentsMode.valueOf(getString(ATTACHMENTS_MODE).toUpperCase(Locale.ROOT)),
-          getLong(ATTACHMENTS_INLINE_MAX_BYTES), cacheDir, receive, heartbeatTopic());
+          getLong(ATTACHMENTS_INLINE_MAX_BYTES), cacheDir, receive, heartbeatTopic(), attachmentsTopic());
     } catch (io.mailbridge.ConfigException e) {
       // The core names its own fields (inbound.host ...); the keys above map to them one to one.
       throw new ConfigException("imap.* settings rejected: " + e.getMessage().replace("inbound.", "imap."));
@@ -319,6 +327,30 @@ public final class ImapSourceConfig extends AbstractConfig {
   private Optional<String> text(String key) {
     String v = getString(key).strip();
     return v.isEmpty() ? Optional.empty() : Optional.of(v);
+  }
+
+  private Optional<String> attachmentsTopic() {
+    String t = getString(ATTACHMENTS_TOPIC).strip();
+    boolean topicMode = getString(ATTACHMENTS_MODE).equalsIgnoreCase("topic");
+    if (!topicMode) {
+      if (!t.isEmpty()) {
+        throw new ConfigException(ATTACHMENTS_TOPIC + " is set but " + ATTACHMENTS_MODE + " is "
+            + getString(ATTACHMENTS_MODE) + ": set " + ATTACHMENTS_MODE + "=topic, or remove " + ATTACHMENTS_TOPIC);
+      }
+      return Optional.empty();
+    }
+    if (t.isEmpty()) {
+      throw new ConfigException(ATTACHMENTS_TOPIC + " is missing: " + ATTACHMENTS_MODE + "=topic writes each "
+          + "attachment to that topic");
+    }
+    if (t.equals(getString(TOPIC).strip()) || t.equals(getString(HEARTBEAT_TOPIC).strip())) {
+      throw new ConfigException(ATTACHMENTS_TOPIC + " '" + t + "' is also " + TOPIC + " or " + HEARTBEAT_TOPIC
+          + ": give attachments their own topic");
+    }
+    if (t.chars().anyMatch(c -> c < 0x20 || c == 0x7f)) {
+      throw new ConfigException(ATTACHMENTS_TOPIC + " contains a control character: remove it");
+    }
+    return Optional.of(t);
   }
 
   private Optional<String> heartbeatTopic() {
@@ -433,7 +465,7 @@ public final class ImapSourceConfig extends AbstractConfig {
       }
       SourceSettings s = new SourceSettings(e.build(), folders, first.topic(), first.pollInterval(), first.batchSize(),
           first.start(), first.uidValidityPolicy(), first.postAction(), first.attachments(), first.inlineMaxBytes(),
-          first.cacheDir(), first.receive(), first.heartbeatTopic());
+          first.cacheDir(), first.receive(), first.heartbeatTopic(), first.attachmentsTopic());
       return new SourceMailbox(name, s, maxConnections);
     } catch (io.mailbridge.ConfigException ex) {
       throw new ConfigException(at + ex.getMessage().replace("inbound.", p + "imap."));

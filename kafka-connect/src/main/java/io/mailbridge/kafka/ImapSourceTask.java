@@ -106,7 +106,7 @@ public final class ImapSourceTask extends SourceTask {
     metrics = TaskMetrics.start("imap-source-task-metrics", props);
     SourceSettings shared = mailboxes.get(0).settings();
     Optional<Path> store = shared.cacheDir();
-    if (store.isEmpty() && shared.attachments() == AttachmentsMode.INLINE) {
+    if (store.isEmpty() && shared.attachments() != AttachmentsMode.REFERENCE) {
       try {
         // Inline bytes are read from the stored part; without a user cache they live here until stop().
         tempCache = Files.createTempDirectory("mailbridge-imap-source-");
@@ -225,8 +225,9 @@ public final class ImapSourceTask extends SourceTask {
     // A dropped record counts as handled, as its offset will be committed too: the same rule as the
     // restart catch-up (FolderReader), which cannot tell dropped records from written ones.
     FolderReader r = readers.get(record.sourcePartition());
-    // A heartbeat's uid may name mail that was passed over (unreadable): it is no acknowledgement.
-    if (r != null && !SourceRecords.isHeartbeat(record)) {
+    // Only a mail record acknowledges its message: a heartbeat's uid may name mail that was passed
+    // over (unreadable), an attachment record comes before its mail record.
+    if (r != null && SourceRecords.isMail(record)) {
       Map<String, ?> o = record.sourceOffset();
       r.acknowledged(((Number) o.get("uidvalidity")).longValue(), ((Number) o.get("uid")).longValue());
     }

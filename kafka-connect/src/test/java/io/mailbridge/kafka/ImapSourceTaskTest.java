@@ -162,6 +162,52 @@ class ImapSourceTaskTest {
   }
 
   @Test
+  void topicModeWritesEachAttachmentAsItsOwnRecordBeforeItsMailAndOnlyTheMailAcknowledges() throws Exception {
+    String alice = mail.user("alice");
+    seed(alice, "Done");
+    byte[] pdf = "%PDF-1.4 invoice 42".getBytes(StandardCharsets.UTF_8);
+    seed(alice, "INBOX", TestMessages.withAttachment("bob@example.test", alice, "Invoice 42", "invoice.pdf", pdf),
+        TestMessages.plain("bob@example.test", alice, "Hello", 100));
+    ImapSourceTask task = start(props(alice, "attachments.mode", "topic", "attachments.topic", "mail-parts",
+        "post.action", "move:Done"), null);
+
+    List<SourceRecord> records = pollAll(task);
+    assertThat(records).extracting(SourceRecord::topic).containsExactly("mail-parts", "mail-in", "mail-in");
+    SourceRecord part = records.get(0);
+    SourceRecord invoice = records.get(1);
+    assertThat((byte[]) part.value()).isEqualTo(pdf);
+    assertThat((String) part.key()).isEqualTo(invoice.key() + "/2");
+    assertThat(part.headers().lastWithName("mailbridge.fileName").value()).isEqualTo("invoice.pdf");
+    assertThat(part.headers().lastWithName("mailbridge.sha256").value()).isEqualTo(sha256(pdf));
+    assertThat(part.headers().lastWithName("mailbridge.mailKey").value()).isEqualTo(invoice.key());
+    // The attachment record carries the position before its mail: committing it alone skips nothing.
+    assertThat(part.sourceOffset().get("uid")).isEqualTo(0L);
+    assertThat(invoice.sourceOffset().get("uid")).isEqualTo(1L);
+    Struct listed = ((Struct) invoice.value()).getArray("attachments").stream().map(Struct.class::cast)
+        .findFirst().orElseThrow();
+    assertThat(listed.getString("recordKey")).isEqualTo(part.key());
+    assertThat(listed.getBytes("content")).isNull();
+
+    task.commitRecord(part, null);
+    assertThat(task.poll()).isNullOrEmpty();
+    assertThat(count(alice, "Done")).as("an attachment record acknowledges nothing").isZero();
+    task.commitRecord(invoice, null);
+    assertThat(task.poll()).isNullOrEmpty();
+    assertThat(count(alice, "Done")).isEqualTo(1);
+  }
+
+  @Test
+  void topicModeNeedsItsOwnTopic() {
+    String alice = mail.user("alice");
+    assertThatThrownBy(() -> start(props(alice, "attachments.mode", "topic"), null))
+        .hasMessageContaining("attachments.topic is missing");
+    assertThatThrownBy(() -> start(props(alice, "attachments.mode", "topic", "attachments.topic", "mail-in"), null))
+        .hasMessageContaining("give attachments their own topic");
+    assertThatThrownBy(() -> start(props(alice, "attachments.topic", "mail-parts"), null))
+        .hasMessageContaining("attachments.topic is set but attachments.mode is reference");
+  }
+
+  @Test
   void badFilterKeysAreRejectedNamingTheKey() {
     String alice = mail.user("alice");
     assertThatThrownBy(() -> start(props(alice, "filter.since", "yesterday"), null))

@@ -118,9 +118,12 @@ public final class FolderReader {
         return heartbeat(out);
       }
       List<SourceRecord> batch = new ArrayList<>();
+      long[] previous = {last}; // the position before each mail: the offset of its attachment records
       List<ReceiveResult.Skipped> skipped = pipeline.deliver(f, uv, uids, doc -> {
         long uid = doc.properties().uid().orElseThrow();
+        batch.addAll(records.attachmentRecords(doc, partition, uv, previous[0], fromUid));
         batch.add(records.toRecord(doc, partition, uv, uid, fromUid));
+        previous[0] = uid;
       });
       for (ReceiveResult.Skipped s : skipped) {
         LOG.warn("imap source skipped mailbox={} folder={} uid={} reason={}", settings.mailbox(), folder, s.uid(),

@@ -36,10 +36,16 @@ import org.apache.kafka.connect.source.SourceRecord;
  *       when none);
  *   <li>{@code text}: the body text; {@code warnings}: what could not be read cleanly (array, may be empty);
  *   <li>{@code attachments}: array of {@link #ATTACHMENT_SCHEMA} ({@code fileName, contentType, size,
- *       sha256, inline, cacheKey, content}); {@code cacheKey} only with {@code attachments.cache.dir};
- *       {@code content} (bytes; JSON: base64) only in mode inline for attachments up to
- *       {@code attachments.inline.max.bytes}.
+ *       sha256, inline, cacheKey, content, recordKey}); {@code cacheKey} only with
+ *       {@code attachments.cache.dir}; {@code content} (bytes; JSON: base64) only in mode inline for
+ *       attachments up to {@code attachments.inline.max.bytes}; {@code recordKey} only in mode topic, for
+ *       attachments up to that size: the key of the attachment's own record.
  * </ul>
+ *
+ * <p>Attachment records (mode topic): key {@code <mail key>/<part path>}, value the decoded bytes
+ * (bytes schema), headers {@code mailbridge.fileName, contentType, size, sha256, inline, mailKey,
+ * partPath}; written before their mail record, with the folder's offset before that mail (so a commit
+ * that took an attachment record but not its mail record still publishes the mail again).
  * With JsonConverter and {@code schemas.enable=false} this is a plain JSON object whose absent
  * values are {@code null}.
  *
@@ -57,7 +63,7 @@ public final class SourceRecords {
 
   /** An attachment inside {@link #MAIL_SCHEMA}. */
   public static final Schema ATTACHMENT_SCHEMA = SchemaBuilder.struct().name("io.mailbridge.kafka.MailAttachment")
-      .version(1)
+      .version(2)
       .doc("An attachment of a received mail: metadata, SHA-256 of the decoded bytes and, inline, the bytes.")
       .field("fileName", Schema.OPTIONAL_STRING_SCHEMA)
       .field("contentType", Schema.OPTIONAL_STRING_SCHEMA)
@@ -66,10 +72,11 @@ public final class SourceRecords {
       .field("inline", Schema.BOOLEAN_SCHEMA)
       .field("cacheKey", Schema.OPTIONAL_STRING_SCHEMA)
       .field("content", Schema.OPTIONAL_BYTES_SCHEMA)
+      .field("recordKey", Schema.OPTIONAL_STRING_SCHEMA)
       .build();
 
   /** The value of every mail record. */
-  public static final Schema MAIL_SCHEMA = SchemaBuilder.struct().name("io.mailbridge.kafka.Mail").version(1)
+  public static final Schema MAIL_SCHEMA = SchemaBuilder.struct().name("io.mailbridge.kafka.Mail").version(2)
       .doc("A mail received from an IMAP folder: its stable key, tracked properties, body text and attachments.")
       .field("key", Schema.STRING_SCHEMA)
       .field("subject", Schema.OPTIONAL_STRING_SCHEMA)
@@ -131,6 +138,59 @@ public final class SourceRecords {
     return record.valueSchema() == HEARTBEAT_SCHEMA;
   }
 
+  /** Whether a record (as the task made it, before transforms) is a mail record. */
+  public static boolean isMail(SourceRecord record) {
+    return record.valueSchema() == MAIL_SCHEMA;
+  }
+
+  /** The key of an attachment's own record (mode topic). */
+  public static String attachmentKey(MailDocument doc, Attachment a) {
+    return doc.key() + "/" + a.partPath();
+  }
+
+  /**
+   * The attachment records of a mail (mode topic), each carrying {@code previousUid}: the folder's
+   * position before this mail, so committing them alone never skips the mail.
+   */
+  public List<SourceRecord> attachmentRecords(MailDocument doc, Map<String, String> partition, long uidValidity,
+      long previousUid, long from) {
+    List<SourceRecord> out = new ArrayList<>();
+    if (settings.attachments() != AttachmentsMode.TOPIC) {
+      return out;
+    }
+    for (Attachment a : doc.attachments()) {
+      if (!carried(a)) {
+        continue;
+      }
+      ConnectHeaders headers = new ConnectHeaders();
+      headers.addString(HEADER_PREFIX + "fileName", a.fileName());
+      headers.addString(HEADER_PREFIX + "contentType", a.contentType());
+      headers.addString(HEADER_PREFIX + "size", Long.toString(a.size()));
+      headers.addString(HEADER_PREFIX + "sha256", a.sha256());
+      headers.addString(HEADER_PREFIX + "inline", Boolean.toString(a.inline()));
+      headers.addString(HEADER_PREFIX + "mailKey", doc.key());
+      headers.addString(HEADER_PREFIX + "partPath", a.partPath());
+      out.add(new SourceRecord(partition, offset(uidValidity, previousUid, from), settings.attachmentsTopic()
+          .orElseThrow(), null, Schema.STRING_SCHEMA, attachmentKey(doc, a), Schema.BYTES_SCHEMA, bytes(a), null,
+          headers));
+    }
+    return out;
+  }
+
+  /** Whether an attachment's bytes travel in a record (inline or topic mode, within the size limit). */
+  private boolean carried(Attachment a) {
+    return settings.attachments() != AttachmentsMode.REFERENCE && a.size() <= settings.inlineMaxBytes()
+        && a.path().isPresent();
+  }
+
+  private static byte[] bytes(Attachment a) {
+    try {
+      return Files.readAllBytes(a.path().get());
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read stored attachment " + a.path().get(), e);
+    }
+  }
+
   public SourceRecord toRecord(MailDocument doc, Map<String, String> partition, long uidValidity, long uid,
       long from) {
     TrackedProperties p = doc.properties();
@@ -158,7 +218,7 @@ public final class SourceRecords {
         .put("warnings", List.copyOf(doc.warnings()));
     List<Struct> attachments = new ArrayList<>();
     for (Attachment a : doc.attachments()) {
-      attachments.add(attachment(a));
+      attachments.add(attachment(doc, a));
     }
     value.put("attachments", attachments);
     ConnectHeaders headers = new ConnectHeaders();
@@ -177,7 +237,7 @@ public final class SourceRecords {
         Schema.STRING_SCHEMA, mailbox + "/" + folder, HEARTBEAT_SCHEMA, value);
   }
 
-  private Struct attachment(Attachment a) {
+  private Struct attachment(MailDocument doc, Attachment a) {
     Struct s = new Struct(ATTACHMENT_SCHEMA)
         .put("fileName", a.fileName())
         .put("contentType", a.contentType())
@@ -186,12 +246,11 @@ public final class SourceRecords {
         .put("inline", a.inline())
         // A key into a private temporary cache would point nowhere for a consumer: only the user's cache counts.
         .put("cacheKey", settings.cacheDir().isPresent() ? a.key().orElse(null) : null);
-    if (settings.attachments() == AttachmentsMode.INLINE && a.size() <= settings.inlineMaxBytes()
-        && a.path().isPresent()) {
-      try {
-        s.put("content", Files.readAllBytes(a.path().get()));
-      } catch (IOException e) {
-        throw new UncheckedIOException("cannot read stored attachment " + a.path().get(), e);
+    if (carried(a)) {
+      if (settings.attachments() == AttachmentsMode.INLINE) {
+        s.put("content", bytes(a));
+      } else {
+        s.put("recordKey", attachmentKey(doc, a));
       }
     }
     return s;

@@ -28,6 +28,7 @@ import java.util.Optional;
  * @param cacheDir Document Cache directory chosen by the user; empty: none (no cache keys)
  * @param receive the Receive pipeline settings (folder set per folder by the task)
  * @param heartbeatTopic where heartbeat records go; empty: no heartbeats
+ * @param attachmentsTopic where attachment records go (mode TOPIC only)
  */
 public record SourceSettings(
     Endpoint imap,
@@ -42,14 +43,17 @@ public record SourceSettings(
     long inlineMaxBytes,
     Optional<Path> cacheDir,
     ReceiveSettings receive,
-    Optional<String> heartbeatTopic) {
+    Optional<String> heartbeatTopic,
+    Optional<String> attachmentsTopic) {
 
   /** How attachment content travels in a record. */
   public enum AttachmentsMode {
     /** Bytes in the record up to the inline limit, larger ones as a reference. */
     INLINE,
     /** Only metadata, sha256 and (with a cache directory) the cache key. */
-    REFERENCE
+    REFERENCE,
+    /** Bytes up to the inline limit as records of their own in the attachments topic, larger ones as a reference. */
+    TOPIC
   }
 
   public SourceSettings {
@@ -64,12 +68,13 @@ public record SourceSettings(
     Objects.requireNonNull(cacheDir, "cacheDir");
     Objects.requireNonNull(receive, "receive");
     Objects.requireNonNull(heartbeatTopic, "heartbeatTopic");
+    Objects.requireNonNull(attachmentsTopic, "attachmentsTopic");
   }
 
   /** The same settings with another IMAP endpoint (e.g. one that reports metrics). */
   public SourceSettings withImap(Endpoint other) {
     return new SourceSettings(other, folders, topic, pollInterval, batchSize, start, uidValidityPolicy, postAction,
-        attachments, inlineMaxBytes, cacheDir, receive, heartbeatTopic);
+        attachments, inlineMaxBytes, cacheDir, receive, heartbeatTopic, attachmentsTopic);
   }
 
   /** The source partition's mailbox: {@code user@host:port}. */
