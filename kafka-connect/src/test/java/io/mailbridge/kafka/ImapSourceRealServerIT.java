@@ -10,6 +10,9 @@ import io.mailbridge.testkit.RealServer;
 import io.mailbridge.testkit.TestMessages;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.io.TempDir;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -27,7 +30,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The IMAP source on a Connect worker reading the real Dovecot stack over IMAPS (user carol, folders
  * {@code ks-*}): records carry the right properties and attachment bytes, and a worker restarted in
- * the middle of a folder loses nothing and repeats at most the batch in flight.
+ * the middle of a folder loses nothing and repeats at most the batch in flight; the password can come
+ * from a config provider, and attachments can travel as records of their own.
  */
 @RealServer
 class ImapSourceRealServerIT {
@@ -142,6 +146,52 @@ class ImapSourceRealServerIT {
     assertThat(duplicates).as("at most the batch in flight of each of the 2 tasks").isLessThanOrEqualTo(2 * BATCH);
     assertThat(beforeRestart).as("the restart happened mid-stream").isLessThan(240);
     connect.deleteConnector("ks-source");
+  }
+
+  @Test
+  void passwordFromAConfigProviderAndAttachmentsAsRecordsOfTheirOwn(MailStack stack, @TempDir Path dir)
+      throws Exception {
+    String folder = "ks-source-parts";
+    stack.resetFolder(stack.carol(), folder);
+    byte[] pdf = new byte[20 * 1024];
+    new Random(11).nextBytes(pdf);
+    append(stack, folder, List.of(
+        TestMessages.withAttachment("dave@example.test", stack.carol().user(), "Parts", "parts.pdf", pdf),
+        TestMessages.plain("dave@example.test", stack.carol().user(), "No parts", 100)));
+    Path secrets = Files.writeString(dir.resolve("mail.properties"), "password=" + stack.carol().password() + "\n");
+
+    connect = ConnectCluster.start("imap-source-parts-it", Map.of("config.providers", "file",
+        "config.providers.file.class", "org.apache.kafka.common.config.provider.FileConfigProvider"));
+    connect.kafka().createTopic("ks-mail", 1);
+    connect.kafka().createTopic("ks-parts", 1);
+    Map<String, String> p = sourceProps(stack, "ks-mail", folder);
+    p.put("tasks.max", "1");
+    p.put("imap.password", "${file:" + secrets + ":password}");
+    p.put("attachments.mode", "topic");
+    p.put("attachments.topic", "ks-parts");
+    connect.configureConnector("ks-parts", p);
+    connect.assertions().assertConnectorAndExactlyNumTasksAreRunning("ks-parts", 1, "source did not start");
+    connect.kafka().consume(2, 120_000, "ks-mail");
+    connect.kafka().consume(1, 60_000, "ks-parts");
+
+    // The worker resolved the placeholder; the stored configuration keeps it, never the password.
+    assertThat(connect.connectorInfo("ks-parts").config().get("imap.password")).startsWith("${file:")
+        .doesNotContain(stack.carol().password());
+    List<ConsumerRecord<byte[], byte[]>> parts = all("ks-parts");
+    assertThat(parts).hasSize(1);
+    ConsumerRecord<byte[], byte[]> part = parts.get(0);
+    String sha = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(pdf));
+    // JsonConverter without schemas writes bytes as a base64 JSON string.
+    byte[] bytes = JSON.readTree(part.value()).binaryValue();
+    assertThat(HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes))).isEqualTo(sha);
+    assertThat(ConnectCluster.header(part, "mailbridge.fileName")).isEqualTo("parts.pdf");
+    ConsumerRecord<byte[], byte[]> mailRecord = all("ks-mail").stream()
+        .filter(r -> "Parts".equals(ConnectCluster.header(r, "mailbridge.subject"))).findFirst().orElseThrow();
+    JsonNode listed = JSON.readTree(mailRecord.value()).get("attachments").get(0);
+    assertThat(listed.get("recordKey").asText()).isEqualTo(new String(part.key(), StandardCharsets.UTF_8));
+    assertThat(listed.get("content").isNull()).isTrue();
+    assertThat(listed.get("sha256").asText()).isEqualTo(sha);
+    connect.deleteConnector("ks-parts");
   }
 
   private List<ConsumerRecord<byte[], byte[]>> all(String topic) throws Exception {
