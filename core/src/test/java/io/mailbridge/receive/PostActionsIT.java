@@ -72,9 +72,16 @@ class PostActionsIT {
     Receive receive = Receive.from(Seeding.connection(stack));
     List<String> during = new ArrayList<>();
     ReceiveResult r = receive.run(ReceiveSettings.builder().folder(folder).postAction(PostAction.moveTo(archive))
-        .build(), d -> during.add(d.properties().subject() + ":" + stack.messageCount(stack.alice(), archive)));
+        .traceProtocol(true).build(),
+        d -> during.add(d.properties().subject() + ":" + stack.messageCount(stack.alice(), archive)));
     assertThat(during).containsExactly("m1:0", "m2:0", "m3:0");
     assertThat(r.postActions()).isEqualTo(3);
+    // One UID MOVE for the batch, by UID: no FETCH to map UIDs to sequence numbers, no sequence MOVE.
+    List<String> commands = r.protocolTrace().stream().filter(l -> l.matches("^[A-Z]+[0-9]+ [A-Z].*"))
+        .filter(l -> !l.matches("^[A-Z]+[0-9]+ (OK|NO|BAD)\\b.*")).toList();
+    assertThat(commands).filteredOn(l -> l.contains(" MOVE ")).singleElement().asString()
+        .matches("^[A-Z]+[0-9]+ UID MOVE [0-9]+:[0-9]+ " + archive + "$");
+    assertThat(commands).noneMatch(l -> l.matches("^[A-Z]+[0-9]+ UID FETCH [0-9:,]+ \\(UID\\)$"));
     assertThat(stack.messageCount(stack.alice(), folder)).isZero();
     assertThat(subjects(receive, archive, Filter.all())).containsExactly("m1", "m2", "m3");
   }

@@ -75,7 +75,7 @@ public final class MessageOps {
         String set = UidSet.format(batch);
         Optional<CopyUid> copied;
         if (r.kind() == Kind.MOVE && strategy == Strategy.MOVE) {
-          SelectedFolder.Reply reply = src.command("UID MOVE", setAndMailbox(set, target));
+          SelectedFolder.Reply reply = src.command("UID MOVE", SelectedFolder.setAndMailbox(set, target));
           if (!reply.ok()) {
             failAll(p, batch, refusal("UID MOVE", r.to(), reply));
             continue;
@@ -83,7 +83,7 @@ public final class MessageOps {
           copied = reply.copyUid();
           report(p, batch, copied, Status.MOVED, "");
         } else {
-          SelectedFolder.Reply reply = src.command("UID COPY", setAndMailbox(set, target));
+          SelectedFolder.Reply reply = src.command("UID COPY", SelectedFolder.setAndMailbox(set, target));
           if (!reply.ok()) {
             failAll(p, batch, refusal("UID COPY", r.to(), reply));
             continue;
@@ -95,7 +95,7 @@ public final class MessageOps {
             // Only what the server says it copied is flagged and expunged (RFC 4315 3: COPYUID).
             List<Long> done = copied.map(CopyUid::source).orElse(batch);
             String doneSet = UidSet.format(done);
-            SelectedFolder.Reply stored = src.command("UID STORE", storeArgs(doneSet, "+FLAGS.SILENT", List.of("\\Deleted")));
+            SelectedFolder.Reply stored = src.command("UID STORE", SelectedFolder.storeArgs(doneSet, "+FLAGS.SILENT", List.of("\\Deleted")));
             if (!stored.ok()) {
               report(p, batch, copied, Status.COPIED, "copied to '" + r.to() + "' but the source could not be "
                   + "flagged \\Deleted (" + stored.text() + "): it is still in '" + r.from() + "'");
@@ -103,7 +103,7 @@ public final class MessageOps {
             }
             if (strategy == Strategy.UIDPLUS) {
               // RFC 4315 2.1: UID EXPUNGE removes only these UIDs, never other \Deleted messages.
-              SelectedFolder.Reply expunged = src.command("UID EXPUNGE", atom(doneSet));
+              SelectedFolder.Reply expunged = src.command("UID EXPUNGE", SelectedFolder.atom(doneSet));
               if (!expunged.ok()) {
                 report(p, batch, copied, Status.COPIED, "copied to '" + r.to() + "' and flagged \\Deleted, but "
                     + "UID EXPUNGE failed (" + expunged.text() + ")");
@@ -165,11 +165,11 @@ public final class MessageOps {
         String set = UidSet.format(batch);
         String failure = null;
         if (!add.isEmpty()) {
-          SelectedFolder.Reply reply = src.command("UID STORE", storeArgs(set, "+FLAGS.SILENT", add));
+          SelectedFolder.Reply reply = src.command("UID STORE", SelectedFolder.storeArgs(set, "+FLAGS.SILENT", add));
           failure = reply.ok() ? null : "UID STORE +FLAGS refused: " + reply.text();
         }
         if (failure == null && !remove.isEmpty()) {
-          SelectedFolder.Reply reply = src.command("UID STORE", storeArgs(set, "-FLAGS.SILENT", remove));
+          SelectedFolder.Reply reply = src.command("UID STORE", SelectedFolder.storeArgs(set, "-FLAGS.SILENT", remove));
           failure = reply.ok() ? null : "UID STORE -FLAGS refused: " + reply.text();
         }
         if (failure != null) {
@@ -192,13 +192,13 @@ public final class MessageOps {
       List<Long> flagged = new ArrayList<>();
       for (List<Long> batch : batches(p.present(), batchSize)) {
         String set = UidSet.format(batch);
-        SelectedFolder.Reply stored = src.command("UID STORE", storeArgs(set, "+FLAGS.SILENT", List.of("\\Deleted")));
+        SelectedFolder.Reply stored = src.command("UID STORE", SelectedFolder.storeArgs(set, "+FLAGS.SILENT", List.of("\\Deleted")));
         if (!stored.ok()) {
           failAll(p, batch, "UID STORE +FLAGS (\\Deleted) refused: " + stored.text());
           continue;
         }
         if (uidplus) {
-          SelectedFolder.Reply expunged = src.command("UID EXPUNGE", atom(set));
+          SelectedFolder.Reply expunged = src.command("UID EXPUNGE", SelectedFolder.atom(set));
           if (expunged.ok()) {
             report(p, batch, Optional.empty(), Status.EXPUNGED, "");
           } else {
@@ -385,26 +385,5 @@ public final class MessageOps {
   private static MoveResult result(SelectedFolder src, Optional<String> target, String method,
       Optional<Long> targetValidity, List<MessageOutcome> outcomes, List<String> warnings) {
     return new MoveResult(src.name(), target, method, src.uidValidity(), targetValidity, outcomes, warnings);
-  }
-
-  private static Argument setAndMailbox(String set, String wireMailbox) {
-    Argument a = new Argument();
-    a.writeAtom(set);
-    a.writeString(wireMailbox);
-    return a;
-  }
-
-  private static Argument atom(String set) {
-    Argument a = new Argument();
-    a.writeAtom(set);
-    return a;
-  }
-
-  private static Argument storeArgs(String set, String item, java.util.Collection<String> flags) {
-    Argument a = new Argument();
-    a.writeAtom(set);
-    a.writeAtom(item);
-    a.writeAtom("(" + String.join(" ", flags) + ")");
-    return a;
   }
 }

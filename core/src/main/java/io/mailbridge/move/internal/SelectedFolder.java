@@ -169,6 +169,15 @@ public final class SelectedFolder implements AutoCloseable {
    * a lost connection is thrown.
    */
   public Reply command(String command, Argument args) {
+    return command(imap.endpoint(), folder, name, command, args);
+  }
+
+  /**
+   * {@link #command(String, Argument)} on any open folder (a Receive post-action uses it on the folder
+   * it read): UID commands without Angus's message objects, the expunges they cause not replayed into
+   * Angus's cache.
+   */
+  public static Reply command(Endpoint endpoint, IMAPFolder folder, String name, String command, Argument args) {
     try {
       return (Reply) folder.doCommand(p -> {
         Response[] responses = p.command(command, args);
@@ -191,8 +200,32 @@ public final class SelectedFolder implements AutoCloseable {
         return new Reply(last.isOK(), text, copyUid);
       });
     } catch (MessagingException e) {
-      throw Errors.translate(imap.endpoint(), command + " in " + name, e);
+      throw Errors.translate(endpoint, command + " in " + name, e);
     }
+  }
+
+  /** The arguments {@code <uid set> <mailbox>}; the mailbox as it goes on the wire (modified UTF-7). */
+  public static Argument setAndMailbox(String set, String wireMailbox) {
+    Argument a = new Argument();
+    a.writeAtom(set);
+    a.writeString(wireMailbox);
+    return a;
+  }
+
+  /** The argument {@code <uid set>}. */
+  public static Argument atom(String set) {
+    Argument a = new Argument();
+    a.writeAtom(set);
+    return a;
+  }
+
+  /** The arguments of {@code UID STORE}: {@code <uid set> <item> (<flags>)}. */
+  public static Argument storeArgs(String set, String item, java.util.Collection<String> flags) {
+    Argument a = new Argument();
+    a.writeAtom(set);
+    a.writeAtom(item);
+    a.writeAtom("(" + String.join(" ", flags) + ")");
+    return a;
   }
 
   /**
