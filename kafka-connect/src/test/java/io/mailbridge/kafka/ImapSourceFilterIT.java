@@ -36,17 +36,6 @@ class ImapSourceFilterIT {
     return task;
   }
 
-  private static List<SourceRecord> pollAll(ImapSourceTask task) throws Exception {
-    List<SourceRecord> out = new ArrayList<>();
-    for (int i = 0; i < 3; i++) {
-      List<SourceRecord> r = task.poll();
-      if (r != null) {
-        out.addAll(r);
-      }
-    }
-    return out;
-  }
-
   private static void save(MailStack stack, String folder, String from, String subject) {
     stack.save(stack.carol(), folder, TestMessages.plain(from, stack.carol().user(), subject, 100));
   }
@@ -83,7 +72,7 @@ class ImapSourceFilterIT {
     p.put("filter.from", "billing@");
     ImapSourceTask first = start(p, null);
 
-    List<SourceRecord> records = pollAll(first);
+    List<SourceRecord> records = ImapSourceTaskTest.pollAll(first);
     List<SourceRecord> mails = records.stream().filter(r -> r.topic().equals("mail-in")).toList();
     assertThat(subjects(records)).containsExactly("Invoice 1", "Invoice 3");
     // What did not match is passed over: the position reaches the folder's last UID (a heartbeat).
@@ -99,7 +88,7 @@ class ImapSourceFilterIT {
     save(stack, folder, "billing@example.test", "Invoice 4");
     save(stack, folder, "billing@example.test", "Receipt");
     ImapSourceTask next = start(p, new HashMap<>(mails.get(1).sourceOffset()));
-    assertThat(subjects(pollAll(next))).containsExactly("Invoice 4");
+    assertThat(subjects(ImapSourceTaskTest.pollAll(next))).containsExactly("Invoice 4");
     assertThat(stack.messageCount(stack.carol(), done)).isEqualTo(2);
     assertThat(stack.messageCount(stack.carol(), folder)).as("Hello, Invoice 2, Later, Invoice 4, Receipt")
         .isEqualTo(5);

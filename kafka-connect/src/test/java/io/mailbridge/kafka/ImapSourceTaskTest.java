@@ -78,7 +78,8 @@ class ImapSourceTaskTest {
     return f == null ? 0 : f.getMessageCount();
   }
 
-  private static List<SourceRecord> pollAll(ImapSourceTask task) throws Exception {
+  /** Three polls, their records together. */
+  static List<SourceRecord> pollAll(ImapSourceTask task) throws Exception {
     List<SourceRecord> out = new ArrayList<>();
     for (int i = 0; i < 3; i++) {
       List<SourceRecord> r = task.poll();
