@@ -2,10 +2,9 @@ package io.mailbridge.listen;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.mailbridge.document.MailDocument;
 import io.mailbridge.move.Carol;
 import io.mailbridge.receive.DeadLetter;
-import io.mailbridge.receive.DocumentHandler;
+import io.mailbridge.receive.PoisonHandler;
 import io.mailbridge.receive.Quarantine;
 import io.mailbridge.receive.SizeLimits;
 import io.mailbridge.receive.SizePolicy;
@@ -17,8 +16,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -29,27 +26,6 @@ class ListenerLimitsIT {
 
   @TempDir
   Path dir;
-
-  /** Accepts all but "poison"; records dead letters. */
-  static final class Poisoned implements DocumentHandler {
-    final List<String> subjects = new CopyOnWriteArrayList<>();
-    final List<DeadLetter> dead = new CopyOnWriteArrayList<>();
-    final AtomicInteger poisonCalls = new AtomicInteger();
-
-    @Override
-    public void handle(MailDocument d) {
-      if (d.properties().subject().equals("poison")) {
-        poisonCalls.incrementAndGet();
-        throw new IllegalStateException("downstream rejects the poison document");
-      }
-      subjects.add(d.properties().subject());
-    }
-
-    @Override
-    public void deadLetter(DeadLetter letter) {
-      dead.add(letter);
-    }
-  }
 
   private static long lastUid(Path state) {
     return JsonFileStateStore.open(state).all().stream().mapToLong(FolderState::lastUid).findFirst().orElse(-1);
@@ -73,16 +49,16 @@ class ListenerLimitsIT {
     t.carol.remove("lst-q-quarantine");
     List<byte[]> seeded = List.of(msg("good 1"), unparseable(), msg("poison"), msg("good 2"));
     t.carol.append("lst-q", seeded, "");
-    Poisoned h = new Poisoned();
+    PoisonHandler h = new PoisonHandler();
     Path state = dir.resolve("state.json");
     ListenerSettings s = Lst.fast("lst-q").start(StartPosition.all())
         .quarantine(Quarantine.toFolder("lst-q-quarantine").maxAttempts(3)).build();
     try (Listener l = Listener.builder(t.carol.connection()).settings(s).stateFile(state).handler(h).build()) {
       l.start();
-      Lst.await("good 2 delivered", WAIT, () -> h.subjects.contains("good 2"));
+      Lst.await("good 2 delivered", WAIT, () -> h.accepted.contains("good 2"));
       Lst.await("watermark at 4", WAIT, () -> lastUid(state) == 4);
     }
-    assertThat(h.subjects).containsExactly("good 1", "good 2");
+    assertThat(h.accepted).containsExactly("good 1", "good 2");
     assertThat(h.poisonCalls).hasValue(3);
     assertThat(h.dead).extracting(DeadLetter::uid, DeadLetter::kind, DeadLetter::attempts)
         .containsExactly(org.assertj.core.groups.Tuple.tuple(2L, DeadLetter.Kind.UNPARSEABLE, 0),
@@ -107,7 +83,7 @@ class ListenerLimitsIT {
     Path state = dir.resolve("state.json");
     ListenerSettings s = Lst.fast("lst-q-restart").start(StartPosition.all()).reconnectMin(Duration.ofMillis(300))
         .quarantine(Quarantine.toFolder("lst-q-restart-quarantine").maxAttempts(5)).build();
-    Poisoned first = new Poisoned();
+    PoisonHandler first = new PoisonHandler();
     try (Listener l = Listener.builder(t.carol.connection()).settings(s).stateFile(state).handler(first).build()) {
       l.start();
       Lst.await("2 refusals", WAIT, () -> first.poisonCalls.get() >= 2);
@@ -117,11 +93,11 @@ class ListenerLimitsIT {
     assertThat(JsonFileStateStore.open(state).all().get(0).attempts()).containsEntry(2L, before);
     assertThat(first.dead).isEmpty();
 
-    Poisoned second = new Poisoned();
+    PoisonHandler second = new PoisonHandler();
     try (Listener l = Listener.builder(t.carol.connection()).settings(s).stateFile(state).handler(second).build()) {
       l.start();
       Lst.await("quarantined", WAIT, () -> second.dead.size() == 1);
-      Lst.await("good 2 delivered", WAIT, () -> second.subjects.contains("good 2"));
+      Lst.await("good 2 delivered", WAIT, () -> second.accepted.contains("good 2"));
     }
     assertThat(before + second.poisonCalls.get()).isEqualTo(5); // counted across the restart, not from 0
     assertThat(second.dead.get(0).attempts()).isEqualTo(5);

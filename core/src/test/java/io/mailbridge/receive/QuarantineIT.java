@@ -2,16 +2,13 @@ package io.mailbridge.receive;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.mailbridge.document.MailDocument;
 import io.mailbridge.testkit.MailStack;
 import io.mailbridge.testkit.RealServer;
 import io.mailbridge.testkit.TestMessages;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -37,27 +34,6 @@ class QuarantineIT {
         TestMessages.plain("a@example.com", "alice@example.test", "good 2", 200));
   }
 
-  /** Accepts everything but the subject "poison"; records dead letters. */
-  static final class Recorder implements DocumentHandler {
-    final List<String> accepted = new ArrayList<>();
-    final List<DeadLetter> dead = new ArrayList<>();
-    final AtomicInteger poisonCalls = new AtomicInteger();
-
-    @Override
-    public void handle(MailDocument d) {
-      if (d.properties().subject().equals("poison")) {
-        poisonCalls.incrementAndGet();
-        throw new IllegalStateException("downstream rejects the poison document");
-      }
-      accepted.add(d.properties().subject());
-    }
-
-    @Override
-    public void deadLetter(DeadLetter letter) {
-      dead.add(letter);
-    }
-  }
-
   private static void dropFolder(MailStack stack, String folder) {
     try {
       stack.doveadm("mailbox", "delete", "-u", stack.alice().user(), folder);
@@ -76,7 +52,7 @@ class QuarantineIT {
     dropFolder(stack, quarantine);
     List<byte[]> seeded = fourWithTwoPoisoned();
     Seeding.seed(stack, folder, seeded, "");
-    Recorder h = new Recorder();
+    PoisonHandler h = new PoisonHandler();
 
     ReceiveResult r = Receive.from(Seeding.connection(stack)).run(ReceiveSettings.builder().folder(folder)
         .cacheDir(cache).maxHeaderBytes(1024).postAction(PostAction.moveTo(folder + "-done"))
@@ -113,7 +89,7 @@ class QuarantineIT {
     String folder = "q-recv-kw";
     Seeding.fresh(stack, folder);
     Seeding.seed(stack, folder, fourWithTwoPoisoned(), "");
-    Recorder h = new Recorder();
+    PoisonHandler h = new PoisonHandler();
     ReceiveSettings s = ReceiveSettings.builder().folder(folder).maxHeaderBytes(1024)
         .quarantine(Quarantine.withKeyword("$Poison").maxAttempts(2)).build();
 
@@ -129,7 +105,7 @@ class QuarantineIT {
     assertThat(stack.doveadm("-f", "flow", "fetch", "-u", stack.alice().user(), "uid flags", "mailbox", folder,
         "keyword", "$Poison")).contains("uid=2", "uid=3").doesNotContain("uid=1 ", "uid=4");
 
-    Recorder again = new Recorder();
+    PoisonHandler again = new PoisonHandler();
     ReceiveResult second = Receive.from(Seeding.connection(stack)).run(s, again);
     assertThat(second.selected()).isEqualTo(2);
     assertThat(again.accepted).containsExactly("good 1", "good 2");
@@ -142,7 +118,7 @@ class QuarantineIT {
     String folder = "q-recv-off";
     Seeding.fresh(stack, folder);
     Seeding.seed(stack, folder, fourWithTwoPoisoned(), "");
-    Recorder h = new Recorder();
+    PoisonHandler h = new PoisonHandler();
     org.assertj.core.api.Assertions.assertThatThrownBy(() -> Receive.from(Seeding.connection(stack))
         .run(ReceiveSettings.builder().folder(folder).maxHeaderBytes(1024).build(), h))
         .hasMessageContaining("downstream rejects");
