@@ -292,36 +292,30 @@ public final class ImapSourceConfig extends AbstractConfig {
    */
   Filter filter() {
     List<Filter> parts = new ArrayList<>();
-    text(FILTER_SUBJECT).map(Filter::subject).ifPresent(parts::add);
-    text(FILTER_FROM).map(Filter::from).ifPresent(parts::add);
-    text(FILTER_TO).map(Filter::to).ifPresent(parts::add);
+    filterKey(FILTER_SUBJECT, Filter::subject).ifPresent(parts::add);
+    filterKey(FILTER_FROM, Filter::from).ifPresent(parts::add);
+    filterKey(FILTER_TO, Filter::to).ifPresent(parts::add);
     if (getBoolean(FILTER_UNREAD)) {
       parts.add(Filter.unseen());
     }
-    Optional<String> since = text(FILTER_SINCE);
-    if (since.isPresent()) {
+    filterKey(FILTER_SINCE, day -> {
       try {
-        parts.add(Filter.receivedSince(java.time.LocalDate.parse(since.get())));
+        return Filter.receivedSince(java.time.LocalDate.parse(day));
       } catch (java.time.format.DateTimeParseException e) {
-        throw new ConfigException(FILTER_SINCE + " '" + since.get() + "' is not a day: use YYYY-MM-DD, e.g. 2026-11-01");
+        throw new ConfigException(FILTER_SINCE + " '" + day + "' is not a day: use YYYY-MM-DD, e.g. 2026-11-01");
       }
-    }
-    Optional<String> raw = text(FILTER_IMAP);
-    if (raw.isPresent()) {
-      try {
-        parts.add(Filter.raw(raw.get()));
-      } catch (MailbridgeException e) {
-        throw new ConfigException(FILTER_IMAP + " is rejected: " + e.getMessage());
-      }
-    }
-    for (Filter f : parts) {
-      try {
-        io.mailbridge.search.SearchCompiler.compile(f);
-      } catch (MailbridgeException e) {
-        throw new ConfigException("filter.* rejected: " + e.getMessage());
-      }
-    }
+    }).ifPresent(parts::add);
+    filterKey(FILTER_IMAP, Filter::raw).ifPresent(parts::add);
     return parts.isEmpty() ? Filter.all() : parts.size() == 1 ? parts.get(0) : Filter.and(parts);
+  }
+
+  /** One filter.* key as a filter; what the filter refuses (CR/LF, bad raw keys) names the key. */
+  private Optional<Filter> filterKey(String key, java.util.function.Function<String, Filter> make) {
+    try {
+      return text(key).map(make);
+    } catch (MailbridgeException e) {
+      throw new ConfigException(key + " is rejected: " + e.getMessage());
+    }
   }
 
   private Optional<String> text(String key) {

@@ -215,6 +215,8 @@ class ImapSourceTaskTest {
         .hasMessageContaining("filter.since 'yesterday' is not a day");
     assertThatThrownBy(() -> start(props(alice, "filter.imap", "SUBJECT x\r\nA1 LOGOUT"), null))
         .hasMessageContaining("filter.imap");
+    assertThatThrownBy(() -> start(props(alice, "filter.subject", "Invoice\r\nA1 LOGOUT"), null))
+        .hasMessageContaining("filter.subject is rejected");
   }
 
   @Test
