@@ -311,11 +311,12 @@ final class FetchReader {
     }
     try {
       int day = Integer.parseInt(t, 0, d, 10);
-      int month = MONTHS.indexOf(t.substring(d + 1, d + 4)) / 3 + 1;
-      if (month < 1 || MONTHS.indexOf(t.substring(d + 1, d + 4)) % 3 != 0 || t.charAt(d + 4) != '-'
-          || t.charAt(d + 9) != ' ' || t.charAt(d + 12) != ':' || t.charAt(d + 15) != ':' || t.charAt(d + 18) != ' ') {
+      int m = MONTHS.indexOf(t.substring(d + 1, d + 4));
+      if (m < 0 || m % 3 != 0 || t.charAt(d + 4) != '-' || t.charAt(d + 9) != ' ' || t.charAt(d + 12) != ':'
+          || t.charAt(d + 15) != ':' || t.charAt(d + 18) != ' ') {
         return null;
       }
+      int month = m / 3 + 1;
       int year = Integer.parseInt(t, d + 5, d + 9, 10);
       int hour = Integer.parseInt(t, d + 10, d + 12, 10);
       int minute = Integer.parseInt(t, d + 13, d + 15, 10);

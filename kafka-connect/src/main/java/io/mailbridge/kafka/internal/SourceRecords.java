@@ -133,11 +133,6 @@ public final class SourceRecords {
     return Map.of("uidvalidity", uidValidity, "uid", uid, "from", from);
   }
 
-  /** Whether a record (as the task made it, before transforms) is a heartbeat, not a mail. */
-  public static boolean isHeartbeat(SourceRecord record) {
-    return record.valueSchema() == HEARTBEAT_SCHEMA;
-  }
-
   /** Whether a record (as the task made it, before transforms) is a mail record. */
   public static boolean isMail(SourceRecord record) {
     return record.valueSchema() == MAIL_SCHEMA;
