@@ -77,6 +77,8 @@ final class FetchReader {
   private final int bufferBytes;
   /** The scanner of the current {@link #read}. */
   private ImapScanner scan;
+  /** The FETCH item name being read. */
+  private final StringBuilder name = new StringBuilder(16);
 
   /**
    * @param in the connection's input, positioned at the start of a response
@@ -179,18 +181,17 @@ final class FetchReader {
       return;
     }
     while (true) {
-      String name = itemName();
+      itemName();
       scan.expect(' ');
-      String upper = name.toUpperCase(Locale.ROOT);
-      if (upper.equals("UID")) {
+      if (nameIs("UID", false)) {
         f.uid = scan.number();
-      } else if (upper.equals("RFC822.SIZE")) {
+      } else if (nameIs("RFC822.SIZE", false)) {
         f.size = scan.number();
-      } else if (upper.equals("FLAGS")) {
+      } else if (nameIs("FLAGS", false)) {
         f.flags = flags();
-      } else if (upper.equals("INTERNALDATE")) {
+      } else if (nameIs("INTERNALDATE", false)) {
         f.internalDate = date(scan.quoted());
-      } else if (upper.startsWith("BODY[]") || upper.equals("RFC822")) {
+      } else if (nameIs("BODY[]", true) || nameIs("RFC822", false)) {
         body(f, bodies);
       } else {
         scan.skipValue();
@@ -238,9 +239,12 @@ final class FetchReader {
     }
   }
 
-  /** A FETCH item name: an atom, with a bracketed section and a partial "<origin>" (may contain spaces). */
-  private String itemName() throws IOException {
-    StringBuilder sb = new StringBuilder();
+  /**
+   * A FETCH item name into {@link #name}: an atom, with a bracketed section and a partial
+   * "<origin>" (may contain spaces). Kept as characters and compared in place: five per message.
+   */
+  private void itemName() throws IOException {
+    name.setLength(0);
     int depth = 0;
     while (true) {
       int c = scan.peek();
@@ -251,12 +255,26 @@ final class FetchReader {
       } else if (depth == 0 && (c == ' ' || c == ')' || c == '(' || c == '\r')) {
         break;
       }
-      sb.append((char) scan.next());
+      name.append((char) scan.next());
     }
-    if (sb.length() == 0) {
+    if (name.length() == 0) {
       throw scan.malformed("expected a FETCH item name, got " + scan.describe(scan.peek()));
     }
-    return sb.toString();
+  }
+
+  /** Whether {@link #name} is {@code upper} in any case (or starts with it, with {@code prefix}). */
+  private boolean nameIs(String upper, boolean prefix) {
+    int n = upper.length();
+    if (prefix ? name.length() < n : name.length() != n) {
+      return false;
+    }
+    for (int i = 0; i < n; i++) {
+      char c = name.charAt(i);
+      if ((c >= 'a' && c <= 'z' ? (char) (c - 32) : c) != upper.charAt(i)) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private List<String> flags() throws IOException {
@@ -286,7 +304,7 @@ final class FetchReader {
       return null;
     }
     String t = text.trim();
-    OffsetDateTime fast = internalDate(t);
+    OffsetDateTime fast = MailDates.internalDate(t);
     if (fast != null) {
       return fast;
     }
@@ -294,43 +312,6 @@ final class FetchReader {
       return ZonedDateTime.parse(t, INTERNALDATE).toInstant().atOffset(ZoneOffset.UTC);
     } catch (DateTimeParseException e) {
       return null; // a date we cannot read is left out, as before
-    }
-  }
-
-  private static final String MONTHS = "JanFebMarAprMayJunJulAugSepOctNovDec";
-
-  /**
-   * RFC 3501 date-time as servers send it, {@code 24-Nov-2026 19:37:14 +0100} (day 1 or 2 digits),
-   * read by position: one per message, and the general formatter cost more than the rest of the
-   * metadata together. Null when the text has another shape (the formatter then decides).
-   */
-  static OffsetDateTime internalDate(String t) {
-    int d = t.indexOf('-');
-    if (d < 1 || d > 2 || t.length() != d + 24) {
-      return null;
-    }
-    try {
-      int day = Integer.parseInt(t, 0, d, 10);
-      int m = MONTHS.indexOf(t.substring(d + 1, d + 4));
-      if (m < 0 || m % 3 != 0 || t.charAt(d + 4) != '-' || t.charAt(d + 9) != ' ' || t.charAt(d + 12) != ':'
-          || t.charAt(d + 15) != ':' || t.charAt(d + 18) != ' ') {
-        return null;
-      }
-      int month = m / 3 + 1;
-      int year = Integer.parseInt(t, d + 5, d + 9, 10);
-      int hour = Integer.parseInt(t, d + 10, d + 12, 10);
-      int minute = Integer.parseInt(t, d + 13, d + 15, 10);
-      int second = Integer.parseInt(t, d + 16, d + 18, 10);
-      char sign = t.charAt(d + 19);
-      if (sign != '+' && sign != '-') {
-        return null;
-      }
-      int zh = Integer.parseInt(t, d + 20, d + 22, 10);
-      int zm = Integer.parseInt(t, d + 22, d + 24, 10);
-      ZoneOffset zone = ZoneOffset.ofHoursMinutes(sign == '-' ? -zh : zh, sign == '-' ? -zm : zm);
-      return OffsetDateTime.of(year, month, day, hour, minute, second, 0, zone).withOffsetSameInstant(ZoneOffset.UTC);
-    } catch (RuntimeException e) {
-      return null; // digits where letters belong, a day 31 in November...: the formatter decides
     }
   }
 }

@@ -347,6 +347,10 @@ public final class MessageParser {
         v = SPACES.matcher(v).replaceAll(" ");
       }
       v = v.strip();
+      OffsetDateTime fast = MailDates.rfc5322(v);
+      if (fast != null) {
+        return fast;
+      }
       try {
         return OffsetDateTime.parse(v, DateTimeFormatter.RFC_1123_DATE_TIME);
       } catch (DateTimeParseException e) {

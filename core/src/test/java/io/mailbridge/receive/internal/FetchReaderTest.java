@@ -240,24 +240,4 @@ class FetchReaderTest {
     System.arraycopy(b, 0, out, a.length, b.length);
     return out;
   }
-
-  @Test
-  void internalDatesAreReadByPositionExactlyAsTheGeneralFormatterReadsThem() {
-    java.time.format.DateTimeFormatter general = java.time.format.DateTimeFormatter.ofPattern("d-MMM-yyyy HH:mm:ss Z",
-        java.util.Locale.ENGLISH);
-    for (String t : List.of("24-Nov-2026 19:37:14 +0000", "1-Jan-2027 00:00:00 -0130", "9-Feb-2024 23:59:59 +1400",
-        "31-Dec-1999 12:00:00 +0530", "29-Feb-2024 01:02:03 -0800", "15-May-2026 07:08:09 +0200")) {
-      OffsetDateTime expected = java.time.ZonedDateTime.parse(t, general).toInstant().atOffset(java.time.ZoneOffset.UTC);
-      assertThat(FetchReader.internalDate(t)).as(t).isEqualTo(expected);
-    }
-  }
-
-  @Test
-  void otherShapesOfInternalDateAreLeftToTheGeneralFormatter() {
-    for (String t : List.of("", "24-Nov-2026", "24-nov-2026 19:37:14 +0000", "24-Xyz-2026 19:37:14 +0000",
-        "24-ovN-2026 19:37:14 +0000", "31-Nov-2026 19:37:14 +0000", "24-Nov-2026 19:37:14 0000",
-        "24-Nov-2026T19:37:14 +0000", "aa-Nov-2026 19:37:14 +0000", "124-Nov-2026 19:37:14 +0000")) {
-      assertThat(FetchReader.internalDate(t)).as(t).isNull();
-    }
-  }
 }
