@@ -145,9 +145,9 @@ public final class Suite {
     Path shm = Path.of("/dev/shm");
     Path mem = Files.isDirectory(shm) && Files.isWritable(shm) ? Files.createTempDirectory(shm, "mb-suite") : null;
     log("receive 10k: warm-up");
-    ReceiveBench.rawFetch(stack, folder);
-    ReceiveBench.mailbridge(stack, folder, null);
+    warmUp(() -> ReceiveBench.rawFetch(stack, folder), () -> ReceiveBench.mailbridge(stack, folder, null));
     ReceiveBench.mailbridge(stack, folder, fresh(WORK));
+    deleteTree(WORK);
     List<Double> raw = new ArrayList<>();
     List<Double> mb = new ArrayList<>();
     List<Double> mbDisk = new ArrayList<>();
@@ -156,6 +156,7 @@ public final class Suite {
     List<Double> py = new ArrayList<>();
     Path tmp = Files.createTempDirectory("mb-suite"); // /tmp: file creation is ~10x slower here, see BENCHMARKS.md
     for (int r = 0; r < rounds; r++) {
+      settleDisk();
       raw.add(time("raw", n, () -> ReceiveBench.rawFetch(stack, folder)));
       mb.add(time("mailbridge", n, () -> ReceiveBench.mailbridge(stack, folder, null)));
       mbDisk.add(time("mailbridge cache", n, () -> ReceiveBench.mailbridge(stack, folder, fresh(WORK))));
@@ -275,6 +276,7 @@ public final class Suite {
     List<Double> ours = new ArrayList<>();
     List<Double> py = new ArrayList<>();
     for (int r = 0; r < rounds; r++) {
+      settleDisk();
       raw.add(time("raw", n, () -> ReceiveBench.rawFetch(stack, folder)));
       ours.add(time("mailbridge cache", n, () -> ReceiveBench.mailbridge(stack, folder, fresh(WORK))));
       py.add(timed("python imaplib", () -> Peers.imaplib(stack, folder, n)));
@@ -432,6 +434,41 @@ public final class Suite {
 
   private interface Counted {
     long run() throws Exception;
+  }
+
+  /**
+   * Runs the clients in turn until the JIT has settled: a round of all of them spent less than 3%
+   * of its time compiling (at least 3 rounds, at most 40). Warm means the steady state of a
+   * long-running service; the first rounds of a JVM measure the compiler (C2 reached the TLS
+   * decryption's caller only after ~7 receives of 10k here), which hits a client with more code
+   * harder than the raw one.
+   */
+  private static void warmUp(Counted... clients) throws Exception {
+    java.lang.management.CompilationMXBean jit = java.lang.management.ManagementFactory.getCompilationMXBean();
+    for (int r = 1; r <= 40; r++) {
+      long c0 = jit.getTotalCompilationTime();
+      long t0 = System.nanoTime();
+      for (Counted c : clients) {
+        c.run();
+      }
+      double roundMs = (System.nanoTime() - t0) / 1e6;
+      long compiledMs = jit.getTotalCompilationTime() - c0;
+      if (r >= 3 && compiledMs < 0.03 * roundMs) {
+        log(String.format("  warm after %d rounds (last: %.0f ms, %d ms compiling)", r, roundMs, compiledMs));
+        return;
+      }
+      if (r == 40) {
+        log(String.format("  JIT still busy after %d rounds (last: %.0f ms, %d ms compiling)", r, roundMs, compiledMs));
+      }
+    }
+  }
+
+  /**
+   * Flushes what the previous round wrote to disk (the cache variants create thousands of files)
+   * outside the timed runs, so the kernel's write-back does not land in the next client's time.
+   */
+  private static void settleDisk() throws Exception {
+    new ProcessBuilder("sync").inheritIO().start().waitFor(2, TimeUnit.MINUTES);
   }
 
   private static double time(String name, long n, Counted c) throws Exception {

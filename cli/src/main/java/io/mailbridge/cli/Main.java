@@ -16,7 +16,11 @@ public final class Main {
 
   /** Runs the command line and returns the exit code (used by tests too). */
   public static int run(String... args) {
-    return MailbridgeCommand.commandLine().execute(args);
+    picocli.CommandLine cl = MailbridgeCommand.commandLine(args);
+    cl.setOut(new Json.Out(System.out));
+    int code = cl.execute(args);
+    cl.getOut().flush();
+    return code;
   }
 
   /**

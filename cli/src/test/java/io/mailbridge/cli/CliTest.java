@@ -38,6 +38,27 @@ class CliTest {
   }
 
   @Test
+  void aCommandLineBuiltForOneSubcommandHasItsOptionsAndUsageAsTheFullOne() {
+    picocli.CommandLine all = MailbridgeCommand.commandLine();
+    for (Class<?> c : MailbridgeCommand.SUBCOMMANDS) {
+      String name = c.getAnnotation(picocli.CommandLine.Command.class).name();
+      if (name.equals("help")) {
+        continue;
+      }
+      picocli.CommandLine one = MailbridgeCommand.commandLine(name, "--help");
+      assertThat(one.getSubcommands().keySet()).as(name).containsExactly(name);
+      assertThat(one.getSubcommands().get(name).getUsageMessage()).as(name)
+          .isEqualTo(all.getSubcommands().get(name).getUsageMessage());
+    }
+    // usage, `help <command>` and unknown commands list every command
+    for (String[] args : List.of(new String[] {}, new String[] {"--help"}, new String[] {"help", "receive"},
+        new String[] {"recieve"})) {
+      assertThat(MailbridgeCommand.commandLine(args).getSubcommands().keySet()).as(String.join(" ", args))
+          .containsExactlyElementsOf(all.getSubcommands().keySet());
+    }
+  }
+
+  @Test
   void demoRunsTheStoryOnAnEmbeddedServerAndPrintsJsonLines(@TempDir Path cache) throws Exception {
     Cli demo = Cli.run("demo", "--cache-dir", cache.toString());
     assertThat(demo.exit()).as(demo.err()).isZero();
