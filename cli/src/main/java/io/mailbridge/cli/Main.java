@@ -16,6 +16,7 @@ public final class Main {
 
   /** Runs the command line and returns the exit code (used by tests too). */
   public static int run(String... args) {
+    Json.warmUp();
     picocli.CommandLine cl = MailbridgeCommand.commandLine(args);
     cl.setOut(new Json.Out(System.out));
     int code = cl.execute(args);
