@@ -17,14 +17,18 @@ public final class Child {
 
   public static void main(String[] args) throws Exception {
     MailStack stack = MailStack.find().orElseThrow();
-    long t0 = System.nanoTime();
-    long n = switch (args[0]) {
-      case "raw" -> ReceiveBench.rawFetch(stack, args[1]);
-      case "mailbridge" -> ReceiveBench.mailbridge(stack, args[1], args[2].equals("none") ? null : Path.of(args[2]));
-      default -> throw new IllegalArgumentException(args[0]);
-    };
-    double s = (System.nanoTime() - t0) / 1e9;
-    System.out.printf("result %d %.4f %.1f %.1f%n", n, s, peakHeapMb(), peakRssMb());
+    int runs = Integer.getInteger("bench.runs", 1);
+    for (int run = 0; run < runs; run++) {
+      long t0 = System.nanoTime();
+      long n = switch (args[0]) {
+        case "raw" -> ReceiveBench.rawFetch(stack, args[1]);
+        case "mailbridge" -> ReceiveBench.mailbridge(stack, args[1],
+            args[2].equals("none") ? null : Path.of(args[2]).resolve("run-" + run));
+        default -> throw new IllegalArgumentException(args[0]);
+      };
+      double s = (System.nanoTime() - t0) / 1e9;
+      System.out.printf("result %d %.4f %.1f %.1f%n", n, s, peakHeapMb(), peakRssMb());
+    }
   }
 
   static double peakHeapMb() {
