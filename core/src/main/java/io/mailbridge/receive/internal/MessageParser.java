@@ -136,14 +136,18 @@ public final class MessageParser {
       Limits limits, PartSink sink, boolean headerOnly) throws IOException, MimeException {
     Handler h = new Handler(id, format, includeHeaders, limits, sink);
     h.headerOnly = headerOnly;
-    MimeStreamParser parser = new MimeStreamParser(config(limits), h.monitor, null);
-    // Bodies arrive encoded and Handler.body decodes them: base64 block-wise (Base64Decoding).
-    parser.setContentDecoding(false);
-    // message/rfc822 parts are attachments (forwarded mail), stored whole as .eml: do not descend.
-    parser.setNoRecurse();
-    parser.setContentHandler(h);
+    Reusable r = PARSERS.get();
+    if (r == null || r.busy || !r.limits.equals(limits)) {
+      r = new Reusable(limits);
+      PARSERS.set(r);
+    }
+    r.busy = true;
+    r.current = h.monitor;
+    r.parser.setContentHandler(h);
+    boolean clean = false;
     try {
-      parser.parse(raw);
+      r.parser.parse(raw);
+      clean = true;
     } catch (LimitReached stop) {
       // the handler noted why in a warning; what was read so far makes the document
     } catch (MaxHeaderLengthLimitException | MaxHeaderLimitException e) {
@@ -155,8 +159,50 @@ public final class MessageParser {
       // mime4j's own state checks can trip on hostile input (found by MimeFuzzTest: "unread only works
       // when a buffer is fully read..." for a boundary split by a bare CR): skip the message, with why.
       throw new MimeException("the MIME structure cannot be read (" + e + ")", e);
+    } finally {
+      r.busy = false;
+      r.current = DecodeMonitor.SILENT;
+      r.parser.setContentHandler(NO_HANDLER); // the document is not kept alive by the thread
+      if (!clean) {
+        PARSERS.remove(); // a parse that ended early may leave mime4j's state half-way: start afresh
+      }
     }
     return h.result();
+  }
+
+  /**
+   * Per parse thread: one mime4j parser for all the messages it parses. Made per message, its
+   * set-up (configuration, token stream, field buffer) was more allocation than a 4 KB message's
+   * fields: ~4 KB per message, mime4j's BufferRecycler the largest allocation site of a receive.
+   */
+  private static final ThreadLocal<Reusable> PARSERS = new ThreadLocal<>();
+  private static final AbstractContentHandler NO_HANDLER = new AbstractContentHandler() { };
+
+  /** A parser and the monitor it reports to, which passes warnings to the current message's handler. */
+  private static final class Reusable extends DecodeMonitor {
+    final Limits limits;
+    final MimeStreamParser parser;
+    DecodeMonitor current = DecodeMonitor.SILENT;
+    boolean busy;
+
+    Reusable(Limits limits) {
+      this.limits = limits;
+      this.parser = new MimeStreamParser(config(limits), this, null);
+      // Bodies arrive encoded and Handler.body decodes them: base64 block-wise (Base64Decoding).
+      parser.setContentDecoding(false);
+      // message/rfc822 parts are attachments (forwarded mail), stored whole as .eml: do not descend.
+      parser.setNoRecurse();
+    }
+
+    @Override
+    public boolean warn(String message, String dropDesc) {
+      return current.warn(message, dropDesc);
+    }
+
+    @Override
+    public boolean isListening() {
+      return current.isListening();
+    }
   }
 
   /** Thrown by the handler to end parsing at once; never leaves this class. */

@@ -49,6 +49,54 @@ class MessageParserTest {
   }
 
   @Test
+  void messagesParsedOneAfterAnotherOnAThreadKeepTheirOwnResultsAndWarnings() throws Exception {
+    String good = """
+        From: a@example.com
+        Subject: first
+        Message-ID: <first@example.com>
+        Date: Tue, 24 Nov 2026 10:00:00 +0000
+        Content-Type: multipart/mixed; boundary="b1"
+
+        --b1
+        Content-Type: text/plain
+
+        body one
+        --b1
+        Content-Type: application/octet-stream; name="a.bin"
+        Content-Transfer-Encoding: base64
+
+        AAEC
+        --b1--
+        """;
+    String warned = """
+        From: b@example.com
+        Subject: second
+        Date: not a date
+
+        body two
+        """;
+    StringBuilder tooDeep = new StringBuilder("Subject: deep\nContent-Type: multipart/mixed; boundary=\"b0\"\n\n");
+    for (int level = 0; level < 60; level++) {
+      tooDeep.append("--b").append(level).append("\nContent-Type: multipart/mixed; boundary=\"b").append(level + 1)
+          .append("\"\n\n");
+    }
+    tooDeep.append("inner\n");
+    for (int round = 0; round < 3; round++) {
+      MessageParser.Parsed one = parse(good, BodyFormat.TEXT);
+      assertThat(one.subject()).isEqualTo("first");
+      assertThat(one.text()).contains("body one");
+      assertThat(one.attachments()).singleElement().satisfies(a -> assertThat(a.size()).isEqualTo(3));
+      assertThat(one.warnings()).isEmpty();
+      MessageParser.Parsed two = parse(warned, BodyFormat.TEXT);
+      assertThat(two.subject()).isEqualTo("second");
+      assertThat(two.attachments()).isEmpty();
+      assertThat(two.warnings()).anyMatch(w -> w.contains("Date")).noneMatch(w -> w.contains("first"));
+      MessageParser.Parsed deep = parse(tooDeep.toString(), BodyFormat.TEXT); // ends the parse early
+      assertThat(deep.warnings()).anyMatch(w -> w.contains("nesting"));
+    }
+  }
+
+  @Test
   void headerNamesAreMatchedInAnyCase() throws Exception {
     MessageParser.Parsed p = parse("""
         FROM: invoices@example.com
