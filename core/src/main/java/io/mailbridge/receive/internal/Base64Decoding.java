@@ -79,7 +79,16 @@ final class Base64Decoding extends InputStream {
       raw = new byte[raw.length * 2];
       out = new byte[outputFor(raw.length)];
     }
+    // Fill the block: the body stream hands out at most its own buffer (4 KiB in mime4j) per read,
+    // and each block pays for the partial lines at its edges.
     int n = in.read(raw);
+    while (n > 0 && n < raw.length) {
+      int more = in.read(raw, n, raw.length - n);
+      if (more <= 0) {
+        break;
+      }
+      n += more;
+    }
     lastFull = n == raw.length;
     if (n < 0) {
       finishGroup();
