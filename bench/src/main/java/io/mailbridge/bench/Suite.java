@@ -536,24 +536,16 @@ public final class Suite {
       String[] r = line.split(" ");
       runs.add(new double[] {wall, Double.parseDouble(r[2]), Double.parseDouble(r[3]), Double.parseDouble(r[4])});
     }
-    log(String.format("  %-20s runs %s s (heap %.1f MB, RSS %.1f MB)", name,
+    log(String.format("  %-20s %.3f s, runs %s s in main (heap %.1f MB, RSS %.1f MB)", name, wall,
         runs.stream().map(x -> String.format("%.3f", x[1])).toList(), runs.get(runs.size() - 1)[2],
         runs.get(runs.size() - 1)[3]));
     return runs;
   }
 
-  /** Runs a child JVM {@link Child}; returns {wall s, main s, heap MB, RSS MB}. */
+  /** Runs a child JVM {@link Child} once; returns {wall s, main s, heap MB, RSS MB}. */
   private static double[] child(String name, List<String> cmd) throws Exception {
-    long t0 = System.nanoTime();
-    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    if (!p.waitFor(10, TimeUnit.MINUTES) || p.exitValue() != 0) {
-      throw new IllegalStateException(name + " failed: " + out);
-    }
-    double wall = (System.nanoTime() - t0) / 1e9;
-    String[] r = out.lines().filter(l -> l.startsWith("result ")).reduce((a, b) -> b).orElseThrow().split(" ");
-    log(String.format("  %-20s %.3f s (in main %s s, heap %s MB, RSS %s MB)", name, wall, r[2], r[3], r[4]));
-    return new double[] {wall, Double.parseDouble(r[2]), Double.parseDouble(r[3]), Double.parseDouble(r[4])};
+    List<double[]> runs = childRuns(name, cmd);
+    return runs.get(runs.size() - 1);
   }
 
   /** Wall time of a process; with {@code lines >= 0}, checks it printed that many stdout lines. */
