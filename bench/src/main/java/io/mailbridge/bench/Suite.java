@@ -239,7 +239,7 @@ public final class Suite {
     launcher.addAll(args);
     List<String> plainJar = new ArrayList<>(List.of(JAVA, "-jar", jar.toString()));
     plainJar.addAll(args);
-    // The launcher makes its class-data archive once per build (a demo run); not part of any timing.
+    // The launcher makes its class-data archive once per build; not part of any timing.
     process("launcher first run", List.of(ROOT.resolve("mailbridge").toString(), "--version"), -1);
     List<Double> raw = new ArrayList<>();
     List<Double> mb = new ArrayList<>();
