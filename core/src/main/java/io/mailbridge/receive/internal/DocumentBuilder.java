@@ -90,8 +90,8 @@ final class DocumentBuilder {
     }
     TrackedProperties.Builder tp = TrackedProperties.builder()
         .attachmentsCount(attachments.size())
-        .contentType(attachments.stream().map(Attachment::contentType).toList())
-        .fileName(attachments.stream().map(Attachment::fileName).toList())
+        .contentType(each(attachments, Attachment::contentType))
+        .fileName(each(attachments, Attachment::fileName))
         .fromAddress(p.from().isEmpty() ? "" : p.from().get(0))
         .fromFolder(folderName)
         .messageId(p.messageId())
@@ -147,6 +147,18 @@ final class DocumentBuilder {
           e.contentId(), Optional.of(e.key()), Optional.of(e.path()));
     }
     return hashOnly(decoded, meta, Optional.empty());
+  }
+
+  /** One value per attachment, as an immutable list the document keeps without copying it again. */
+  private static List<String> each(List<Attachment> attachments, java.util.function.Function<Attachment, String> f) {
+    if (attachments.isEmpty()) {
+      return List.of();
+    }
+    String[] out = new String[attachments.size()];
+    for (int i = 0; i < out.length; i++) {
+      out[i] = f.apply(attachments.get(i));
+    }
+    return List.of(out);
   }
 
   private static Attachment hashOnly(InputStream decoded, DocumentCache.PartMeta meta, Optional<String> withheld) {

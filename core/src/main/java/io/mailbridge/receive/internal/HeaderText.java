@@ -19,6 +19,7 @@ import org.apache.james.mime4j.dom.address.Address;
 import org.apache.james.mime4j.dom.address.AddressList;
 import org.apache.james.mime4j.dom.address.Mailbox;
 import org.apache.james.mime4j.field.address.LenientAddressParser;
+import org.apache.james.mime4j.util.ByteArrayBuffer;
 import org.apache.james.mime4j.util.ByteSequence;
 
 /** Header field helpers: 8-bit bytes, unfolding, RFC 2047 words, RFC 2231 parameters, addresses. */
@@ -32,36 +33,64 @@ final class HeaderText {
    * (RFC 6532); when they are not valid UTF-8 they are read as windows-1252 and a warning is added.
    */
   static String value(ByteSequence raw, String name, Consumer<String> warn) {
-    byte[] b = raw.toByteArray();
+    byte[] b;
+    int len;
+    if (raw instanceof ByteArrayBuffer buffer) {
+      b = buffer.buffer(); // read in place: the field is handed to us before the parser reuses its buffer
+      len = buffer.length();
+    } else {
+      b = raw.toByteArray();
+      len = b.length;
+    }
     int colon = 0;
-    while (colon < b.length && b[colon] != ':') {
+    while (colon < len && b[colon] != ':') {
       colon++;
     }
-    int start = Math.min(colon + 1, b.length);
+    int start = Math.min(colon + 1, len);
     boolean ascii = true;
-    for (int i = start; i < b.length; i++) {
+    boolean folded = false;
+    for (int i = start; i < len; i++) {
       if (b[i] < 0) {
         ascii = false;
         break;
       }
+      if (b[i] == '\r' || b[i] == '\n') {
+        folded = true;
+      }
+    }
+    if (ascii && !folded) {
+      // The usual field: one line of ASCII. Trimmed by position (as String.strip would) into one String.
+      int end = len;
+      while (start < end && isWhitespace(b[start])) {
+        start++;
+      }
+      while (end > start && isWhitespace(b[end - 1])) {
+        end--;
+      }
+      return new String(b, start, end - start, StandardCharsets.ISO_8859_1);
     }
     String s;
     if (ascii) {
-      s = new String(b, start, b.length - start, StandardCharsets.ISO_8859_1);
+      s = new String(b, start, len - start, StandardCharsets.ISO_8859_1);
     } else {
       try {
         s = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-            .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(b, start, b.length - start))
+            .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(b, start, len - start))
             .toString();
       } catch (CharacterCodingException e) {
         warn.accept("header " + name + " has 8-bit bytes that are not UTF-8: read as windows-1252");
-        s = new String(b, start, b.length - start, WINDOWS_1252);
+        s = new String(b, start, len - start, WINDOWS_1252);
       }
     }
     return unfold(s);
   }
 
-  /** RFC 5322 2.2.3: unfolding removes CRLF before whitespace. */
+  /** {@link Character#isWhitespace} for an ASCII byte, as {@link String#strip} applies it. */
+  private static boolean isWhitespace(byte c) {
+    return c == ' ' || (c >= 0x09 && c <= 0x0D) || (c >= 0x1C && c <= 0x1F);
+  }
+
+  /** Removes the line breaks of folded header lines (RFC 5322 2.2.3) and surrounding whitespace. */
   static String unfold(String s) {
     if (s.indexOf('\r') < 0 && s.indexOf('\n') < 0) {
       return s.strip();

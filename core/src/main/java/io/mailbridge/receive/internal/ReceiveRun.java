@@ -425,7 +425,8 @@ public final class ReceiveRun {
 
     private Object buildOrError(RawMessage m) {
       try {
-        return documents.build(m, folderName, uidValidity, withheld.getOrDefault(m.uid(), Map.of()), null);
+        return documents.build(m, folderName, uidValidity,
+            withheld.isEmpty() ? Map.of() : withheld.getOrDefault(m.uid(), Map.of()), null);
       } catch (IOException | MimeException | RuntimeException e) {
         return e;
       }
