@@ -119,14 +119,14 @@ final class Base64Decoding extends InputStream {
     }
     int o = lenient(0, nl + 1, 0);
     int start = nl + 1;
-    int end = start;
-    if (count == 0 && !padded) {
-      end = regularLines(start, n);
+    int first = count == 0 && !padded ? indexOf('\n', start, n) : -1;
+    if (first < 0) {
+      return lenient(start, n, o);
     }
+    int term = first > start && raw[first - 1] == '\r' ? 2 : 1;
+    int width = first + 1 - term - start;
+    int end = width > 0 && width % 4 == 0 ? regularLines(start, n, width, term) : start;
     if (end > start) {
-      int lineEnd = indexOf('\n', start, end);
-      int term = raw[lineEnd - 1] == '\r' ? 2 : 1;
-      int width = lineEnd + 1 - term - start;
       int lines = (end - start) / (width + term);
       byte[] packed = new byte[lines * width];
       for (int i = 0; i < lines; i++) {
@@ -147,20 +147,11 @@ final class Base64Decoding extends InputStream {
   }
 
   /**
-   * The end of the run of lines from {@code start} shaped like the first one: its width a
-   * positive multiple of 4 characters, not ending in '=', the same line break; {@code start} when
-   * there is no such run.
+   * The end of the run of lines from {@code start} shaped like the first one: {@code width}
+   * characters (a positive multiple of 4), not ending in '=', then the same line break ({@code
+   * term} bytes: CRLF or LF).
    */
-  private int regularLines(int start, int n) {
-    int first = indexOf('\n', start, n);
-    if (first < 0) {
-      return start;
-    }
-    int term = first > start && raw[first - 1] == '\r' ? 2 : 1;
-    int width = first + 1 - term - start;
-    if (width <= 0 || width % 4 != 0) {
-      return start;
-    }
+  private int regularLines(int start, int n, int width, int term) {
     int q = start;
     while (q + width + term <= n && raw[q + width + term - 1] == '\n' && (term == 1 || raw[q + width] == '\r')
         && raw[q + width - 1] != '=') {
