@@ -76,6 +76,7 @@ class ListenerServerRestartIT {
           .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
           .redirectOutput(log.toFile());
       pb.environment().putAll(ENV);
+      pb.environment().putIfAbsent("TZ", ":/etc/localtime"); // as scripts/mailstack starts Dovecot
       Process p = pb.start();
       boolean done = p.waitFor(120, TimeUnit.SECONDS);
       String out = Files.readString(log);
