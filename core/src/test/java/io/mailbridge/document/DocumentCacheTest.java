@@ -44,6 +44,27 @@ class DocumentCacheTest {
   }
 
   @Test
+  void aLargePartIsStoredWholeWithItsHashWhateverPiecesTheSourceGives() throws Exception {
+    // Past 64 KiB the copy switches to larger pieces: nothing may be lost or repeated at the switch.
+    byte[] data = new byte[(3 << 20) + 7];
+    new java.util.SplittableRandom(7).nextBytes(data);
+    InputStream uneven = new java.io.FilterInputStream(new ByteArrayInputStream(data)) {
+      private int call;
+
+      @Override
+      public int read(byte[] b, int off, int len) throws java.io.IOException {
+        return super.read(b, off, Math.min(len, 1 + (call++ * 7919) % 50_000));
+      }
+    };
+    DocumentCache cache = DocumentCache.open(dir);
+    DocumentCache.Entry e = cache.put(uneven, meta("big.bin", "2"));
+    assertThat(e.size()).isEqualTo(data.length);
+    assertThat(Files.readAllBytes(e.path())).isEqualTo(data);
+    assertThat(e.sha256()).isEqualTo(java.util.HexFormat.of().formatHex(
+        java.security.MessageDigest.getInstance("SHA-256").digest(data)));
+  }
+
+  @Test
   void sameMessagePartGivesSameKeySoReReceiveIsIdempotent() {
     DocumentCache cache = DocumentCache.open(dir);
     String k1 = cache.put(new ByteArrayInputStream(new byte[] {1}), meta("a.bin", "1.2")).key();
