@@ -118,8 +118,12 @@ public final class ReceiveCommand implements Callable<Integer> {
     }
     PrintWriter stdout = spec.commandLine().getOut();
     PrintWriter stderr = spec.commandLine().getErr();
+    ReceiveSettings settings = s.build();
+    // Nothing changes on the server: lines may wait in stdout's buffer (a crash loses nothing a rerun
+    // does not print again). Otherwise each line is out before its message is marked, moved or deleted.
+    boolean readOnly = !settings.postAction().writes() && settings.quarantine().isEmpty() && settings.peek();
     Progress progress = new Progress(stderr, System.console() != null);
-    ReceiveResult result = Receive.from(connection.connection(true, false)).run(s.build(), new DocumentHandler() {
+    ReceiveResult result = Receive.from(connection.connection(true, false)).run(settings, new DocumentHandler() {
       @Override
       public void started(int selected) {
         progress.start(selected);
@@ -127,7 +131,12 @@ public final class ReceiveCommand implements Callable<Integer> {
 
       @Override
       public void handle(MailDocument d) {
-        Json.line(stdout, view(d, d.reference() ? null : saveEml(d), !noBody));
+        Object line = view(d, d.reference() ? null : saveEml(d), !noBody);
+        if (readOnly) {
+          Json.streamed(stdout, line);
+        } else {
+          Json.line(stdout, line);
+        }
         progress.step();
       }
 
