@@ -38,7 +38,7 @@ public final class MoveCommand implements Callable<Integer> {
   @Option(names = "--copy", description = "Copy instead of move: the source keeps the messages.")
   boolean copy;
 
-  @Option(names = "--batch-size", paramLabel = "N", defaultValue = "5000",
+  @Option(names = "--batch-size", paramLabel = "N", defaultValue = "10000",
       description = "UIDs per command (default: ${DEFAULT-VALUE}).")
   int batchSize;
 

@@ -18,7 +18,7 @@ class MoveSettingsTest {
   @Test
   void defaultsAreFiveThousandUidsPerCommandNoCreateNoCheck() {
     MoveSettings s = valid().build();
-    assertThat(s.batchSize()).isEqualTo(5000);
+    assertThat(s.batchSize()).isEqualTo(10_000);
     assertThat(s.createTarget()).isFalse();
     assertThat(s.expectedUidValidity()).isEmpty();
     assertThat(s.expungeWithoutUidplus()).isFalse();
