@@ -83,14 +83,28 @@ public final class DocumentCache {
     return dir;
   }
 
-  private static final Pattern PART_PATH = Pattern.compile("[0-9]+(\\.[0-9]+)*");
+  /** Whether {@code p} is like 1.2.3 ({@code [0-9]+(\.[0-9]+)*}): checked per part, so without a regex. */
+  static boolean isPartPath(String p) {
+    boolean digit = false;
+    for (int i = 0; i < p.length(); i++) {
+      char c = p.charAt(i);
+      if (c >= '0' && c <= '9') {
+        digit = true;
+      } else if (c == '.' && digit) {
+        digit = false;
+      } else {
+        return false;
+      }
+    }
+    return digit;
+  }
 
   /** Where a part of a message is stored: the identity its key is derived from. */
   public record PartId(String mailbox, String folder, long uidValidity, long uid, String partPath) {
     public PartId {
       Objects.requireNonNull(mailbox, "mailbox");
       Objects.requireNonNull(folder, "folder");
-      if (!PART_PATH.matcher(partPath).matches()) {
+      if (!isPartPath(partPath)) {
         throw new BadInputException("part path '" + partPath + "' is not like 1.2.3");
       }
     }

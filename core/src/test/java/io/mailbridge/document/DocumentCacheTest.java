@@ -10,6 +10,7 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -62,6 +63,27 @@ class DocumentCacheTest {
     assertThat(Files.readAllBytes(e.path())).isEqualTo(data);
     assertThat(e.sha256()).isEqualTo(java.util.HexFormat.of().formatHex(
         java.security.MessageDigest.getInstance("SHA-256").digest(data)));
+  }
+
+  @Test
+  void partPathsAreCheckedAsTheirPatternSays() {
+    java.util.regex.Pattern pattern = java.util.regex.Pattern.compile("[0-9]+(\\.[0-9]+)*");
+    String alphabet = "09.a\u0661 ";
+    List<String> all = new java.util.ArrayList<>(List.of(""));
+    for (int len = 1; len <= 6; len++) {
+      List<String> next = new java.util.ArrayList<>();
+      for (String s : all) {
+        if (s.length() == len - 1) {
+          for (char c : alphabet.toCharArray()) {
+            next.add(s + c);
+          }
+        }
+      }
+      all.addAll(next);
+    }
+    for (String p : all) {
+      assertThat(DocumentCache.isPartPath(p)).as("'%s'", p).isEqualTo(pattern.matcher(p).matches());
+    }
   }
 
   @Test

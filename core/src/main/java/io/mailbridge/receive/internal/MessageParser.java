@@ -187,7 +187,7 @@ public final class MessageParser {
 
     Reusable(Limits limits) {
       this.limits = limits;
-      this.parser = new MimeStreamParser(config(limits), this, null);
+      this.parser = new MimeStreamParser(config(limits), this, new BodyDescriptors());
       // Bodies arrive encoded and Handler.body decodes them: base64 block-wise (Base64Decoding).
       parser.setContentDecoding(false);
       // message/rfc822 parts are attachments (forwarded mail), stored whole as .eml: do not descend.
