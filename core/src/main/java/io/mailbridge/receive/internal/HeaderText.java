@@ -128,6 +128,11 @@ final class HeaderText {
     if (value.isEmpty()) {
       return out;
     }
+    String simple = simpleAddress(value);
+    if (simple != null) {
+      out.add(simple); // what the parser gives for it (HeaderTextTest compares), at a tenth of the cost
+      return out;
+    }
     try {
       AddressList list = LenientAddressParser.DEFAULT.parseAddressList(value);
       for (Address a : list) {
@@ -144,6 +149,65 @@ final class HeaderText {
       warn.accept("header " + name + " has no valid address: '" + abbreviate(value) + "'");
     }
     return out;
+  }
+
+  /**
+   * The address of the most common shapes, {@code local@domain} and {@code Display Name <local@domain>}
+   * with a plain display name (letters, digits, spaces, '.', '-', '_') and plain address characters;
+   * null for anything else, which goes to mime4j's parser.
+   */
+  static String simpleAddress(String v) {
+    int lt = v.indexOf('<');
+    if (lt < 0) {
+      return isSimpleAddrSpec(v, 0, v.length()) ? v : null;
+    }
+    for (int i = 0; i < lt; i++) {
+      char c = v.charAt(i);
+      if (!(isAlnum(c) || c == ' ' || c == '.' || c == '-' || c == '_')) {
+        return null;
+      }
+    }
+    int gt = v.indexOf('>', lt);
+    if (gt < 0) {
+      return null;
+    }
+    for (int i = gt + 1; i < v.length(); i++) {
+      if (v.charAt(i) != ' ') {
+        return null;
+      }
+    }
+    return isSimpleAddrSpec(v, lt + 1, gt) ? v.substring(lt + 1, gt) : null;
+  }
+
+  private static boolean isAlnum(char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+  }
+
+  /** local@domain: local of [A-Za-z0-9_+-] runs joined by single dots, domain of [A-Za-z0-9-] labels. */
+  private static boolean isSimpleAddrSpec(String s, int from, int to) {
+    int at = s.indexOf('@', from);
+    if (at <= from || at >= to - 1) {
+      return false;
+    }
+    return dotted(s, from, at, true) && dotted(s, at + 1, to, false);
+  }
+
+  private static boolean dotted(String s, int from, int to, boolean local) {
+    boolean inRun = false;
+    for (int i = from; i < to; i++) {
+      char c = s.charAt(i);
+      if (c == '.') {
+        if (!inRun) {
+          return false; // leading or double dot
+        }
+        inRun = false;
+      } else if (isAlnum(c) || c == '-' || (local && (c == '_' || c == '+'))) {
+        inRun = true;
+      } else {
+        return false;
+      }
+    }
+    return inRun; // no trailing dot
   }
 
   private static void add(List<String> out, Mailbox m) {
