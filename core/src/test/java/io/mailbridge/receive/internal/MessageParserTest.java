@@ -396,4 +396,21 @@ class MessageParserTest {
     assertThat(p.attachments()).isEmpty();
     assertThat(p.warnings()).isEmpty();
   }
+
+  @Test
+  void trackedFieldNamesMatchAsEqualsIgnoreCaseWouldForEveryLatin1Name() {
+    // mime4j gives field names as ISO-8859-1 characters: try each one in every position of each name.
+    java.util.List<String> names = java.util.List.of("to", "cc", "bcc", "from", "date", "subject", "reply-to",
+        "message-id", "content-id", "content-type", "content-disposition");
+    for (String n : names) {
+      for (int pos = 0; pos < n.length(); pos++) {
+        for (char c = 0; c <= 0xFF; c++) {
+          String name = n.substring(0, pos) + c + n.substring(pos + 1);
+          String expected = names.stream().filter(name::equalsIgnoreCase).findFirst().orElse(null);
+          assertThat(MessageParser.tracked(name)).as("'%s'", name).isEqualTo(expected);
+        }
+      }
+      assertThat(MessageParser.tracked(n.toUpperCase(java.util.Locale.ROOT))).isEqualTo(n);
+    }
+  }
 }
