@@ -146,7 +146,11 @@ public final class Json {
             return;
           }
           synchronized (lock) {
-            flushLines();
+            try {
+              flushLines();
+            } catch (RuntimeException e) {
+              return; // the writing thread meets the same failure at its next line or flush, and reports it
+            }
           }
         }
       }, "mailbridge-stdout-flush");
@@ -156,9 +160,9 @@ public final class Json {
 
     private void flushLines() {
       if (linesPending) {
-        linesPending = false;
         try {
           json.flush();
+          linesPending = false; // after a failure still pending: the next flush tries (and reports) again
         } catch (IOException e) {
           throw new UncheckedIOException("cannot write to standard output: " + e.getMessage(), e);
         }
