@@ -33,6 +33,13 @@ final class Base64Decoding extends InputStream {
   private byte[] out = new byte[outputFor(FIRST_BLOCK)];
   /** Where the JDK's decoder writes a run of lines before it is appended to {@link #out}. */
   private byte[] scratch = new byte[0];
+  /**
+   * The runs of lines without their line breaks, by length: the JDK's decoder reads a whole array,
+   * and the full blocks of a large part have one or two run lengths (a new array per block was
+   * 280 MB of garbage for a 200 MiB attachment).
+   */
+  private byte[] packedA = new byte[0];
+  private byte[] packedB = new byte[0];
   private boolean lastFull;
   private int outPos;
   private int outLen;
@@ -128,7 +135,7 @@ final class Base64Decoding extends InputStream {
     int end = width > 0 && width % 4 == 0 ? regularLines(start, n, width, term) : start;
     if (end > start) {
       int lines = (end - start) / (width + term);
-      byte[] packed = new byte[lines * width];
+      byte[] packed = packed(lines * width);
       for (int i = 0; i < lines; i++) {
         System.arraycopy(raw, start + i * (width + term), packed, i * width, width);
       }
@@ -144,6 +151,21 @@ final class Base64Decoding extends InputStream {
       }
     }
     return lenient(end, n, o);
+  }
+
+  private byte[] packed(int length) {
+    if (packedA.length == length) {
+      return packedA;
+    }
+    if (packedB.length != length) {
+      packedB = packedA;
+      packedA = new byte[length];
+      return packedA;
+    }
+    byte[] b = packedB;
+    packedB = packedA;
+    packedA = b;
+    return b;
   }
 
   /**
