@@ -78,7 +78,7 @@ final class BodyDescriptors implements BodyDescriptorBuilder {
   @Override
   public Field addField(RawField field) {
     String name = field.getName();
-    if (isAscii(name, "content-transfer-encoding")) {
+    if (equalsLowerAscii(name, "content-transfer-encoding")) {
       if (transferEncoding == null) {
         String value = field.getBody();
         if (value != null) {
@@ -88,7 +88,7 @@ final class BodyDescriptors implements BodyDescriptorBuilder {
           }
         }
       }
-    } else if (isAscii(name, "content-length")) {
+    } else if (equalsLowerAscii(name, "content-length")) {
       if (contentLength == -1) {
         String value = field.getBody();
         if (value != null) {
@@ -99,7 +99,7 @@ final class BodyDescriptors implements BodyDescriptorBuilder {
           }
         }
       }
-    } else if (isAscii(name, "content-type") && mimeType == null) {
+    } else if (equalsLowerAscii(name, "content-type") && mimeType == null) {
       contentType(field);
     }
     return null;
@@ -110,7 +110,7 @@ final class BodyDescriptors implements BodyDescriptorBuilder {
    * 'k': no other character lower-cases to one of its letters, so comparing ASCII letters
    * case-insensitively is the same test, without a new String per field.
    */
-  static boolean isAscii(String name, String lower) {
+  static boolean equalsLowerAscii(String name, String lower) {
     if (name.length() != lower.length()) {
       return false;
     }
@@ -134,9 +134,9 @@ final class BodyDescriptors implements BodyDescriptorBuilder {
     String c = null;
     for (NameValuePair p : body.getParams()) {
       String n = p.getName();
-      if (isAscii(n, "boundary")) {
+      if (equalsLowerAscii(n, "boundary")) {
         b = p.getValue();
-      } else if (isAscii(n, "charset")) {
+      } else if (equalsLowerAscii(n, "charset")) {
         c = p.getValue();
       }
     }
