@@ -78,7 +78,7 @@ final class BodyDescriptors implements BodyDescriptorBuilder {
   @Override
   public Field addField(RawField field) {
     String name = field.getName();
-    if (equalsLowerAscii(name, "content-transfer-encoding")) {
+    if (Ascii.equalsIgnoreCase(name, "content-transfer-encoding")) {
       if (transferEncoding == null) {
         String value = field.getBody();
         if (value != null) {
@@ -88,7 +88,7 @@ final class BodyDescriptors implements BodyDescriptorBuilder {
           }
         }
       }
-    } else if (equalsLowerAscii(name, "content-length")) {
+    } else if (Ascii.equalsIgnoreCase(name, "content-length")) {
       if (contentLength == -1) {
         String value = field.getBody();
         if (value != null) {
@@ -99,31 +99,10 @@ final class BodyDescriptors implements BodyDescriptorBuilder {
           }
         }
       }
-    } else if (equalsLowerAscii(name, "content-type") && mimeType == null) {
+    } else if (Ascii.equalsIgnoreCase(name, "content-type") && mimeType == null) {
       contentType(field);
     }
     return null;
-  }
-
-  /**
-   * Whether {@code name} lower-cased (Locale.US) equals {@code lower}, an ASCII name without a
-   * 'k': no other character lower-cases to one of its letters, so comparing ASCII letters
-   * case-insensitively is the same test, without a new String per field.
-   */
-  static boolean equalsLowerAscii(String name, String lower) {
-    if (name.length() != lower.length()) {
-      return false;
-    }
-    for (int i = 0; i < lower.length(); i++) {
-      char c = name.charAt(i);
-      if (c >= 'A' && c <= 'Z') {
-        c = (char) (c + ('a' - 'A'));
-      }
-      if (c != lower.charAt(i)) {
-        return false;
-      }
-    }
-    return true;
   }
 
   private void contentType(RawField field) {
@@ -134,9 +113,9 @@ final class BodyDescriptors implements BodyDescriptorBuilder {
     String c = null;
     for (NameValuePair p : body.getParams()) {
       String n = p.getName();
-      if (equalsLowerAscii(n, "boundary")) {
+      if (Ascii.equalsIgnoreCase(n, "boundary")) {
         b = p.getValue();
-      } else if (equalsLowerAscii(n, "charset")) {
+      } else if (Ascii.equalsIgnoreCase(n, "charset")) {
         c = p.getValue();
       }
     }

@@ -262,19 +262,9 @@ final class FetchReader {
     }
   }
 
-  /** Whether {@link #name} is {@code upper} in any case (or starts with it, with {@code prefix}). */
-  private boolean nameIs(String upper, boolean prefix) {
-    int n = upper.length();
-    if (prefix ? name.length() < n : name.length() != n) {
-      return false;
-    }
-    for (int i = 0; i < n; i++) {
-      char c = name.charAt(i);
-      if ((c >= 'a' && c <= 'z' ? (char) (c - 32) : c) != upper.charAt(i)) {
-        return false;
-      }
-    }
-    return true;
+  /** Whether {@link #name} is {@code item} in any case (or starts with it, with {@code prefix}). */
+  private boolean nameIs(String item, boolean prefix) {
+    return prefix ? Ascii.startsWithIgnoreCase(name, item) : Ascii.equalsIgnoreCase(name, item);
   }
 
   private List<String> flags() throws IOException {

@@ -116,19 +116,15 @@ final class MailDates {
     if (s.length() < i + 3) {
       return -1;
     }
-    char a = ignoreCase ? upper(s.charAt(i)) : s.charAt(i);
-    char b = ignoreCase ? upper(s.charAt(i + 1)) : s.charAt(i + 1);
-    char c = ignoreCase ? upper(s.charAt(i + 2)) : s.charAt(i + 2);
+    char a = ignoreCase ? Ascii.upper(s.charAt(i)) : s.charAt(i);
+    char b = ignoreCase ? Ascii.upper(s.charAt(i + 1)) : s.charAt(i + 1);
+    char c = ignoreCase ? Ascii.upper(s.charAt(i + 2)) : s.charAt(i + 2);
     for (int k = 0; k < table.length(); k += 3) {
       if (table.charAt(k) == a && table.charAt(k + 1) == b && table.charAt(k + 2) == c) {
         return k;
       }
     }
     return -1;
-  }
-
-  private static char upper(char c) {
-    return c >= 'a' && c <= 'z' ? (char) (c - 32) : c;
   }
 
   /** The decimal number in {@code s[from, to)}, or -1 when it is not all ASCII digits. */

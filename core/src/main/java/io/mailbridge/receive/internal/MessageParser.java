@@ -74,19 +74,18 @@ public final class MessageParser {
    */
   static String tracked(String name) {
     String t = switch (name.length()) {
-      case 2 -> BodyDescriptors.equalsLowerAscii(name, "to") ? "to" : "cc";
+      case 2 -> Ascii.equalsIgnoreCase(name, "to") ? "to" : "cc";
       case 3 -> "bcc";
-      case 4 -> BodyDescriptors.equalsLowerAscii(name, "from") ? "from" : "date";
+      case 4 -> Ascii.equalsIgnoreCase(name, "from") ? "from" : "date";
       case 7 -> "subject";
       case 8 -> "reply-to";
-      case 10 -> BodyDescriptors.equalsLowerAscii(name, "message-id") ? "message-id" : "content-id";
+      case 10 -> Ascii.equalsIgnoreCase(name, "message-id") ? "message-id" : "content-id";
       case 12 -> "content-type";
       case 19 -> "content-disposition";
       default -> null;
     };
-    // mime4j reads field names as ISO-8859-1: none of those characters upper- or lower-cases to an
-    // ASCII letter, so an ASCII comparison is equalsIgnoreCase (without its per-character case mapping).
-    return t != null && BodyDescriptors.equalsLowerAscii(name, t) ? t : null;
+    // mime4j reads field names as ISO-8859-1: there an ASCII comparison decides as equalsIgnoreCase.
+    return t != null && Ascii.equalsIgnoreCase(name, t) ? t : null;
   }
 
   private static final java.util.regex.Pattern SPACES = java.util.regex.Pattern.compile("\\s{2,}");

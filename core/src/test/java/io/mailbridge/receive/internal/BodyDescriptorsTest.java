@@ -103,7 +103,7 @@ class BodyDescriptorsTest {
     for (String n : NAMES) {
       for (String target : List.of("content-type", "content-transfer-encoding", "content-length", "boundary",
           "charset")) {
-        assertThat(BodyDescriptors.equalsLowerAscii(n, target)).as(n + " vs " + target)
+        assertThat(Ascii.equalsIgnoreCase(n, target)).as(n + " vs " + target)
             .isEqualTo(n.toLowerCase(java.util.Locale.US).equals(target));
       }
     }
@@ -111,7 +111,7 @@ class BodyDescriptorsTest {
       String one = String.valueOf(c);
       for (String target : List.of("content-type", "boundary", "charset", "content-transfer-encoding")) {
         String name = target.substring(0, 3) + one + target.substring(4);
-        assertThat(BodyDescriptors.equalsLowerAscii(name, target)).as("U+%04X in %s", (int) c, target)
+        assertThat(Ascii.equalsIgnoreCase(name, target)).as("U+%04X in %s", (int) c, target)
             .isEqualTo(name.toLowerCase(java.util.Locale.US).equals(target));
       }
     }
