@@ -150,6 +150,32 @@ class FaultInjectionIT {
   }
 
   @Test
+  void aConnectionDroppedWhileSkippingTheRestOfAMessageTheParserGaveUpOnFailsClearlyInsteadOfWaiting(
+      MailStack stack, @TempDir Path tmp) throws Exception {
+    String src = "hd-fault-bad-big";
+    stack.resetFolder(stack.alice(), src);
+    // The header limit (1 MiB) stops the parser early; the rest of the ~2.2 MB body is skipped on
+    // the wire, and the connection is cut during that skip.
+    byte[] hopeless = ("From: a@example.com\r\nSubject: hopeless\r\nX-Long: " + "x".repeat(1_100_000)
+        + "\r\n\r\n" + "body line\r\n".repeat(100_000)).getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    try (ImapSeeder s = ImapSeeder.tls(stack.host(), stack.imapsPort(), stack.ca(), stack.alice().user(),
+        stack.alice().password())) {
+      s.append(src, List.of(hopeless, TestMessages.plain("hd@example.com", "alice@example.test", "next", 100)), "");
+    }
+    ReceiveSettings settings = ReceiveSettings.builder().folder(src).cacheDir(tmp.resolve("cache"))
+        .largeMessageBytes(256 * 1024).chunkBytes(64 * 1024).build();
+    long offset = loginBytes(stack, "hd-fault-empty") + 1_700_000 + (long) (random.nextDouble() * 400_000);
+    List<String> handed = new ArrayList<>();
+    try (FaultProxy p = FaultProxy.to(stack.host(), stack.imapsPort())) {
+      p.dropAfterServerBytes(offset);
+      org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(Duration.ofSeconds(60), () ->
+          assertThatThrownBy(() -> Receive.from(inbound(stack, p)).run(settings, d -> handed.add(d.properties().subject())))
+              .isInstanceOfSatisfying(MailbridgeException.class, e -> assertClear(e, "dropped at " + offset)));
+    }
+    assertThat(handed).isEmpty();
+  }
+
+  @Test
   void aLargeMessageDroppedInsideItsBodyFailsClearlyLeavesNoTempFileAndComesWholeOnTheRerun(MailStack stack,
       @TempDir Path tmp) throws Exception {
     String src = "hd-fault-big";

@@ -351,6 +351,27 @@ class ReceiveIT {
   }
 
   @Test
+  void aLargeMessageTheParserGivesUpOnEarlyIsSkippedAndTheConnectionServesTheNext(MailStack stack) throws Exception {
+    String folder = "rcv-bad-large";
+    stack.resetFolder(stack.alice(), folder);
+    // Over largeMessageBytes, so its body is read by the parser from the connection; the header
+    // limit stops the parser after 1 MiB and the rest of the literal must be skipped on the wire.
+    byte[] hopeless = ("From: a@example.com\r\nSubject: hopeless\r\nX-Long: " + "x".repeat(1_100_000)
+        + "\r\n\r\n" + "body line\r\n".repeat(100_000)).getBytes(StandardCharsets.US_ASCII);
+    byte[] after = TestMessages.withAttachment("a@example.com", "alice@example.test", "after", "a.bin",
+        "payload".repeat(50_000).getBytes(StandardCharsets.US_ASCII));
+    Seeding.seed(stack, folder, List.of(hopeless, after,
+        TestMessages.plain("a@example.com", "alice@example.test", "last", 100)), "");
+    List<MailDocument> docs = new ArrayList<>();
+    ReceiveResult r = Receive.from(Seeding.connection(stack)).run(in(folder).largeMessageBytes(256 * 1024)
+        .chunkBytes(64 * 1024).cacheDir(tmp.resolve("bad-large")).build(), docs::add);
+    assertThat(docs).extracting(d -> d.properties().subject()).containsExactly("after", "last");
+    assertThat(docs.get(0).attachments().get(0).sha256()).isEqualTo(sha("payload".repeat(50_000)
+        .getBytes(StandardCharsets.US_ASCII)));
+    assertThat(r.skipped()).singleElement().satisfies(s -> assertThat(s.reason()).contains("header is larger"));
+  }
+
+  @Test
   void cacheFailureStopsTheReceiveAndLeavesThatMessageUnmarked(MailStack stack) throws Exception {
     String folder = "rcv-cachefail";
     stack.resetFolder(stack.alice(), folder);

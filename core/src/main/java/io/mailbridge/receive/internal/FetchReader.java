@@ -23,9 +23,10 @@ import java.util.function.Consumer;
  * up to the tagged OK/NO/BAD, or a BYE.
  *
  * <p>A body literal is read once, either into an exactly sized array or, when {@link Bodies} asks
- * for it, copied in bounded chunks into a stream (a temp file): no response is held whole in
- * memory beyond the small bodies themselves. Only the response lines reach the trace, never a
- * literal's bytes. Not thread-safe; one instance per command.
+ * for it, copied in bounded chunks into a stream (a temp file) or lent as a stream to a reader on
+ * another thread: no response is held whole in memory beyond the small bodies themselves. Only
+ * the response lines reach the trace, never a literal's bytes. Not thread-safe; one instance per
+ * command.
  */
 final class FetchReader {
   private static final DateTimeFormatter INTERNALDATE =
@@ -58,6 +59,15 @@ final class FetchReader {
 
     /** Called after each chunk written to the stream from {@link #open}. */
     default void wrote(int bytes) {}
+
+    /**
+     * Instead of {@link #open}: hands the body literal of {@code sofar} to its reader as a stream
+     * and returns once the reader is done with it; what it left unread is skipped. False (the
+     * default) to use {@link #open}.
+     */
+    default boolean lend(Fetch sofar, InputStream literal) throws IOException {
+      return false;
+    }
   }
 
   /** How the command ended: the tagged status line, or a BYE (then {@code tagged} is null). */
@@ -226,6 +236,13 @@ final class FetchReader {
     long length = scan.literalLength();
     scan.flushTrace();
     f.bodyLength = length;
+    if (bodies != null) {
+      ImapScanner.Literal literal = scan.literal(length);
+      if (bodies.lend(f, literal)) {
+        literal.skipRest();
+        return;
+      }
+    }
     OutputStream out = bodies == null ? null : bodies.open(f, length);
     if (out == null) {
       if (length > Integer.MAX_VALUE - 16) {

@@ -191,22 +191,36 @@ final class Fetcher {
   }
 
   /**
-   * One large message fetched with one {@code UID FETCH} and its body literal copied from the
-   * connection straight into {@code file} in pieces of at most {@code chunk} bytes, each announced
-   * to {@code arrival} once written: memory use is one chunk whatever the size. When {@code
-   * cancelled} says so, or the file cannot be written, the rest of the literal is read and dropped
-   * so the connection stays usable; a write failure is thrown after the command completed.
+   * One large message fetched with one {@code UID FETCH}. With a {@link Arrival#loan() loan} the
+   * body literal is lent to the parser, which reads it from the connection itself; otherwise it
+   * is copied from the connection straight into {@code file} in pieces of at most {@code chunk}
+   * bytes, each announced to {@code arrival} once written. Memory use is one chunk whatever the
+   * size. When {@code cancelled} says so, the parser gives the body back early, or the file cannot
+   * be written, the rest of the literal is read and dropped so the connection stays usable; a
+   * write failure is thrown after the command completed.
    */
   void largeBody(long uid, int chunk, Path file, Arrival arrival, BooleanSupplier cancelled) {
-    if (arrival.isPipe()) {
-      BodySink sink = new BodySink(arrival::write, n -> { }, cancelled);
-      if (!stream(Long.toString(uid), "(UID " + bodyItem + ")", Fetcher::hasBody, sink, chunk, f -> { })) {
+    if (arrival.isLoan()) {
+      FetchReader.Bodies lender = new FetchReader.Bodies() {
+        @Override
+        public OutputStream open(FetchReader.Fetch sofar, long length) {
+          return null; // not reached: every body is lent
+        }
+
+        @Override
+        public boolean lend(FetchReader.Fetch sofar, java.io.InputStream literal) throws IOException {
+          arrival.lend(literal);
+          return true;
+        }
+      };
+      // The body passes the scanner's buffer by: a small one is enough.
+      if (!stream(Long.toString(uid), "(UID " + bodyItem + ")", Fetcher::hasBody, lender, BUFFER_BYTES, f -> { })) {
         throw new IllegalStateException("streaming a message without a file needs access to the connection");
       }
       return;
     }
     try (OutputStream out = Files.newOutputStream(file)) {
-      BodySink sink = new BodySink(out::write, arrival::advance, cancelled);
+      BodySink sink = new BodySink(out, arrival::advance, cancelled);
       if (stream(Long.toString(uid), "(UID " + bodyItem + ")", Fetcher::hasBody, sink, chunk, f -> { })) {
         if (sink.failure != null) {
           throw sink.failure;
@@ -219,22 +233,17 @@ final class Fetcher {
     partialBody(uid, chunk, file, arrival, cancelled);
   }
 
-  /** Where a body's bytes go. */
-  private interface Target {
-    void write(byte[] b, int off, int len) throws IOException;
-  }
-
   /**
-   * A large body's way to the file or the pipe, until that fails or the receive is cancelled; then
-   * the rest of the literal is read and dropped, so the connection stays usable.
+   * A large body's way to the file, until that fails or the receive is cancelled; then the rest of
+   * the literal is read and dropped, so the connection stays usable.
    */
   private static final class BodySink implements FetchReader.Bodies {
-    private final Target target;
+    private final OutputStream target;
     private final java.util.function.IntConsumer written;
     private final BooleanSupplier cancelled;
     private IOException failure;
 
-    BodySink(Target target, java.util.function.IntConsumer written, BooleanSupplier cancelled) {
+    BodySink(OutputStream target, java.util.function.IntConsumer written, BooleanSupplier cancelled) {
       this.target = target;
       this.written = written;
       this.cancelled = cancelled;
@@ -254,7 +263,7 @@ final class Fetcher {
             return;
           }
           try {
-            target.write(b, off, len); // a file unbuffered: in the file once written
+            target.write(b, off, len); // unbuffered: in the file once written
           } catch (IOException e) {
             failure = e;
           }

@@ -60,14 +60,7 @@ final class ImapScanner {
     long left = length;
     while (left > 0) {
       if (pos == lim) {
-        pos = 0;
-        lim = 0;
-        int n = in.read(buf, 0, (int) Math.min(buf.length, left));
-        if (n < 0) {
-          throw new EOFException("connection closed by the server " + left + " bytes before the end of a "
-              + length + "-byte message");
-        }
-        lim = n;
+        refill(left, length);
       }
       int n = (int) Math.min(lim - pos, left);
       out.write(buf, pos, n);
@@ -77,6 +70,84 @@ final class ImapScanner {
     }
   }
 
+  /**
+   * The next {@code length} bytes (a literal) as a stream: what the buffer holds, then straight
+   * from the connection into the reader's array. Read it, then {@link Literal#skipRest} before the
+   * scanner goes on; not for use by two threads at once.
+   */
+  Literal literal(long length) {
+    return new Literal(length);
+  }
+
+  /** A literal's bytes, read at most to its end. */
+  final class Literal extends InputStream {
+    private long left;
+    private final long length;
+
+    private Literal(long length) {
+      this.left = length;
+      this.length = length;
+    }
+
+    @Override
+    public int read() throws IOException {
+      byte[] one = new byte[1];
+      return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+      if (left == 0) {
+        return -1;
+      }
+      if (len == 0) {
+        return 0;
+      }
+      int want = (int) Math.min(len, left);
+      int n;
+      if (pos < lim) {
+        n = Math.min(want, lim - pos);
+        System.arraycopy(buf, pos, b, off, n);
+        pos += n;
+      } else {
+        n = in.read(b, off, want); // one copy: from the connection's decrypted record to the reader
+        if (n < 0) {
+          throw truncated(left, length);
+        }
+      }
+      left -= n;
+      return n;
+    }
+
+    /** Reads and drops what is left of the literal. */
+    void skipRest() throws IOException {
+      while (left > 0) {
+        if (pos == lim) {
+          refill(left, length);
+        }
+        int n = (int) Math.min(lim - pos, left);
+        pos += n;
+        left -= n;
+      }
+    }
+  }
+
+  /** Refills the drained buffer with at most {@code left} bytes of a {@code length}-byte literal. */
+  private void refill(long left, long length) throws IOException {
+    pos = 0;
+    lim = 0;
+    int n = in.read(buf, 0, (int) Math.min(buf.length, left));
+    if (n < 0) {
+      throw truncated(left, length);
+    }
+    lim = n;
+  }
+
+  private static EOFException truncated(long left, long length) {
+    return new EOFException("connection closed by the server " + left + " bytes before the end of a " + length
+        + "-byte message");
+  }
+
   void readFully(byte[] b) throws IOException {
     int off = Math.min(lim - pos, b.length);
     System.arraycopy(buf, pos, b, 0, off);
@@ -84,8 +155,7 @@ final class ImapScanner {
     while (off < b.length) {
       int n = in.read(b, off, b.length - off);
       if (n < 0) {
-        throw new EOFException("connection closed by the server " + (b.length - off) + " bytes before the end of a "
-            + b.length + "-byte message");
+        throw truncated(b.length - off, b.length);
       }
       off += n;
     }

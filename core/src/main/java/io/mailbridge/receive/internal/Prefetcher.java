@@ -95,20 +95,19 @@ final class Prefetcher implements AutoCloseable {
   }
 
   /**
-   * A large message is handed over as soon as its FETCH items are known, and its body is fetched
-   * into the temp file, or through a bounded buffer in memory, while the consumer already parses
-   * it (see {@link Arrival}). Returns false when fetching must stop.
+   * A large message is handed over as soon as its FETCH items are known; its body is fetched into
+   * the temp file while the consumer already parses it, or lent to the consumer, which reads it
+   * from the connection itself (see {@link Arrival}). Returns false when fetching must stop.
    */
   private boolean large(Work w) {
     long uid = w.uids().get(0);
     Path file = null;
     RawMessage m;
-    boolean pipe = !rawFiles && fetcher.streams();
-    // Two chunks: the fetch fills one while the parser drains the other.
-    Arrival arrival = pipe ? Arrival.pipe(2 * chunkBytes) : new Arrival();
+    boolean lent = !rawFiles && fetcher.streams();
+    Arrival arrival = lent ? Arrival.loan() : new Arrival();
     current = arrival;
     try {
-      if (!pipe) {
+      if (!lent) {
         file = Files.createTempFile(tempDir, "uid-" + uid + "-", ".eml");
       }
     } catch (IOException e) {
@@ -142,16 +141,26 @@ final class Prefetcher implements AutoCloseable {
       arrival.finish();
       return true;
     } catch (UncheckedIOException e) {
-      arrival.fail(new ConfigException("cannot write UID " + uid + " to " + file + " (" + e.getCause()
+      failLarge(w, arrival, new ConfigException("cannot write UID " + uid + " to " + file + " (" + e.getCause()
           + "): free disk space or choose another cache directory", e));
       return false;
     } catch (RuntimeException e) {
-      arrival.fail(e);
+      failLarge(w, arrival, e);
       return false;
     } catch (Error e) {
-      arrival.fail(new IllegalStateException("fetch of UID " + uid + " failed: " + e, e));
+      failLarge(w, arrival, new IllegalStateException("fetch of UID " + uid + " failed: " + e, e));
       throw e;
     }
+  }
+
+  /**
+   * The fetch of a handed-over large message failed: its reader gets the failure, and so does a
+   * consumer that is already done with the message (the parser gave up on it early) and waits for
+   * the next work item, which will never come.
+   */
+  private void failLarge(Work w, Arrival arrival, RuntimeException e) {
+    arrival.fail(e);
+    offer(new Fetched(w, List.of(), e));
   }
 
   private boolean offer(Fetched f) {

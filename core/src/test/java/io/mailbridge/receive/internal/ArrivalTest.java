@@ -52,83 +52,128 @@ class ArrivalTest {
     }
   }
 
-  @Test
-  void aPipeCarriesMoreThanItHoldsInOrderAndEndsWhenTheFetchIsComplete() throws Exception {
-    Arrival pipe = Arrival.pipe(7);
-    byte[] data = new byte[10_000];
+  /** A body literal on "the connection": counts the bytes taken, can fail after some. */
+  private static final class Wire extends InputStream {
+    private final byte[] data;
+    private int pos;
+    private final int failAt;
+
+    Wire(byte[] data, int failAt) {
+      this.data = data;
+      this.failAt = failAt;
+    }
+
+    @Override
+    public int read() {
+      throw new AssertionError("read byte by byte");
+    }
+
+    @Override
+    public synchronized int read(byte[] b, int off, int len) throws java.io.IOException {
+      if (pos >= failAt) {
+        throw new java.net.SocketException("Connection reset");
+      }
+      if (pos == data.length) {
+        return -1;
+      }
+      int n = Math.min(Math.min(len, 1000), data.length - pos); // as a socket: pieces
+      System.arraycopy(data, pos, b, off, n);
+      pos += n;
+      return n;
+    }
+
+    synchronized int taken() {
+      return pos;
+    }
+  }
+
+  private static byte[] data(int n) {
+    byte[] data = new byte[n];
     for (int i = 0; i < data.length; i++) {
       data[i] = (byte) (i * 31);
     }
-    CompletableFuture<byte[]> read = CompletableFuture.supplyAsync(() -> {
-      try (InputStream in = pipe.open(null)) {
+    return data;
+  }
+
+  private static CompletableFuture<byte[]> readAll(Arrival loan) {
+    return CompletableFuture.supplyAsync(() -> {
+      try (InputStream in = loan.open(null)) {
         return in.readAllBytes();
       } catch (Exception e) {
         throw new IllegalStateException(e);
       }
     });
-    for (int off = 0; off < data.length; off += 1000) {
-      pipe.write(data, off, 1000); // waits whenever 7 bytes are unread
-    }
-    assertThat(read).isNotDone();
-    pipe.finish();
+  }
+
+  @Test
+  void aLoanGivesTheReaderTheBodyFromTheConnectionAndEndsOnlyWhenTheFetchIsComplete() throws Exception {
+    Arrival loan = Arrival.loan();
+    byte[] data = data(10_000);
+    Wire wire = new Wire(data, Integer.MAX_VALUE);
+    CompletableFuture<byte[]> read = readAll(loan);
+    loan.lend(wire); // returns once the reader has read to the end of the literal
+    assertThat(wire.taken()).isEqualTo(data.length);
+    // Woken when the stream came back, not per read (10 reads): a context switch each.
+    assertThat(loan.lenderWakeUps()).isLessThanOrEqualTo(2);
+    Thread.sleep(50);
+    assertThat(read).isNotDone(); // the rest of the answer (the tagged OK) is still to come
+    loan.finish();
     assertThat(read.get(5, TimeUnit.SECONDS)).isEqualTo(data);
   }
 
   @Test
-  void aPipeWakesAWaitingReaderPerWakeUpsWorthNotPerPiece() throws Exception {
-    // The fetch writes what each socket read gave (a TLS record, ~16 KB) and the network is slower
-    // than the parser, so the reader waits on an empty pipe again and again. Waking it per piece
-    // cost a context switch per record: ~18,000 on a 287 MB message.
-    Arrival pipe = Arrival.pipe(1 << 20);
-    byte[] piece = new byte[16 * 1024];
-    long total = 8L << 20;
-    CompletableFuture<Long> read = CompletableFuture.supplyAsync(() -> {
-      try (InputStream in = pipe.open(null)) {
-        byte[] b = new byte[4096];
-        long n = 0;
-        int r;
-        while ((r = in.read(b)) > 0) {
-          n += r;
-        }
-        return n;
-      } catch (Exception e) {
-        throw new IllegalStateException(e);
-      }
-    });
-    for (long sent = 0; sent < total; sent += piece.length) {
-      java.util.concurrent.locks.LockSupport.parkNanos(50_000); // a network: slower than the reader
-      pipe.write(piece, 0, piece.length);
-    }
-    pipe.finish();
-    assertThat(read.get(30, TimeUnit.SECONDS)).isEqualTo(total);
-    // Each wake-up hands over at least 64 KiB: at most 128 for 8 MiB (512 pieces, 2,048 reads).
-    assertThat(pipe.wakeUps()).isLessThanOrEqualTo((total >> 16) + 1);
-  }
-
-  @Test
-  void aWriterWaitingOnAFullPipeIsReleasedWhenTheReaderIsDone() throws Exception {
-    Arrival pipe = Arrival.pipe(4);
-    CompletableFuture<Void> write = CompletableFuture.runAsync(() -> {
+  void aReaderDoneEarlyGivesTheStreamBackAtOnceAndTheRestStaysForTheFetchToSkip() throws Exception {
+    Arrival loan = Arrival.loan();
+    Wire wire = new Wire(data(10_000), Integer.MAX_VALUE);
+    CompletableFuture<Void> lend = CompletableFuture.runAsync(() -> {
       try {
-        pipe.write(new byte[100], 0, 100);
+        loan.lend(wire);
       } catch (Exception e) {
         throw new IllegalStateException(e);
       }
     });
-    try (InputStream in = pipe.open(null)) {
-      assertThat(in.read(new byte[2])).isEqualTo(2);
-    } // closing the reader abandons the rest
-    write.get(5, TimeUnit.SECONDS);
+    try (InputStream in = loan.open(null)) {
+      assertThat(in.readNBytes(1500)).hasSize(1500);
+      assertThat(lend).isNotDone();
+    } // closing the reader gives the stream back
+    lend.get(5, TimeUnit.SECONDS);
+    assertThat(wire.taken()).isEqualTo(1500); // what the reader asked for; the rest is left on the wire
   }
 
   @Test
-  void aFailedFetchReachesThePipeReader() throws Exception {
-    Arrival pipe = Arrival.pipe(16);
-    pipe.write(new byte[] {5}, 0, 1);
+  void aLoanAbandonedBeforeTheBodyCameIsNotWaitedFor() throws Exception {
+    Arrival loan = Arrival.loan();
+    loan.abandon(); // e.g. the receive was cancelled while the FETCH items were read
+    Wire wire = new Wire(data(100), Integer.MAX_VALUE);
+    CompletableFuture.runAsync(() -> {
+      try {
+        loan.lend(wire);
+      } catch (Exception e) {
+        throw new IllegalStateException(e);
+      }
+    }).get(5, TimeUnit.SECONDS);
+    assertThat(wire.taken()).isZero();
+  }
+
+  @Test
+  void aConnectionFailingUnderTheReaderFailsTheFetchAndTheReaderGetsTheFetchsError() throws Exception {
+    Arrival loan = Arrival.loan();
+    Wire wire = new Wire(data(10_000), 3000);
+    CompletableFuture<byte[]> read = readAll(loan);
+    assertThatThrownBy(() -> loan.lend(wire)).isInstanceOf(java.net.SocketException.class)
+        .hasMessage("Connection reset");
+    assertThat(read).isNotDone(); // not a broken message: it waits for the receive's own error
+    ConfigException failure = new ConfigException("connection to the server lost");
+    loan.fail(failure);
+    assertThatThrownBy(() -> read.get(5, TimeUnit.SECONDS)).rootCause().isSameAs(failure);
+  }
+
+  @Test
+  void aFailedFetchReachesTheLoanReader() throws Exception {
+    Arrival loan = Arrival.loan();
     ConfigException failure = new ConfigException("connection dropped");
-    try (InputStream in = pipe.open(null)) {
-      assertThat(in.read()).isEqualTo(5);
-      pipe.fail(failure);
+    try (InputStream in = loan.open(null)) {
+      loan.fail(failure); // e.g. the FETCH items could not be read: nothing was lent
       assertThatThrownBy(in::read).isSameAs(failure);
     }
   }
