@@ -82,6 +82,28 @@ class FetchReaderTest {
     assertThat(others).isEmpty();
   }
 
+  @ParameterizedTest
+  @ValueSource(ints = {1, 2, 9, 1 << 20})
+  void quotedStringsAtomsAndNumbersReadTheSameWholeOrInPieces(int maxRead) throws IOException {
+    byte[] answer = ("* 12 FETCH (UID 4294967295 FLAGS (\\Seen $Label\\x) BODY[] \"a \\\"quoted\\\" \\\\ body\" "
+        + "INTERNALDATE \"24-Nov-2026 09:01:00 +0000\")\r\n"
+        + "* 13 FETCH (UID 9 RFC822.SIZE 1234567890123 BODY[]<0> \"\")\r\n"
+        + "A1 OK done\r\n").getBytes(StandardCharsets.ISO_8859_1);
+    FetchReader.End end = read(split(answer, maxRead), "A1", null);
+
+    assertThat(end.status()).isEqualTo("OK");
+    assertThat(fetches).hasSize(2);
+    FetchReader.Fetch f = fetches.get(0);
+    assertThat(f.seq).isEqualTo(12);
+    assertThat(f.uid).isEqualTo(4294967295L);
+    assertThat(f.flags).containsExactly("\\Seen", "$Label\\x");
+    assertThat(new String(f.body, StandardCharsets.ISO_8859_1)).isEqualTo("a \"quoted\" \\ body");
+    assertThat(f.internalDate).isEqualTo(OffsetDateTime.parse("2026-11-24T09:01:00Z"));
+    assertThat(fetches.get(1).size).isEqualTo(1234567890123L);
+    assertThat(fetches.get(1).body).isEmpty();
+    assertThat(trace).first().asString().startsWith("* 12 FETCH (UID 4294967295 FLAGS");
+  }
+
   @Test
   void sizesWithoutBodies() throws IOException {
     read(split(resource("sizes.bin"), 5), tag("sizes"), null);
