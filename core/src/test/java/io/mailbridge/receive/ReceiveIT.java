@@ -292,6 +292,47 @@ class ReceiveIT {
   }
 
   @Test
+  void manyMessagesParsedInRunsOnSeveralThreadsComeBackInOrderEachWithItsOwnUid(MailStack stack) {
+    String folder = "rcv-order-many";
+    stack.resetFolder(stack.alice(), folder);
+    List<byte[]> msgs = new ArrayList<>();
+    for (int i = 1; i <= 150; i++) {
+      msgs.add(i % 7 == 0
+          ? TestMessages.withAttachment("a@example.com", "alice@example.test", "m" + i, "f" + i + ".bin",
+              ("attachment " + i).getBytes(StandardCharsets.US_ASCII))
+          : TestMessages.plain("a@example.com", "alice@example.test", "m" + i, 100 + i));
+    }
+    Seeding.seed(stack, folder, msgs, "");
+    Receive receive = Receive.from(Seeding.connection(stack));
+    for (ReceiveSettings.Order order : ReceiveSettings.Order.values()) {
+      List<MailDocument> docs = new ArrayList<>();
+      // Batches of 70, 70 and 10 messages: runs of parsed messages end inside and at batch ends.
+      boolean oldest = order == ReceiveSettings.Order.OLDEST_FIRST;
+      ReceiveResult r = receive.run(in(folder).batchMaxMessages(70).order(order)
+          .postAction(oldest ? PostAction.flag() : PostAction.markRead()).build(), docs::add);
+      List<String> expected = new ArrayList<>();
+      for (int i = 1; i <= 150; i++) {
+        expected.add("m" + i);
+      }
+      if (order == ReceiveSettings.Order.NEWEST_FIRST) {
+        java.util.Collections.reverse(expected);
+      }
+      assertThat(docs).extracting(d -> d.properties().subject()).containsExactlyElementsOf(expected);
+      long first = docs.stream().mapToLong(d -> d.properties().uid().orElseThrow()).min().orElseThrow();
+      for (MailDocument d : docs) {
+        int n = Integer.parseInt(d.properties().subject().substring(1));
+        assertThat(d.properties().uid()).as("m%d", n).hasValue(first + n - 1);
+        assertThat(d.attachments()).as("m%d", n).hasSize(n % 7 == 0 ? 1 : 0);
+      }
+      assertThat(r.accepted()).isEqualTo(150);
+      assertThat(r.postActions()).isEqualTo(150);
+      // Each message got the post-action: it went to the UID of its own document.
+      assertThat(receive.run(in(folder).filter(oldest ? Filter.unflagged() : Filter.unseen()).build(), d -> { })
+          .selected()).isZero();
+    }
+  }
+
+  @Test
   void unicodeFolderNamesWork(MailStack stack) throws Exception {
     String folder = "rcv-Ünïcødé ✉";
     stack.resetFolder(stack.alice(), folder);
