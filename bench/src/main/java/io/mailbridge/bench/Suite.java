@@ -157,10 +157,17 @@ public final class Suite {
     // and their code paths (other call-site profiles, recompiles) are not in its rounds. A round is
     // ~0.6 s, so more rounds than the suite's --rounds: the raw client alone moves 0.23-0.28 s from round
     // to round (bimodal), and medians of 5 and of 11 moved +-0.03 and +-0.04 between runs.
+    // Who goes first alternates: the one right after `sync` and the one after the other's run (its
+    // garbage, its socket teardown on the server) swap places every round.
     for (int r = 0; r < Math.max(rounds, WARM_PAIR_ROUNDS); r++) {
       settleDisk();
-      raw.add(time("raw", n, () -> ReceiveBench.rawFetch(stack, folder)));
-      mb.add(time("mailbridge", n, () -> ReceiveBench.mailbridge(stack, folder, null)));
+      if (r % 2 == 0) {
+        raw.add(time("raw", n, () -> ReceiveBench.rawFetch(stack, folder)));
+        mb.add(time("mailbridge", n, () -> ReceiveBench.mailbridge(stack, folder, null)));
+      } else {
+        mb.add(time("mailbridge", n, () -> ReceiveBench.mailbridge(stack, folder, null)));
+        raw.add(time("raw", n, () -> ReceiveBench.rawFetch(stack, folder)));
+      }
     }
     // The cache variants run code the default does not (the Document Cache): compile it too, then
     // let the JIT settle again, so no timed round pays for compiling or recompiling shared code. After
@@ -343,10 +350,19 @@ public final class Suite {
     // is a fresh JVM, the last one a JVM that has received it before (a running service).
     for (int r = 0; r < rounds; r++) {
       settleDisk();
-      List<double[]> a = childRuns("raw -Xmx64m", List.of(JAVA, "-Xmx64m", "-Dbench.runs=" + BIG_RUNS, "-cp", CP,
-          Child.class.getName(), "raw", folder));
-      List<double[]> b = childRuns("mailbridge -Xmx64m", List.of(JAVA, "-Xmx64m", "-XX:+ExitOnOutOfMemoryError",
-          "-Dbench.runs=" + BIG_RUNS, "-cp", CP, Child.class.getName(), "mailbridge", folder, fresh(WORK).toString()));
+      List<String> rawCmd = List.of(JAVA, "-Xmx64m", "-Dbench.runs=" + BIG_RUNS, "-cp", CP, Child.class.getName(),
+          "raw", folder);
+      List<String> ourCmd = List.of(JAVA, "-Xmx64m", "-XX:+ExitOnOutOfMemoryError", "-Dbench.runs=" + BIG_RUNS, "-cp",
+          CP, Child.class.getName(), "mailbridge", folder, fresh(WORK).toString());
+      List<double[]> a;
+      List<double[]> b;
+      if (r % 2 == 0) { // who goes first alternates, as in the warm receive
+        a = childRuns("raw -Xmx64m", rawCmd);
+        b = childRuns("mailbridge -Xmx64m", ourCmd);
+      } else {
+        b = childRuns("mailbridge -Xmx64m", ourCmd);
+        a = childRuns("raw -Xmx64m", rawCmd);
+      }
       double[] lastA = a.get(a.size() - 1);
       double[] lastB = b.get(b.size() - 1);
       rawFresh.add(a.get(0)[1]);
