@@ -30,13 +30,15 @@ import java.util.Optional;
  * @param cacheDir Document Cache directory for attachments; when empty attachments are counted
  *     and hashed but not stored (default empty)
  * @param includeHeaders also give every header field in {@code MailDocument.headers()} (default false)
- * @param batchMaxBytes bytes of messages fetched per {@code UID FETCH} (default 8 MiB)
+ * @param batchMaxBytes bytes of messages fetched per {@code UID FETCH} (default 8 MiB); a message
+ *     at most {@code batchMaxBytes / batchMaxMessages} large (8 KiB by default) counts as that
+ *     much: only the sizes of larger ones are asked from the server
  * @param batchMaxMessages messages per {@code UID FETCH} (default 1000)
- * @param largeMessageBytes messages above this size are fetched one by one and streamed to the
- *     parser as they arrive (through a temporary file when the raw message is kept) instead of
- *     being held in memory (default 4 MiB)
- * @param chunkBytes the piece size in which a large message is streamed; at most two pieces are
- *     held in memory (default 1 MiB)
+ * @param largeMessageBytes messages above this size are fetched one by one and read by the parser
+ *     from the connection as they arrive (through a temporary file when the raw message is kept)
+ *     instead of being held in memory (default 4 MiB)
+ * @param chunkBytes the piece size in which a large message is written to its temporary file
+ *     when the raw message is kept (default 1 MiB)
  * @param maxBodyBytes longest body text kept in a document; longer is cut with a warning (default 16 MiB)
  * @param traceProtocol keep the redacted IMAP trace in the result (default false; for diagnosis and tests)
  * @param maxPartDepth deepest MIME multipart nesting read; deeper content is not read and the document

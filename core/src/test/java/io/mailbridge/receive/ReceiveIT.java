@@ -12,6 +12,7 @@ import io.mailbridge.document.DocumentCache;
 import io.mailbridge.document.MailDocument;
 import io.mailbridge.document.TrackedProperties;
 import io.mailbridge.search.Filter;
+import io.mailbridge.search.UidSet;
 import io.mailbridge.testkit.MailStack;
 import io.mailbridge.testkit.RealServer;
 import io.mailbridge.testkit.TestMessages;
@@ -22,6 +23,7 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -257,11 +259,50 @@ class ReceiveIT {
   }
 
   @Test
-  void sizesOfAContiguousFolderComeInOneCommand(MailStack stack) {
+  void onlyMessagesAboveABatchsSharePerMessageAreMeasuredAndBatchesStayWithinTheirBytes(MailStack stack)
+      throws Exception {
     String folder = "rcv-sizes";
     stack.resetFolder(stack.alice(), folder);
+    List<byte[]> msgs = new ArrayList<>(TestMessages.bulk("a@example.com", "alice@example.test", 2_500));
+    byte[] big = new byte[20_000];
+    new java.util.Random(7).nextBytes(big);
+    for (int i = 99; i < msgs.size(); i += 100) { // 25 messages of ~27 KB among ~4 KB ones
+      msgs.set(i, TestMessages.withAttachment("a@example.com", "alice@example.test", "big " + i, "b.bin", big));
+    }
+    Seeding.seed(stack, folder, msgs, "");
+    List<MailDocument> docs = new ArrayList<>();
+    ReceiveResult r = Receive.from(Seeding.connection(stack)).run(in(folder).batchMaxBytes(1_000_000)
+        .batchMaxMessages(100).largeMessageBytes(500_000).chunkBytes(64 * 1024).traceProtocol(true).build(), docs::add);
+    assertThat(r.accepted()).isEqualTo(2_500);
+    List<Long> bigUids = docs.stream().filter(d -> d.properties().subject().startsWith("big "))
+        .map(d -> d.properties().uid().orElseThrow()).toList();
+    assertThat(bigUids).hasSize(25);
+    List<String> trace = r.protocolTrace();
+    // The messages above 10,000 bytes (1,000,000 / 100) are found by one search and only they are measured.
+    assertThat(trace).filteredOn(l -> l.matches("^[A-Z]+[0-9]+ UID SEARCH .*")).hasSize(2)
+        .last().asString().endsWith(" LARGER 10000");
+    assertThat(trace).filteredOn(l -> l.endsWith(" (UID RFC822.SIZE)")).singleElement().asString()
+        .endsWith(" UID FETCH " + UidSet.format(bigUids) + " (UID RFC822.SIZE)");
+    // Every batch within 1,000,000 bytes counting the others at the 10,000 bytes they are at most.
+    Map<Long, Long> size = new HashMap<>();
+    docs.forEach(d -> size.put(d.properties().uid().orElseThrow(), d.properties().size().orElseThrow()));
+    List<String> batches = trace.stream().filter(l -> l.matches("^[A-Z]+[0-9]+ UID FETCH .* BODY\\.PEEK\\[\\]\\)$"))
+        .toList();
+    assertThat(batches).hasSizeGreaterThan(25);
+    for (String b : batches) {
+      List<Long> uids = UidSet.parse(b.split(" ")[3]);
+      assertThat(uids.size()).as(b).isLessThanOrEqualTo(100);
+      assertThat(uids.stream().mapToLong(u -> Math.max(size.get(u), 10_000)).sum()).as(b).isLessThanOrEqualTo(1_000_000);
+    }
+  }
+
+  @Test
+  void withSizeLimitsTheSizesOfAContiguousFolderComeInOneCommand(MailStack stack) {
+    String folder = "rcv-sizes-limits";
+    stack.resetFolder(stack.alice(), folder);
     Seeding.seed(stack, folder, TestMessages.bulk("a@example.com", "alice@example.test", 2_500), "");
-    ReceiveResult r = Receive.from(Seeding.connection(stack)).run(in(folder).traceProtocol(true).build(), d -> { });
+    ReceiveResult r = Receive.from(Seeding.connection(stack)).run(in(folder).traceProtocol(true)
+        .sizeLimits(SizeLimits.of(1 << 20, Long.MAX_VALUE, SizePolicy.SKIP)).build(), d -> { });
     assertThat(r.accepted()).isEqualTo(2_500);
     List<String> sizeFetches = r.protocolTrace().stream().filter(l -> l.endsWith(" (UID RFC822.SIZE)")).toList();
     // UIDs go on across resets of the folder: one range of 2,500 UIDs, wherever it starts.
