@@ -185,13 +185,7 @@ final class Arrival {
   /** The message's bytes as they arrive; {@code file} is ignored by the loan form. */
   InputStream open(Path file) throws IOException {
     if (loan) {
-      return new InputStream() {
-        @Override
-        public int read() throws IOException {
-          byte[] one = new byte[1];
-          return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
-        }
-
+      return new BlockInputStream() {
         @Override
         public int read(byte[] b, int off, int len) throws IOException {
           return len == 0 ? 0 : take(b, off, len);
@@ -204,14 +198,8 @@ final class Arrival {
       };
     }
     InputStream in = Files.newInputStream(file);
-    return new InputStream() {
+    return new BlockInputStream() {
       private long pos;
-
-      @Override
-      public int read() throws IOException {
-        byte[] one = new byte[1];
-        return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
-      }
 
       @Override
       public int read(byte[] b, int off, int len) throws IOException {

@@ -80,19 +80,13 @@ final class ImapScanner {
   }
 
   /** A literal's bytes, read at most to its end. */
-  final class Literal extends InputStream {
+  final class Literal extends BlockInputStream {
     private long left;
     private final long length;
 
     private Literal(long length) {
       this.left = length;
       this.length = length;
-    }
-
-    @Override
-    public int read() throws IOException {
-      byte[] one = new byte[1];
-      return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
     }
 
     @Override
