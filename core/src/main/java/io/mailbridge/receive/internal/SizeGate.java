@@ -64,18 +64,18 @@ final class SizeGate {
   }
 
   /**
-   * The sizes of {@code uids} (those still existing) and a verdict for each. Structures are fetched
-   * only when needed: for every message with an attachment limit, else for the messages over the
-   * message limit under policy REFERENCE.
+   * A verdict for each of {@code uids} that still exists ({@code sizes} gives null for one expunged
+   * before it was measured). Structures are fetched only when needed: for every message with an
+   * attachment limit, else for the messages over the message limit under policy REFERENCE.
    */
-  Map<Long, Verdict> decide(Fetcher fetcher, List<Long> uids, Map<Long, Long> sizes) {
+  Map<Long, Verdict> decide(Fetcher fetcher, List<Long> uids, java.util.function.LongFunction<Long> sizes) {
     Map<Long, Verdict> out = new LinkedHashMap<>();
     if (!limits.active()) {
       return out;
     }
     List<Long> needStructure = new ArrayList<>();
     for (long uid : uids) {
-      Long size = sizes.get(uid);
+      Long size = sizes.apply(uid);
       if (size == null) {
         continue;
       }
@@ -85,7 +85,7 @@ final class SizeGate {
     }
     Map<Long, Fetcher.Shape> shapes = needStructure.isEmpty() ? Map.of() : fetcher.shapes(needStructure);
     for (long uid : uids) {
-      Long size = sizes.get(uid);
+      Long size = sizes.apply(uid);
       if (size == null) {
         continue;
       }
