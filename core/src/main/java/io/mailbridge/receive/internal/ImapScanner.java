@@ -57,7 +57,11 @@ final class ImapScanner {
   }
 
   void copy(long length, OutputStream out, IntConsumer written) throws IOException {
-    long left = length;
+    copy(length, length, out, written);
+  }
+
+  /** Copies the last {@code left} bytes of a {@code length}-byte literal. */
+  private void copy(long left, long length, OutputStream out, IntConsumer written) throws IOException {
     while (left > 0) {
       if (pos == lim) {
         refill(left, length);
@@ -115,14 +119,8 @@ final class ImapScanner {
 
     /** Reads and drops what is left of the literal. */
     void skipRest() throws IOException {
-      while (left > 0) {
-        if (pos == lim) {
-          refill(left, length);
-        }
-        int n = (int) Math.min(lim - pos, left);
-        pos += n;
-        left -= n;
-      }
+      copy(left, length, OutputStream.nullOutputStream(), n -> { });
+      left = 0;
     }
   }
 
