@@ -85,6 +85,16 @@ public final class ImapSeeder implements AutoCloseable {
     }
   }
 
+  /** Deletes the folder with everything in it. */
+  public void delete(String folder) {
+    command("DELETE " + quote(folder));
+  }
+
+  /** Renames a folder; its messages keep their UIDs and the folder its UIDVALIDITY. */
+  public void rename(String from, String to) {
+    command("RENAME " + quote(from) + " " + quote(to));
+  }
+
   /** Appends raw RFC 822 messages to {@code folder} with the given flags, e.g. {@code "\\Seen"} or "". */
   public void append(String folder, List<byte[]> messages, String flags) {
     boolean multi = capabilities.contains("MULTIAPPEND") && capabilities.contains("LITERAL+");
