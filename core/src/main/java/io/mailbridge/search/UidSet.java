@@ -127,6 +127,43 @@ public final class UidSet {
     return new ArrayList<>(out);
   }
 
+  /**
+   * Expands a UID set from a server's answer (COPYUID, ESEARCH), keeping its order: RFC 4315 pairs
+   * the source and target sets of COPYUID by position. A range is listed ascending ({@code n:m} is
+   * the same set as {@code m:n}, RFC 3501 9). Throws {@link NumberFormatException} for anything else
+   * than numbers, ranges and commas, and when the set holds more than {@code maxUids} UIDs (a
+   * hostile {@code 1:4294967295} is not expanded).
+   */
+  public static List<Long> expand(String set, long maxUids) {
+    List<Long> out = new ArrayList<>();
+    int start = 0;
+    while (start <= set.length()) {
+      int comma = set.indexOf(',', start);
+      int end = comma < 0 ? set.length() : comma;
+      if (end == start) {
+        throw new NumberFormatException("empty element in " + set);
+      }
+      int colon = set.indexOf(':', start);
+      if (colon < 0 || colon > end) {
+        out.add(Long.parseLong(set, start, end, 10));
+      } else {
+        long a = Long.parseLong(set, start, colon, 10);
+        long b = Long.parseLong(set, colon + 1, end, 10);
+        if (Math.abs(b - a) + 1 + out.size() > maxUids) {
+          throw new NumberFormatException("more than " + maxUids + " UIDs at " + set.substring(start, end));
+        }
+        for (long u = Math.min(a, b); u <= Math.max(a, b); u++) {
+          out.add(u);
+        }
+      }
+      if (out.size() > maxUids) {
+        throw new NumberFormatException("more than " + maxUids + " UIDs in " + set);
+      }
+      start = end + 1;
+    }
+    return out;
+  }
+
   private static long positive(long uid) {
     if (uid < 1 || uid > 4294967295L) {
       throw new BadInputException("UID " + uid + " is out of range 1-4294967295");

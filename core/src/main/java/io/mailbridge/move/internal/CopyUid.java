@@ -1,6 +1,6 @@
 package io.mailbridge.move.internal;
 
-import java.util.ArrayList;
+import io.mailbridge.search.UidSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -43,8 +43,8 @@ public record CopyUid(long uidValidity, List<Long> source, List<Long> target) {
     }
     try {
       long validity = Long.parseLong(m.group(1));
-      List<Long> src = expand(m.group(2));
-      List<Long> dst = expand(m.group(3));
+      List<Long> src = UidSet.expand(m.group(2), MAX_EXPANDED);
+      List<Long> dst = UidSet.expand(m.group(3), MAX_EXPANDED);
       if (src.size() != dst.size()) {
         return Optional.empty();
       }
@@ -52,30 +52,5 @@ public record CopyUid(long uidValidity, List<Long> source, List<Long> target) {
     } catch (NumberFormatException e) {
       return Optional.empty();
     }
-  }
-
-  /** Expands a UID set keeping the server's order (RFC 4315: the order pairs source with target). */
-  static List<Long> expand(String set) {
-    List<Long> out = new ArrayList<>();
-    for (String part : set.split(",")) {
-      if (part.isEmpty()) {
-        throw new NumberFormatException("empty element in " + set);
-      }
-      int colon = part.indexOf(':');
-      if (colon < 0) {
-        out.add(Long.parseLong(part));
-      } else {
-        long a = Long.parseLong(part.substring(0, colon));
-        long b = Long.parseLong(part.substring(colon + 1));
-        if (Math.abs(b - a) + out.size() > MAX_EXPANDED) {
-          throw new NumberFormatException("range too large: " + part);
-        }
-        // RFC 3501 9: "n:m" is the same set as "m:n"; list it ascending.
-        for (long u = Math.min(a, b); u <= Math.max(a, b); u++) {
-          out.add(u);
-        }
-      }
-    }
-    return out;
   }
 }

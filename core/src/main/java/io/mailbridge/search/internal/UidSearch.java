@@ -4,6 +4,7 @@ import io.mailbridge.connection.Endpoint;
 import io.mailbridge.connection.internal.Errors;
 import io.mailbridge.search.Filter;
 import io.mailbridge.search.SearchCompiler;
+import io.mailbridge.search.UidSet;
 import jakarta.mail.MessagingException;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,6 +23,9 @@ public final class UidSearch {
   // RFC 4731 search-return-data "ALL" SP sequence-set, after the optional (TAG ...) correlator.
   private static final java.util.regex.Pattern ESEARCH_ALL =
       java.util.regex.Pattern.compile("(?i)(?:^|\\s)ALL\\s+([0-9][0-9:,]*)");
+
+  // No folder holds more; a larger answer is a broken or hostile server, not a list to build.
+  private static final long MAX_UIDS = 10_000_000;
 
   private UidSearch() {}
 
@@ -84,20 +88,11 @@ public final class UidSearch {
       return List.of();
     }
     // Expanded directly (the caller sorts): a 10,000-UID range is one loop, no set in between.
-    List<Long> out = new ArrayList<>();
-    for (String part : m.group(1).split(",")) {
-      int colon = part.indexOf(':');
-      try {
-        long a = Long.parseLong(colon < 0 ? part : part.substring(0, colon));
-        long b = colon < 0 ? a : Long.parseLong(part.substring(colon + 1));
-        for (long u = Math.min(a, b); u <= Math.max(a, b); u++) {
-          out.add(u);
-        }
-      } catch (NumberFormatException e) {
-        throw new IllegalStateException("the server's ESEARCH answer cannot be read at '" + part + "'", e);
-      }
+    try {
+      return UidSet.expand(m.group(1), MAX_UIDS);
+    } catch (NumberFormatException e) {
+      throw new IllegalStateException("the server's ESEARCH answer cannot be read (" + e.getMessage() + ")", e);
     }
-    return out;
   }
 
 }

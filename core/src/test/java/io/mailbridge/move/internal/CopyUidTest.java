@@ -31,7 +31,7 @@ class CopyUidTest {
 
   @Test
   void reversedRangesMeanTheSameSet() {
-    assertThat(CopyUid.expand("5:3")).containsExactly(3L, 4L, 5L);
+    assertThat(CopyUid.find("a OK [COPYUID 9 5:3 7:9]").orElseThrow().source()).containsExactly(3L, 4L, 5L);
   }
 
   @Test

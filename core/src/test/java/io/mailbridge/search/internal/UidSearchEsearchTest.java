@@ -1,6 +1,7 @@
 package io.mailbridge.search.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import org.junit.jupiter.api.Test;
 
@@ -24,5 +25,13 @@ class UidSearchEsearchTest {
   void aTagThatLooksLikeAnItemIsNotRead() {
     assertThat(UidSearch.esearchAll("* ESEARCH (TAG \"ALL 5\") UID ALL 8")).containsExactly(8L);
     assertThat(UidSearch.esearchAll("* esearch (TAG \"x\") uid all 3:2")).containsExactly(2L, 3L);
+  }
+
+  @Test
+  void anAnswerTooLargeForAnyFolderIsAnErrorNotFourBillionUids() {
+    assertThatThrownBy(() -> UidSearch.esearchAll("* ESEARCH (TAG \"D4\") UID ALL 1:4294967295"))
+        .isInstanceOf(IllegalStateException.class).hasMessageContaining("ESEARCH");
+    assertThatThrownBy(() -> UidSearch.esearchAll("* ESEARCH (TAG \"D4\") UID ALL 1:3,,5"))
+        .isInstanceOf(IllegalStateException.class).hasMessageContaining("ESEARCH");
   }
 }
