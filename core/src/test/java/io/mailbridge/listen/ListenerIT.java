@@ -180,6 +180,18 @@ class ListenerIT {
   }
 
   @Test
+  void aMissingFolderFailsWithAClearError(MailStack stack) {
+    Lst t = new Lst(stack);
+    try (Listener l = Listener.builder(t.carol.connection()).settings(Lst.fast("lst-no-such-folder").build())
+        .stateFile(dir.resolve("state.json")).handler(new Lst.Sink()).build()) {
+      l.start();
+      Lst.await("failed", WAIT, () -> l.health().folders().get(0).status() == Health.Status.FAILED);
+      assertThat(l.health().folders().get(0).lastError()).hasValueSatisfying(e -> assertThat(e)
+          .contains("folder 'lst-no-such-folder' does not exist"));
+    }
+  }
+
+  @Test
   void pollsWhenIdleIsOff(MailStack stack) {
     Lst t = new Lst(stack);
     t.carol.reset("lst-poll");

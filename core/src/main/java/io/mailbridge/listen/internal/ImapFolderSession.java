@@ -12,6 +12,7 @@ import io.mailbridge.receive.internal.ReceiveRun;
 import io.mailbridge.search.Filter;
 import io.mailbridge.search.internal.UidSearch;
 import jakarta.mail.Folder;
+import jakarta.mail.FolderNotFoundException;
 import jakarta.mail.MessagingException;
 import java.time.LocalDate;
 import java.util.List;
@@ -50,10 +51,7 @@ final class ImapFolderSession implements FolderSession, AutoCloseable {
     Endpoint endpoint = imap.endpoint();
     try {
       IMAPFolder folder = (IMAPFolder) imap.store().getFolder(name);
-      if (!folder.exists()) {
-        throw new BadInputException("folder '" + name + "' does not exist on " + endpoint.address() + " for '"
-            + endpoint.auth().user() + "': create it or fix the folder name (list with `mailbridge folders`)");
-      }
+      // No LIST first: a failed SELECT/EXAMINE makes Angus ask LIST itself (FolderNotFoundException).
       folder.open(action.writes() || quarantine ? Folder.READ_WRITE : Folder.READ_ONLY);
       PostActions post = new PostActions(endpoint, folder, action);
       post.prepare();
@@ -61,6 +59,9 @@ final class ImapFolderSession implements FolderSession, AutoCloseable {
       // so post-actions on this session act on the UIDs of exactly this UIDVALIDITY.
       return new ImapFolderSession(endpoint, folder, pipeline, post, folder.getUIDValidity(),
           Math.max(0, folder.getUIDNext()));
+    } catch (FolderNotFoundException e) {
+      throw new BadInputException("folder '" + name + "' does not exist on " + endpoint.address() + " for '"
+          + endpoint.auth().user() + "': create it or fix the folder name (list with `mailbridge folders`)", e);
     } catch (MessagingException e) {
       throw Errors.translate(endpoint, "open folder '" + name + "'", e);
     }

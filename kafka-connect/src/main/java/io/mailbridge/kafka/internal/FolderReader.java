@@ -12,6 +12,7 @@ import io.mailbridge.receive.internal.ReceiveRun;
 import io.mailbridge.search.Filter;
 import io.mailbridge.search.internal.UidSearch;
 import jakarta.mail.Folder;
+import jakarta.mail.FolderNotFoundException;
 import jakarta.mail.MessagingException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -299,14 +300,14 @@ public final class FolderReader {
     Endpoint endpoint = imap.endpoint();
     try {
       IMAPFolder f = (IMAPFolder) imap.store().getFolder(folder);
-      if (!f.exists()) {
-        throw new BadInputException("folder '" + folder + "' does not exist on " + endpoint.address() + " for '"
-            + endpoint.auth().user() + "': create it or fix the folders key");
-      }
+      // No LIST first (a round trip per poll): a failed SELECT/EXAMINE makes Angus ask LIST itself.
       f.open(settings.postAction().writes() ? Folder.READ_WRITE : Folder.READ_ONLY);
       // Checks the move target every time: it may have been deleted since.
       new PostActions(endpoint, f, settings.postAction()).prepare();
       return f;
+    } catch (FolderNotFoundException e) {
+      throw new BadInputException("folder '" + folder + "' does not exist on " + endpoint.address() + " for '"
+          + endpoint.auth().user() + "': create it or fix the folders key", e);
     } catch (MessagingException e) {
       throw Errors.translate(endpoint, "open folder '" + folder + "'", e);
     }
