@@ -1,6 +1,8 @@
 package io.mailbridge.connection.internal;
 
+import io.mailbridge.BadInputException;
 import io.mailbridge.connection.Endpoint;
+import jakarta.mail.FolderNotFoundException;
 import jakarta.mail.MessagingException;
 import java.util.Map;
 import java.util.Optional;
@@ -57,6 +59,25 @@ public final class ImapClient implements AutoCloseable {
 
   public Trace trace() {
     return opened.trace();
+  }
+
+  /**
+   * Opens a folder, {@code Folder.READ_ONLY} (EXAMINE) or {@code Folder.READ_WRITE} (SELECT), without
+   * asking LIST first (a round trip per receive or poll): when the server refuses, Angus asks LIST
+   * itself, and a folder that does not exist becomes a {@link BadInputException} naming it, the
+   * mailbox and {@code whatToDo}.
+   */
+  public IMAPFolder openFolder(String name, int mode, String whatToDo) {
+    try {
+      IMAPFolder folder = (IMAPFolder) store.getFolder(name);
+      folder.open(mode);
+      return folder;
+    } catch (FolderNotFoundException e) {
+      throw new BadInputException("folder '" + name + "' does not exist on " + endpoint.address() + " for '"
+          + endpoint.auth().user() + "': " + whatToDo, e);
+    } catch (MessagingException e) {
+      throw Errors.translate(endpoint, "open folder '" + name + "'", e);
+    }
   }
 
   /** The TLS session of the connection, when it is encrypted. */

@@ -1,6 +1,5 @@
 package io.mailbridge.listen.internal;
 
-import io.mailbridge.BadInputException;
 import io.mailbridge.connection.Endpoint;
 import io.mailbridge.connection.internal.Errors;
 import io.mailbridge.connection.internal.ImapClient;
@@ -12,7 +11,6 @@ import io.mailbridge.receive.internal.ReceiveRun;
 import io.mailbridge.search.Filter;
 import io.mailbridge.search.internal.UidSearch;
 import jakarta.mail.Folder;
-import jakarta.mail.FolderNotFoundException;
 import jakarta.mail.MessagingException;
 import java.time.LocalDate;
 import java.util.List;
@@ -49,19 +47,15 @@ final class ImapFolderSession implements FolderSession, AutoCloseable {
   static ImapFolderSession open(ImapClient imap, String name, ReceiveRun pipeline, PostAction action,
       boolean quarantine) {
     Endpoint endpoint = imap.endpoint();
+    IMAPFolder folder = imap.openFolder(name, action.writes() || quarantine ? Folder.READ_WRITE : Folder.READ_ONLY,
+        "create it or fix the folder name (list with `mailbridge folders`)");
     try {
-      IMAPFolder folder = (IMAPFolder) imap.store().getFolder(name);
-      // No LIST first: a failed SELECT/EXAMINE makes Angus ask LIST itself (FolderNotFoundException).
-      folder.open(action.writes() || quarantine ? Folder.READ_WRITE : Folder.READ_ONLY);
       PostActions post = new PostActions(endpoint, folder, action);
       post.prepare();
       // RFC 3501 2.3.1.1: UIDVALIDITY cannot change while the folder stays selected in this session,
       // so post-actions on this session act on the UIDs of exactly this UIDVALIDITY.
       return new ImapFolderSession(endpoint, folder, pipeline, post, folder.getUIDValidity(),
           Math.max(0, folder.getUIDNext()));
-    } catch (FolderNotFoundException e) {
-      throw new BadInputException("folder '" + name + "' does not exist on " + endpoint.address() + " for '"
-          + endpoint.auth().user() + "': create it or fix the folder name (list with `mailbridge folders`)", e);
     } catch (MessagingException e) {
       throw Errors.translate(endpoint, "open folder '" + name + "'", e);
     }

@@ -1,6 +1,5 @@
 package io.mailbridge.receive.internal;
 
-import io.mailbridge.BadInputException;
 import io.mailbridge.ConfigException;
 import io.mailbridge.MailbridgeException;
 import io.mailbridge.connection.Endpoint;
@@ -14,7 +13,6 @@ import io.mailbridge.receive.ReceiveResult;
 import io.mailbridge.receive.ReceiveSettings;
 import io.mailbridge.search.internal.UidSearch;
 import jakarta.mail.Folder;
-import jakarta.mail.FolderNotFoundException;
 import jakarta.mail.MessagingException;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -236,20 +234,11 @@ public final class ReceiveRun {
   }
 
   private IMAPFolder openFolder(ImapClient imap, boolean write) {
-    try {
-      // Angus encodes the Unicode name as modified UTF-7 on the wire (RFC 3501 5.1.3).
-      IMAPFolder folder = (IMAPFolder) imap.store().getFolder(settings.folder());
-      // No LIST first (a round trip per receive): when SELECT/EXAMINE fails, Angus asks with LIST
-      // whether the folder exists and throws FolderNotFoundException if not.
-      folder.open(write ? Folder.READ_WRITE : Folder.READ_ONLY);
-      return folder;
-    } catch (FolderNotFoundException e) {
-      throw new BadInputException("folder '" + settings.folder() + "' does not exist on " + endpoint.address()
-          + " for '" + endpoint.auth().user() + "': list folders with `mailbridge folders`", e);
-    } catch (MessagingException e) {
-      throw Errors.translate(endpoint, "open folder '" + settings.folder() + "'", e);
-    }
+    // Angus encodes the Unicode name as modified UTF-7 on the wire (RFC 3501 5.1.3).
+    return imap.openFolder(settings.folder(), write ? Folder.READ_WRITE : Folder.READ_ONLY,
+        "list folders with `mailbridge folders`");
   }
+
 
   private ReceiveResult receive(IMAPFolder folder, DocumentHandler handler) {
     long uidValidity;

@@ -1,6 +1,5 @@
 package io.mailbridge.kafka.internal;
 
-import io.mailbridge.BadInputException;
 import io.mailbridge.ProtocolException;
 import io.mailbridge.connection.Endpoint;
 import io.mailbridge.connection.internal.Errors;
@@ -12,7 +11,6 @@ import io.mailbridge.receive.internal.ReceiveRun;
 import io.mailbridge.search.Filter;
 import io.mailbridge.search.internal.UidSearch;
 import jakarta.mail.Folder;
-import jakarta.mail.FolderNotFoundException;
 import jakarta.mail.MessagingException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -297,20 +295,11 @@ public final class FolderReader {
   }
 
   private IMAPFolder select(ImapClient imap) {
-    Endpoint endpoint = imap.endpoint();
-    try {
-      IMAPFolder f = (IMAPFolder) imap.store().getFolder(folder);
-      // No LIST first (a round trip per poll): a failed SELECT/EXAMINE makes Angus ask LIST itself.
-      f.open(settings.postAction().writes() ? Folder.READ_WRITE : Folder.READ_ONLY);
-      // Checks the move target every time: it may have been deleted since.
-      new PostActions(endpoint, f, settings.postAction()).prepare();
-      return f;
-    } catch (FolderNotFoundException e) {
-      throw new BadInputException("folder '" + folder + "' does not exist on " + endpoint.address() + " for '"
-          + endpoint.auth().user() + "': create it or fix the folders key", e);
-    } catch (MessagingException e) {
-      throw Errors.translate(endpoint, "open folder '" + folder + "'", e);
-    }
+    IMAPFolder f = imap.openFolder(folder, settings.postAction().writes() ? Folder.READ_WRITE : Folder.READ_ONLY,
+        "create it or fix the folders key");
+    // Checks the move target every time: it may have been deleted since.
+    new PostActions(imap.endpoint(), f, settings.postAction()).prepare();
+    return f;
   }
 
   private void close(IMAPFolder f) {
