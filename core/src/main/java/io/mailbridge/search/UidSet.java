@@ -7,6 +7,9 @@ import java.util.TreeSet;
 
 /** IMAP UID sets ({@code 1:500,502,510:700}, RFC 3501 9 "sequence-set"): parse and compress. */
 public final class UidSet {
+  /** The most UIDs {@link #expand} builds from one set a server sent: no folder holds more. */
+  public static final long MAX_SERVER_UIDS = 10_000_000;
+
   private UidSet() {}
 
   /** Compresses UIDs into ranges, sorted and without duplicates. */

@@ -16,7 +16,6 @@ import java.util.regex.Pattern;
 public record CopyUid(long uidValidity, List<Long> source, List<Long> target) {
   private static final Pattern CODE = Pattern.compile(
       "\\[COPYUID\\s+(\\d+)\\s+([0-9:,]+)\\s+([0-9:,]+)\\]", Pattern.CASE_INSENSITIVE);
-  private static final long MAX_EXPANDED = 10_000_000;
 
   public CopyUid {
     source = List.copyOf(source);
@@ -43,8 +42,8 @@ public record CopyUid(long uidValidity, List<Long> source, List<Long> target) {
     }
     try {
       long validity = Long.parseLong(m.group(1));
-      List<Long> src = UidSet.expand(m.group(2), MAX_EXPANDED);
-      List<Long> dst = UidSet.expand(m.group(3), MAX_EXPANDED);
+      List<Long> src = UidSet.expand(m.group(2), UidSet.MAX_SERVER_UIDS);
+      List<Long> dst = UidSet.expand(m.group(3), UidSet.MAX_SERVER_UIDS);
       if (src.size() != dst.size()) {
         return Optional.empty();
       }

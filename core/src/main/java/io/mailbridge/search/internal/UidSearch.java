@@ -24,9 +24,6 @@ public final class UidSearch {
   private static final java.util.regex.Pattern ESEARCH_ALL =
       java.util.regex.Pattern.compile("(?i)(?:^|\\s)ALL\\s+([0-9][0-9:,]*)");
 
-  // No folder holds more; a larger answer is a broken or hostile server, not a list to build.
-  private static final long MAX_UIDS = 10_000_000;
-
   private UidSearch() {}
 
   public static List<Long> run(Endpoint endpoint, IMAPFolder folder, Filter filter) {
@@ -89,7 +86,7 @@ public final class UidSearch {
     }
     // Expanded directly (the caller sorts): a 10,000-UID range is one loop, no set in between.
     try {
-      return UidSet.expand(m.group(1), MAX_UIDS);
+      return UidSet.expand(m.group(1), UidSet.MAX_SERVER_UIDS);
     } catch (NumberFormatException e) {
       throw new IllegalStateException("the server's ESEARCH answer cannot be read (" + e.getMessage() + ")", e);
     }
