@@ -1,5 +1,6 @@
 package io.mailbridge.move;
 
+import io.mailbridge.move.internal.MessageOps;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.mailbridge.connection.Auth;

@@ -3,7 +3,7 @@ package io.mailbridge.receive;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.mailbridge.document.MailDocument;
-import io.mailbridge.receive.internal.HostileMime;
+import io.mailbridge.mime.HostileMime;
 import io.mailbridge.testkit.MailStack;
 import io.mailbridge.testkit.RealServer;
 import java.nio.file.Path;

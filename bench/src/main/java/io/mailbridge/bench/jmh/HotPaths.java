@@ -3,7 +3,7 @@ package io.mailbridge.bench.jmh;
 import io.mailbridge.document.Attachment;
 import io.mailbridge.document.BodyFormat;
 import io.mailbridge.document.DocumentCache;
-import io.mailbridge.receive.internal.MessageParser;
+import io.mailbridge.mime.MessageParser;
 import io.mailbridge.search.Filter;
 import io.mailbridge.search.SearchCompiler;
 import io.mailbridge.testkit.TestMessages;

@@ -9,7 +9,7 @@ import io.mailbridge.receive.ReceiveResult;
 import io.mailbridge.receive.internal.PostActions;
 import io.mailbridge.receive.internal.ReceiveRun;
 import io.mailbridge.search.Filter;
-import io.mailbridge.search.internal.UidSearch;
+import io.mailbridge.imap.UidSearch;
 import jakarta.mail.Folder;
 import jakarta.mail.MessagingException;
 import java.time.LocalDate;

@@ -1,5 +1,7 @@
 package io.mailbridge.move.internal;
 
+import io.mailbridge.imap.CopyUid;
+import io.mailbridge.imap.SelectedFolder;
 import io.mailbridge.ConfigException;
 import io.mailbridge.connection.internal.Errors;
 import io.mailbridge.connection.internal.ImapClient;
@@ -8,7 +10,7 @@ import io.mailbridge.move.MessageOutcome;
 import io.mailbridge.move.MessageOutcome.Status;
 import io.mailbridge.move.MoveResult;
 import io.mailbridge.move.Selection;
-import io.mailbridge.receive.internal.MessageSizes;
+import io.mailbridge.imap.MessageSizes;
 import io.mailbridge.search.UidSet;
 import jakarta.mail.Folder;
 import jakarta.mail.MessagingException;

@@ -1,5 +1,7 @@
 package io.mailbridge.receive.internal;
 
+import io.mailbridge.imap.RawMessage;
+import io.mailbridge.mime.MessageParser;
 import io.mailbridge.connection.Endpoint;
 import io.mailbridge.document.Attachment;
 import io.mailbridge.document.BodyFormat;

@@ -4,7 +4,7 @@ import io.mailbridge.BadInputException;
 import io.mailbridge.connection.Endpoint;
 import io.mailbridge.connection.internal.Errors;
 import io.mailbridge.receive.PostAction;
-import io.mailbridge.move.internal.SelectedFolder;
+import io.mailbridge.imap.SelectedFolder;
 import io.mailbridge.search.UidSet;
 import jakarta.mail.Folder;
 import jakarta.mail.MessagingException;

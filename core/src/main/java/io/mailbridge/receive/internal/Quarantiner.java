@@ -1,5 +1,8 @@
 package io.mailbridge.receive.internal;
 
+import io.mailbridge.imap.Arrival;
+import io.mailbridge.imap.Fetcher;
+import io.mailbridge.imap.RawMessage;
 import io.mailbridge.connection.Endpoint;
 import io.mailbridge.connection.internal.Errors;
 import io.mailbridge.document.DocumentCache;

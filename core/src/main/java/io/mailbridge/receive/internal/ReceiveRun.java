@@ -1,5 +1,8 @@
 package io.mailbridge.receive.internal;
 
+import io.mailbridge.imap.Fetcher;
+import io.mailbridge.imap.Prefetcher;
+import io.mailbridge.imap.RawMessage;
 import io.mailbridge.ConfigException;
 import io.mailbridge.MailbridgeException;
 import io.mailbridge.connection.Endpoint;
@@ -11,7 +14,7 @@ import io.mailbridge.receive.DocumentHandler;
 import io.mailbridge.receive.Quarantine;
 import io.mailbridge.receive.ReceiveResult;
 import io.mailbridge.receive.ReceiveSettings;
-import io.mailbridge.search.internal.UidSearch;
+import io.mailbridge.imap.UidSearch;
 import jakarta.mail.Folder;
 import jakarta.mail.MessagingException;
 import java.io.IOException;

@@ -1,5 +1,7 @@
 package io.mailbridge.receive.internal;
 
+import io.mailbridge.imap.Fetcher;
+import io.mailbridge.mime.MessageParser;
 import io.mailbridge.BadInputException;
 import io.mailbridge.document.Attachment;
 import io.mailbridge.mime.FileNames;

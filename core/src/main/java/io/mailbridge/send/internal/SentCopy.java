@@ -4,7 +4,7 @@ import io.mailbridge.connection.Endpoint;
 import io.mailbridge.connection.internal.Errors;
 import io.mailbridge.connection.internal.ImapClient;
 import io.mailbridge.search.Filter;
-import io.mailbridge.search.internal.UidSearch;
+import io.mailbridge.imap.UidSearch;
 import jakarta.mail.Flags;
 import jakarta.mail.Folder;
 import jakarta.mail.Message;
