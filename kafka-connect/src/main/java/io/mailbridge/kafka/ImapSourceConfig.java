@@ -6,6 +6,7 @@ import io.mailbridge.connection.Endpoint;
 import io.mailbridge.connection.Secret;
 import io.mailbridge.connection.Security;
 import io.mailbridge.kafka.internal.ProxyKeys;
+import io.mailbridge.kafka.internal.ServerKeys;
 import io.mailbridge.kafka.internal.SourceMailbox;
 import io.mailbridge.kafka.internal.SourceSettings;
 import io.mailbridge.kafka.internal.SourceSettings.AttachmentsMode;
@@ -101,7 +102,7 @@ public final class ImapSourceConfig extends AbstractConfig {
   private static final Pattern MAILBOX_NAME = Pattern.compile("[A-Za-z0-9_-]{1,64}");
 
   /** The connector's configuration definition (what {@link ImapSourceConnector#config()} returns). */
-  public static final ConfigDef CONFIG_DEF = new ConfigDef()
+  public static final ConfigDef CONFIG_DEF = ServerKeys.define(new ConfigDef()
       .define(IMAP_HOST, Type.STRING, ConfigDef.NO_DEFAULT_VALUE, new ConfigDef.NonEmptyStringWithoutControlChars(),
           Importance.HIGH, "Host name or IP literal of the IMAP server (no scheme, no port).", IMAP, 1, Width.LONG,
           "IMAP host")
@@ -212,7 +213,7 @@ public final class ImapSourceConfig extends AbstractConfig {
           "The most IMAP connections open at once to one server (host:port) over all mailboxes and tasks of this "
               + "connector. A task holds one connection at a time; when a task reads several mailboxes it visits "
               + "them in turn on each poll. Default unset: no limit but tasks.max.", MANY, 3, Width.SHORT,
-          "Connections per server");
+          "Connections per server"), "imap", IMAP, 12, POLL_INTERVAL_MS + " (or the first wait, if longer)");
 
   public ImapSourceConfig(Map<?, ?> props) {
     super(CONFIG_DEF, props);

@@ -2,16 +2,22 @@ package io.mailbridge.kafka;
 
 import io.mailbridge.MailbridgeException;
 import io.mailbridge.connection.internal.ImapClient;
+import io.mailbridge.connection.Endpoint;
+import io.mailbridge.kafka.internal.ConnectorKeys;
 import io.mailbridge.kafka.internal.FolderReader;
+import io.mailbridge.kafka.internal.OutageClock;
+import io.mailbridge.kafka.internal.ServerKeys;
 import io.mailbridge.kafka.internal.SourceMailbox;
 import io.mailbridge.kafka.internal.SourceRecords;
 import io.mailbridge.kafka.internal.SourceSettings;
 import io.mailbridge.kafka.internal.SourceSettings.AttachmentsMode;
+import io.mailbridge.kafka.internal.StoredOffsets;
 import io.mailbridge.kafka.internal.TaskMetrics;
 import io.mailbridge.metrics.internal.Recorder;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -76,15 +82,35 @@ public final class ImapSourceTask extends SourceTask {
   private Path tempCache;
   private int nextAccount;
 
-  /** One mailbox of this task: its settings, folder readers and (while visited) connection. */
+  /** One mailbox of this task: its settings, folder readers, outage clock and (while visited) connection. */
   private static final class Account {
     final SourceSettings settings;
+    /** Prefix of this mailbox's host, port and login keys, for messages: imap. or mailbox.NAME.imap. */
+    final String keys;
+    final OutageClock outage;
     final List<FolderReader> order = new ArrayList<>();
     ImapClient imap;
     int next;
+    /** While failing: not tried again before this System.nanoTime(). */
+    long retryAt;
 
-    Account(SourceSettings settings) {
+    Account(SourceSettings settings, String name, OutageClock outage) {
       this.settings = settings;
+      this.keys = name.equals(ImapSourceConfig.DEFAULT_MAILBOX) ? "imap."
+          : ImapSourceConfig.MAILBOX_PREFIX + name + ".imap.";
+      this.outage = outage;
+    }
+
+    /** The error in the connector's keys. */
+    String reason(MailbridgeException e) {
+      return ConnectorKeys.speak(e.getMessage(), Endpoint.Protocol.IMAP, keys);
+    }
+
+    /** Records a failure retrying may cure; throws ConnectException (the task fails) past the bound. */
+    Duration failed(MailbridgeException e) {
+      Duration wait = outage.failed("IMAP server of mailbox " + settings.mailbox(), reason(e), e);
+      retryAt = System.nanoTime() + wait.toNanos();
+      return wait;
     }
 
     synchronized void close() {
@@ -102,7 +128,8 @@ public final class ImapSourceTask extends SourceTask {
 
   @Override
   public void start(Map<String, String> props) {
-    List<SourceMailbox> mailboxes = new ImapSourceConfig(props).sources();
+    ImapSourceConfig config = new ImapSourceConfig(props);
+    List<SourceMailbox> mailboxes = config.sources();
     metrics = TaskMetrics.start("imap-source-task-metrics", props);
     SourceSettings shared = mailboxes.get(0).settings();
     Optional<Path> store = shared.cacheDir();
@@ -120,13 +147,13 @@ public final class ImapSourceTask extends SourceTask {
     for (SourceMailbox m : mailboxes) {
       SourceSettings settings = m.settings().withImap(m.settings().imap().toBuilder().metrics(metrics.metrics())
           .build());
-      Account a = new Account(settings);
+      Account a = new Account(settings, m.name(), ServerKeys.clock(config, "imap", settings.pollInterval()));
       List<Map<String, String>> partitions = settings.folders().stream()
           .map(f -> SourceRecords.partition(settings.mailbox(), f)).toList();
-      Map<Map<String, String>, Map<String, Object>> stored = offsets.offsets(partitions);
+      Map<Map<String, String>, Map<String, Object>> stored = StoredOffsets.read(offsets, partitions);
       for (String f : settings.folders()) {
         Map<String, String> p = SourceRecords.partition(settings.mailbox(), f);
-        FolderReader r = new FolderReader(settings, f, stored == null ? null : stored.get(p), store);
+        FolderReader r = new FolderReader(settings, f, stored.get(p), store);
         readers.put(p, r);
         a.order.add(r);
       }
@@ -146,14 +173,21 @@ public final class ImapSourceTask extends SourceTask {
           a.close(); // one connection at a time: the mailboxes are visited in turn
         }
       } catch (MailbridgeException e) {
+        a.close();
         if (!e.isRetriable()) {
           stop();
-          throw new ConnectException(e.getMessage(), e);
+          throw new ConnectException(a.reason(e), e);
         }
-        // Server unreachable for now: poll() reconnects (and checks again by reading the folders).
-        a.close();
-        LOG.warn("imap source cannot reach the server at start mailbox={} reason={}; retrying in poll",
-            a.settings.mailbox(), e.getMessage());
+        // Server unreachable for now: poll() reconnects (and checks again by reading the folders),
+        // until the outage outlasts imap.connect.retry.max.duration.ms.
+        try {
+          Duration wait = a.failed(e);
+          LOG.warn("imap source cannot reach the server at start mailbox={} reason={}; retrying in {} ms",
+              a.settings.mailbox(), a.reason(e), wait.toMillis());
+        } catch (ConnectException bound) {
+          stop();
+          throw bound;
+        }
       }
       LOG.info("imap source task started mailbox={} folders={} topic={}", a.settings.mailbox(), a.settings.folders(),
           a.settings.topic());
@@ -170,21 +204,29 @@ public final class ImapSourceTask extends SourceTask {
     if (stopping.getCount() == 0) {
       return null;
     }
-    MailbridgeException retriable = null;
+    String retriable = null;
+    Throwable cause = null;
     // Each poll visits every mailbox, starting one further each time so none starves.
     for (int k = 0; k < accounts.size() && stopping.getCount() > 0; k++) {
       Account a = accounts.get((nextAccount + k) % accounts.size());
+      if (a.outage.failing() && System.nanoTime() - a.retryAt < 0) {
+        continue; // backing off: the other mailboxes go on
+      }
       try {
         visit(a, out);
+        a.outage.ok();
       } catch (MailbridgeException e) {
         Recorder.of(a.settings.imap()).error("", "source", Recorder.kind(e));
         a.close();
         if (!e.isRetriable()) {
-          throw new ConnectException(e.getMessage(), e);
+          throw new ConnectException(a.reason(e), e);
         }
-        // The records read so far are fine; the failing folder is retried next poll.
-        LOG.warn("imap source poll interrupted mailbox={} reason={}", a.settings.mailbox(), e.getMessage());
-        retriable = e;
+        // The records read so far are fine; the failing folder is retried after the backoff.
+        Duration wait = a.failed(e);
+        LOG.warn("imap source poll interrupted mailbox={} reason={}; retrying in {} ms", a.settings.mailbox(),
+            a.reason(e), wait.toMillis());
+        retriable = a.reason(e);
+        cause = e;
       } finally {
         if (accounts.size() > 1) {
           a.close();
@@ -193,16 +235,22 @@ public final class ImapSourceTask extends SourceTask {
     }
     nextAccount = (nextAccount + 1) % accounts.size();
     purgePrivateCache();
-    if (out.isEmpty() && retriable != null) {
-      // Kafka Connect logs it and polls again at once: wait first so a server outage is no busy loop.
-      stopping.await(accounts.get(0).settings.pollInterval().toMillis(), TimeUnit.MILLISECONDS);
-      throw new RetriableException(retriable.getMessage(), retriable);
+    if (!out.isEmpty()) {
+      return out;
     }
-    if (out.isEmpty()) {
-      stopping.await(accounts.get(0).settings.pollInterval().toMillis(), TimeUnit.MILLISECONDS);
-      return null;
+    // Nothing new: wait the poll interval, or less when a failing mailbox is due again first.
+    long waitNanos = accounts.get(0).settings.pollInterval().toNanos();
+    for (Account a : accounts) {
+      if (a.outage.failing()) {
+        waitNanos = Math.min(waitNanos, Math.max(0, a.retryAt - System.nanoTime()));
+      }
     }
-    return out;
+    stopping.await(waitNanos, TimeUnit.NANOSECONDS);
+    if (retriable != null) {
+      // Kafka Connect logs it and polls again at once: the wait above keeps an outage from busy looping.
+      throw new RetriableException(retriable, cause);
+    }
+    return null;
   }
 
   /** Reads every folder of one mailbox, starting one further each time so no folder starves. */

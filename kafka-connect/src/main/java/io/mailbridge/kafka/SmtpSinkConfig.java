@@ -6,6 +6,7 @@ import io.mailbridge.connection.MailConnection;
 import io.mailbridge.connection.Secret;
 import io.mailbridge.connection.Security;
 import io.mailbridge.kafka.internal.ProxyKeys;
+import io.mailbridge.kafka.internal.ServerKeys;
 import io.mailbridge.kafka.internal.SinkSettings;
 import io.mailbridge.send.SendSettings;
 import java.nio.file.Files;
@@ -62,7 +63,7 @@ public final class SmtpSinkConfig extends AbstractConfig {
   public static final String RETRY_BACKOFF_MS = "retry.backoff.ms";
 
   /** The connector's configuration definition (what {@link SmtpSinkConnector#config()} returns). */
-  public static final ConfigDef CONFIG_DEF = new ConfigDef()
+  public static final ConfigDef CONFIG_DEF = ServerKeys.define(new ConfigDef()
       .define(SMTP_HOST, Type.STRING, ConfigDef.NO_DEFAULT_VALUE, new ConfigDef.NonEmptyStringWithoutControlChars(),
           Importance.HIGH, "Host name or IP literal of the SMTP server (no scheme, no port).", SMTP, 1, Width.LONG,
           "SMTP host")
@@ -112,7 +113,8 @@ public final class SmtpSinkConfig extends AbstractConfig {
           "Max backoff (ms)")
       .define(RETRY_BACKOFF_MS, Type.LONG, 10_000L, ConfigDef.Range.atLeast(0), Importance.LOW,
           "When a batch still fails transiently after send.max.attempts, Kafka Connect redelivers it after this "
-              + "many milliseconds. Default 10000.", DELIVERY, 4, Width.SHORT, "Redelivery backoff (ms)");
+              + "many milliseconds. Default 10000.", DELIVERY, 4, Width.SHORT, "Redelivery backoff (ms)"),
+      "smtp", SMTP, 12, null);
 
   public SmtpSinkConfig(Map<?, ?> props) {
     super(CONFIG_DEF, props);

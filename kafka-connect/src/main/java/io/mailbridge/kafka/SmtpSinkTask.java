@@ -2,12 +2,17 @@ package io.mailbridge.kafka;
 
 import io.mailbridge.BadInputException;
 import io.mailbridge.MailbridgeException;
+import io.mailbridge.connection.Endpoint;
+import io.mailbridge.kafka.internal.ConnectorKeys;
+import io.mailbridge.kafka.internal.OutageClock;
 import io.mailbridge.kafka.internal.RecordEmails;
+import io.mailbridge.kafka.internal.ServerKeys;
 import io.mailbridge.kafka.internal.SinkSettings;
 import io.mailbridge.kafka.internal.TaskMetrics;
 import io.mailbridge.send.Email;
 import io.mailbridge.send.Send;
 import io.mailbridge.send.SendResult;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashSet;
@@ -43,7 +48,8 @@ import org.slf4j.LoggerFactory;
  *       reporter the task fails with a message saying how to configure one;</li>
  *   <li>refused temporarily (4xx) or the server unreachable, after {@code send.max.attempts}:
  *       {@link RetriableException}; Kafka Connect redelivers the same batch after
- *       {@code retry.backoff.ms}.</li>
+ *       {@code retry.backoff.ms}. A server that stays unreachable (or refuses the connection) for
+ *       {@code smtp.connect.retry.max.duration.ms} fails the task with the reason.</li>
  * </ul>
  *
  * <p>Offsets and duplicates (at-least-once): mail is sent synchronously inside {@code put()}, so when
@@ -65,6 +71,7 @@ public final class SmtpSinkTask extends SinkTask {
   private ErrantRecordReporter reporter;
   private SinkSettings settings;
   private TaskMetrics metrics;
+  private OutageClock outage;
   /** Records settled in a batch that then failed transiently: skipped when Kafka redelivers it. */
   private final Set<String> settledInFailedBatch = new HashSet<>();
 
@@ -75,7 +82,10 @@ public final class SmtpSinkTask extends SinkTask {
 
   @Override
   public void start(Map<String, String> props) {
-    settings = new SmtpSinkConfig(props).settings();
+    SmtpSinkConfig config = new SmtpSinkConfig(props);
+    settings = config.settings();
+    // Between attempts Kafka Connect waits retry.backoff.ms, as for any batch that failed transiently.
+    outage = ServerKeys.clock(config, "smtp", settings.redeliveryBackoff(), settings.redeliveryBackoff());
     metrics = TaskMetrics.start("smtp-sink-task-metrics", props);
     settings = new SinkSettings(settings.connection().toBuilder().metrics(metrics.metrics()).build(), settings.send(),
         settings.defaultFrom(), settings.messageIdDomain(), settings.redeliveryBackoff());
@@ -142,13 +152,18 @@ public final class SmtpSinkTask extends SinkTask {
       });
     } catch (MailbridgeException e) {
       // Connection or login failed (after send.max.attempts): the messages before it went out and
-      // are skipped when Kafka redelivers the batch; the session reconnects on the next put().
+      // are skipped when Kafka redelivers the batch; the session reconnects on the next put(), until
+      // the outage outlasts smtp.connect.retry.max.duration.ms and the task fails with the reason.
+      String reason = ConnectorKeys.speak(e.getMessage(), Endpoint.Protocol.SMTP);
       if (e.isRetriable()) {
-        context.timeout(settings.redeliveryBackoff().toMillis());
-        throw new RetriableException(e.getMessage(), e);
+        Duration wait = outage.failed("SMTP server " + settings.connection().outbound().orElseThrow().address(),
+            reason, e);
+        context.timeout(wait.toMillis());
+        throw new RetriableException(reason, e);
       }
-      throw new ConnectException(e.getMessage(), e);
+      throw new ConnectException(reason, e);
     }
+    outage.ok();
     if (!transientFailures.isEmpty()) {
       context.timeout(settings.redeliveryBackoff().toMillis());
       throw new RetriableException(transientFailures.size() + " of " + toSend.size() + " messages failed temporarily, "
@@ -180,7 +195,8 @@ public final class SmtpSinkTask extends SinkTask {
   }
 
   private static String reason(SendResult result) {
-    return result.error().map(Throwable::getMessage).orElse(result.serverReply());
+    return result.error().map(e -> ConnectorKeys.speak(e.getMessage(), Endpoint.Protocol.SMTP))
+        .orElse(result.serverReply());
   }
 
   private void report(SinkRecord r, Exception error) {

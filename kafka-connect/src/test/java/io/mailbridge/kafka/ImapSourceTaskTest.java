@@ -351,6 +351,47 @@ class ImapSourceTaskTest {
     assertThat(pollAll(start(props(alice, "start", "now"), null))).isEmpty();
   }
 
+  @Test
+  void unreachableServerFailsTheTaskWithTheReasonAfterTheConfiguredBound() throws Exception {
+    int closedPort;
+    try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+      closedPort = s.getLocalPort();
+    }
+    ImapSourceTask task = start(props("nobody", "imap.port", String.valueOf(closedPort),
+        "imap.connect.retry.max.duration.ms", "800", "imap.connect.retry.backoff.ms", "50",
+        "poll.interval.ms", "200"), null);
+
+    long started = System.nanoTime();
+    int retriable = 0;
+    Throwable last = null;
+    while (System.nanoTime() - started < 30_000_000_000L) {
+      try {
+        assertThat(task.poll()).isNull();
+      } catch (org.apache.kafka.connect.errors.RetriableException e) {
+        retriable++;
+        assertThat(e).hasMessageContaining("check imap.port");
+      } catch (ConnectException e) {
+        last = e;
+        break;
+      }
+    }
+    long tookMs = (System.nanoTime() - started) / 1_000_000;
+    assertThat(retriable).as("retried with backoff before failing").isBetween(2, 20);
+    assertThat(last).as("the task fails once the outage outlasted the bound").isNotNull()
+        .isNotInstanceOf(org.apache.kafka.connect.errors.RetriableException.class)
+        .hasMessageContaining("imap.connect.retry.max.duration.ms=800")
+        .hasMessageContaining("connection refused: check imap.port")
+        .hasMessageNotContaining("inbound.");
+    assertThat(tookMs).as("within the bound, plus one connection attempt").isLessThan(10_000);
+  }
+
+  @Test
+  void wrongPasswordFailsTheTaskAtStartWithoutRetrying() {
+    String alice = mail.user("alice");
+    assertThatThrownBy(() -> start(props(alice, "imap.password", "wrong"), null))
+        .isInstanceOf(ConnectException.class).hasMessageContaining("login rejected");
+  }
+
   /** Deletes and expunges the folder's messages whose subject starts with {@code prefix}. */
   private void expungeAll(String user, String folder, String prefix) throws Exception {
     jakarta.mail.Session session = jakarta.mail.Session.getInstance(new java.util.Properties());

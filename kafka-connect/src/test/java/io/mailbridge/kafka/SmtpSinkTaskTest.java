@@ -85,17 +85,20 @@ class SmtpSinkTaskTest {
     public void requestCommit() {}
   }
 
-  private Context start(int port, boolean withReporter) {
+  private Context start(int port, boolean withReporter, String... kv) {
     Context context = new Context(withReporter);
     Map<String, String> props = new HashMap<>();
+    for (int i = 0; i < kv.length; i += 2) {
+      props.put(kv[i], kv[i + 1]);
+    }
     props.put("name", "task-test");
     props.put("smtp.host", "127.0.0.1");
     props.put("smtp.port", String.valueOf(port));
     props.put("smtp.security", "none");
     props.put("smtp.allow.plaintext", "true");
     props.put("mail.from.default", "sender@example.test");
-    props.put("send.max.attempts", "1");
-    props.put("retry.backoff.ms", "1234");
+    props.putIfAbsent("send.max.attempts", "1");
+    props.putIfAbsent("retry.backoff.ms", "1234");
     task.initialize(context);
     task.start(props);
     return context;
@@ -209,5 +212,37 @@ class SmtpSinkTaskTest {
     assertThatThrownBy(() -> task.put(List.of(mail(0, "a@example.test"))))
         .isInstanceOf(RetriableException.class).hasMessageContaining(String.valueOf(closedPort));
     assertThat(context.timeout).isEqualTo(1234);
+  }
+
+  @Test
+  void unreachableServerFailsTheTaskWithTheReasonAfterTheConfiguredBound() throws Exception {
+    int closedPort;
+    try (ServerSocket s = new ServerSocket(0)) {
+      closedPort = s.getLocalPort();
+    }
+    Context context = start(closedPort, true, "smtp.connect.retry.max.duration.ms", "600", "retry.backoff.ms", "100");
+
+    long started = System.nanoTime();
+    int retriable = 0;
+    Throwable last = null;
+    while (System.nanoTime() - started < 30_000_000_000L) {
+      try {
+        task.put(List.of(mail(0, "a@example.test")));
+      } catch (RetriableException e) {
+        retriable++;
+        assertThat(context.timeout).isBetween(0L, 100L);
+        Thread.sleep(context.timeout); // as the worker does before it redelivers
+        continue;
+      } catch (ConnectException e) {
+        last = e;
+      }
+      break;
+    }
+    assertThat(retriable).as("retried before failing").isGreaterThanOrEqualTo(2);
+    assertThat(last).as("the task fails once the outage outlasted the bound").isNotNull()
+        .isNotInstanceOf(RetriableException.class)
+        .hasMessageContaining("smtp.connect.retry.max.duration.ms=600")
+        .hasMessageContaining("connection refused: check smtp.port")
+        .hasMessageNotContaining("outbound.");
   }
 }

@@ -210,7 +210,15 @@ public final class FolderReader {
     lastUid = last;
     fromUid = last;
     LOG.info("imap source first start mailbox={} folder={} uidValidity={} start={} lastUid={}", settings.mailbox(),
-        folder, uv, start, last);
+        folder, uv, startText(start), last);
+  }
+
+  /** The start position as the {@code start} key spells it: now, all or the day. */
+  static String startText(StartPosition start) {
+    if (start instanceof StartPosition.Since since) {
+      return since.day().toString();
+    }
+    return start instanceof StartPosition.All ? "all" : "now";
   }
 
   private void changed(IMAPFolder f, long oldUv, long uv) throws MessagingException {

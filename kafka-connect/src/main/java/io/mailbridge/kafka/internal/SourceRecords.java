@@ -10,6 +10,8 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.connect.data.Schema;
@@ -118,9 +120,29 @@ public final class SourceRecords {
     this.settings = settings;
   }
 
-  /** The source partition of a folder: {@code {mailbox: user@host:port, folder}}. */
+  /**
+   * The source partition of a folder: {@code {mailbox: user@host:port, folder}}, always in that key
+   * order. Kafka Connect finds a stored offset by the partition's serialised bytes, and converters
+   * write a map's keys in its iteration order: a map whose order changes between JVMs (as
+   * {@code Map.of}'s does) loses the offset when a task moves to another worker.
+   */
   public static Map<String, String> partition(String mailbox, String folder) {
-    return Map.of("mailbox", mailbox, "folder", folder);
+    Map<String, String> p = new LinkedHashMap<>(4);
+    p.put("mailbox", mailbox);
+    p.put("folder", folder);
+    return Collections.unmodifiableMap(p);
+  }
+
+  /**
+   * The same partition with the keys in the other order: earlier versions wrote either order
+   * (whichever their JVM's {@code Map.of} iterated), so offsets stored under it are read too
+   * ({@link StoredOffsets}).
+   */
+  static Map<String, String> otherOrder(Map<String, String> partition) {
+    Map<String, String> p = new LinkedHashMap<>(4);
+    p.put("folder", partition.get("folder"));
+    p.put("mailbox", partition.get("mailbox"));
+    return Collections.unmodifiableMap(p);
   }
 
   /**
