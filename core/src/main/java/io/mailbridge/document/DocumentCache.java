@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.mailbridge.BadInputException;
 import io.mailbridge.ConfigException;
 import io.mailbridge.mime.FileNames;
+import io.mailbridge.mime.Part;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -138,6 +139,12 @@ public final class DocumentCache {
       contentType = Objects.requireNonNullElse(contentType, "application/octet-stream");
       messageId = Objects.requireNonNullElse(messageId, "");
       Objects.requireNonNull(contentId, "contentId");
+    }
+
+    /** The metadata of {@code part} of the message {@code message} (whose part path is ignored). */
+    public static PartMeta of(PartId message, Part part) {
+      PartId id = new PartId(message.mailbox(), message.folder(), message.uidValidity(), message.uid(), part.path());
+      return new PartMeta(id, part.fileName(), part.contentType(), part.messageId(), part.inline(), part.contentId());
     }
   }
 

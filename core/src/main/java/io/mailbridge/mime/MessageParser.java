@@ -3,9 +3,6 @@ package io.mailbridge.mime;
 import io.mailbridge.base.Ascii;
 import io.mailbridge.base.MailDates;
 import io.mailbridge.MailbridgeException;
-import io.mailbridge.document.Attachment;
-import io.mailbridge.document.BodyFormat;
-import io.mailbridge.document.DocumentCache;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -92,52 +89,64 @@ public final class MessageParser {
 
   private static final java.util.regex.Pattern SPACES = java.util.regex.Pattern.compile("\\s{2,}");
 
-  /** Where decoded attachment bytes go. */
-  public interface PartSink {
-    Attachment store(InputStream decoded, DocumentCache.PartMeta meta);
+  /**
+   * Where decoded attachment bytes go; what it returns for a part is collected in
+   * {@link Parsed#attachments()}.
+   */
+  public interface PartSink<A> {
+    A store(InputStream decoded, Part part);
   }
 
-  /** What parsing found. Text is empty for EML format. */
-  public record Parsed(String subject, List<String> from, List<String> to, List<String> cc, List<String> bcc,
+  /** Which body text the parse keeps. */
+  public enum Body {
+    /** The text/plain body, or text derived from the HTML body when there is no plain one. */
+    TEXT,
+    /** The text/html body, or the plain body escaped in a {@code <pre>} when there is no HTML. */
+    HTML,
+    /** No body text (the caller keeps the raw message). */
+    NONE
+  }
+
+  /** What parsing found. Text is empty for {@link Body#NONE}. */
+  public record Parsed<A>(String subject, List<String> from, List<String> to, List<String> cc, List<String> bcc,
       List<String> replyTo, String messageId, Optional<OffsetDateTime> date, Optional<String> text,
-      List<Attachment> attachments, List<String> warnings, Map<String, List<String>> headers) {}
+      List<A> attachments, List<String> warnings, Map<String, List<String>> headers) {}
 
   private MessageParser() {}
 
   /**
-   * @param id the message identity; the part path is replaced per part
    * @param maxBodyBytes longest body text kept in memory; longer bodies are cut with a warning
    */
-  public static Parsed parse(InputStream raw, DocumentCache.PartId id, BodyFormat format, boolean includeHeaders,
-      long maxBodyBytes, PartSink sink) throws IOException, MimeException {
-    return parse(raw, id, format, includeHeaders, Limits.defaults(maxBodyBytes), sink);
+  public static <A> Parsed<A> parse(InputStream raw, Body format, boolean includeHeaders, long maxBodyBytes,
+      PartSink<A> sink) throws IOException, MimeException {
+    return parse(raw, format, includeHeaders, Limits.defaults(maxBodyBytes), sink);
   }
 
   /**
-   * Like {@link #parse(InputStream, DocumentCache.PartId, BodyFormat, boolean, long, PartSink)} with
+   * Like {@link #parse(InputStream, Body, boolean, long, PartSink)} with
    * explicit limits.
    *
    * @throws MimeException when a header block is larger than {@link Limits#maxHeaderBytes()}
    */
-  public static Parsed parse(InputStream raw, DocumentCache.PartId id, BodyFormat format, boolean includeHeaders,
-      Limits limits, PartSink sink) throws IOException, MimeException {
-    return parse(raw, id, format, includeHeaders, limits, sink, false);
+  public static <A> Parsed<A> parse(InputStream raw, Body format, boolean includeHeaders, Limits limits,
+      PartSink<A> sink) throws IOException, MimeException {
+    return parse(raw, format, includeHeaders, limits, sink, false);
   }
 
   /**
    * Reads only the message's header block (what a reference document is built from when the body
    * was not downloaded): the parse ends after it, so an absent body causes no warnings.
    */
-  public static Parsed parseHeader(InputStream raw, DocumentCache.PartId id, BodyFormat format,
-      boolean includeHeaders, Limits limits) throws IOException, MimeException {
-    return parse(raw, id, format, includeHeaders, limits, (in, meta) -> {
+  public static <A> Parsed<A> parseHeader(InputStream raw, Body format, boolean includeHeaders, Limits limits)
+      throws IOException, MimeException {
+    return parse(raw, format, includeHeaders, limits, (in, part) -> {
       throw new IllegalStateException("no parts in a header-only parse");
     }, true);
   }
 
-  private static Parsed parse(InputStream raw, DocumentCache.PartId id, BodyFormat format, boolean includeHeaders,
-      Limits limits, PartSink sink, boolean headerOnly) throws IOException, MimeException {
-    Handler h = new Handler(id, format, includeHeaders, limits, sink);
+  private static <A> Parsed<A> parse(InputStream raw, Body format, boolean includeHeaders, Limits limits,
+      PartSink<A> sink, boolean headerOnly) throws IOException, MimeException {
+    Handler<A> h = new Handler<>(format, includeHeaders, limits, sink);
     h.headerOnly = headerOnly;
     Reusable r = PARSERS.get();
     if (r == null || r.busy || !r.limits.equals(limits)) {
@@ -215,13 +224,12 @@ public final class MessageParser {
     }
   }
 
-  private static final class Handler extends AbstractContentHandler {
-    private final DocumentCache.PartId id;
-    private final BodyFormat format;
+  private static final class Handler<A> extends AbstractContentHandler {
+    private final Body format;
     private final boolean includeHeaders;
     private final long maxBodyBytes;
     private final Limits limits;
-    private final PartSink sink;
+    private final PartSink<A> sink;
     private long headerBytes;
     private int partsNotStored;
     private boolean stopped;
@@ -252,7 +260,7 @@ public final class MessageParser {
     private boolean sawMessageId;
     private boolean sawDate;
 
-    private final List<Attachment> attachments = new ArrayList<>();
+    private final List<A> attachments = new ArrayList<>();
     private String plain;
     private String html;
 
@@ -265,8 +273,7 @@ public final class MessageParser {
     private String contentType;
     private String contentId;
 
-    Handler(DocumentCache.PartId id, BodyFormat format, boolean includeHeaders, Limits limits, PartSink sink) {
-      this.id = id;
+    Handler(Body format, boolean includeHeaders, Limits limits, PartSink<A> sink) {
       this.format = format;
       this.includeHeaders = includeHeaders;
       this.limits = limits;
@@ -442,16 +449,14 @@ public final class MessageParser {
       }
       String cid = contentId == null ? null : stripAngles(contentId);
       String fallback = "part-" + partPath + extension(mime);
-      DocumentCache.PartId pid = new DocumentCache.PartId(id.mailbox(), id.folder(), id.uidValidity(), id.uid(),
-          partPath);
-      DocumentCache.PartMeta meta = new DocumentCache.PartMeta(pid, fileName == null ? fallback : fileName, mime,
-          messageId, isInline || (!isAttachment && cid != null && !cid.isEmpty()),
+      Part part = new Part(partPath, fileName == null ? fallback : fileName, mime, messageId,
+          isInline || (!isAttachment && cid != null && !cid.isEmpty()),
           Optional.ofNullable(cid == null || cid.isEmpty() ? null : cid));
-      if (fileName != null && !meta.fileName().equals(fileName)) {
+      if (fileName != null && !part.fileName().equals(fileName)) {
         addWarning("attachment name '" + HeaderText.abbreviate(fileName) + "' of part " + partPath
-            + " was sanitised to '" + meta.fileName() + "'");
+            + " was sanitised to '" + part.fileName() + "'");
       }
-      attachments.add(sink.store(in, meta));
+      attachments.add(sink.store(in, part));
     }
 
     private InputStream decoded(BodyDescriptor bd, InputStream in) {
@@ -512,21 +517,21 @@ public final class MessageParser {
       }
     }
 
-    Parsed result() {
+    Parsed<A> result() {
       if (partsNotStored > 0) {
         addWarning(partsNotStored + " more parts after the first " + limits.maxParts()
             + " were not stored (receive.maxParts)");
       }
       String text = null;
-      if (format == BodyFormat.TEXT) {
+      if (format == Body.TEXT) {
         text = plain != null ? plain : html != null ? HtmlText.toText(html) : "";
-      } else if (format == BodyFormat.HTML) {
+      } else if (format == Body.HTML) {
         text = html != null ? html : plain != null ? HtmlText.fromText(plain) : "";
       }
       if (includeHeaders) {
         headers.replaceAll((k, v) -> List.copyOf(v));
       }
-      return new Parsed(subject, from, to, cc, bcc, replyTo, messageId, Optional.ofNullable(date),
+      return new Parsed<>(subject, from, to, cc, bcc, replyTo, messageId, Optional.ofNullable(date),
           Optional.ofNullable(text), List.copyOf(attachments), List.copyOf(warnings),
           includeHeaders ? headers : Map.of());
     }

@@ -14,6 +14,8 @@ import java.util.Optional;
  * {@code name ok|skipped millis attachments firstWarningOrReason}.
  */
 public final class HostileMimeMain {
+  private static final DocumentCache.PartId MESSAGE = new DocumentCache.PartId("alice@h:993", "hd-mime", 1, 1, "0");
+
   private HostileMimeMain() {}
 
   public static void main(String[] args) throws Exception {
@@ -32,8 +34,8 @@ public final class HostileMimeMain {
     System.out.println("max-heap-used " + (Runtime.getRuntime().totalMemory() - Runtime.getRuntime().freeMemory()));
   }
 
-  private static Attachment store(DocumentCache cache, InputStream s, DocumentCache.PartMeta meta) {
-    DocumentCache.Entry e = cache.put(s, meta);
+  private static Attachment store(DocumentCache cache, InputStream s, Part meta) {
+    DocumentCache.Entry e = cache.put(s, DocumentCache.PartMeta.of(MESSAGE, meta));
     return new Attachment(e.partPath(), e.fileName(), e.contentType(), e.size(), e.sha256(), e.inline(),
         e.contentId(), Optional.of(e.key()), Optional.of(e.path()));
   }

@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
 import io.mailbridge.document.Attachment;
-import io.mailbridge.document.BodyFormat;
-import io.mailbridge.document.DocumentCache;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -37,13 +35,12 @@ class MalformedMimeTest {
   private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
 
   /** What one message became: a parse result or the reason it would be skipped. */
-  record Outcome(MessageParser.Parsed parsed, MimeException error, long cpuMillis) {}
+  record Outcome(MessageParser.Parsed<Attachment> parsed, MimeException error, long cpuMillis) {}
 
-  static Outcome parse(InputStream raw, MessageParser.Limits limits, MessageParser.PartSink sink) {
-    DocumentCache.PartId id = new DocumentCache.PartId("alice@h:993", "hd-mime", 1, 1, "0");
+  static Outcome parse(InputStream raw, MessageParser.Limits limits, MessageParser.PartSink<Attachment> sink) {
     long t0 = THREADS.getCurrentThreadCpuTime();
     try {
-      MessageParser.Parsed p = MessageParser.parse(raw, id, BodyFormat.TEXT, true, limits, sink);
+      MessageParser.Parsed<Attachment> p = MessageParser.parse(raw, MessageParser.Body.TEXT, true, limits, sink);
       return new Outcome(p, null, (THREADS.getCurrentThreadCpuTime() - t0) / 1_000_000);
     } catch (MimeException e) {
       return new Outcome(null, e, (THREADS.getCurrentThreadCpuTime() - t0) / 1_000_000);
@@ -52,10 +49,10 @@ class MalformedMimeTest {
     }
   }
 
-  static Attachment drain(InputStream in, DocumentCache.PartMeta meta) {
+  static Attachment drain(InputStream in, Part meta) {
     try {
       long n = in.transferTo(OutputStream.nullOutputStream());
-      return new Attachment(meta.id().partPath(), meta.fileName(), meta.contentType(), n, "", meta.inline(),
+      return new Attachment(meta.path(), meta.fileName(), meta.contentType(), n, "", meta.inline(),
           meta.contentId(), Optional.empty(), Optional.empty());
     } catch (IOException e) {
       throw new UncheckedIOException(e);

@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.mailbridge.document.Attachment;
-import io.mailbridge.document.BodyFormat;
-import io.mailbridge.document.DocumentCache;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -20,20 +18,19 @@ import org.junit.jupiter.api.Test;
 class MessageParserTest {
   private final Map<String, byte[]> stored = new LinkedHashMap<>();
 
-  private MessageParser.Parsed parse(String raw, BodyFormat format) throws Exception {
+  private MessageParser.Parsed<Attachment> parse(String raw, MessageParser.Body format) throws Exception {
     return parse(raw.replace("\n", "\r\n").getBytes(StandardCharsets.UTF_8), format);
   }
 
-  private MessageParser.Parsed parse(byte[] raw, BodyFormat format) throws Exception {
-    DocumentCache.PartId id = new DocumentCache.PartId("alice@h:993", "INBOX", 1, 7, "0");
-    return MessageParser.parse(new ByteArrayInputStream(raw), id, format, true, 1 << 20, this::store);
+  private MessageParser.Parsed<Attachment> parse(byte[] raw, MessageParser.Body format) throws Exception {
+    return MessageParser.parse(new ByteArrayInputStream(raw), format, true, 1 << 20, this::store);
   }
 
-  private Attachment store(InputStream in, DocumentCache.PartMeta meta) {
+  private Attachment store(InputStream in, Part meta) {
     try {
       byte[] b = in.readAllBytes();
-      stored.put(meta.id().partPath(), b);
-      return new Attachment(meta.id().partPath(), meta.fileName(), meta.contentType(), b.length, sha(b),
+      stored.put(meta.path(), b);
+      return new Attachment(meta.path(), meta.fileName(), meta.contentType(), b.length, sha(b),
           meta.inline(), meta.contentId(), Optional.empty(), Optional.empty());
     } catch (IOException e) {
       throw new IllegalStateException(e);
@@ -82,23 +79,23 @@ class MessageParserTest {
     }
     tooDeep.append("inner\n");
     for (int round = 0; round < 3; round++) {
-      MessageParser.Parsed one = parse(good, BodyFormat.TEXT);
+      MessageParser.Parsed<Attachment> one = parse(good, MessageParser.Body.TEXT);
       assertThat(one.subject()).isEqualTo("first");
       assertThat(one.text()).contains("body one");
       assertThat(one.attachments()).singleElement().satisfies(a -> assertThat(a.size()).isEqualTo(3));
       assertThat(one.warnings()).isEmpty();
-      MessageParser.Parsed two = parse(warned, BodyFormat.TEXT);
+      MessageParser.Parsed<Attachment> two = parse(warned, MessageParser.Body.TEXT);
       assertThat(two.subject()).isEqualTo("second");
       assertThat(two.attachments()).isEmpty();
       assertThat(two.warnings()).anyMatch(w -> w.contains("Date")).noneMatch(w -> w.contains("first"));
-      MessageParser.Parsed deep = parse(tooDeep.toString(), BodyFormat.TEXT); // ends the parse early
+      MessageParser.Parsed<Attachment> deep = parse(tooDeep.toString(), MessageParser.Body.TEXT); // ends the parse early
       assertThat(deep.warnings()).anyMatch(w -> w.contains("nesting"));
     }
   }
 
   @Test
   void headerNamesAreMatchedInAnyCase() throws Exception {
-    MessageParser.Parsed p = parse("""
+    MessageParser.Parsed<Attachment> p = parse("""
         FROM: invoices@example.com
         tO: alice@example.test
         SUBJECT: Shouting
@@ -107,7 +104,7 @@ class MessageParserTest {
         X-Other: ignored
 
         Body.
-        """, BodyFormat.TEXT);
+        """, MessageParser.Body.TEXT);
     assertThat(p.from()).containsExactly("invoices@example.com");
     assertThat(p.to()).containsExactly("alice@example.test");
     assertThat(p.subject()).isEqualTo("Shouting");
@@ -130,12 +127,11 @@ class MessageParserTest {
       byte[] raw = ("From: a@example.com\r\nSubject: long\r\nMessage-ID: <l@x>\r\n"
           + "Date: Tue, 24 Nov 2026 10:00:00 +0100\r\nContent-Type: text/plain; charset=UTF-8\r\n\r\n" + body)
           .getBytes(StandardCharsets.UTF_8);
-      DocumentCache.PartId id = new DocumentCache.PartId("alice@h:993", "INBOX", 1, 7, "0");
-      MessageParser.Parsed whole = MessageParser.parse(new ByteArrayInputStream(raw), id, BodyFormat.TEXT, false,
+      MessageParser.Parsed<Attachment> whole = MessageParser.parse(new ByteArrayInputStream(raw), MessageParser.Body.TEXT, false,
           1 << 20, this::store);
       assertThat(whole.text()).as("length %d", len).hasValue(body.toString());
       assertThat(whole.warnings()).isEmpty();
-      MessageParser.Parsed cut = MessageParser.parse(new ByteArrayInputStream(raw), id, BodyFormat.TEXT, false,
+      MessageParser.Parsed<Attachment> cut = MessageParser.parse(new ByteArrayInputStream(raw), MessageParser.Body.TEXT, false,
           50_000, this::store);
       assertThat(cut.text()).as("length %d cut", len).hasValue(body.substring(0, Math.min(len, 50_000)));
       assertThat(cut.warnings().stream().anyMatch(w -> w.contains("kept the first 50000"))).isEqualTo(len > 50_000);
@@ -144,7 +140,7 @@ class MessageParserTest {
 
   @Test
   void plainMessageGivesHeadersAndText() throws Exception {
-    MessageParser.Parsed p = parse("""
+    MessageParser.Parsed<Attachment> p = parse("""
         From: "Invoices Dept" <invoices@example.com>
         To: alice@example.test, Bob <bob@example.test>
         Cc: carol@example.test
@@ -155,7 +151,7 @@ class MessageParserTest {
         Content-Type: text/plain; charset=UTF-8
 
         Please pay.
-        """, BodyFormat.TEXT);
+        """, MessageParser.Body.TEXT);
     assertThat(p.from()).containsExactly("invoices@example.com");
     assertThat(p.to()).containsExactly("alice@example.test", "bob@example.test");
     assertThat(p.cc()).containsExactly("carol@example.test");
@@ -221,7 +217,7 @@ class MessageParserTest {
 
   @Test
   void nestedMultipartGivesBodiesInlinePartsAttachmentsAndForwardedMessage() throws Exception {
-    MessageParser.Parsed p = parse(NESTED, BodyFormat.TEXT);
+    MessageParser.Parsed<Attachment> p = parse(NESTED, MessageParser.Body.TEXT);
     assertThat(p.text()).hasValueSatisfying(t -> assertThat(t).startsWith("Grüße"));
     assertThat(p.attachments()).extracting(Attachment::partPath).containsExactly("1.2.2", "2", "3");
     Attachment img = p.attachments().get(0);
@@ -239,12 +235,12 @@ class MessageParserTest {
     assertThat(new String(stored.get("3"), StandardCharsets.US_ASCII)).startsWith("From: x@example.com")
         .contains("inner body");
     assertThat(p.warnings()).isEmpty();
-    assertThat(parse(NESTED, BodyFormat.HTML).text()).hasValueSatisfying(t -> assertThat(t).startsWith("<p>Hello"));
+    assertThat(parse(NESTED, MessageParser.Body.HTML).text()).hasValueSatisfying(t -> assertThat(t).startsWith("<p>Hello"));
   }
 
   @Test
   void decodesRfc2047SubjectsAndNamesAndRfc2231Continuations() throws Exception {
-    MessageParser.Parsed p = parse("""
+    MessageParser.Parsed<Attachment> p = parse("""
         From: =?UTF-8?Q?J=C3=BCrgen?= <j@example.com>
         Subject: =?UTF-8?B?UmVjaG51bmcg4oKsIDQy?= =?ISO-8859-1?Q?_f=FCr_M=E4rz?=
         Date: 24 Nov 2026 10:00:00 +0000
@@ -261,7 +257,7 @@ class MessageParserTest {
 
         x
         --b--
-        """, BodyFormat.TEXT);
+        """, MessageParser.Body.TEXT);
     assertThat(p.subject()).isEqualTo("Rechnung € 42 für März");
     assertThat(p.from()).containsExactly("j@example.com");
     assertThat(p.attachments().get(0).fileName()).isEqualTo("日本.txt");
@@ -271,11 +267,11 @@ class MessageParserTest {
   void eightBitHeadersAreReadAsUtf8OrWindows1252WithWarning() throws Exception {
     byte[] utf8 = "Subject: Grüße aus Köln\r\nFrom: a@x.com\r\nDate: 24 Nov 2026 10:00:00 +0000\r\nMessage-ID: <a@b>\r\n\r\nx"
         .getBytes(StandardCharsets.UTF_8);
-    MessageParser.Parsed p = parse(utf8, BodyFormat.TEXT);
+    MessageParser.Parsed<Attachment> p = parse(utf8, MessageParser.Body.TEXT);
     assertThat(p.subject()).isEqualTo("Grüße aus Köln");
     assertThat(p.warnings()).isEmpty();
     byte[] latin = "Subject: Grüße\r\nFrom: a@x.com\r\n\r\nx".getBytes(StandardCharsets.ISO_8859_1);
-    MessageParser.Parsed q = parse(latin, BodyFormat.TEXT);
+    MessageParser.Parsed<Attachment> q = parse(latin, MessageParser.Body.TEXT);
     assertThat(q.subject()).isEqualTo("Grüße");
     assertThat(q.warnings()).anyMatch(w -> w.contains("not UTF-8"))
         .anyMatch(w -> w.contains("no Message-ID")).anyMatch(w -> w.contains("no Date"));
@@ -283,7 +279,7 @@ class MessageParserTest {
 
   @Test
   void brokenEncodingsUnknownCharsetsAndMissingBoundaryStillGiveADocument() throws Exception {
-    MessageParser.Parsed p = parse("""
+    MessageParser.Parsed<Attachment> p = parse("""
         From: a@x.com
         Subject: broken
         Content-Type: multipart/mixed; boundary=b
@@ -299,14 +295,14 @@ class MessageParserTest {
 
         AAEC!!!Aw==@@@
         --b
-        """, BodyFormat.TEXT);
+        """, MessageParser.Body.TEXT);
     assertThat(p.subject()).isEqualTo("broken");
     assertThat(p.text()).hasValueSatisfying(t -> assertThat(t).startsWith("caf"));
     assertThat(p.warnings()).anyMatch(w -> w.contains("unknown charset 'x-no-such-charset'"));
     assertThat(p.attachments()).hasSize(1);
     assertThat(stored.get("2")).startsWith(0, 1, 2);
 
-    MessageParser.Parsed noBoundary = parse("""
+    MessageParser.Parsed<Attachment> noBoundary = parse("""
         From: a@x.com
         Subject: no boundary
         Content-Type: multipart/mixed
@@ -316,14 +312,14 @@ class MessageParserTest {
 
         text
         --x--
-        """, BodyFormat.TEXT);
+        """, MessageParser.Body.TEXT);
     assertThat(noBoundary.subject()).isEqualTo("no boundary");
     assertThat(noBoundary.text()).hasValueSatisfying(t -> assertThat(t).contains("text"));
   }
 
   @Test
   void hostileAttachmentNamesAreSanitisedWithAWarning() throws Exception {
-    MessageParser.Parsed p = parse("""
+    MessageParser.Parsed<Attachment> p = parse("""
         From: a@x.com
         Subject: evil
         Content-Type: multipart/mixed; boundary=b
@@ -348,19 +344,19 @@ class MessageParserTest {
 
         e
         --b--
-        """, BodyFormat.TEXT);
+        """, MessageParser.Body.TEXT);
     assertThat(p.attachments()).extracting(Attachment::fileName).containsExactly("passwd", "_CON", "part-4.bin");
     assertThat(p.warnings()).anyMatch(w -> w.contains("sanitised to 'passwd'"));
   }
 
   @Test
   void htmlOnlyMessageGivesTextForTheTextFormat() throws Exception {
-    MessageParser.Parsed p = parse("""
+    MessageParser.Parsed<Attachment> p = parse("""
         From: a@x.com
         Content-Type: text/html
 
         <html><body><p>Hello &amp; welcome</p><script>x()</script></body></html>
-        """, BodyFormat.TEXT);
+        """, MessageParser.Body.TEXT);
     assertThat(p.text()).hasValue("Hello & welcome");
   }
 
@@ -368,7 +364,7 @@ class MessageParserTest {
   void messageThatCannotBeParsedAtAllThrows() {
     byte[] hostile = ("From: a@x.com\r\nSubject: " + "x".repeat(2_000_000) + "\r\n\r\nbody")
         .getBytes(StandardCharsets.US_ASCII);
-    assertThatThrownBy(() -> parse(hostile, BodyFormat.TEXT)).isInstanceOf(Exception.class);
+    assertThatThrownBy(() -> parse(hostile, MessageParser.Body.TEXT)).isInstanceOf(Exception.class);
   }
 
   /** What a reference document is built from: the header block of a multipart message, no body. */
@@ -384,11 +380,10 @@ class MessageParserTest {
         Content-Type: multipart/mixed; boundary="b1"
 
         """;
-    MessageParser.Parsed whole = parse(header, BodyFormat.TEXT);
+    MessageParser.Parsed<Attachment> whole = parse(header, MessageParser.Body.TEXT);
     assertThat(whole.warnings()).as("a full parse sees a multipart without parts").isNotEmpty();
-    MessageParser.Parsed p = MessageParser.parseHeader(new ByteArrayInputStream(
-        header.replace("\n", "\r\n").getBytes(StandardCharsets.UTF_8)),
-        new DocumentCache.PartId("alice@h:993", "INBOX", 1, 7, "0"), BodyFormat.TEXT, false,
+    MessageParser.Parsed<Attachment> p = MessageParser.parseHeader(new ByteArrayInputStream(
+        header.replace("\n", "\r\n").getBytes(StandardCharsets.UTF_8)), MessageParser.Body.TEXT, false,
         MessageParser.Limits.defaults(1 << 20));
     assertThat(p.subject()).isEqualTo("Große Datei");
     assertThat(p.from()).containsExactly("ann@example.com");

@@ -3,8 +3,7 @@ package io.mailbridge.mime;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
-import io.mailbridge.document.BodyFormat;
-import io.mailbridge.document.DocumentCache;
+import io.mailbridge.document.Attachment;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import org.apache.james.mime4j.MimeException;
@@ -20,10 +19,9 @@ class MimeFuzzTest {
 
   @FuzzTest(maxDuration = "30s")
   void parse(byte[] raw) throws IOException {
-    DocumentCache.PartId id = new DocumentCache.PartId("alice@h:993", "hd-fuzz", 1, 1, "0");
-    for (BodyFormat format : new BodyFormat[] {BodyFormat.TEXT, BodyFormat.HTML}) {
+    for (MessageParser.Body format : new MessageParser.Body[] {MessageParser.Body.TEXT, MessageParser.Body.HTML}) {
       try {
-        MessageParser.Parsed p = MessageParser.parse(new ByteArrayInputStream(raw), id, format, true, LIMITS,
+        MessageParser.Parsed<Attachment> p = MessageParser.parse(new ByteArrayInputStream(raw), format, true, LIMITS,
             MalformedMimeTest::drain);
         assertThat(p.attachments().size()).isLessThanOrEqualTo(50);
         assertThat(p.warnings().size()).isLessThanOrEqualTo(100);

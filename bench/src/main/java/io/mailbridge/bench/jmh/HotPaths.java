@@ -1,7 +1,6 @@
 package io.mailbridge.bench.jmh;
 
 import io.mailbridge.document.Attachment;
-import io.mailbridge.document.BodyFormat;
 import io.mailbridge.document.DocumentCache;
 import io.mailbridge.mime.MessageParser;
 import io.mailbridge.search.Filter;
@@ -39,10 +38,10 @@ import org.openjdk.jmh.annotations.TearDown;
 @State(Scope.Benchmark)
 public class HotPaths {
   private static final DocumentCache.PartId ID = new DocumentCache.PartId("alice@host:993", "INBOX", 1, 1, "0");
-  private static final MessageParser.PartSink HASH_ONLY = (in, meta) -> {
+  private static final MessageParser.PartSink<Attachment> HASH_ONLY = (in, meta) -> {
     try {
       long size = in.transferTo(OutputStream.nullOutputStream());
-      return new Attachment(meta.id().partPath(), meta.fileName(), meta.contentType(), size, "", meta.inline(),
+      return new Attachment(meta.path(), meta.fileName(), meta.contentType(), size, "", meta.inline(),
           meta.contentId(), Optional.empty(), Optional.empty());
     } catch (IOException e) {
       throw new java.io.UncheckedIOException(e);
@@ -83,8 +82,8 @@ public class HotPaths {
   }
 
   @Benchmark
-  public MessageParser.Parsed mimeParse() throws Exception {
-    return MessageParser.parse(new ByteArrayInputStream(message), ID, BodyFormat.TEXT, false, 1 << 20, HASH_ONLY);
+  public MessageParser.Parsed<Attachment> mimeParse() throws Exception {
+    return MessageParser.parse(new ByteArrayInputStream(message), MessageParser.Body.TEXT, false, 1 << 20, HASH_ONLY);
   }
 
   @Benchmark

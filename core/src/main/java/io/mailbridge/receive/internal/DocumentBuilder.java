@@ -62,14 +62,16 @@ final class DocumentBuilder {
   Built build(RawMessage m, String folderName, long uidValidity, Map<String, String> withheld,
       SizeGate.Reference reference) throws IOException, MimeException {
     DocumentCache.PartId id = new DocumentCache.PartId(mailbox, folderName, uidValidity, m.uid(), "0");
-    MessageParser.Parsed p;
+    MessageParser.Parsed<Attachment> p;
     MessageParser.Limits limits = new MessageParser.Limits(settings.maxBodyBytes(), settings.maxPartDepth(),
         settings.maxParts(), settings.maxHeaderBytes());
     try (InputStream in = m.open()) {
-      p = reference != null ? MessageParser.parseHeader(in, id, settings.format(), settings.includeHeaders(), limits)
-          : MessageParser.parse(in, id, settings.format(), settings.includeHeaders(), limits,
-          (decoded, meta) -> {
-            String why = withheld.get(meta.id().partPath());
+      MessageParser.Body body = body(settings.format());
+      p = reference != null ? MessageParser.parseHeader(in, body, settings.includeHeaders(), limits)
+          : MessageParser.parse(in, body, settings.includeHeaders(), limits,
+          (decoded, part) -> {
+            DocumentCache.PartMeta meta = DocumentCache.PartMeta.of(id, part);
+            String why = withheld.get(part.path());
             return why == null ? store(decoded, meta) : hashOnly(decoded, meta, Optional.of(why));
           });
     }
@@ -194,12 +196,21 @@ final class DocumentBuilder {
     byte[] head = h.toString().getBytes(StandardCharsets.US_ASCII);
     InputStream in = new java.io.SequenceInputStream(new java.io.ByteArrayInputStream(head),
         new java.io.ByteArrayInputStream(raw));
-    MessageParser.Parsed p = MessageParser.parse(in, new DocumentCache.PartId(mailbox, "-", 0, 0, "0"),
-        settings.format() == BodyFormat.EML ? BodyFormat.TEXT : settings.format(), false, new MessageParser.Limits(
-            settings.maxBodyBytes(), 1, 1, settings.maxHeaderBytes()), (decoded, meta) -> {
+    MessageParser.Parsed<Attachment> p = MessageParser.parse(in,
+        settings.format() == BodyFormat.EML ? MessageParser.Body.TEXT : body(settings.format()), false,
+        new MessageParser.Limits(settings.maxBodyBytes(), 1, 1, settings.maxHeaderBytes()), (decoded, inner) -> {
               throw new IllegalStateException("a text part has no attachments");
             });
     return p.text().orElse("");
+  }
+
+  /** The parser's body text for a document format: the raw message keeps no text of its own. */
+  static MessageParser.Body body(BodyFormat format) {
+    return switch (format) {
+      case TEXT -> MessageParser.Body.TEXT;
+      case HTML -> MessageParser.Body.HTML;
+      case EML -> MessageParser.Body.NONE;
+    };
   }
 
   /** RFC 5092 IMAP URL form: stable for the message while UIDVALIDITY holds. */
