@@ -1,0 +1,111 @@
+package io.mailbridge.mime;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.mailbridge.document.Attachment;
+import io.mailbridge.document.BodyFormat;
+import io.mailbridge.document.DocumentCache;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.charset.Charset;
+import java.nio.charset.StandardCharsets;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Header shapes seen in real-world mail that established parsers (Jakarta Mail, Python's email,
+ * the Ruby mail gem) read, each as its smallest example: what Receive reports must be what they read.
+ */
+class RealWorldHeadersTest {
+  static MessageParser.Parsed parse(byte[] raw) throws Exception {
+    DocumentCache.PartId id = new DocumentCache.PartId("alice@h:993", "INBOX", 1, 7, "0");
+    return MessageParser.parse(new ByteArrayInputStream(raw), id, BodyFormat.TEXT, false, 1 << 20, (in, meta) -> {
+      try {
+        long n = in.transferTo(java.io.OutputStream.nullOutputStream());
+        return new Attachment(meta.id().partPath(), meta.fileName(), meta.contentType(), n, "", meta.inline(),
+            meta.contentId(), Optional.empty(), Optional.empty());
+      } catch (IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+    });
+  }
+
+  /** The header lines (LF is written as CRLF) in the given charset, an empty line and a body. */
+  static byte[] message(Charset charset, String... headers) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    for (String h : headers) {
+      out.writeBytes(h.getBytes(charset));
+      out.writeBytes("\r\n".getBytes(StandardCharsets.US_ASCII));
+    }
+    out.writeBytes("\r\nbody\r\n".getBytes(StandardCharsets.US_ASCII));
+    return out.toByteArray();
+  }
+
+  @Test
+  void rawUtf8AddressesComeThroughWhole() throws Exception {
+    MessageParser.Parsed p = parse(message(StandardCharsets.UTF_8, "From: \"Jöhn Doe\" <jdöe@mächine.example>",
+        "To: \"Märy Smith\" <märy@exämple.net>, Ünïcödé <ü@exämple.net>"));
+    assertThat(p.from()).containsExactly("jdöe@mächine.example");
+    assertThat(p.to()).containsExactly("märy@exämple.net", "ü@exämple.net");
+  }
+
+  @Test
+  void latin1AndInvalidBytesInADisplayNameLeaveTheAddressWhole() throws Exception {
+    assertThat(parse(message(StandardCharsets.ISO_8859_1, "From: \"Jörgen Schmürgen\" <schmuergen@example.com>"))
+        .from()).containsExactly("schmuergen@example.com");
+    byte[] twoInvalid = message(StandardCharsets.ISO_8859_1,
+        "From: Here2There \u00ff\u00fe Travelers <info@here2there-travelers-msgs.net>");
+    MessageParser.Parsed p = parse(twoInvalid);
+    assertThat(p.from()).containsExactly("info@here2there-travelers-msgs.net");
+  }
+
+  @Test
+  void anAtSignInAnUnquotedDisplayNameIsPartOfTheName() throws Exception {
+    assertThat(parse(message(StandardCharsets.US_ASCII, "To: smith@gmail.com, Mikel@Lindsaar <raasdnil@gmail.com>"))
+        .to()).containsExactly("smith@gmail.com", "raasdnil@gmail.com");
+  }
+
+  @Test
+  void addressesSeparatedOnlyBySpaceAreTwoAddresses() throws Exception {
+    MessageParser.Parsed p = parse(message(StandardCharsets.US_ASCII, "From: tim@example.com concierge@example.com",
+        "To: john.doe@example.com  john@example.net, x@example.org"));
+    assertThat(p.from()).containsExactly("tim@example.com", "concierge@example.com");
+    assertThat(p.to()).containsExactly("john.doe@example.com", "john@example.net", "x@example.org");
+  }
+
+  @Test
+  void aGroupIsItsMembersAndAnEmptyGroupNoAddress() throws Exception {
+    MessageParser.Parsed p = parse(message(StandardCharsets.US_ASCII, "To: undisclosed-recipients:;",
+        "Cc: <Undisclosed-Recipient:@mailman.example.com;>",
+        "Bcc: A Group:Ed Jones <c@a.test>,joe@where.test,John <jdoe@one.test>;, after@x.test",
+        "Reply-To: Team: ;"));
+    assertThat(p.to()).isEmpty();
+    assertThat(p.cc()).isEmpty();
+    assertThat(p.bcc()).containsExactly("c@a.test", "joe@where.test", "jdoe@one.test", "after@x.test");
+    assertThat(p.replyTo()).isEmpty();
+    assertThat(p.warnings()).noneMatch(w -> w.contains("@mailman") && !w.contains("no valid address"));
+  }
+
+  @Test
+  void anEncodedWordInAnUnknownCharsetIsReadAsLatin1WithAWarning() throws Exception {
+    MessageParser.Parsed p = parse(message(StandardCharsets.US_ASCII, "Subject: =?NONE?B?VEVTVA=?= =?x-unknown?Q?caf=E9?="));
+    assertThat(p.subject()).isEqualTo("TESTcafé");
+    assertThat(p.warnings()).anyMatch(w -> w.contains("NONE") && w.contains("unknown charset"));
+  }
+
+  @Test
+  void utf7EncodedWordsAreDecoded() throws Exception {
+    MessageParser.Parsed p = parse(message(StandardCharsets.US_ASCII,
+        "Subject: =?utf-7?Q?Die_Hasen_und_die_Fr+APY-sche?="));
+    assertThat(p.subject()).isEqualTo("Die Hasen und die Frösche");
+  }
+
+  @Test
+  void rawEightBitBytesInsideAnEncodedWordAreReadInTheDeclaredCharset() throws Exception {
+    assertThat(parse(message(StandardCharsets.ISO_8859_1, "Subject: =?iso-8859-1?Q?Die_Fr\u00f6sche?=")).subject())
+        .isEqualTo("Die Frösche");
+    assertThat(parse(message(StandardCharsets.UTF_8, "Subject: =?utf-8?Q?Die_Fr\u00f6sche?= und Kröten")).subject())
+        .isEqualTo("Die Frösche und Kröten");
+  }
+}
