@@ -1,6 +1,5 @@
 package io.mailbridge.mime;
 
-import io.mailbridge.base.Ascii;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
@@ -14,12 +13,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.Consumer;
-import org.apache.james.mime4j.codec.DecodeMonitor;
-import org.apache.james.mime4j.codec.DecoderUtil;
-import org.apache.james.mime4j.dom.address.Address;
-import org.apache.james.mime4j.dom.address.AddressList;
-import org.apache.james.mime4j.dom.address.Mailbox;
-import org.apache.james.mime4j.field.address.LenientAddressParser;
 import org.apache.james.mime4j.util.ByteArrayBuffer;
 import org.apache.james.mime4j.util.ByteSequence;
 
@@ -74,6 +67,12 @@ final class HeaderText {
     if (ascii) {
       s = new String(b, start, len - start, StandardCharsets.ISO_8859_1);
     } else {
+      byte[] escaped = EncodedWords.escapeRawBytesInWords(b, start, len);
+      if (escaped != null) {
+        b = escaped;
+        start = 0;
+        len = escaped.length;
+      }
       try {
         s = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
             .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(b, start, len - start))
@@ -99,118 +98,14 @@ final class HeaderText {
     return s.replace("\r\n", "").replace("\n", "").replace("\r", "").strip();
   }
 
-  /** Decodes RFC 2047 encoded words; unknown charsets are reported and left as they are. */
+  /** Decodes RFC 2047 encoded words ({@link EncodedWords}). */
   static String decodeWords(String s, String name, Consumer<String> warn) {
-    if (s.indexOf("=?") < 0) {
-      return s;
-    }
-    try {
-      return DecoderUtil.decodeEncodedWords(s, new DecodeMonitor() {
-        @Override
-        public boolean warn(String message, String dropDesc) {
-          warn.accept("header " + name + ": " + message);
-          return false;
-        }
-
-        @Override
-        public boolean isListening() {
-          return true;
-        }
-      });
-    } catch (RuntimeException e) {
-      warn.accept("header " + name + ": encoded words cannot be decoded (" + e.getMessage() + ")");
-      return s;
-    }
+    return EncodedWords.decode(s, name, warn);
   }
 
-  /** The addr-specs of an address list header (groups flattened), in order. */
+  /** The addresses of an address list header ({@link Addresses}). */
   static List<String> addresses(String value, String name, Consumer<String> warn) {
-    if (value.isEmpty()) {
-      return List.of();
-    }
-    String simple = simpleAddress(value);
-    if (simple != null) {
-      return List.of(simple); // what the parser gives for it (HeaderTextTest compares), at a tenth of the cost
-    }
-    List<String> out = new ArrayList<>();
-    try {
-      AddressList list = LenientAddressParser.DEFAULT.parseAddressList(value);
-      for (Address a : list) {
-        if (a instanceof Mailbox m) {
-          add(out, m);
-        } else if (a instanceof org.apache.james.mime4j.dom.address.Group g) {
-          g.getMailboxes().forEach(m -> add(out, m));
-        }
-      }
-    } catch (RuntimeException e) {
-      warn.accept("header " + name + " cannot be parsed as addresses (" + e.getMessage() + ")");
-    }
-    if (out.isEmpty()) {
-      warn.accept("header " + name + " has no valid address: '" + abbreviate(value) + "'");
-    }
-    return List.copyOf(out); // immutable: the document keeps it without copying
-  }
-
-  /**
-   * The address of the most common shapes, {@code local@domain} and {@code Display Name <local@domain>}
-   * with a plain display name (letters, digits, spaces, '.', '-', '_') and plain address characters;
-   * null for anything else, which goes to mime4j's parser.
-   */
-  static String simpleAddress(String v) {
-    int lt = v.indexOf('<');
-    if (lt < 0) {
-      return isSimpleAddrSpec(v, 0, v.length()) ? v : null;
-    }
-    for (int i = 0; i < lt; i++) {
-      char c = v.charAt(i);
-      if (!(Ascii.isLetterOrDigit(c) || c == ' ' || c == '.' || c == '-' || c == '_')) {
-        return null;
-      }
-    }
-    int gt = v.indexOf('>', lt);
-    if (gt < 0) {
-      return null;
-    }
-    for (int i = gt + 1; i < v.length(); i++) {
-      if (v.charAt(i) != ' ') {
-        return null;
-      }
-    }
-    return isSimpleAddrSpec(v, lt + 1, gt) ? v.substring(lt + 1, gt) : null;
-  }
-
-  /** local@domain: local of [A-Za-z0-9_+-] runs joined by single dots, domain of [A-Za-z0-9-] labels. */
-  private static boolean isSimpleAddrSpec(String s, int from, int to) {
-    int at = s.indexOf('@', from);
-    if (at <= from || at >= to - 1) {
-      return false;
-    }
-    return dotted(s, from, at, true) && dotted(s, at + 1, to, false);
-  }
-
-  private static boolean dotted(String s, int from, int to, boolean local) {
-    boolean inRun = false;
-    for (int i = from; i < to; i++) {
-      char c = s.charAt(i);
-      if (c == '.') {
-        if (!inRun) {
-          return false; // leading or double dot
-        }
-        inRun = false;
-      } else if (Ascii.isLetterOrDigit(c) || c == '-' || (local && (c == '_' || c == '+'))) {
-        inRun = true;
-      } else {
-        return false;
-      }
-    }
-    return inRun; // no trailing dot
-  }
-
-  private static void add(List<String> out, Mailbox m) {
-    String address = m.getAddress();
-    if (address != null && !address.isBlank() && m.getDomain() != null) {
-      out.add(address);
-    }
+    return Addresses.list(value, name, warn);
   }
 
   /** A structured value ({@code type/sub; a=b; c="d"}) split into its main value and parameters. */
@@ -289,9 +184,10 @@ final class HeaderText {
         if (q2 > 0) {
           String cs = v.substring(0, q1);
           if (!cs.isEmpty()) {
-            try {
-              charset = Charset.forName(cs);
-            } catch (RuntimeException unknown) {
+            Charset known = MimeCharsets.lookup(cs);
+            if (known != null) {
+              charset = known;
+            } else {
               warn.accept(field + " parameter " + name + " has unknown charset '" + cs + "': read as UTF-8");
             }
           }

@@ -59,7 +59,10 @@ public final class MessageParser {
         .setMaxHeaderCount(10_000)
         .setMaxHeaderLen(limits.maxHeaderBytes())
         .setMaxContentLen(-1)
-        .setMalformedHeaderStartsBody(true)
+        // A line that is neither a field nor a fold is skipped with a warning and the header read on,
+        // as Jakarta Mail and the Ruby mail gem read it (mime4j's other way, taking it as the start
+        // of the body, fails inside mime4j when the body is multipart).
+        .setMalformedHeaderStartsBody(false)
         .build();
   }
 
@@ -146,19 +149,31 @@ public final class MessageParser {
 
   private static <A> Parsed<A> parse(InputStream raw, Body format, boolean includeHeaders, Limits limits,
       PartSink<A> sink, boolean headerOnly) throws IOException, MimeException {
-    Handler<A> h = new Handler<>(format, includeHeaders, limits, sink);
+    return parse(raw, new Handler<>(format, includeHeaders, limits, sink, null), headerOnly);
+  }
+
+  private static <A> Parsed<A> parse(InputStream raw, Handler<A> h, boolean headerOnly)
+      throws IOException, MimeException {
+    Limits limits = h.limits;
     h.headerOnly = headerOnly;
     Reusable r = PARSERS.get();
     if (r == null || r.busy || !r.limits.equals(limits)) {
       r = new Reusable(limits);
-      PARSERS.set(r);
+      if (h.nestedIn == null) {
+        PARSERS.set(r); // a forwarded message's parse, inside the parse of its message, keeps its own
+      }
     }
     r.busy = true;
     r.current = h.monitor;
     r.parser.setContentHandler(h);
     boolean clean = false;
     try {
-      r.parser.parse(raw);
+      MboxFromLine in = MboxFromLine.of(raw);
+      if (in.skipped()) {
+        h.addWarning("the message starts with an mbox envelope line ('From ' and no colon, left by an mbox "
+            + "archive): skipped");
+      }
+      r.parser.parse(in);
       clean = true;
     } catch (LimitReached stop) {
       // the handler noted why in a warning; what was read so far makes the document
@@ -175,7 +190,7 @@ public final class MessageParser {
       r.busy = false;
       r.current = DecodeMonitor.SILENT;
       r.parser.setContentHandler(NO_HANDLER); // the document is not kept alive by the thread
-      if (!clean) {
+      if (!clean && PARSERS.get() == r) {
         PARSERS.remove(); // a parse that ended early may leave mime4j's state half-way: start afresh
       }
     }
@@ -202,7 +217,8 @@ public final class MessageParser {
       this.parser = new MimeStreamParser(config(limits), this, new BodyDescriptors());
       // Bodies arrive encoded and Handler.body decodes them: base64 block-wise (Base64Decoding).
       parser.setContentDecoding(false);
-      // message/rfc822 parts are attachments (forwarded mail), stored whole as .eml: do not descend.
+      // message/rfc822 parts (forwarded mail) are stored whole as .eml and read again for their
+      // attachments (Handler.storeMessage): the parser itself does not descend.
       parser.setNoRecurse();
     }
 
@@ -267,13 +283,20 @@ public final class MessageParser {
     // IMAP part numbering (RFC 3501 6.4.5): a stack of (prefix, counter) per open multipart.
     private final Deque<int[]> counters = new ArrayDeque<>();
     private final Deque<String> prefixes = new ArrayDeque<>();
-    private String partPath = "1";
+    private String partPath;
+    private final String nestedIn;
     private boolean topHeader = true;
     private String disposition;
     private String contentType;
     private String contentId;
 
-    Handler(Body format, boolean includeHeaders, Limits limits, PartSink<A> sink) {
+    /**
+     * @param nestedIn the part path of the message/rfc822 part this handler reads (for its
+     *     attachments only), or null for the message itself
+     */
+    Handler(Body format, boolean includeHeaders, Limits limits, PartSink<A> sink, String nestedIn) {
+      this.nestedIn = nestedIn;
+      this.partPath = nestedIn == null ? "1" : nestedIn + ".1";
       this.format = format;
       this.includeHeaders = includeHeaders;
       this.limits = limits;
@@ -299,7 +322,7 @@ public final class MessageParser {
         throw new LimitReached();
       }
       // The message's own multipart numbers its children 1, 2...; a nested one 2.1, 2.2...
-      prefixes.push(counters.isEmpty() ? "" : partPath);
+      prefixes.push(counters.isEmpty() ? (nestedIn == null ? "" : nestedIn) : partPath);
       counters.push(new int[] {0});
     }
 
@@ -333,6 +356,9 @@ public final class MessageParser {
     public void endHeader() throws MimeException {
       if (topHeader) {
         topHeader = false;
+        if (nestedIn != null) {
+          return; // a forwarded message: its own header is not the document's
+        }
         if (!sawMessageId) {
           addWarning("no Message-ID header");
         }
@@ -368,7 +394,7 @@ public final class MessageParser {
         case "content-id" -> contentId = value;
         default -> { }
       }
-      if (!topHeader) {
+      if (!topHeader || nestedIn != null) {
         return;
       }
       if (includeHeaders) {
@@ -434,14 +460,15 @@ public final class MessageParser {
       }
       boolean isAttachment = disp != null && "attachment".equals(disp.value());
       boolean isInline = disp != null && "inline".equals(disp.value());
-      boolean textBody = (mime.equals("text/plain") || mime.equals("text/html")) && !isAttachment && fileName == null;
-      if (textBody && mime.equals("text/plain") && plain == null) {
-        plain = readText(bd, in);
-        return;
-      }
-      if (textBody && mime.equals("text/html") && html == null) {
-        html = readText(bd, in);
-        return;
+      if (!isAttachment && fileName == null && mime.startsWith("text/")) {
+        // Not an attachment (README "What counts as an attachment"): text without a name or an
+        // attachment disposition is the body, or more of it (a list footer, a second text part).
+        if (nestedIn == null && mime.equals("text/plain") && plain == null) {
+          plain = readText(bd, in);
+        } else if (nestedIn == null && mime.equals("text/html") && html == null) {
+          html = readText(bd, in);
+        }
+        return; // the parser skips what is not read
       }
       if (attachments.size() >= limits.maxParts()) {
         partsNotStored++; // the parser skips what we do not read
@@ -456,7 +483,41 @@ public final class MessageParser {
         addWarning("attachment name '" + HeaderText.abbreviate(fileName) + "' of part " + partPath
             + " was sanitised to '" + part.fileName() + "'");
       }
-      attachments.add(sink.store(in, part));
+      if (mime.equals("message/rfc822")) {
+        storeMessage(in, part);
+      } else {
+        attachments.add(sink.store(in, part));
+      }
+    }
+
+    /**
+     * A forwarded message: stored whole (.eml) and read again for its own attachments, listed after
+     * it with their part paths inside it (RFC 3501 6.4.5: 2.1, 2.2... in part 2).
+     */
+    private void storeMessage(InputStream in, Part part) throws IOException {
+      String path = part.path();
+      int depthLeft = limits.maxDepth() - counters.size() - 1;
+      if (depthLeft <= 0) {
+        addWarning("the forwarded message in part " + path + " is nested deeper than " + limits.maxDepth()
+            + " levels: its attachments were not read (receive.maxPartDepth)");
+        attachments.add(sink.store(in, part));
+        return;
+      }
+      try (Spool spool = new Spool()) {
+        attachments.add(sink.store(spool.tee(in), part));
+        spool.drain(); // what the sink left unread
+        Handler<A> inner = new Handler<>(Body.NONE, false, new Limits(maxBodyBytes, depthLeft,
+            limits.maxParts() - attachments.size(), limits.maxHeaderBytes()), sink, path);
+        inner.messageId = messageId;
+        try (InputStream again = spool.open()) {
+          Parsed<A> p = parse(again, inner, false);
+          attachments.addAll(p.attachments());
+          p.warnings().forEach(this::addWarning);
+        } catch (MimeException e) {
+          addWarning("the attachments of the forwarded message in part " + path + " cannot be read: "
+              + e.getMessage());
+        }
+      }
     }
 
     private InputStream decoded(BodyDescriptor bd, InputStream in) {
@@ -509,12 +570,12 @@ public final class MessageParser {
       if (name == null || name.isBlank() || name.strip().equalsIgnoreCase("us-ascii")) {
         return StandardCharsets.UTF_8; // superset of the RFC 2045 default US-ASCII, kinder to 8-bit bodies
       }
-      try {
-        return Charset.forName(name.strip());
-      } catch (RuntimeException e) {
+      Charset known = MimeCharsets.lookup(name);
+      if (known == null) {
         addWarning("part " + partPath + " has unknown charset '" + HeaderText.abbreviate(name) + "': read as UTF-8");
         return StandardCharsets.UTF_8;
       }
+      return known;
     }
 
     Parsed<A> result() {

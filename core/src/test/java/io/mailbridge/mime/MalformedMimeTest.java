@@ -140,15 +140,16 @@ class MalformedMimeTest {
   }
 
   @Test
-  void mime4jStateErrorOnABoundarySplitByABareCrSkipsTheMessageWithAReason() throws Exception {
-    // Found by MimeFuzzTest (its crash-1c5f... seed): mime4j threw IllegalStateException.
+  void aBoundarySplitByABareCrNoLongerTripsMime4jsStateCheck() throws Exception {
+    // Found by MimeFuzzTest (its crash-1c5f... seed): mime4j threw IllegalStateException ("unread only
+    // works when a buffer is fully read...") when a malformed header line started the body. Such a
+    // line is now skipped and the header read on, so the message is read.
     byte[] raw;
     try (InputStream in = getClass().getResourceAsStream(
         "MimeFuzzTestInputs/parse/crash-1c5f740075ecd0412ad6c24235d75027c26357cd")) {
       raw = in.readAllBytes();
     }
     Outcome o = parse(raw);
-    assertThat(o.error()).isNotNull();
-    assertThat(o.error().getMessage()).startsWith("the MIME structure cannot be read (java.lang.IllegalStateException");
+    assertThat(o.error()).isNull();
   }
 }

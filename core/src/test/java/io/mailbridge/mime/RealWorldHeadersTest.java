@@ -2,15 +2,11 @@ package io.mailbridge.mime;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.mailbridge.document.Attachment;
-import io.mailbridge.document.BodyFormat;
-import io.mailbridge.document.DocumentCache;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
-import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -18,13 +14,14 @@ import org.junit.jupiter.api.Test;
  * the Ruby mail gem) read, each as its smallest example: what Receive reports must be what they read.
  */
 class RealWorldHeadersTest {
-  static MessageParser.Parsed parse(byte[] raw) throws Exception {
-    DocumentCache.PartId id = new DocumentCache.PartId("alice@h:993", "INBOX", 1, 7, "0");
-    return MessageParser.parse(new ByteArrayInputStream(raw), id, BodyFormat.TEXT, false, 1 << 20, (in, meta) -> {
+  /** What the parse handed to the sink for one part. */
+  record Stored(String partPath, String fileName, String contentType, long size) {}
+
+  static MessageParser.Parsed<Stored> parse(byte[] raw) throws Exception {
+    return MessageParser.parse(new ByteArrayInputStream(raw), MessageParser.Body.TEXT, false, 1 << 20, (in, part) -> {
       try {
         long n = in.transferTo(java.io.OutputStream.nullOutputStream());
-        return new Attachment(meta.id().partPath(), meta.fileName(), meta.contentType(), n, "", meta.inline(),
-            meta.contentId(), Optional.empty(), Optional.empty());
+        return new Stored(part.path(), part.fileName(), part.contentType(), n);
       } catch (IOException e) {
         throw new java.io.UncheckedIOException(e);
       }
@@ -44,7 +41,7 @@ class RealWorldHeadersTest {
 
   @Test
   void rawUtf8AddressesComeThroughWhole() throws Exception {
-    MessageParser.Parsed p = parse(message(StandardCharsets.UTF_8, "From: \"Jöhn Doe\" <jdöe@mächine.example>",
+    MessageParser.Parsed<Stored> p = parse(message(StandardCharsets.UTF_8, "From: \"Jöhn Doe\" <jdöe@mächine.example>",
         "To: \"Märy Smith\" <märy@exämple.net>, Ünïcödé <ü@exämple.net>"));
     assertThat(p.from()).containsExactly("jdöe@mächine.example");
     assertThat(p.to()).containsExactly("märy@exämple.net", "ü@exämple.net");
@@ -56,7 +53,7 @@ class RealWorldHeadersTest {
         .from()).containsExactly("schmuergen@example.com");
     byte[] twoInvalid = message(StandardCharsets.ISO_8859_1,
         "From: Here2There \u00ff\u00fe Travelers <info@here2there-travelers-msgs.net>");
-    MessageParser.Parsed p = parse(twoInvalid);
+    MessageParser.Parsed<Stored> p = parse(twoInvalid);
     assertThat(p.from()).containsExactly("info@here2there-travelers-msgs.net");
   }
 
@@ -68,7 +65,7 @@ class RealWorldHeadersTest {
 
   @Test
   void addressesSeparatedOnlyBySpaceAreTwoAddresses() throws Exception {
-    MessageParser.Parsed p = parse(message(StandardCharsets.US_ASCII, "From: tim@example.com concierge@example.com",
+    MessageParser.Parsed<Stored> p = parse(message(StandardCharsets.US_ASCII, "From: tim@example.com concierge@example.com",
         "To: john.doe@example.com  john@example.net, x@example.org"));
     assertThat(p.from()).containsExactly("tim@example.com", "concierge@example.com");
     assertThat(p.to()).containsExactly("john.doe@example.com", "john@example.net", "x@example.org");
@@ -76,7 +73,7 @@ class RealWorldHeadersTest {
 
   @Test
   void aGroupIsItsMembersAndAnEmptyGroupNoAddress() throws Exception {
-    MessageParser.Parsed p = parse(message(StandardCharsets.US_ASCII, "To: undisclosed-recipients:;",
+    MessageParser.Parsed<Stored> p = parse(message(StandardCharsets.US_ASCII, "To: undisclosed-recipients:;",
         "Cc: <Undisclosed-Recipient:@mailman.example.com;>",
         "Bcc: A Group:Ed Jones <c@a.test>,joe@where.test,John <jdoe@one.test>;, after@x.test",
         "Reply-To: Team: ;"));
@@ -89,14 +86,14 @@ class RealWorldHeadersTest {
 
   @Test
   void anEncodedWordInAnUnknownCharsetIsReadAsLatin1WithAWarning() throws Exception {
-    MessageParser.Parsed p = parse(message(StandardCharsets.US_ASCII, "Subject: =?NONE?B?VEVTVA=?= =?x-unknown?Q?caf=E9?="));
+    MessageParser.Parsed<Stored> p = parse(message(StandardCharsets.US_ASCII, "Subject: =?NONE?B?VEVTVA=?= =?x-unknown?Q?caf=E9?="));
     assertThat(p.subject()).isEqualTo("TESTcafé");
     assertThat(p.warnings()).anyMatch(w -> w.contains("NONE") && w.contains("unknown charset"));
   }
 
   @Test
   void utf7EncodedWordsAreDecoded() throws Exception {
-    MessageParser.Parsed p = parse(message(StandardCharsets.US_ASCII,
+    MessageParser.Parsed<Stored> p = parse(message(StandardCharsets.US_ASCII,
         "Subject: =?utf-7?Q?Die_Hasen_und_die_Fr+APY-sche?="));
     assertThat(p.subject()).isEqualTo("Die Hasen und die Frösche");
   }

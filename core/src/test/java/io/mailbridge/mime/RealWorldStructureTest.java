@@ -3,19 +3,19 @@ package io.mailbridge.mime;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 
-import io.mailbridge.document.Attachment;
+import io.mailbridge.mime.RealWorldHeadersTest.Stored;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 
 /** Message structures seen in real-world mail, each as its smallest example. */
 class RealWorldStructureTest {
-  private static MessageParser.Parsed parse(String lf) throws Exception {
+  private static MessageParser.Parsed<Stored> parse(String lf) throws Exception {
     return RealWorldHeadersTest.parse(lf.replace("\n", "\r\n").getBytes(StandardCharsets.UTF_8));
   }
 
   @Test
   void aLeadingMboxFromLineIsSkippedWithAWarning() throws Exception {
-    MessageParser.Parsed p = parse("""
+    MessageParser.Parsed<Stored> p = parse("""
         From sender@example.com Tue May 10 11:28:07 2005
         From: sender@example.com
         To: rcpt@example.com
@@ -36,14 +36,14 @@ class RealWorldStructureTest {
     assertThat(p.from()).containsExactly("sender@example.com");
     assertThat(p.to()).containsExactly("rcpt@example.com");
     assertThat(p.text()).contains("hello");
-    assertThat(p.attachments()).extracting(Attachment::fileName).containsExactly("invoice.pdf");
+    assertThat(p.attachments()).extracting(Stored::fileName).containsExactly("invoice.pdf");
     assertThat(p.warnings()).anyMatch(w -> w.contains("mbox"));
   }
 
   @Test
   void aHeaderLineWithoutColonAfterAFoldIsSkippedAndTheRestOfTheHeaderAndTheBodyRead() throws Exception {
     // The line after "<invalid.   " lost its leading space: not a continuation, not a field.
-    MessageParser.Parsed p = parse("""
+    MessageParser.Parsed<Stored> p = parse("""
         From: <a@example.net>
         Content-Type: multipart/alternative; boundary="----_001"
         References: <baz@bar.net>, <invalid.  \s
@@ -73,7 +73,7 @@ class RealWorldStructureTest {
 
   @Test
   void attachmentsInsideAForwardedMessageAreReportedWithTheirPartPathBesideTheMessage() throws Exception {
-    MessageParser.Parsed p = parse("""
+    MessageParser.Parsed<Stored> p = parse("""
         From: a@example.com
         Subject: Fwd: invoice
         Content-Type: multipart/mixed; boundary="outer"
@@ -104,14 +104,14 @@ class RealWorldStructureTest {
         """);
     assertThat(p.from()).containsExactly("a@example.com");
     assertThat(p.text()).hasValueSatisfying(t -> assertThat(t).contains("see the forwarded mail"));
-    assertThat(p.attachments()).extracting(Attachment::partPath, Attachment::contentType, Attachment::fileName)
+    assertThat(p.attachments()).extracting(Stored::partPath, Stored::contentType, Stored::fileName)
         .containsExactly(tuple("2", "message/rfc822", "part-2.eml"), tuple("2.2", "application/pdf", "invoice.pdf"));
     assertThat(p.attachments().get(1).size()).isEqualTo(9); // "%PDF-1.4\n"
   }
 
   @Test
   void textPartsWithoutANameOrAttachmentDispositionAreNotAttachments() throws Exception {
-    MessageParser.Parsed p = parse("""
+    MessageParser.Parsed<Stored> p = parse("""
         From: list@example.com
         Subject: digest and footer
         Content-Type: multipart/mixed; boundary="m"
@@ -159,7 +159,7 @@ class RealWorldStructureTest {
         --m--
         """);
     assertThat(p.text()).hasValueSatisfying(t -> assertThat(t).startsWith("the body"));
-    assertThat(p.attachments()).extracting(Attachment::partPath, Attachment::contentType)
+    assertThat(p.attachments()).extracting(Stored::partPath, Stored::contentType)
         .containsExactly(tuple("3.2", "message/rfc822"), tuple("5", "text/plain"), tuple("6", "text/plain"),
             tuple("7", "image/png"));
   }

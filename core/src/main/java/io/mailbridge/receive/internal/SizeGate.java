@@ -147,8 +147,8 @@ final class SizeGate {
   private Part textPart(BODYSTRUCTURE bs) {
     List<Part> parts = new ArrayList<>();
     leaves(bs, "", parts);
-    Part text = parts.stream().filter(p -> p.body() && p.contentType().equals("text/plain")).findFirst()
-        .orElse(parts.stream().filter(Part::body).findFirst().orElse(null));
+    Part text = parts.stream().filter(p -> p.text("text/plain")).findFirst()
+        .orElse(parts.stream().filter(p -> p.text("text/html")).findFirst().orElse(null));
     if (text == null || text.encodedSize() > limits.maxMessageBytes() || text.decodedSize() > limits.maxAttachmentBytes()) {
       return null;
     }
@@ -169,21 +169,33 @@ final class SizeGate {
     return out;
   }
 
-  /** A leaf part as BODYSTRUCTURE describes it. */
+  /**
+   * A leaf part as BODYSTRUCTURE describes it; {@code body} when it is not an attachment (text
+   * without a name or an attachment disposition), {@code nested} inside a forwarded message.
+   */
   record Part(String path, String contentType, String fileName, long decodedSize, boolean inline, String contentId,
-      boolean body, long encodedSize, String charset, String encoding) {}
+      boolean body, long encodedSize, String charset, String encoding, boolean nested) {
+    /** Whether this is the message's own body text of the given type. */
+    boolean text(String type) {
+      return body && !nested && contentType.equals(type);
+    }
+  }
 
   /**
    * The leaf parts with their IMAP part numbers (RFC 3501 6.4.5: a non-multipart message is part 1,
-   * the children of a multipart 1, 2..., nested 2.1...). A message/rfc822 part is one leaf, as the
-   * parser stores it whole. The first text/plain and text/html without a file name and not marked
-   * attachment are the body, as in the parser.
+   * the children of a multipart 1, 2..., nested 2.1...). A message/rfc822 part is a leaf, as the
+   * parser stores it whole, followed by the leaves of the message inside it (2.1, 2.2...). Text
+   * without a file name and not marked attachment is not an attachment, as in the parser.
    */
   static void leaves(BODYSTRUCTURE bs, String prefix, List<Part> out) {
+    leaves(bs, prefix, out, false);
+  }
+
+  private static void leaves(BODYSTRUCTURE bs, String prefix, List<Part> out, boolean nested) {
     if (bs.isMulti() && bs.bodies != null) {
       for (int i = 0; i < bs.bodies.length; i++) {
         String path = prefix.isEmpty() ? Integer.toString(i + 1) : prefix + "." + (i + 1);
-        leaves(bs.bodies[i], path, out);
+        leaves(bs.bodies[i], path, out, nested);
       }
       return;
     }
@@ -202,15 +214,18 @@ final class SizeGate {
       }
     }
     boolean attachment = "attachment".equals(disp);
-    boolean textBody = (type.equals("text/plain") || type.equals("text/html")) && !attachment && name == null;
-    boolean body = textBody && out.stream().noneMatch(p -> p.body() && p.contentType().equals(type));
+    boolean body = type.startsWith("text/") && !attachment && name == null;
     long size = Math.max(0, bs.size);
     // Base64 (RFC 2045 6.8): 4 characters per 3 bytes, in lines of 76 characters + CRLF.
     long decoded = "base64".equals(lower(bs.encoding)) ? Math.round(size * 0.75 * 76 / 78) : size;
     String cid = bs.id == null ? null : bs.id.replaceAll("^<|>$", "");
     out.add(new Part(path, type, FileNames.sanitize(name, "part-" + path + MessageParser.extension(type)), decoded,
         "inline".equals(disp) || (!attachment && cid != null && !cid.isEmpty()), cid, body, size,
-        bs.cParams == null ? null : bs.cParams.get("charset"), bs.encoding));
+        bs.cParams == null ? null : bs.cParams.get("charset"), bs.encoding, nested));
+    if (bs.isNested() && bs.bodies != null && bs.bodies.length == 1) {
+      BODYSTRUCTURE inner = bs.bodies[0];
+      leaves(inner, inner.isMulti() ? path : path + ".1", out, true);
+    }
   }
 
   private static String lower(String s) {
