@@ -1,9 +1,12 @@
 package io.mailbridge.kafka;
 
+import io.mailbridge.kafka.internal.ConnectionValidation;
 import io.mailbridge.kafka.internal.CrossKeyErrors;
 import io.mailbridge.kafka.internal.MailboxPlan;
+import io.mailbridge.kafka.internal.ServerKeys;
 import io.mailbridge.kafka.internal.SourceMailbox;
 import io.mailbridge.kafka.internal.TaskMetrics;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -112,9 +115,25 @@ public final class ImapSourceConnector extends SourceConnector {
     return ConnectorTransactionBoundaries.UNSUPPORTED;
   }
 
+  /**
+   * The per-key and cross-key checks, then (when those pass and {@code validate.connection.timeout.ms}
+   * is not 0) a login to each mailbox's server, whose failure is shown on the key to fix
+   * ({@code imap.password}, {@code imap.port}, {@code imap.ca.file}...).
+   */
   @Override
   public Config validate(Map<String, String> connectorConfigs) {
-    return CrossKeyErrors.attach(super.validate(connectorConfigs),
+    Config result = CrossKeyErrors.attach(super.validate(connectorConfigs),
         () -> new ImapSourceConfig(connectorConfigs).sources(), ImapSourceConfig.IMAP_HOST);
+    if (!ConnectionValidation.clean(result)) {
+      return result;
+    }
+    ImapSourceConfig config = new ImapSourceConfig(connectorConfigs);
+    Duration timeout = Duration.ofMillis(config.getLong(ServerKeys.VALIDATE_CONNECTION_TIMEOUT_MS));
+    for (SourceMailbox m : config.sources()) {
+      String keys = m.name().equals(ImapSourceConfig.DEFAULT_MAILBOX) ? "imap."
+          : ImapSourceConfig.MAILBOX_PREFIX + m.name() + ".imap.";
+      ConnectionValidation.check(result, m.settings().imap(), keys, ImapSourceConfig.MAILBOXES, timeout);
+    }
+    return result;
   }
 }

@@ -6,6 +6,7 @@ import io.mailbridge.connection.MailConnection;
 import io.mailbridge.connection.Secret;
 import io.mailbridge.connection.Security;
 import io.mailbridge.kafka.internal.ProxyKeys;
+import io.mailbridge.kafka.internal.SentKeys;
 import io.mailbridge.kafka.internal.ServerKeys;
 import io.mailbridge.kafka.internal.SinkSettings;
 import io.mailbridge.send.SendSettings;
@@ -63,7 +64,7 @@ public final class SmtpSinkConfig extends AbstractConfig {
   public static final String RETRY_BACKOFF_MS = "retry.backoff.ms";
 
   /** The connector's configuration definition (what {@link SmtpSinkConnector#config()} returns). */
-  public static final ConfigDef CONFIG_DEF = ServerKeys.define(new ConfigDef()
+  public static final ConfigDef CONFIG_DEF = SentKeys.define(ServerKeys.define(new ConfigDef()
       .define(SMTP_HOST, Type.STRING, ConfigDef.NO_DEFAULT_VALUE, new ConfigDef.NonEmptyStringWithoutControlChars(),
           Importance.HIGH, "Host name or IP literal of the SMTP server (no scheme, no port).", SMTP, 1, Width.LONG,
           "SMTP host")
@@ -114,7 +115,7 @@ public final class SmtpSinkConfig extends AbstractConfig {
       .define(RETRY_BACKOFF_MS, Type.LONG, 10_000L, ConfigDef.Range.atLeast(0), Importance.LOW,
           "When a batch still fails transiently after send.max.attempts, Kafka Connect redelivers it after this "
               + "many milliseconds. Default 10000.", DELIVERY, 4, Width.SHORT, "Redelivery backoff (ms)"),
-      "smtp", SMTP, 12, null);
+      "smtp", SMTP, 12, null));
 
   public SmtpSinkConfig(Map<?, ?> props) {
     super(CONFIG_DEF, props);
@@ -181,11 +182,17 @@ public final class SmtpSinkConfig extends AbstractConfig {
         smtp.trustedCertificates(Path.of(ca));
       }
       ProxyKeys.map(SMTP_PROXY, getString(SMTP_PROXY), getPassword(SMTP_PROXY_PASSWORD)).ifPresent(smtp::proxy);
-      MailConnection connection = MailConnection.builder().outbound(smtp.build()).build();
+      Endpoint outbound = smtp.build();
+      MailConnection.Builder connection = MailConnection.builder().outbound(outbound);
+      if (SentKeys.used(this)) {
+        connection.inbound(SentKeys.imap(this, outbound));
+      }
       SendSettings send = SendSettings.builder().maxAttempts(getInt(SEND_MAX_ATTEMPTS))
           .initialBackoff(Duration.ofMillis(getLong(SEND_BACKOFF_MS)))
-          .maxBackoff(Duration.ofMillis(getLong(SEND_MAX_BACKOFF_MS))).build();
-      return new SinkSettings(connection, send, from, domain, Duration.ofMillis(getLong(RETRY_BACKOFF_MS)));
+          .maxBackoff(Duration.ofMillis(getLong(SEND_MAX_BACKOFF_MS)))
+          .copyToSent(getBoolean(SentKeys.SENT_COPY)).sentFolder(SentKeys.folder(this).orElse(null))
+          .skipIfAlreadySent(getBoolean(SentKeys.SKIP_IF_ALREADY_SENT)).build();
+      return new SinkSettings(connection.build(), send, from, domain, Duration.ofMillis(getLong(RETRY_BACKOFF_MS)));
     } catch (io.mailbridge.ConfigException e) {
       // The core names its own fields (outbound.host ...); the keys above map to them one to one.
       throw new ConfigException("smtp.* settings rejected: " + e.getMessage().replace("outbound.", "smtp."));

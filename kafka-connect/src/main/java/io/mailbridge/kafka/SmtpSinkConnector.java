@@ -1,7 +1,11 @@
 package io.mailbridge.kafka;
 
+import io.mailbridge.kafka.internal.ConnectionValidation;
 import io.mailbridge.kafka.internal.CrossKeyErrors;
+import io.mailbridge.kafka.internal.ServerKeys;
+import io.mailbridge.kafka.internal.SinkSettings;
 import io.mailbridge.kafka.internal.TaskMetrics;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -74,9 +78,26 @@ public final class SmtpSinkConnector extends SinkConnector {
     return SmtpSinkConfig.CONFIG_DEF;
   }
 
+  /**
+   * The per-key and cross-key checks, then (when those pass and {@code validate.connection.timeout.ms}
+   * is not 0) a login to the SMTP server, whose failure is shown on the key to fix
+   * ({@code smtp.password}, {@code smtp.port}, {@code smtp.ca.file}...).
+   */
   @Override
   public Config validate(Map<String, String> connectorConfigs) {
-    return CrossKeyErrors.attach(super.validate(connectorConfigs),
+    Config result = CrossKeyErrors.attach(super.validate(connectorConfigs),
         () -> new SmtpSinkConfig(connectorConfigs).settings(), SmtpSinkConfig.SMTP_HOST);
+    if (!ConnectionValidation.clean(result)) {
+      return result;
+    }
+    SmtpSinkConfig config = new SmtpSinkConfig(connectorConfigs);
+    Duration timeout = Duration.ofMillis(config.getLong(ServerKeys.VALIDATE_CONNECTION_TIMEOUT_MS));
+    SinkSettings settings = config.settings();
+    ConnectionValidation.check(result, settings.connection().outbound().orElseThrow(), "smtp.", SmtpSinkConfig.SMTP_HOST,
+        timeout);
+    // The Sent folder's server (sent.copy, skip.if.already.sent): its own imap.* keys.
+    settings.connection().inbound().ifPresent(imap -> ConnectionValidation.check(result, imap, "imap.",
+        SmtpSinkConfig.SMTP_HOST, timeout));
+    return result;
   }
 }

@@ -61,6 +61,10 @@ import org.slf4j.LoggerFactory;
  * redelivered attempt. Such a copy has the same Message-ID as the first, so it is recognisable and
  * mail stores that dedupe by Message-ID drop it. A message whose outcome is unknown goes to the dead
  * letter queue instead of being resent: at most one copy from this task.
+ *
+ * <p>With {@code skip.if.already.sent} (and {@code sent.copy}), each record's Message-ID is looked up
+ * in the Sent folder before it is sent, so records delivered again after a failover are not mailed
+ * twice; only a death between the SMTP acceptance and the copy to Sent can still duplicate one.
  */
 public final class SmtpSinkTask extends SinkTask {
   private static final Logger LOG = LoggerFactory.getLogger(SmtpSinkTask.class);
@@ -93,8 +97,9 @@ public final class SmtpSinkTask extends SinkTask {
     smtp = send.session();
     emails = new RecordEmails(props.getOrDefault("name", ""), settings.defaultFrom(), settings.messageIdDomain());
     reporter = errantRecordReporter();
-    LOG.info("smtp sink task started server={} dlq={}", settings.connection().outbound().orElseThrow().address(),
-        reporter != null);
+    LOG.info("smtp sink task started server={} dlq={} copyToSent={} skipIfAlreadySent={}",
+        settings.connection().outbound().orElseThrow().address(), reporter != null, settings.send().copyToSent(),
+        settings.send().skipIfAlreadySent());
   }
 
   private ErrantRecordReporter errantRecordReporter() {

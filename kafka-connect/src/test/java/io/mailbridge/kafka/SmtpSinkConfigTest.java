@@ -148,7 +148,7 @@ class SmtpSinkConfigTest {
     assertThat(result.configValues().stream().filter(v -> !v.name().equals("smtp.security"))
         .allMatch(v -> v.errorMessages().isEmpty())).isTrue();
 
-    assertThat(new SmtpSinkConnector().validate(props()).configValues())
+    assertThat(new SmtpSinkConnector().validate(props("validate.connection.timeout.ms", "0")).configValues())
         .allMatch(v -> v.errorMessages().isEmpty());
   }
 
@@ -212,5 +212,37 @@ class SmtpSinkConfigTest {
     ConfigValue proxy = result.configValues().stream().filter(v -> v.name().equals("smtp.proxy")).findFirst()
         .orElseThrow();
     assertThat(proxy.errorMessages()).singleElement().asString().contains("has no port");
+  }
+
+  @Test
+  void skipIfAlreadySentLooksInTheSentFolderOfTheSmtpLoginByDefault() {
+    SinkSettings s = settings("sent.copy", "true", "skip.if.already.sent", "true");
+    assertThat(s.send().copyToSent()).isTrue();
+    assertThat(s.send().skipIfAlreadySent()).isTrue();
+    assertThat(s.send().sentFolder()).isEmpty();
+    io.mailbridge.connection.Endpoint imap = s.connection().inbound().orElseThrow();
+    assertThat(imap.host()).isEqualTo("smtp.example.com");
+    assertThat(imap.port()).isEqualTo(993);
+    assertThat(imap.auth().user()).isEqualTo("reports@example.com");
+
+    SinkSettings own = settings("skip.if.already.sent", "true", "sent.folder", "Outbox/Sent", "imap.host",
+        "imap.example.com", "imap.port", "143", "imap.security", "starttls", "imap.user", "archive@example.com",
+        "imap.password", "other-pw");
+    assertThat(own.send().copyToSent()).isFalse();
+    assertThat(own.send().sentFolder()).contains("Outbox/Sent");
+    assertThat(own.connection().inbound().orElseThrow().address()).isEqualTo("imap.example.com:143");
+    assertThat(own.connection().inbound().orElseThrow().auth().user()).isEqualTo("archive@example.com");
+    assertThat(own.toString()).doesNotContain("other-pw").doesNotContain("s3cret-pw");
+
+    assertThat(settings().connection().inbound()).as("no IMAP server without sent.copy or skip").isEmpty();
+  }
+
+  @Test
+  void theSentFolderNeedsAnImapLogin() {
+    assertThatThrownBy(() -> settings("skip.if.already.sent", "true", "smtp.user", null, "smtp.password", null,
+        "mail.from.default", "reports@example.com"))
+        .isInstanceOf(ConfigException.class).hasMessageStartingWith("imap.user is missing");
+    assertThatThrownBy(() -> settings("sent.copy", "true", "imap.user", "archive@example.com"))
+        .isInstanceOf(ConfigException.class).hasMessageStartingWith("imap.password is missing");
   }
 }
