@@ -71,7 +71,7 @@ class ConnectorValidationTest {
   void aWrongPasswordIsShownOnThePasswordKey() {
     String alice = mail.user("alice");
     assertThat(errors(new ImapSourceConnector().validate(source(alice, "imap.password", "wrong"))))
-        .singleElement().asString().startsWith("imap.password: connection check failed: IMAP ")
+        .singleElement().asString().startsWith("imap.password: imap.password failed the connection check: IMAP ")
         .contains("login rejected for '" + alice + "'").doesNotContain("wrong");
   }
 
@@ -79,7 +79,7 @@ class ConnectorValidationTest {
   void aClosedPortIsShownOnThePortKeyInTheConnectorsTerms() throws Exception {
     int port = closedPort();
     assertThat(errors(new ImapSourceConnector().validate(source("alice", "imap.port", String.valueOf(port)))))
-        .singleElement().asString().startsWith("imap.port: connection check failed: IMAP 127.0.0.1:" + port)
+        .singleElement().asString().startsWith("imap.port: imap.port failed the connection check: IMAP 127.0.0.1:" + port)
         .contains("check imap.port").doesNotContain("inbound");
   }
 
@@ -89,7 +89,7 @@ class ConnectorValidationTest {
     mail.user("bob");
     assertThat(errors(new ImapSourceConnector().validate(source(alice, "mailboxes", "bob",
         "mailbox.bob.imap.user", "bob", "mailbox.bob.imap.password", "nope"))))
-        .singleElement().asString().startsWith("mailboxes: mailbox.bob.imap.password: connection check failed");
+        .singleElement().asString().startsWith("mailboxes: mailbox.bob.imap.password failed the connection check");
   }
 
   @Test
@@ -103,7 +103,7 @@ class ConnectorValidationTest {
     assertThat(errors(new SmtpSinkConnector().validate(sink()))).isEmpty();
     int port = closedPort();
     assertThat(errors(new SmtpSinkConnector().validate(sink("smtp.port", String.valueOf(port)))))
-        .singleElement().asString().startsWith("smtp.port: connection check failed: SMTP 127.0.0.1:" + port)
+        .singleElement().asString().startsWith("smtp.port: smtp.port failed the connection check: SMTP 127.0.0.1:" + port)
         .contains("check smtp.port").doesNotContain("outbound");
   }
 
@@ -114,7 +114,7 @@ class ConnectorValidationTest {
       List<String> errors = errors(new ImapSourceConnector().validate(source("alice", "imap.port",
           String.valueOf(silent.getLocalPort()), "validate.connection.timeout.ms", "1000")));
       long ms = (System.nanoTime() - t0) / 1_000_000;
-      assertThat(errors).singleElement().asString().startsWith("imap.port: connection check failed");
+      assertThat(errors).singleElement().asString().startsWith("imap.port: imap.port failed the connection check");
       assertThat(ms).isLessThan(5_000);
     }
   }

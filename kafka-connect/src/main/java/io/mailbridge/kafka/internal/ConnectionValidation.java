@@ -59,12 +59,11 @@ public final class ConnectionValidation {
       Thread.currentThread().interrupt();
       return;
     } catch (ExecutionException e) {
-      add(config, keys + "host", fallbackKey, endpoint.protocol() + " " + endpoint.address() + ": connection check "
-          + "failed: " + e.getCause());
+      add(config, keys + "host", fallbackKey, endpoint.protocol() + " " + endpoint.address() + ": " + e.getCause());
       return;
     }
     error.ifPresent(e -> add(config, keyOf(e, keys, server), fallbackKey,
-        "connection check failed: " + ConnectorKeys.speak(e.getMessage(), endpoint.protocol(), keys)));
+        ConnectorKeys.speak(e.getMessage(), endpoint.protocol(), keys)));
   }
 
   /** The key an operator changes to cure the failure. */
@@ -90,7 +89,8 @@ public final class ConnectionValidation {
     ConfigValue target = config.configValues().stream().filter(v -> v.name().equals(key)).findFirst()
         .or(() -> config.configValues().stream().filter(v -> v.name().equals(fallbackKey)).findFirst())
         .orElseThrow();
-    target.addErrorMessage(target.name().equals(key) ? message : key + ": " + message);
+    // The message names the key itself: the worker's answer to a create lists messages without names.
+    target.addErrorMessage(key + " failed the connection check: " + message);
   }
 
   private static Duration min(Duration a, Duration b) {

@@ -1,0 +1,555 @@
+package io.mailbridge.kafka;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.mailbridge.kafka.KafkaProcesses.Worker;
+import io.mailbridge.testkit.ImapSeeder;
+import io.mailbridge.testkit.MailStack;
+import io.mailbridge.testkit.RealServer;
+import io.mailbridge.testkit.TestMessages;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The connectors on a real distributed cluster, as an operator runs one: a KRaft broker and two
+ * {@code ConnectDistributed} workers, each its own JVM ({@link KafkaProcesses}), the plugin zip on
+ * {@code plugin.path}, the real Dovecot and Postfix. A worker running a task is killed with -9 in
+ * the middle of a stream; the task moves to the other JVM, which must find the offsets the first one
+ * committed. Folders are small (hundreds of mails) so the whole class stays within a few minutes.
+ */
+@RealServer
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class KafkaConnectFailoverIT {
+  private static final String RUN = UUID.randomUUID().toString().substring(0, 8);
+  private static final Duration MOVE = Duration.ofSeconds(180);
+  private final MailStack stack = MailStack.find().orElseThrow();
+  private KafkaProcesses kafka;
+  private final List<Worker> workers = new ArrayList<>();
+  private final List<Worker> everyWorker = new ArrayList<>();
+  private int workerCount;
+
+  @BeforeAll
+  void startCluster(@TempDir Path root) throws Exception {
+    String zip = System.getProperty("mailbridge.plugin.zip", "target/mailbridge-kafka-connect-"
+        + System.getProperty("mailbridge.version", "0.1.0-SNAPSHOT") + ".zip");
+    kafka = new KafkaProcesses(root, Path.of(zip));
+    kafka.startBroker();
+    startWorkers("kc-alo", false);
+  }
+
+  @AfterAll
+  void stopCluster() {
+    if (kafka != null) {
+      kafka.close();
+    }
+  }
+
+  /** Two workers of one group, started side by side. */
+  private void startWorkers(String group, boolean exactlyOnce) throws Exception {
+    for (Worker w : workers) {
+      kafka.kill(w);
+    }
+    workers.clear();
+    List<Worker> fresh = List.of(newWorker(group, exactlyOnce), newWorker(group, exactlyOnce));
+    Thread second = new Thread(() -> {
+      try {
+        kafka.start(fresh.get(1));
+      } catch (Exception e) {
+        throw new IllegalStateException(e);
+      }
+    });
+    second.start();
+    kafka.start(fresh.get(0));
+    second.join();
+    workers.addAll(fresh);
+  }
+
+  private Worker newWorker(String group, boolean exactlyOnce) throws Exception {
+    Worker w = kafka.worker("worker-" + (++workerCount), group);
+    everyWorker.add(w);
+    if (exactlyOnce) {
+      w.config.put("exactly.once.source.support", "enabled");
+    }
+    return w;
+  }
+
+  /** Kills the worker running task 0 of the connector and starts a replacement in the same group. */
+  private Worker killWorkerOfTask0(String connector) throws Exception {
+    String id = taskWorker(connector, 0);
+    Worker victim = workers.stream().filter(w -> w.id().equals(id)).findFirst().orElseThrow();
+    kafka.kill(victim);
+    workers.remove(victim);
+    return victim;
+  }
+
+  /** Brings the group back to two workers (after a kill), for the next scenario. */
+  private void replaceKilledWorker(Worker victim) throws Exception {
+    Worker w = kafka.worker("worker-" + (++workerCount), victim.config.get("group.id"));
+    everyWorker.add(w);
+    w.config.put("exactly.once.source.support", victim.config.getOrDefault("exactly.once.source.support",
+        "disabled"));
+    kafka.start(w);
+    workers.add(w);
+  }
+
+  private Worker any() {
+    return workers.get(0);
+  }
+
+  private String taskWorker(String connector, int task) {
+    JsonNode status = kafka.get(any(), "/connectors/" + connector + "/status").orElseThrow();
+    for (JsonNode t : status.path("tasks")) {
+      if (t.path("id").asInt() == task) {
+        return t.path("worker_id").asText();
+      }
+    }
+    throw new IllegalStateException("no task " + task + " in " + status);
+  }
+
+  private void create(String name, Map<String, String> config) throws Exception {
+    KafkaProcesses.Response r = KafkaProcesses.send(any(), "PUT", "/connectors/" + name + "/config", config);
+    assertThat(r.status()).as(r.body()).isIn(200, 201);
+  }
+
+  private void delete(String name) throws Exception {
+    KafkaProcesses.send(any(), "DELETE", "/connectors/" + name, Map.of());
+  }
+
+  private void waitTasksRunning(String name, int tasks) throws InterruptedException {
+    KafkaProcesses.waitFor(name + " has " + tasks + " running tasks", Duration.ofSeconds(90), () -> {
+      JsonNode s = kafka.get(any(), "/connectors/" + name + "/status").orElse(null);
+      if (s == null || s.path("tasks").size() != tasks) {
+        return false;
+      }
+      for (JsonNode t : s.path("tasks")) {
+        if (!t.path("state").asText().equals("RUNNING")) {
+          return false;
+        }
+      }
+      return true;
+    }, null);
+  }
+
+  private Map<String, String> source(String topic, String folders) {
+    Map<String, String> p = new HashMap<>();
+    p.put("connector.class", "io.mailbridge.kafka.ImapSourceConnector");
+    p.put("tasks.max", "2");
+    p.put("imap.host", stack.host());
+    p.put("imap.port", String.valueOf(stack.imapsPort()));
+    p.put("imap.security", "ssl_tls");
+    p.put("imap.ca.file", stack.caFile());
+    p.put("imap.user", stack.bob().user());
+    p.put("imap.password", stack.bob().password());
+    p.put("folders", folders);
+    p.put("topic", topic);
+    p.put("start", "all");
+    p.put("batch.size", "25");
+    p.put("poll.interval.ms", "300");
+    return p;
+  }
+
+  private void seed(String folder, int n) {
+    stack.resetFolder(stack.bob(), folder);
+    List<byte[]> mails = new ArrayList<>();
+    for (int i = 1; i <= n; i++) {
+      mails.add(TestMessages.plain("sender@example.test", stack.bob().user(), folder + " " + i, 300));
+    }
+    try (ImapSeeder s = ImapSeeder.tls(stack.host(), stack.imapsPort(), stack.ca(), stack.bob().user(),
+        stack.bob().password())) {
+      s.append(folder, mails, "");
+    }
+  }
+
+  /** Reads a topic from the start, adding every record's key to {@code keys}, until {@code until} holds. */
+  private final class Reader implements AutoCloseable {
+    final KafkaConsumer<String, byte[]> consumer;
+    final List<String> keys = new ArrayList<>();
+    final String topic;
+
+    Reader(String topic, boolean readCommitted) {
+      Properties p = new Properties();
+      p.put("bootstrap.servers", "127.0.0.1:" + kafka.brokerPort);
+      p.put("key.deserializer", StringDeserializer.class.getName());
+      p.put("value.deserializer", ByteArrayDeserializer.class.getName());
+      p.put("isolation.level", readCommitted ? "read_committed" : "read_uncommitted");
+      p.put("auto.offset.reset", "earliest");
+      consumer = new KafkaConsumer<>(p);
+      this.topic = topic;
+    }
+
+    /** Assigns every partition of the topic once it exists (the worker creates it with its first record). */
+    private boolean assigned() {
+      if (!consumer.assignment().isEmpty()) {
+        return true;
+      }
+      List<TopicPartition> parts = new ArrayList<>();
+      consumer.partitionsFor(topic, Duration.ofSeconds(5)).forEach(i -> parts.add(new TopicPartition(topic,
+          i.partition())));
+      if (parts.isEmpty()) {
+        return false;
+      }
+      consumer.assign(parts);
+      consumer.seekToBeginning(parts);
+      return true;
+    }
+
+    int distinct() {
+      return new HashSet<>(keys).size();
+    }
+
+    void readUntil(String what, Duration timeout, java.util.function.BooleanSupplier until) {
+      long end = System.nanoTime() + timeout.toNanos();
+      while (!until.getAsBoolean()) {
+        if (System.nanoTime() > end) {
+          throw new AssertionError(what + " not within " + timeout.toSeconds() + " s: " + keys.size() + " records, "
+              + distinct() + " distinct");
+        }
+        if (!assigned()) {
+          sleep(200);
+          continue;
+        }
+        for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(200))) {
+          keys.add(r.key());
+        }
+      }
+    }
+
+    /** Reads whatever arrives during this time (a duplicate would come late). */
+    void drain(Duration time) {
+      long end = System.nanoTime() + time.toNanos();
+      while (System.nanoTime() < end) {
+        for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(200))) {
+          keys.add(r.key());
+        }
+      }
+    }
+
+    @Override
+    public void close() {
+      consumer.close();
+    }
+  }
+
+  /**
+   * How many tasks started reading the folder without a stored offset, over every worker's log: a
+   * task that took the folder over from a killed worker must resume from the committed offset.
+   */
+  private long firstStarts(String folder) throws java.io.IOException {
+    return logLines(l -> l.contains("imap source first start") && l.contains(" folder=" + folder + " "));
+  }
+
+  /** How many lines of all worker logs match. */
+  private long logLines(java.util.function.Predicate<String> match) throws java.io.IOException {
+    long n = 0;
+    for (Worker w : everyWorker) {
+      if (java.nio.file.Files.exists(w.log)) {
+        n += java.nio.file.Files.readAllLines(w.log).stream().filter(match).count();
+      }
+    }
+    return n;
+  }
+
+  private static void sleep(long ms) {
+    try {
+      Thread.sleep(ms);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  @Test
+  @Order(1)
+  void aWrongPasswordIsRejectedByValidationOnThePasswordKey() throws Exception {
+    Map<String, String> config = source("kc-never", "INBOX");
+    config.put("name", "kc-wrong");
+    config.put("imap.password", "not-" + stack.bob().password());
+    KafkaProcesses.Response r = KafkaProcesses.send(any(), "PUT",
+        "/connector-plugins/ImapSourceConnector/config/validate", config);
+    assertThat(r.status()).as(r.body()).isEqualTo(200);
+    List<String> errors = new ArrayList<>();
+    for (JsonNode c : r.json().path("configs")) {
+      c.path("value").path("errors").forEach(e -> errors.add(c.path("value").path("name").asText() + ": "
+          + e.asText()));
+    }
+    assertThat(errors).singleElement().asString().startsWith("imap.password: imap.password failed the connection check")
+        .contains("login rejected for '" + stack.bob().user() + "'").doesNotContain(stack.bob().password());
+
+    KafkaProcesses.Response created = KafkaProcesses.send(any(), "PUT", "/connectors/kc-wrong/config", config);
+    assertThat(created.status()).as("creating the connector is refused: " + created.body()).isEqualTo(400);
+    assertThat(created.body()).contains("imap.password").contains("login rejected");
+  }
+
+  @Test
+  @Order(2)
+  void anUnreachableServerFailsTheTasksWithTheReasonWithinTheBound() throws Exception {
+    int closed;
+    try (ServerSocket s = new ServerSocket(0)) {
+      closed = s.getLocalPort();
+    }
+    Map<String, String> src = source("kc-unreachable", "INBOX");
+    src.put("tasks.max", "1");
+    src.put("imap.port", String.valueOf(closed));
+    src.put("imap.security", "none");
+    src.put("imap.allow.plaintext", "true");
+    src.put("imap.connect.retry.max.duration.ms", "5000");
+    src.put("imap.connect.retry.backoff.ms", "500");
+    src.put("validate.connection.timeout.ms", "0"); // the server went away after the connector was set up
+    Map<String, String> sink = ConnectCluster.sinkProps("kc-unreachable-mail", "kc-unreachable-dlq");
+    sink.put("smtp.host", stack.host());
+    sink.put("smtp.port", String.valueOf(closed));
+    sink.put("smtp.security", "none");
+    sink.put("smtp.allow.plaintext", "true");
+    sink.put("mail.from.default", "sender@example.test");
+    sink.put("send.max.attempts", "1");
+    sink.put("retry.backoff.ms", "500");
+    sink.put("smtp.connect.retry.max.duration.ms", "5000");
+    sink.put("validate.connection.timeout.ms", "0");
+    long t0 = System.nanoTime();
+    create("kc-unreachable-source", src);
+    create("kc-unreachable-sink", sink);
+    try (KafkaProducer<String, String> producer = producer()) {
+      producer.send(new ProducerRecord<>("kc-unreachable-mail", "{\"to\":\"alice@example.test\",\"subject\":\"x\"}"))
+          .get();
+    }
+    String sourceTrace = failedTrace("kc-unreachable-source");
+    long sourceMs = (System.nanoTime() - t0) / 1_000_000;
+    String sinkTrace = failedTrace("kc-unreachable-sink");
+    long sinkMs = (System.nanoTime() - t0) / 1_000_000;
+    System.out.printf("unreachable: source task FAILED after %d ms, sink task after %d ms (bound 5000 ms)%n", sourceMs,
+        sinkMs);
+    assertThat(sourceTrace).contains("imap.connect.retry.max.duration.ms=5000").contains("check imap.port");
+    assertThat(sinkTrace).contains("smtp.connect.retry.max.duration.ms=5000").contains("check smtp.port");
+    assertThat(sourceMs).as("FAILED soon after the 5 s bound (task start included)").isLessThan(40_000);
+    assertThat(sinkMs).isLessThan(40_000);
+    delete("kc-unreachable-source");
+    delete("kc-unreachable-sink");
+  }
+
+  private String failedTrace(String connector) throws InterruptedException {
+    String[] trace = {null};
+    KafkaProcesses.waitFor(connector + " task FAILED", Duration.ofSeconds(60), () -> {
+      JsonNode s = kafka.get(any(), "/connectors/" + connector + "/status").orElse(null);
+      if (s == null) {
+        return false;
+      }
+      for (JsonNode t : s.path("tasks")) {
+        if (t.path("state").asText().equals("FAILED")) {
+          trace[0] = t.path("trace").asText();
+          return true;
+        }
+      }
+      return false;
+    }, null);
+    return trace[0];
+  }
+
+  private KafkaProducer<String, String> producer() {
+    Properties p = new Properties();
+    p.put("bootstrap.servers", "127.0.0.1:" + kafka.brokerPort);
+    p.put("key.serializer", StringSerializer.class.getName());
+    p.put("value.serializer", StringSerializer.class.getName());
+    return new KafkaProducer<>(p);
+  }
+
+  @Test
+  @Order(3)
+  void atLeastOnceAKilledWorkersSourceTaskLosesNoMail() throws Exception {
+    int each = 500;
+    seed("kc-alo-a", each);
+    seed("kc-alo-b", each);
+    stack.resetFolder(stack.bob(), "kc-alo-done");
+    Map<String, String> config = source("kc-alo", "kc-alo-a,kc-alo-b");
+    config.put("post.action", "move:kc-alo-done");
+    long t0 = System.nanoTime();
+    create("kc-alo", config);
+    waitTasksRunning("kc-alo", 2);
+    long running = System.nanoTime();
+    try (Reader reader = new Reader("kc-alo", false)) {
+      reader.readUntil("a third published", MOVE, () -> reader.distinct() >= 2 * each / 3);
+      // Past offset.flush.interval.ms: an offset of each folder is committed before the kill.
+      reader.readUntil("an offset commit", MOVE, () -> System.nanoTime() - running > 7_000_000_000L);
+      Worker victim = killWorkerOfTask0("kc-alo");
+      reader.readUntil("every mail published after the kill", MOVE, () -> reader.distinct() == 2 * each);
+      long ms = (System.nanoTime() - t0) / 1_000_000;
+      int duplicates = reader.keys.size() - reader.distinct();
+      System.out.printf("at-least-once: %d mails, 0 missing, %d published twice, %d ms%n", 2 * each, duplicates, ms);
+      assertThat(reader.distinct()).isEqualTo(2 * each);
+      assertThat(List.of(firstStarts("kc-alo-a"), firstStarts("kc-alo-b")))
+          .as("the task on the other worker resumed from the committed offset").containsExactly(1L, 1L);
+      KafkaProcesses.waitFor("every mail moved to the done folder", Duration.ofSeconds(60),
+          () -> stack.messageCount(stack.bob(), "kc-alo-done") == 2 * each, null);
+      delete("kc-alo");
+      replaceKilledWorker(victim);
+    }
+  }
+
+  @Test
+  @Order(4)
+  void startNowAKilledWorkersSourceTaskMissesNoMailArrivingMeanwhile() throws Exception {
+    int total = 400;
+    seed("kc-now", 30); // there before the connector: never published with start=now
+    Map<String, String> config = source("kc-now", "kc-now");
+    config.put("tasks.max", "1");
+    config.put("start", "now");
+    config.put("heartbeat.topic", "kc-now-beats");
+    create("kc-now", config);
+    waitTasksRunning("kc-now", 1);
+    try (Reader beats = new Reader("kc-now-beats", false)) {
+      beats.readUntil("the first position as a heartbeat", MOVE, () -> beats.keys.size() >= 1);
+    }
+    Thread.sleep(6_000); // offset.flush.interval.ms: the position is committed
+    AtomicBoolean feeding = new AtomicBoolean(true);
+    Thread feeder = new Thread(() -> {
+      try (ImapSeeder s = ImapSeeder.tls(stack.host(), stack.imapsPort(), stack.ca(), stack.bob().user(),
+          stack.bob().password())) {
+        for (int i = 0; i < total && feeding.get(); i += 10) {
+          List<byte[]> batch = new ArrayList<>();
+          for (int j = i; j < i + 10; j++) {
+            batch.add(TestMessages.plain("sender@example.test", stack.bob().user(), "kc-now new " + j, 300));
+          }
+          s.append("kc-now", batch, "");
+          Thread.sleep(250);
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    });
+    feeder.start();
+    try (Reader reader = new Reader("kc-now", false)) {
+      reader.readUntil("a quarter published", MOVE, () -> reader.distinct() >= total / 4);
+      Worker victim = killWorkerOfTask0("kc-now");
+      feeder.join(120_000);
+      reader.readUntil("every new mail published after the kill", MOVE, () -> reader.distinct() >= total);
+      reader.drain(Duration.ofSeconds(4));
+      System.out.printf("start=now: %d new mails, 0 missing, %d published twice%n", total,
+          reader.keys.size() - reader.distinct());
+      assertThat(reader.distinct()).as("only the mail that arrived after the start").isEqualTo(total);
+      delete("kc-now");
+      replaceKilledWorker(victim);
+    } finally {
+      feeding.set(false);
+    }
+  }
+
+  @Test
+  @Order(5)
+  void aKilledWorkersSinkTaskSendsNoMailTwiceWithSkipIfAlreadySent() throws Exception {
+    int total = 240;
+    String topic = "kc-mail-" + RUN;
+    String subject = "kc-sink-" + RUN + "-";
+    stack.resetFolder(stack.bob(), "kc-sent");
+    try (Admin admin = Admin.create(Map.of("bootstrap.servers", "127.0.0.1:" + kafka.brokerPort))) {
+      admin.createTopics(List.of(new NewTopic(topic, 2, (short) 1))).all().get();
+    }
+    try (KafkaProducer<String, String> producer = producer()) {
+      for (int i = 0; i < total; i++) {
+        producer.send(new ProducerRecord<>(topic, i % 2, null, "{\"to\":\"" + stack.alice().user()
+            + "\",\"subject\":\"" + subject + i + "\",\"text\":\"mail " + i + "\"}"));
+      }
+    }
+    Map<String, String> sink = ConnectCluster.sinkProps(topic, topic + "-dlq");
+    sink.put("tasks.max", "2");
+    sink.put("smtp.host", stack.host());
+    sink.put("smtp.port", String.valueOf(stack.submissionPort()));
+    sink.put("smtp.security", "starttls");
+    sink.put("smtp.ca.file", stack.caFile());
+    sink.put("smtp.user", stack.bob().user());
+    sink.put("smtp.password", stack.bob().password());
+    sink.put("sent.copy", "true");
+    sink.put("skip.if.already.sent", "true");
+    sink.put("sent.folder", "kc-sent");
+    sink.put("imap.port", String.valueOf(stack.imapsPort()));
+    sink.put("consumer.override.max.poll.records", "20");
+    String name = "kc-mailer-" + RUN;
+    create(name, sink);
+    waitTasksRunning(name, 2);
+    KafkaProcesses.waitFor("a third of the mail delivered", MOVE, () -> delivered(subject).size() >= total / 3,
+        null);
+    Worker victim = killWorkerOfTask0(name);
+    KafkaProcesses.waitFor("every mail delivered", MOVE, () -> new HashSet<>(delivered(subject)).size() >= total,
+        null);
+    Thread.sleep(5_000); // a duplicate would be on its way now
+    List<String> ids = delivered(subject);
+    System.out.printf("sink failover: %d records, %d mails delivered, %d distinct Message-IDs%n", total, ids.size(),
+        new HashSet<>(ids).size());
+    long skipped = logLines(l -> l.contains("send skipped messageId=<" + topic + ".") && l.contains("folder=kc-sent"));
+    System.out.printf("sink failover: %d records delivered again were found in kc-sent and not sent%n", skipped);
+    assertThat(new HashSet<>(ids)).hasSize(total);
+    assertThat(ids).as("no Message-ID delivered twice").hasSize(total);
+    assertThat(skipped).as("the new owner got records already sent (else the kill proved nothing)").isPositive();
+    delete(name);
+    replaceKilledWorker(victim);
+  }
+
+  /** The Message-IDs of the mails in alice's INBOX whose subject starts with the prefix. */
+  private List<String> delivered(String subjectPrefix) {
+    String out = stack.doveadm("-f", "flow", "fetch", "-u", stack.alice().user(), "hdr.message-id", "mailbox",
+        "INBOX", "header", "Subject", subjectPrefix);
+    List<String> ids = new ArrayList<>();
+    for (String line : out.split("\n")) {
+      int lt = line.indexOf('<');
+      if (lt >= 0) {
+        ids.add(line.substring(lt).strip());
+      }
+    }
+    return ids;
+  }
+
+  @Test
+  @Order(6)
+  void exactlyOnceAKilledWorkersSourceTaskPublishesNoMailTwice() throws Exception {
+    startWorkers("kc-eos", true);
+    int each = 500;
+    seed("kc-eos-a", each);
+    seed("kc-eos-b", each);
+    Map<String, String> config = source("kc-eos", "kc-eos-a,kc-eos-b");
+    config.put("exactly.once.support", "required");
+    long t0 = System.nanoTime();
+    create("kc-eos", config);
+    waitTasksRunning("kc-eos", 2);
+    try (Reader reader = new Reader("kc-eos", true)) {
+      reader.readUntil("a third published", MOVE, () -> reader.distinct() >= 2 * each / 3);
+      killWorkerOfTask0("kc-eos");
+      reader.readUntil("every mail published after the kill", MOVE, () -> reader.distinct() == 2 * each);
+      reader.drain(Duration.ofSeconds(4));
+      long ms = (System.nanoTime() - t0) / 1_000_000;
+      System.out.printf("exactly-once: %d mails, %d records read committed, %d ms%n", 2 * each, reader.keys.size(),
+          ms);
+      assertThat(reader.distinct()).isEqualTo(2 * each);
+      assertThat(reader.keys).as("read_committed: no mail twice").hasSize(2 * each);
+      assertThat(List.of(firstStarts("kc-eos-a"), firstStarts("kc-eos-b")))
+          .as("the task on the other worker resumed from the committed offset").containsExactly(1L, 1L);
+    }
+  }
+}
