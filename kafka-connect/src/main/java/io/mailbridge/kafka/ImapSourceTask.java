@@ -71,6 +71,12 @@ import org.slf4j.LoggerFactory;
  * <p>Several mailboxes ({@code mailboxes}): a task given more than one visits them in turn on each
  * poll, with one IMAP connection at a time (opened for the visit, closed after it), so a task never
  * holds more than one connection. A temporary failure of one mailbox does not hold the others up.
+ *
+ * <p>An unreachable server: a failure that retrying may cure (refused, timed out, dropped) is retried
+ * after a backoff ({@code imap.connect.retry.backoff.ms}, doubling up to {@code poll.interval.ms});
+ * once a mailbox has failed for {@code imap.connect.retry.max.duration.ms} without a success the task
+ * fails with the reason, so the connector's status shows it. A wrong password, a missing folder or
+ * an unknown host fail the task at once.
  */
 public final class ImapSourceTask extends SourceTask {
   private static final Logger LOG = LoggerFactory.getLogger(ImapSourceTask.class);

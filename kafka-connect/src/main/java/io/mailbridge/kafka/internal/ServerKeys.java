@@ -45,10 +45,12 @@ public final class ServerKeys {
     }
     return def
         .define(retryMaxDuration(server), Type.LONG, 300_000L, ConfigDef.Range.between(0, 7L * 24 * 3600 * 1000),
-            Importance.MEDIUM, "How long a task keeps retrying an " + protocol + " server it cannot reach (refused, "
-                + "timed out, unknown host, TLS failure that may pass, connection dropped), in milliseconds, before "
-                + "it fails with the reason (shown in the connector's status, as a wrong password is at once). "
-                + "The clock starts at the first failure and restarts after any success. Default 300000.",
+            Importance.MEDIUM, "How long a task keeps retrying an " + protocol + " server it cannot reach (connection "
+                + "refused, timed out or dropped, throttled), in milliseconds, before it fails with the reason (shown "
+                + "in the connector's status, as a wrong password, an unknown host or an untrusted certificate are at "
+                + "once). "
+                + "The clock starts at the first failure and restarts after any success; 0 fails at the first. "
+                + "Default 300000.",
             group, order, Width.SHORT, "Retry for (ms)")
         .define(VALIDATE_CONNECTION_TIMEOUT_MS, Type.LONG, 10_000L, ConfigDef.Range.between(0, 120_000),
             Importance.LOW, "Connector validation (REST config/validate, creating or updating the connector) "
