@@ -5,7 +5,7 @@ import io.mailbridge.connection.Endpoint;
 import io.mailbridge.connection.MailConnection;
 import io.mailbridge.connection.Secret;
 import io.mailbridge.connection.Security;
-import io.mailbridge.connection.internal.ImapClient;
+import io.mailbridge.connection.ImapClient;
 import io.mailbridge.move.Move;
 import io.mailbridge.move.MoveResult;
 import io.mailbridge.move.MoveSettings;

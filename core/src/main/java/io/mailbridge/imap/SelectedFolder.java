@@ -1,9 +1,9 @@
 package io.mailbridge.imap;
 
+import io.mailbridge.connection.ImapClient;
 import io.mailbridge.BadInputException;
 import io.mailbridge.connection.Endpoint;
-import io.mailbridge.connection.internal.Errors;
-import io.mailbridge.connection.internal.ImapClient;
+import io.mailbridge.connection.Errors;
 import io.mailbridge.move.MessageOutcome;
 import io.mailbridge.move.MessageOutcome.Status;
 import io.mailbridge.move.Selection;

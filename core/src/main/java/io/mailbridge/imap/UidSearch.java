@@ -1,7 +1,7 @@
 package io.mailbridge.imap;
 
 import io.mailbridge.connection.Endpoint;
-import io.mailbridge.connection.internal.Errors;
+import io.mailbridge.connection.Errors;
 import io.mailbridge.search.Filter;
 import io.mailbridge.search.SearchCompiler;
 import io.mailbridge.search.UidSet;

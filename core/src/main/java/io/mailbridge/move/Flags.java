@@ -3,7 +3,7 @@ package io.mailbridge.move;
 import io.mailbridge.BadInputException;
 import io.mailbridge.connection.Endpoint;
 import io.mailbridge.connection.MailConnection;
-import io.mailbridge.connection.internal.ImapClient;
+import io.mailbridge.connection.ImapClient;
 import io.mailbridge.move.internal.MessageOps;
 import io.mailbridge.search.Filter;
 import java.util.LinkedHashSet;

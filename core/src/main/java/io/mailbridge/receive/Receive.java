@@ -4,7 +4,7 @@ import io.mailbridge.MailbridgeException;
 import io.mailbridge.connection.Endpoint;
 import io.mailbridge.connection.MailConnection;
 import io.mailbridge.document.MailDocument;
-import io.mailbridge.metrics.internal.Recorder;
+import io.mailbridge.metrics.Recorder;
 import io.mailbridge.receive.internal.ReceiveRun;
 import java.util.ArrayList;
 import java.util.List;

@@ -4,7 +4,7 @@ import io.mailbridge.MailbridgeException;
 import io.mailbridge.ProtocolException;
 import io.mailbridge.connection.Endpoint;
 import io.mailbridge.connection.MailConnection;
-import io.mailbridge.metrics.internal.Recorder;
+import io.mailbridge.metrics.Recorder;
 import io.mailbridge.send.internal.Composer;
 import io.mailbridge.send.internal.SentCopy;
 import io.mailbridge.send.internal.Transmitter;

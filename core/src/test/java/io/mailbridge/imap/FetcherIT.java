@@ -1,12 +1,12 @@
 package io.mailbridge.imap;
 
+import io.mailbridge.connection.ImapClient;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.mailbridge.connection.Auth;
 import io.mailbridge.connection.Endpoint;
 import io.mailbridge.connection.Secret;
 import io.mailbridge.connection.Security;
-import io.mailbridge.connection.internal.ImapClient;
 import io.mailbridge.testkit.ImapSeeder;
 import io.mailbridge.testkit.MailStack;
 import io.mailbridge.testkit.RealServer;

@@ -4,7 +4,6 @@ import io.mailbridge.connection.Auth;
 import io.mailbridge.connection.Endpoint;
 import io.mailbridge.connection.MailConnection;
 import io.mailbridge.connection.Secret;
-import io.mailbridge.metrics.internal.Recorder;
 
 /** Run by MetricsTest in a JVM without Micrometer: the default metrics must not need it. */
 public final class NoMicrometerMain {

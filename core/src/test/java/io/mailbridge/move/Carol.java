@@ -5,7 +5,7 @@ import io.mailbridge.connection.Endpoint;
 import io.mailbridge.connection.MailConnection;
 import io.mailbridge.connection.Secret;
 import io.mailbridge.connection.Security;
-import io.mailbridge.connection.internal.ImapClient;
+import io.mailbridge.connection.ImapClient;
 import io.mailbridge.testkit.ImapSeeder;
 import io.mailbridge.testkit.MailStack;
 import io.mailbridge.testkit.TestMessages;

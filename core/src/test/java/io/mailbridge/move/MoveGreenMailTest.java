@@ -7,7 +7,7 @@ import io.mailbridge.connection.Auth;
 import io.mailbridge.connection.Endpoint;
 import io.mailbridge.connection.Secret;
 import io.mailbridge.connection.Security;
-import io.mailbridge.connection.internal.ImapClient;
+import io.mailbridge.connection.ImapClient;
 import io.mailbridge.move.MessageOutcome.Status;
 import io.mailbridge.move.internal.MessageOps.Kind;
 import io.mailbridge.move.internal.Strategy;

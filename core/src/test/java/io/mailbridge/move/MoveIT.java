@@ -2,7 +2,7 @@ package io.mailbridge.move;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.mailbridge.connection.internal.ImapClient;
+import io.mailbridge.connection.ImapClient;
 import io.mailbridge.move.MessageOutcome.Status;
 import io.mailbridge.move.internal.MessageOps.Kind;
 import io.mailbridge.move.internal.Strategy;

@@ -2,8 +2,8 @@ package io.mailbridge.send;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.mailbridge.connection.internal.ImapClient;
-import io.mailbridge.connection.internal.SmtpClient;
+import io.mailbridge.connection.ImapClient;
+import io.mailbridge.connection.SmtpClient;
 import io.mailbridge.send.internal.ScriptedSmtpServer;
 import io.mailbridge.testkit.MailStack;
 import io.mailbridge.testkit.RealServer;

@@ -1,7 +1,7 @@
 package io.mailbridge.kafka;
 
 import io.mailbridge.MailbridgeException;
-import io.mailbridge.connection.internal.ImapClient;
+import io.mailbridge.connection.ImapClient;
 import io.mailbridge.connection.Endpoint;
 import io.mailbridge.kafka.internal.ConnectorKeys;
 import io.mailbridge.kafka.internal.FolderReader;
@@ -13,7 +13,7 @@ import io.mailbridge.kafka.internal.SourceSettings;
 import io.mailbridge.kafka.internal.SourceSettings.AttachmentsMode;
 import io.mailbridge.kafka.internal.StoredOffsets;
 import io.mailbridge.kafka.internal.TaskMetrics;
-import io.mailbridge.metrics.internal.Recorder;
+import io.mailbridge.metrics.Recorder;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -6,7 +6,7 @@ import io.mailbridge.connection.Endpoint;
 import io.mailbridge.connection.Security;
 import io.mailbridge.connection.Auth;
 import io.mailbridge.connection.Secret;
-import io.mailbridge.connection.internal.ImapClient;
+import io.mailbridge.connection.ImapClient;
 import io.mailbridge.kafka.internal.MessageIds;
 import io.mailbridge.testkit.GreenMailFixture;
 import io.mailbridge.testkit.MailStack;

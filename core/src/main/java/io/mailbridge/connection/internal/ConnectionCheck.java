@@ -1,5 +1,7 @@
 package io.mailbridge.connection.internal;
 
+import io.mailbridge.connection.SmtpClient;
+import io.mailbridge.connection.ImapClient;
 import io.mailbridge.MailbridgeException;
 import io.mailbridge.connection.CheckReport;
 import io.mailbridge.connection.CheckReport.EndpointReport;

@@ -1,5 +1,6 @@
 package io.mailbridge.connection.internal;
 
+import io.mailbridge.connection.Errors;
 import io.mailbridge.AuthException;
 import io.mailbridge.connection.Auth;
 import io.mailbridge.connection.Endpoint;
@@ -14,16 +15,16 @@ import jakarta.mail.MessagingException;
  * again: the same token would be refused again, and each failed login counts against the account at
  * providers that throttle or lock out.
  */
-final class Login {
+public final class Login {
   /** One connect attempt; user and credential are null for {@link Auth.None}. */
   @FunctionalInterface
-  interface Attempt {
+  public interface Attempt {
     void connect(String user, String credential) throws MessagingException;
   }
 
   private Login() {}
 
-  static void run(Endpoint endpoint, Attempt attempt) {
+  public static void run(Endpoint endpoint, Attempt attempt) {
     Auth auth = endpoint.auth();
     if (!(auth instanceof Auth.OAuth2 o)) {
       once(endpoint, attempt, "connect", auth instanceof Auth.Basic b ? b.password() : null);

@@ -8,11 +8,11 @@ import java.io.IOException;
  * Mail's connect path unchanged; {@link Errors} turns it into a {@code ConnectionException} with a
  * proxy reason. The message names the proxy and the target, never the proxy password.
  */
-final class ProxyException extends IOException {
+public final class ProxyException extends IOException {
   private static final long serialVersionUID = 1L;
 
   /** What went wrong, mapped one to one onto a connection failure reason. */
-  enum Kind {
+  public enum Kind {
     /** The proxy host is unknown, refuses connections, or cannot be reached. */
     UNREACHABLE,
     /** The proxy accepted the connection but did not answer within the read timeout. */
@@ -36,7 +36,7 @@ final class ProxyException extends IOException {
     this(kind, proxy, detail, null);
   }
 
-  Kind kind() {
+  public Kind kind() {
     return kind;
   }
 }

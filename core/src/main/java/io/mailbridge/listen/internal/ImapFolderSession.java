@@ -1,8 +1,8 @@
 package io.mailbridge.listen.internal;
 
 import io.mailbridge.connection.Endpoint;
-import io.mailbridge.connection.internal.Errors;
-import io.mailbridge.connection.internal.ImapClient;
+import io.mailbridge.connection.Errors;
+import io.mailbridge.connection.ImapClient;
 import io.mailbridge.receive.DocumentHandler;
 import io.mailbridge.receive.PostAction;
 import io.mailbridge.receive.ReceiveResult;

@@ -1,5 +1,6 @@
 package io.mailbridge.metrics.internal;
 
+import io.mailbridge.metrics.Recorder;
 import io.mailbridge.connection.Auth;
 import io.mailbridge.connection.Endpoint;
 import io.mailbridge.connection.TokenProvider;
@@ -13,11 +14,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 
 /** {@link Recorder} on a Micrometer registry; loaded only when the registry is given. */
-final class MicrometerRecorder implements Recorder {
+public final class MicrometerRecorder implements Recorder {
   private final MeterRegistry registry;
   private final String mailbox;
 
-  MicrometerRecorder(Endpoint endpoint) {
+  public MicrometerRecorder(Endpoint endpoint) {
     this.registry = endpoint.metrics().registry().orElseThrow();
     this.mailbox = Recorder.mailbox(endpoint);
     if (endpoint.auth() instanceof Auth.OAuth2 o) {

@@ -2,7 +2,7 @@ package io.mailbridge.receive.internal;
 
 import io.mailbridge.BadInputException;
 import io.mailbridge.connection.Endpoint;
-import io.mailbridge.connection.internal.Errors;
+import io.mailbridge.connection.Errors;
 import io.mailbridge.receive.PostAction;
 import io.mailbridge.imap.SelectedFolder;
 import io.mailbridge.search.UidSet;

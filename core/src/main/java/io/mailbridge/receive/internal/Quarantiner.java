@@ -4,7 +4,7 @@ import io.mailbridge.imap.Arrival;
 import io.mailbridge.imap.Fetcher;
 import io.mailbridge.imap.RawMessage;
 import io.mailbridge.connection.Endpoint;
-import io.mailbridge.connection.internal.Errors;
+import io.mailbridge.connection.Errors;
 import io.mailbridge.document.DocumentCache;
 import io.mailbridge.receive.DeadLetter;
 import io.mailbridge.receive.DocumentHandler;

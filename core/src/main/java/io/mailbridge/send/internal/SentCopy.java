@@ -1,8 +1,8 @@
 package io.mailbridge.send.internal;
 
 import io.mailbridge.connection.Endpoint;
-import io.mailbridge.connection.internal.Errors;
-import io.mailbridge.connection.internal.ImapClient;
+import io.mailbridge.connection.Errors;
+import io.mailbridge.connection.ImapClient;
 import io.mailbridge.search.Filter;
 import io.mailbridge.imap.UidSearch;
 import jakarta.mail.Flags;

@@ -1,5 +1,6 @@
 package io.mailbridge.connection.internal;
 
+import io.mailbridge.connection.Errors;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.mailbridge.AuthException;

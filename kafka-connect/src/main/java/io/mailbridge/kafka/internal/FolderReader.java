@@ -2,8 +2,8 @@ package io.mailbridge.kafka.internal;
 
 import io.mailbridge.ProtocolException;
 import io.mailbridge.connection.Endpoint;
-import io.mailbridge.connection.internal.Errors;
-import io.mailbridge.connection.internal.ImapClient;
+import io.mailbridge.connection.Errors;
+import io.mailbridge.connection.ImapClient;
 import io.mailbridge.listen.StartPosition;
 import io.mailbridge.receive.ReceiveResult;
 import io.mailbridge.receive.internal.PostActions;

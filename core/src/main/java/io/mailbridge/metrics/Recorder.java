@@ -1,5 +1,6 @@
-package io.mailbridge.metrics.internal;
+package io.mailbridge.metrics;
 
+import io.mailbridge.metrics.internal.MicrometerRecorder;
 import io.mailbridge.AuthException;
 import io.mailbridge.BadInputException;
 import io.mailbridge.ConfigException;

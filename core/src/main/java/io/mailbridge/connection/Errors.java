@@ -1,13 +1,12 @@
-package io.mailbridge.connection.internal;
+package io.mailbridge.connection;
 
+import io.mailbridge.connection.internal.ProxyException;
+import io.mailbridge.connection.internal.Throttle;
 import io.mailbridge.AuthException;
 import io.mailbridge.ConnectionException;
 import io.mailbridge.ConnectionException.Reason;
 import io.mailbridge.MailbridgeException;
 import io.mailbridge.ProtocolException;
-import io.mailbridge.connection.Auth;
-import io.mailbridge.connection.Endpoint;
-import io.mailbridge.connection.Security;
 import jakarta.mail.AuthenticationFailedException;
 import jakarta.mail.MessagingException;
 import java.io.EOFException;
