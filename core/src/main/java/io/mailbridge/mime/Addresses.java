@@ -21,7 +21,7 @@ import org.apache.james.mime4j.util.ByteArrayBuffer;
  * (an empty group for none). Beyond it, as Python's email and the Ruby mail gem read them:
  * addresses separated only by white space are several addresses, comments and white space inside
  * an addr-spec are not part of it, an obsolete source route is dropped, and what has no local part
- * or no domain is not an address.
+ * is not an address.
  */
 final class Addresses {
   private Addresses() {}
@@ -82,15 +82,16 @@ final class Addresses {
   }
 
   /**
-   * Adds the addr-spec {@code raw} as Jakarta gives it, cleaned: comments and white space outside
-   * quotes removed (RFC 5322 3.4.1: CFWS is not part of the address), an obsolete route
-   * ("@a,@b:user@host", 4.4) dropped; white space between two addr-specs makes two addresses.
+   * Adds the addr-spec {@code raw} as Jakarta gives it, cleaned: comments outside quotes removed
+   * (RFC 5322 3.4.1: CFWS is not part of the address), an obsolete route ("@a,@b:user@host", 4.4)
+   * dropped; white space between two addr-specs makes two addresses.
    */
   static void addSpec(List<String> out, String raw) {
     if (raw == null || raw.isEmpty()) {
       return;
     }
     StringBuilder cur = new StringBuilder(raw.length());
+    StringBuilder whole = new StringBuilder(raw.length());
     List<String> words = new ArrayList<>(2);
     boolean quoted = false;
     int depth = 0;
@@ -106,10 +107,14 @@ final class Addresses {
         }
         continue;
       }
+      if (c != '(') {
+        whole.append(c);
+      }
       if (quoted) {
         cur.append(c);
         if (c == '\\' && i + 1 < raw.length()) {
           cur.append(raw.charAt(++i));
+          whole.append(raw.charAt(i));
         } else if (c == '"') {
           quoted = false;
         }
@@ -141,7 +146,7 @@ final class Addresses {
         addOne(out, w);
       }
     } else {
-      addOne(out, String.join("", words)); // "john . doe @ example.com": CFWS between the atoms
+      addOne(out, whole.toString().strip()); // as Jakarta gives it, less comments
     }
   }
 
@@ -154,11 +159,9 @@ final class Addresses {
       }
       s = s.substring(colon + 1); // RFC 5322 4.4 obs-route
     }
-    int at = s.lastIndexOf('@');
-    if (at <= 0 || at == s.length() - 1) {
-      return; // no local part or no domain: not an address
+    if (!s.isEmpty()) {
+      out.add(s); // a local part alone ("root") too, as the reference parsers report it
     }
-    out.add(s);
   }
 
   /**

@@ -275,6 +275,7 @@ public final class MessageParser {
     private OffsetDateTime date;
     private boolean sawMessageId;
     private boolean sawDate;
+    private boolean sawSubject;
 
     private final List<A> attachments = new ArrayList<>();
     private String plain;
@@ -401,22 +402,43 @@ public final class MessageParser {
         headers.computeIfAbsent(name, k -> new ArrayList<>()).add(HeaderText.decodeWords(value, name, this::addWarning));
       }
       switch (lower) {
-        case "subject" -> subject = HeaderText.decodeWords(value, name, this::addWarning);
-        case "from" -> from = HeaderText.addresses(value, name, this::addWarning);
-        case "to" -> to = HeaderText.addresses(value, name, this::addWarning);
-        case "cc" -> cc = HeaderText.addresses(value, name, this::addWarning);
-        case "bcc" -> bcc = HeaderText.addresses(value, name, this::addWarning);
-        case "reply-to" -> replyTo = HeaderText.addresses(value, name, this::addWarning);
+        // A field that occurs twice: the first Subject, Message-ID and Date count, and the addresses
+        // of every From, To... (as Jakarta Mail's getHeader(name, ",") joins them).
+        case "subject" -> {
+          if (!sawSubject) {
+            sawSubject = true;
+            subject = HeaderText.decodeWords(value, name, this::addWarning);
+          }
+        }
+        case "from" -> from = more(from, value, name);
+        case "to" -> to = more(to, value, name);
+        case "cc" -> cc = more(cc, value, name);
+        case "bcc" -> bcc = more(bcc, value, name);
+        case "reply-to" -> replyTo = more(replyTo, value, name);
         case "message-id" -> {
-          sawMessageId = true;
-          messageId = value;
+          if (!sawMessageId) {
+            sawMessageId = true;
+            messageId = value;
+          }
         }
         case "date" -> {
-          sawDate = true;
-          date = parseDate(value);
+          if (!sawDate) {
+            sawDate = true;
+            date = parseDate(value);
+          }
         }
         default -> { }
       }
+    }
+
+    private List<String> more(List<String> before, String value, String name) {
+      List<String> these = HeaderText.addresses(value, name, this::addWarning);
+      if (before.isEmpty()) {
+        return these;
+      }
+      List<String> all = new ArrayList<>(before);
+      all.addAll(these);
+      return List.copyOf(all);
     }
 
     private OffsetDateTime parseDate(String value) {

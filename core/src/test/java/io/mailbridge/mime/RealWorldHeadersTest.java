@@ -105,4 +105,22 @@ class RealWorldHeadersTest {
     assertThat(parse(message(StandardCharsets.UTF_8, "Subject: =?utf-8?Q?Die_Fr\u00f6sche?= und Kröten")).subject())
         .isEqualTo("Die Frösche und Kröten");
   }
+
+  @Test
+  void repeatedAddressFieldsAddUpAndTheFirstSubjectCounts() throws Exception {
+    MessageParser.Parsed<Stored> p = parse(message(StandardCharsets.US_ASCII, "From: first@example.com",
+        "From: second@example.com", "Cc: a@example.com", "Cc: b@example.com, c@example.com", "Subject: first",
+        "Subject: second"));
+    assertThat(p.from()).containsExactly("first@example.com", "second@example.com");
+    assertThat(p.cc()).containsExactly("a@example.com", "b@example.com", "c@example.com");
+    assertThat(p.subject()).isEqualTo("first");
+  }
+
+  @Test
+  void aLocalPartAloneIsReportedAndCommentsAreNotPartOfTheAddress() throws Exception {
+    MessageParser.Parsed<Stored> p = parse(message(StandardCharsets.US_ASCII, "To: root, Undisclosed Recipients@example.com",
+        "Cc: Pete(A nice \\) chap) <pete(his account)@silly.test(his host)>"));
+    assertThat(p.to()).containsExactly("root", "Undisclosed Recipients@example.com");
+    assertThat(p.cc()).containsExactly("pete@silly.test");
+  }
 }
