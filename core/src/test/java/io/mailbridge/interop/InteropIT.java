@@ -1,0 +1,301 @@
+package io.mailbridge.interop;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.mailbridge.MailbridgeException;
+import io.mailbridge.document.MailDocument;
+import io.mailbridge.folder.FolderInfo;
+import io.mailbridge.folder.Folders;
+import io.mailbridge.listen.Listener;
+import io.mailbridge.listen.ListenerSettings;
+import io.mailbridge.listen.StartPosition;
+import io.mailbridge.listen.UidValidityPolicy;
+import io.mailbridge.move.Delete;
+import io.mailbridge.move.Move;
+import io.mailbridge.move.MoveResult;
+import io.mailbridge.move.MoveSettings;
+import io.mailbridge.move.Selection;
+import io.mailbridge.receive.PostAction;
+import io.mailbridge.receive.Receive;
+import io.mailbridge.receive.ReceiveSettings;
+import io.mailbridge.search.Filter;
+import io.mailbridge.testkit.InteropServers;
+import io.mailbridge.testkit.RealServer;
+import jakarta.mail.Flags;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * The interoperability suite: the same operations against every IMAP server the stacks run
+ * (Dovecot, Cyrus, Courier, Apache James, and a Dovecot without UIDPLUS/MOVE). Folder names are
+ * written as users write them ({@code interop-a/b}); a second client (Jakarta Mail) seeds and checks
+ * in the server's own names. Each test owns its folders.
+ */
+@RealServer
+@ExtendWith(Compat.class)
+class InteropIT {
+  private static final Duration WAIT = Duration.ofSeconds(20);
+
+  @TempDir
+  Path dir;
+
+  static List<Server> servers() {
+    if (InteropServers.find().isEmpty() && "true".equalsIgnoreCase(System.getenv("CI"))) {
+      throw new IllegalStateException("CI=true but the interop servers are not running: " + InteropServers.infoFile()
+          + " is missing; .ci/run must run `scripts/interopstack start`");
+    }
+    List<Server> all = Server.all();
+    all.forEach(Compat::version);
+    return all;
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("servers")
+  @Feature("connect + login")
+  void connectsAndLogsIn(Server s) {
+    assertThat(s.connection().check().ok()).isTrue();
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("servers")
+  @Feature("receive: server-side filters, non-ASCII subject")
+  void receivesWithFiltersAndNonAsciiSubject(Server s) {
+    String folder = "interop-receive";
+    try (Peer peer = s.peer()) {
+      peer.reset(folder);
+      peer.append(folder, "Rechnung März 2026", "Invoice April", "Newsletter");
+      Receive receive = Receive.from(s.connection());
+      assertThat(subjects(receive, folder, Filter.subject("März"))).containsExactly("Rechnung März 2026");
+      assertThat(subjects(receive, folder, Filter.and(Filter.from("billing@shop.example"), Filter.subject("April"))))
+          .containsExactly("Invoice April");
+      assertThat(subjects(receive, folder, Filter.all())).containsExactly("Rechnung März 2026", "Invoice April",
+          "Newsletter");
+      peer.drop(folder);
+    }
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("servers")
+  @Feature("move: only the selected messages leave")
+  void movesOnlySelectedMessagesAndLeavesAnotherClientsDeletedOne(Server s) {
+    String from = "interop-move-src";
+    String to = "interop-move-dst";
+    try (Peer peer = s.peer()) {
+      peer.reset(from);
+      peer.reset(to);
+      peer.append(from, "move-1", "move-2");
+      peer.append(from, new Flags(Flags.Flag.DELETED), "other-deleted");
+      MoveResult r = Move.of(s.connection()).move(MoveSettings.builder().from(from).to(to)
+          .selection(Selection.filter(Filter.subject("move-"))).build());
+      assertThat(peer.subjects(peer.wire(to))).containsExactly("move-1", "move-2");
+      if (peer.has("MOVE") || peer.has("UIDPLUS")) {
+        assertThat(r.complete()).isTrue();
+        assertThat(peer.subjects(peer.wire(from))).containsExactly("other-deleted [deleted]");
+      } else {
+        // No way to expunge only some messages: copied and flagged, reported as not moved.
+        assertThat(r.complete()).isFalse();
+        assertThat(peer.subjects(peer.wire(from)))
+            .containsExactly("move-1 [deleted]", "move-2 [deleted]", "other-deleted [deleted]");
+      }
+      peer.drop(from);
+      peer.drop(to);
+    }
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("servers")
+  @Feature("receive --then move: never expunges another client's message")
+  void receiveThenMoveNeverExpungesAnotherClientsDeletedMessage(Server s) {
+    String from = "interop-post-src";
+    String to = "interop-post-dst";
+    try (Peer peer = s.peer()) {
+      peer.reset(from);
+      peer.reset(to);
+      peer.append(from, "post-1", "post-2");
+      peer.append(from, new Flags(Flags.Flag.DELETED), "other-deleted");
+      Receive receive = Receive.from(s.connection());
+      ReceiveSettings settings = ReceiveSettings.builder().folder(from).filter(Filter.subject("post-"))
+          .postAction(PostAction.moveTo(to)).build();
+      if (peer.has("MOVE") || peer.has("UIDPLUS")) {
+        List<String> got = new CopyOnWriteArrayList<>();
+        receive.run(settings, d -> got.add(d.properties().subject()));
+        assertThat(got).containsExactly("post-1", "post-2");
+        assertThat(peer.subjects(peer.wire(to))).containsExactly("post-1", "post-2");
+        assertThat(peer.subjects(peer.wire(from))).containsExactly("other-deleted [deleted]");
+      } else {
+        List<String> got = new CopyOnWriteArrayList<>();
+        assertThatThrownBy(() -> receive.run(settings, d -> got.add(d.properties().subject())))
+            .isInstanceOf(MailbridgeException.class)
+            .hasMessageContaining("UIDPLUS").hasMessageContaining("--expunge-all");
+        assertThat(got).as("fails before anything is delivered").isEmpty();
+        assertThat(peer.subjects(peer.wire(from))).containsExactly("post-1", "post-2", "other-deleted [deleted]");
+        assertThat(peer.subjects(peer.wire(to))).isEmpty();
+        // The user's opt-in: a plain EXPUNGE, which also removes the other client's message.
+        receive.run(settings.toBuilder().postAction(PostAction.moveTo(to).expungingAll()).build(), d -> { });
+        assertThat(peer.subjects(peer.wire(to))).containsExactly("post-1", "post-2");
+        assertThat(peer.subjects(peer.wire(from))).isEmpty();
+      }
+      peer.drop(from);
+      peer.drop(to);
+    }
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("servers")
+  @Feature("flags: mark read")
+  void marksReadOnlyTheSelectedMessage(Server s) {
+    String folder = "interop-flags";
+    try (Peer peer = s.peer()) {
+      peer.reset(folder);
+      peer.append(folder, "flag-1", "flag-2");
+      io.mailbridge.move.Flags.of(s.connection()).markRead(folder, Selection.filter(Filter.subject("flag-1")));
+      assertThat(peer.withFlag(peer.wire(folder), Flags.Flag.SEEN)).containsExactly("flag-1");
+      peer.drop(folder);
+    }
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("servers")
+  @Feature("delete: to the \\Trash folder")
+  void deleteMovesToTheTrashFolder(Server s) {
+    String folder = "interop-delete";
+    String subject = "del-" + System.nanoTime();
+    try (Peer peer = s.peer()) {
+      peer.reset(folder);
+      peer.append(folder, subject, "keep");
+      MoveResult r = Delete.of(s.connection()).delete(folder, Selection.filter(Filter.subject(subject)), false);
+      assertThat(r.complete()).as(r.toString()).isTrue();
+      assertThat(peer.subjects(peer.wire(folder))).containsExactly("keep");
+      assertThat(peer.subjects(r.target().orElseThrow().equals("Trash") ? peer.wire("Trash") : r.target().get()))
+          .contains(subject);
+      peer.drop(folder);
+    }
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("servers")
+  @Feature("folders: nested and non-ASCII names")
+  void createsNestedAndNonAsciiFoldersInTheServersOwnHierarchy(Server s) {
+    String nested = "interop-tree/2026";
+    String unicode = "interop-Überweisungen";
+    try (Peer peer = s.peer()) {
+      peer.drop("interop-tree");
+      peer.drop(unicode);
+      Folders folders = Folders.of(s.connection());
+      folders.create(nested);
+      folders.create(unicode);
+      assertThat(peer.exists(peer.wire(nested))).as("%s as %s", nested, peer.wire(nested)).isTrue();
+      assertThat(peer.exists(peer.wire(unicode))).isTrue();
+      assertThat(folders.list(false)).extracting(FolderInfo::name).contains(nested, unicode);
+      peer.drop("interop-tree");
+      peer.drop(unicode);
+    }
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("servers")
+  @Feature("watch: IDLE (or its fallback)")
+  void watchDeliversNewMailWithIdle(Server s) {
+    watch(s, "interop-watch-idle", true);
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("servers")
+  @Feature("watch: polling")
+  void watchDeliversNewMailByPolling(Server s) {
+    watch(s, "interop-watch-poll", false);
+  }
+
+  private void watch(Server s, String folder, boolean idle) {
+    try (Peer peer = s.peer()) {
+      peer.reset(folder);
+      Sink sink = new Sink();
+      try (Listener l = Listener.builder(s.connection()).settings(fast(folder).useIdle(idle).build())
+          .stateFile(dir.resolve("state.json")).handler(sink).build()) {
+        l.start();
+        await("connected", () -> l.health().folders().stream().allMatch(f -> f.connected()));
+        for (int i = 1; i <= 3; i++) {
+          peer.append(folder, "new-" + i);
+          int want = i;
+          await("delivery of new-" + i, () -> sink.subjects.size() >= want);
+        }
+      }
+      assertThat(sink.subjects).containsExactly("new-1", "new-2", "new-3");
+      peer.drop(folder);
+    }
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("servers")
+  @Feature("watch: UIDVALIDITY change (rescan)")
+  void watchRescansAFolderWhoseUidValidityChanged(Server s) {
+    String folder = "interop-uidvalidity";
+    Path state = dir.resolve("uv.json");
+    try (Peer peer = s.peer()) {
+      peer.reset(folder);
+      peer.append(folder, "before");
+      long before = peer.uidValidity(peer.wire(folder));
+      ListenerSettings settings = fast(folder).start(StartPosition.all()).uidValidityPolicy(UidValidityPolicy.RESCAN)
+          .build();
+      Sink first = new Sink();
+      try (Listener l = Listener.builder(s.connection()).settings(settings).stateFile(state).handler(first).build()) {
+        l.start();
+        await("before delivered", () -> first.subjects.size() == 1);
+      }
+      peer.reset(folder);
+      peer.append(folder, "after");
+      assertThat(peer.uidValidity(peer.wire(folder))).as("the recreated folder's UIDVALIDITY").isNotEqualTo(before);
+      Sink second = new Sink();
+      try (Listener l = Listener.builder(s.connection()).settings(settings).stateFile(state).handler(second).build()) {
+        l.start();
+        await("after delivered", () -> second.subjects.size() == 1);
+      }
+      assertThat(first.subjects).containsExactly("before");
+      assertThat(second.subjects).containsExactly("after");
+      peer.drop(folder);
+    }
+  }
+
+  private static ListenerSettings.Builder fast(String folder) {
+    return ListenerSettings.builder().folders(folder).keepalive(Duration.ofSeconds(2))
+        .responseTimeout(Duration.ofSeconds(10)).reconnectMin(Duration.ofMillis(200))
+        .reconnectMax(Duration.ofSeconds(2)).pollInterval(Duration.ofMillis(500)).idleRenew(Duration.ofSeconds(20));
+  }
+
+  private static List<String> subjects(Receive r, String folder, Filter f) {
+    return r.receiveAll(ReceiveSettings.builder().folder(folder).filter(f).build()).stream()
+        .map(d -> d.properties().subject()).toList();
+  }
+
+  private static void await(String what, BooleanSupplier cond) {
+    long end = System.nanoTime() + WAIT.toNanos();
+    while (!cond.getAsBoolean()) {
+      if (System.nanoTime() > end) {
+        throw new AssertionError("timed out after " + WAIT + " waiting for: " + what);
+      }
+      try {
+        Thread.sleep(50);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new AssertionError(e);
+      }
+    }
+  }
+
+  private static final class Sink implements io.mailbridge.receive.DocumentHandler {
+    final List<String> subjects = new CopyOnWriteArrayList<>();
+
+    @Override
+    public void handle(MailDocument d) {
+      subjects.add(d.properties().subject());
+    }
+  }
+}
