@@ -91,6 +91,11 @@ public final class ReceiveCommand implements Callable<Integer> {
   @Option(names = "--then", paramLabel = "ACTION", defaultValue = "none", description = "After each message is printed: none | read | flag | delete | move:FOLDER (default: ${DEFAULT-VALUE}).")
   String then;
 
+  @Option(names = "--expunge-all", description = "With --then move:FOLDER or delete on a server without UIDPLUS "
+      + "(and MOVE): allow a plain EXPUNGE, which also removes every other message flagged \\Deleted in the folder "
+      + "(default: refuse before receiving anything).")
+  boolean expungeAll;
+
   @Spec
   CommandSpec spec;
 
@@ -100,7 +105,7 @@ public final class ReceiveCommand implements Callable<Integer> {
       throw new BadInputException("--out saves raw messages: use it with --format eml");
     }
     ReceiveSettings.Builder s = ReceiveSettings.builder().folder(folder).filter(filter()).format(format)
-        .postAction(PostAction.parse(then)).includeHeaders(allHeaders)
+        .postAction(postAction(then, expungeAll)).includeHeaders(allHeaders)
         .order(newestFirst ? ReceiveSettings.Order.NEWEST_FIRST : ReceiveSettings.Order.OLDEST_FIRST)
         .sizeLimits(limits.sizeLimits()).quarantine(limits.quarantine().orElse(null));
     if (max != null) {
@@ -271,5 +276,11 @@ public final class ReceiveCommand implements Callable<Integer> {
         err.flush();
       }
     }
+  }
+
+  /** The {@code --then} action, with the {@code --expunge-all} opt-in (receive and watch). */
+  static PostAction postAction(String then, boolean expungeAll) {
+    PostAction action = PostAction.parse(then);
+    return expungeAll ? action.expungingAll() : action;
   }
 }

@@ -15,7 +15,6 @@ import io.mailbridge.listen.RateLimit;
 import io.mailbridge.listen.StartPosition;
 import io.mailbridge.listen.UidValidityPolicy;
 import io.mailbridge.receive.DocumentHandler;
-import io.mailbridge.receive.PostAction;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintWriter;
@@ -73,6 +72,11 @@ public final class WatchCommand implements Callable<Integer> {
       description = "After a message is handed over and its watermark saved: none | read | flag | delete | "
           + "move:FOLDER (default: ${DEFAULT-VALUE}).")
   String then;
+
+  @Option(names = "--expunge-all", description = "With --then move:FOLDER or delete on a server without UIDPLUS "
+      + "(and MOVE): allow a plain EXPUNGE, which also removes every other message flagged \\Deleted in the folder "
+      + "(default: refuse before receiving anything).")
+  boolean expungeAll;
 
   @Option(names = "--exec", paramLabel = "CMD",
       description = "Run `sh -c CMD` per message with its JSON line on stdin; a non-zero exit refuses the message "
@@ -163,7 +167,7 @@ public final class WatchCommand implements Callable<Integer> {
       return printStatus();
     }
     ListenerSettings settings = ListenerSettings.builder().folders(folders).start(StartPosition.parse(start))
-        .uidValidityPolicy(policy(uidValidity)).postAction(PostAction.parse(then)).useIdle(!noIdle)
+        .uidValidityPolicy(policy(uidValidity)).postAction(ReceiveCommand.postAction(then, expungeAll)).useIdle(!noIdle)
         .pollInterval(Settings.parseDuration("--poll", poll)).keepalive(Settings.parseDuration("--keepalive", keepalive))
         .batchSize(batch).maxConnections(maxConnections).format(format).cacheDir(cacheDir)
         .sizeLimits(limits.sizeLimits()).quarantine(limits.quarantine().orElse(null)).build();

@@ -7,11 +7,13 @@ import io.mailbridge.MailbridgeException;
 import io.mailbridge.document.MailDocument;
 import io.mailbridge.folder.FolderInfo;
 import io.mailbridge.folder.Folders;
+import io.mailbridge.listen.Health;
 import io.mailbridge.listen.Listener;
 import io.mailbridge.listen.ListenerSettings;
 import io.mailbridge.listen.StartPosition;
 import io.mailbridge.listen.UidValidityPolicy;
 import io.mailbridge.move.Delete;
+import io.mailbridge.move.MessageOutcome;
 import io.mailbridge.move.Move;
 import io.mailbridge.move.MoveResult;
 import io.mailbridge.move.MoveSettings;
@@ -97,11 +99,12 @@ class InteropIT {
           .selection(Selection.filter(Filter.subject("move-"))).build());
       assertThat(peer.subjects(peer.wire(to))).containsExactly("move-1", "move-2");
       if (peer.has("MOVE") || peer.has("UIDPLUS")) {
-        assertThat(r.complete()).isTrue();
+        assertThat(r.with(MessageOutcome.Status.MOVED)).hasSize(2);
         assertThat(peer.subjects(peer.wire(from))).containsExactly("other-deleted [deleted]");
       } else {
-        // No way to expunge only some messages: copied and flagged, reported as not moved.
-        assertThat(r.complete()).isFalse();
+        // No way to expunge only some messages: copied and flagged, reported as copied, with a warning.
+        assertThat(r.with(MessageOutcome.Status.COPIED)).hasSize(2);
+        assertThat(r.warnings()).anyMatch(w -> w.contains("not expunged"));
         assertThat(peer.subjects(peer.wire(from)))
             .containsExactly("move-1 [deleted]", "move-2 [deleted]", "other-deleted [deleted]");
       }
@@ -150,6 +153,39 @@ class InteropIT {
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("servers")
+  @Feature("watch --then move: never expunges another client's message")
+  void watchThenMoveNeverExpungesAnotherClientsDeletedMessage(Server s) {
+    String from = "interop-watchpost-src";
+    String to = "interop-watchpost-dst";
+    try (Peer peer = s.peer()) {
+      peer.reset(from);
+      peer.reset(to);
+      peer.append(from, new Flags(Flags.Flag.DELETED), "other-deleted"); // there before the watch: not delivered
+      Sink sink = new Sink();
+      ListenerSettings settings = fast(from).postAction(PostAction.moveTo(to)).build();
+      try (Listener l = Listener.builder(s.connection()).settings(settings).stateFile(dir.resolve("wp.json"))
+          .handler(sink).build()) {
+        l.start();
+        if (peer.has("MOVE") || peer.has("UIDPLUS")) {
+          await("connected", () -> l.health().folders().stream().allMatch(f -> f.connected()));
+          peer.append(from, "post-1");
+          await("post-1 moved", () -> peer.subjects(peer.wire(to)).contains("post-1"));
+          assertThat(peer.subjects(peer.wire(from))).containsExactly("other-deleted [deleted]");
+        } else {
+          await("the refusal", () -> l.health().folders().get(0).status() == Health.Status.FAILED);
+          assertThat(l.health().folders().get(0).lastError()).hasValueSatisfying(e -> assertThat(e)
+              .contains("UIDPLUS").contains("--expunge-all"));
+          assertThat(sink.subjects).isEmpty();
+        }
+      }
+      assertThat(peer.subjects(peer.wire(from))).contains("other-deleted [deleted]");
+      peer.drop(from);
+      peer.drop(to);
+    }
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("servers")
   @Feature("flags: mark read")
   void marksReadOnlyTheSelectedMessage(Server s) {
     String folder = "interop-flags";
@@ -173,7 +209,12 @@ class InteropIT {
       peer.append(folder, subject, "keep");
       MoveResult r = Delete.of(s.connection()).delete(folder, Selection.filter(Filter.subject(subject)), false);
       assertThat(r.complete()).as(r.toString()).isTrue();
-      assertThat(peer.subjects(peer.wire(folder))).containsExactly("keep");
+      if (peer.has("MOVE") || peer.has("UIDPLUS")) {
+        assertThat(peer.subjects(peer.wire(folder))).containsExactly("keep");
+      } else {
+        assertThat(r.with(MessageOutcome.Status.COPIED)).hasSize(1);
+        assertThat(peer.subjects(peer.wire(folder))).containsExactly(subject + " [deleted]", "keep");
+      }
       assertThat(peer.subjects(r.target().orElseThrow().equals("Trash") ? peer.wire("Trash") : r.target().get()))
           .contains(subject);
       peer.drop(folder);

@@ -19,8 +19,21 @@ import java.util.Optional;
  */
 record Server(String name, String version, String host, int port, Optional<Path> ca, String user, String password) {
 
-  /** Every running server; empty pieces when a stack is not running. */
+  /**
+   * Every running server; empty pieces when a stack is not running. {@code INTEROP_TEST_SERVERS}
+   * (names, comma-separated) narrows the list while working on one server.
+   */
   static List<Server> all() {
+    String only = System.getenv("INTEROP_TEST_SERVERS");
+    List<Server> all = running();
+    if (only == null || only.isBlank()) {
+      return all;
+    }
+    List<String> names = List.of(only.split("\\s*,\\s*"));
+    return all.stream().filter(s -> names.contains(s.name())).toList();
+  }
+
+  private static List<Server> running() {
     List<Server> out = new ArrayList<>();
     MailStack.find().ifPresent(s -> out.add(new Server("dovecot", "Dovecot (scripts/mailstack)", s.host(),
         s.imapsPort(), Optional.of(s.ca()), s.alice().user(), s.alice().password())));

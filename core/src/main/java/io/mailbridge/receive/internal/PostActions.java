@@ -31,8 +31,12 @@ public final class PostActions {
     this.action = action;
   }
 
-  /** Checks (or creates) the move target before anything is read, so a typo fails fast. */
+  /**
+   * Checks (or creates) the move target before anything is read, so a typo fails fast; and refuses a
+   * move or delete that could only end in a plain EXPUNGE the caller did not allow.
+   */
   public void prepare() {
+    refuseUnscopedExpunge();
     if (!(action instanceof PostAction.Move m)) {
       return;
     }
@@ -85,6 +89,22 @@ public final class PostActions {
     return uids.size();
   }
 
+  // RFC 3501 6.4.3: EXPUNGE removes every message flagged \Deleted, also those another client
+  // flagged and meant to keep (undelete); only UID EXPUNGE (RFC 4315) or MOVE (RFC 6851) are scoped.
+  private void refuseUnscopedExpunge() {
+    boolean expunges = action instanceof PostAction.Delete || action instanceof PostAction.Move;
+    if (!expunges || action.expungesAll() || has("UIDPLUS") || action instanceof PostAction.Move && has("MOVE")) {
+      return;
+    }
+    String what = action instanceof PostAction.Move ? "move to '" + ((PostAction.Move) action).folder() + "'"
+        : "delete";
+    throw new BadInputException("post-action " + what + " refused before receiving anything: " + endpoint.address()
+        + " supports neither " + (action instanceof PostAction.Move ? "MOVE nor " : "") + "UIDPLUS, so the only way "
+        + "to remove the messages from '" + folder.getFullName() + "' is a plain EXPUNGE, which also removes every "
+        + "other message flagged \\Deleted there (by any client). Allow that with --expunge-all (expungingAll()), "
+        + "or choose a post-action that does not remove messages (read, flag)");
+  }
+
   private void store(String set, String flag) {
     ok("UID STORE", SelectedFolder.storeArgs(set, "+FLAGS.SILENT", List.of(flag)));
   }
@@ -93,7 +113,9 @@ public final class PostActions {
     if (has("UIDPLUS")) {
       ok("UID EXPUNGE", SelectedFolder.atom(set)); // RFC 4315: only these messages
     } else {
-      LOG.warn("server has no UIDPLUS: EXPUNGE removes every \\Deleted message in folder={}", folder.getFullName());
+      // Only reached when the caller allowed it (refuseUnscopedExpunge).
+      LOG.warn("server has no UIDPLUS: EXPUNGE removes every \\Deleted message in folder={} (allowed by the "
+          + "post-action {})", folder.getFullName(), action);
       ok("EXPUNGE", null);
     }
   }
