@@ -5,6 +5,7 @@ import io.mailbridge.connection.Endpoint;
 import io.mailbridge.connection.MailConnection;
 import io.mailbridge.connection.Errors;
 import io.mailbridge.connection.ImapClient;
+import io.mailbridge.imap.FolderPaths;
 import jakarta.mail.Folder;
 import jakarta.mail.MessagingException;
 import java.util.ArrayList;
@@ -13,6 +14,8 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Properties;
 import org.eclipse.angus.mail.imap.IMAPFolder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Folder management on the inbound server.
@@ -30,6 +33,8 @@ import org.eclipse.angus.mail.imap.IMAPFolder;
  * ({@link FolderNames}).
  */
 public final class Folders {
+  private static final Logger LOG = LoggerFactory.getLogger(Folders.class);
+
   private final MailConnection connection;
 
   private Folders(MailConnection connection) {
@@ -49,6 +54,8 @@ public final class Folders {
     Endpoint endpoint = connection.requireInbound("folders");
     try (ImapClient imap = ImapClient.open(endpoint, new Properties(), false)) {
       Folder[] all = imap.store().getDefaultFolder().list("*");
+      FolderPaths paths = FolderPaths.of(imap.store());
+      java.util.Map<String, List<String>> special = io.mailbridge.imap.SpecialUse.attributes(imap.store());
       List<FolderInfo> out = new ArrayList<>(all.length);
       for (Folder f : all) {
         IMAPFolder folder = (IMAPFolder) f;
@@ -59,7 +66,9 @@ public final class Folders {
           messages = Optional.of(folder.getMessageCount());
           unseen = Optional.of(folder.getUnreadMessageCount());
         }
-        out.add(new FolderInfo(folder.getFullName(), folder.getSeparator(), Arrays.asList(folder.getAttributes()),
+        // Some servers (James) report special use only to LIST ... RETURN (SPECIAL-USE), RFC 6154 5.
+        List<String> attributes = special.getOrDefault(folder.getFullName(), Arrays.asList(folder.getAttributes()));
+        out.add(new FolderInfo(paths.toUser(folder.getFullName()), folder.getSeparator(), attributes,
             messages, unseen));
       }
       return out;
@@ -76,13 +85,16 @@ public final class Folders {
     FolderNames.check("folder", name);
     Endpoint endpoint = connection.requireInbound("create folder");
     try (ImapClient imap = ImapClient.open(endpoint, new Properties(), false)) {
-      IMAPFolder folder = (IMAPFolder) imap.store().getFolder(name);
+      FolderPaths paths = FolderPaths.of(imap.store());
+      IMAPFolder folder = (IMAPFolder) imap.store().getFolder(paths.toServer(name));
       if (folder.exists()) {
         throw new BadInputException("folder '" + name + "' already exists on " + endpoint.address());
       }
       command(imap, "CREATE " + name, p -> p.create(folder.getFullName()));
-      IMAPFolder created = (IMAPFolder) imap.store().getFolder(name);
-      return new FolderInfo(created.getFullName(), created.getSeparator(), Arrays.asList(created.getAttributes()),
+      IMAPFolder created = (IMAPFolder) imap.store().getFolder(paths.toServer(name));
+      LOG.info("folder created mailbox={} folder={} serverName={}", endpoint.auth().user(), name,
+          created.getFullName());
+      return new FolderInfo(paths.toUser(created.getFullName()), created.getSeparator(), Arrays.asList(created.getAttributes()),
           Optional.empty(), Optional.empty());
     } catch (MessagingException e) {
       throw Errors.translate(endpoint, "CREATE " + name, e);
@@ -99,15 +111,16 @@ public final class Folders {
     }
     Endpoint endpoint = connection.requireInbound("rename folder");
     try (ImapClient imap = ImapClient.open(endpoint, new Properties(), false)) {
-      IMAPFolder source = (IMAPFolder) imap.store().getFolder(from);
+      FolderPaths paths = FolderPaths.of(imap.store());
+      IMAPFolder source = (IMAPFolder) imap.store().getFolder(paths.toServer(from));
       if (!source.exists()) {
         throw new BadInputException("folder '" + from + "' does not exist on " + endpoint.address()
             + ": check the name with `mailbridge folders`");
       }
-      if (imap.store().getFolder(to).exists()) {
+      if (imap.store().getFolder(paths.toServer(to)).exists()) {
         throw new BadInputException("cannot rename '" + from + "' to '" + to + "': a folder with that name exists");
       }
-      command(imap, "RENAME " + from, p -> p.rename(from, to));
+      command(imap, "RENAME " + from, p -> p.rename(paths.toServer(from), paths.toServer(to)));
     } catch (MessagingException e) {
       throw Errors.translate(endpoint, "RENAME " + from, e);
     }
@@ -124,11 +137,12 @@ public final class Folders {
     }
     Endpoint endpoint = connection.requireInbound("delete folder");
     try (ImapClient imap = ImapClient.open(endpoint, new Properties(), false)) {
-      if (!imap.store().getFolder(name).exists()) {
+      String wire = FolderPaths.of(imap.store()).toServer(name);
+      if (!imap.store().getFolder(wire).exists()) {
         throw new BadInputException("folder '" + name + "' does not exist on " + endpoint.address()
             + ": check the name with `mailbridge folders`");
       }
-      command(imap, "DELETE " + name, p -> p.delete(name));
+      command(imap, "DELETE " + name, p -> p.delete(wire));
     } catch (MessagingException e) {
       throw Errors.translate(endpoint, "DELETE " + name, e);
     }

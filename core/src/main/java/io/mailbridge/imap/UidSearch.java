@@ -37,8 +37,9 @@ public final class UidSearch {
           args.writeAtom("RETURN");
           args.writeAtom("(ALL)");
         }
-        if (compiled.utf8()) {
-          // RFC 3501 6.4.4: CHARSET precedes the keys; strings are then sent as UTF-8 literals.
+        // RFC 6855 3: after ENABLE UTF8=ACCEPT strings are UTF-8 and CHARSET must not be sent
+        // (Courier answers NO); before it, RFC 3501 6.4.4: CHARSET precedes the keys.
+        if (compiled.utf8() && !p.isEnabled("UTF8=ACCEPT")) {
           args.writeAtom("CHARSET");
           args.writeAtom("UTF-8");
         }

@@ -7,11 +7,11 @@ import io.mailbridge.connection.Errors;
 import io.mailbridge.connection.ImapClient;
 import io.mailbridge.folder.FolderNames;
 import io.mailbridge.move.internal.MessageOps;
-import jakarta.mail.Folder;
 import jakarta.mail.MessagingException;
 import java.util.Optional;
 import java.util.Properties;
-import org.eclipse.angus.mail.imap.IMAPFolder;
+import io.mailbridge.imap.FolderPaths;
+import io.mailbridge.imap.SpecialUse;
 
 /**
  * Deletes selected messages: moves them to the server's \Trash folder (RFC 6154 special use) when
@@ -66,18 +66,24 @@ public final class Delete {
     }
   }
 
+  /**
+   * The \Trash folder (RFC 6154, asked with RETURN (SPECIAL-USE) where the server wants it); on a
+   * server without SPECIAL-USE, a folder named Trash in the personal namespace (Courier's default).
+   */
   private static Optional<String> trash(ImapClient imap) {
     try {
-      for (Folder f : imap.store().getDefaultFolder().list("*")) {
-        for (String a : ((IMAPFolder) f).getAttributes()) {
-          if ("\\Trash".equalsIgnoreCase(a)) {
-            return Optional.of(f.getFullName());
-          }
-        }
+      FolderPaths paths = FolderPaths.of(imap.store());
+      Optional<String> marked = SpecialUse.find(imap.store(), "\\Trash");
+      if (marked.isPresent()) {
+        return Optional.of(paths.toUser(marked.get()));
+      }
+      if (!imap.store().hasCapability("SPECIAL-USE") && imap.store().getFolder(paths.toServer("Trash")).exists()) {
+        return Optional.of("Trash");
       }
       return Optional.empty();
     } catch (MessagingException e) {
       throw Errors.translate(imap.endpoint(), "LIST", e);
     }
   }
+
 }

@@ -42,7 +42,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * in the server's own names. Each test owns its folders.
  */
 @RealServer
-@ExtendWith(Compat.class)
+@ExtendWith({Compat.class, KnownGaps.class})
 class InteropIT {
   private static final Duration WAIT = Duration.ofSeconds(20);
 
@@ -80,6 +80,23 @@ class InteropIT {
           .containsExactly("Invoice April");
       assertThat(subjects(receive, folder, Filter.all())).containsExactly("Rechnung März 2026", "Invoice April",
           "Newsletter");
+      peer.drop(folder);
+    }
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("servers")
+  @Feature("receive: leaves another client's \\Deleted message")
+  void receiveLeavesAnotherClientsDeletedMessage(Server s) {
+    String folder = "interop-receive-deleted";
+    try (Peer peer = s.peer()) {
+      peer.reset(folder);
+      peer.append(folder, "r-1");
+      peer.append(folder, new Flags(Flags.Flag.DELETED), "other-deleted");
+      Receive receive = Receive.from(s.connection());
+      assertThat(subjects(receive, folder, Filter.all())).containsExactly("r-1", "other-deleted");
+      receive.receiveAll(ReceiveSettings.builder().folder(folder).postAction(PostAction.markRead()).build());
+      assertThat(peer.subjects(peer.wire(folder))).containsExactly("r-1", "other-deleted [deleted]");
       peer.drop(folder);
     }
   }

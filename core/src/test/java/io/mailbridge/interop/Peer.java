@@ -69,11 +69,21 @@ final class Peer implements AutoCloseable {
   void reset(String userName) {
     drop(userName);
     try {
-      Folder f = store.getFolder(wire(userName));
-      if (!f.create(Folder.HOLDS_MESSAGES)) {
-        throw new IllegalStateException("cannot create " + f.getFullName());
+      // Cyrus finishes a DELETE in the background: a CREATE of the same name right after may fail.
+      for (int attempt = 1; ; attempt++) {
+        Folder f = store.getFolder(wire(userName));
+        if (f.create(Folder.HOLDS_MESSAGES)) {
+          return;
+        }
+        if (attempt == 10) {
+          throw new IllegalStateException("cannot create " + f.getFullName());
+        }
+        Thread.sleep(200);
       }
     } catch (MessagingException e) {
+      throw new IllegalStateException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
       throw new IllegalStateException(e);
     }
   }
@@ -131,7 +141,7 @@ final class Peer implements AutoCloseable {
   List<String> subjects(String wireName) {
     try {
       Folder f = store.getFolder(wireName);
-      f.open(Folder.READ_ONLY);
+      f.open(Folder.READ_WRITE); // closed with UNSELECT: James 3.8 expunges on CLOSE even after EXAMINE
       try {
         List<String> out = new ArrayList<>();
         for (Message m : f.getMessages()) {
@@ -150,7 +160,7 @@ final class Peer implements AutoCloseable {
   long uidValidity(String wireName) {
     try {
       jakarta.mail.UIDFolder f = (jakarta.mail.UIDFolder) store.getFolder(wireName);
-      ((Folder) f).open(Folder.READ_ONLY);
+      ((Folder) f).open(Folder.READ_WRITE);
       try {
         return f.getUIDValidity();
       } finally {
@@ -165,7 +175,7 @@ final class Peer implements AutoCloseable {
   List<String> withFlag(String wireName, Flags.Flag flag) {
     try {
       Folder f = store.getFolder(wireName);
-      f.open(Folder.READ_ONLY);
+      f.open(Folder.READ_WRITE);
       try {
         List<String> out = new ArrayList<>();
         for (Message m : f.getMessages()) {

@@ -47,7 +47,7 @@ final class ImapFolderSession implements FolderSession, AutoCloseable {
   static ImapFolderSession open(ImapClient imap, String name, ReceiveRun pipeline, PostAction action,
       boolean quarantine) {
     Endpoint endpoint = imap.endpoint();
-    IMAPFolder folder = imap.openFolder(name, action.writes() || quarantine ? Folder.READ_WRITE : Folder.READ_ONLY,
+    IMAPFolder folder = imap.openFolder(io.mailbridge.imap.FolderPaths.serverName(imap.store(), name), action.writes() || quarantine ? Folder.READ_WRITE : Folder.READ_ONLY,
         "create it or fix the folder name (list with `mailbridge folders`)");
     try {
       PostActions post = new PostActions(endpoint, folder, action);
@@ -77,6 +77,9 @@ final class ImapFolderSession implements FolderSession, AutoCloseable {
 
   @Override
   public List<Long> uidsAfter(long lastUid) {
+    // RFC 3501 6.1.2/7.3.1: a server may report new messages only in answer to NOOP (Courier does:
+    // its UID SEARCH looks at the folder as of the last NOOP/SELECT), so every check asks it first.
+    noop();
     return UidSearch.run(endpoint, folder, Filter.raw("UID " + (lastUid + 1) + ":*"));
   }
 

@@ -1,6 +1,7 @@
 package io.mailbridge.move.internal;
 
 import io.mailbridge.imap.CopyUid;
+import io.mailbridge.imap.FolderPaths;
 import io.mailbridge.imap.SelectedFolder;
 import io.mailbridge.ConfigException;
 import io.mailbridge.connection.Errors;
@@ -232,7 +233,7 @@ public final class MessageOps {
   /** Creates the target when asked; returns its wire name, or empty when it does not exist. */
   private static Optional<String> target(ImapClient imap, String name, boolean create) {
     try {
-      IMAPFolder target = (IMAPFolder) imap.store().getFolder(name);
+      IMAPFolder target = (IMAPFolder) imap.store().getFolder(FolderPaths.serverName(imap.store(), name));
       if (!target.exists()) {
         if (!create) {
           return Optional.empty();

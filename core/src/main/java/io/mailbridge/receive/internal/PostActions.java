@@ -41,7 +41,8 @@ public final class PostActions {
       return;
     }
     try {
-      target = (IMAPFolder) folder.getStore().getFolder(m.folder());
+      IMAPStore store = (IMAPStore) folder.getStore();
+      target = (IMAPFolder) store.getFolder(io.mailbridge.imap.FolderPaths.serverName(store, m.folder()));
       if (!target.exists()) {
         if (!m.createIfMissing()) {
           throw new BadInputException("move target folder '" + m.folder() + "' does not exist on " + endpoint.address()

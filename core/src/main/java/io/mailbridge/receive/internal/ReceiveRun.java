@@ -238,7 +238,7 @@ public final class ReceiveRun {
 
   private IMAPFolder openFolder(ImapClient imap, boolean write) {
     // Angus encodes the Unicode name as modified UTF-7 on the wire (RFC 3501 5.1.3).
-    return imap.openFolder(settings.folder(), write ? Folder.READ_WRITE : Folder.READ_ONLY,
+    return imap.openFolder(io.mailbridge.imap.FolderPaths.serverName(imap.store(), settings.folder()), write ? Folder.READ_WRITE : Folder.READ_ONLY,
         "list folders with `mailbridge folders`");
   }
 

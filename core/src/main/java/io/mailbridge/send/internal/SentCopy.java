@@ -41,7 +41,7 @@ public final class SentCopy implements AutoCloseable {
   public static SentCopy open(Endpoint inbound, Optional<String> name, boolean copies, boolean lookups) {
     ImapClient imap = ImapClient.open(inbound, new Properties(), false);
     try {
-      IMAPFolder folder = name.isPresent() ? (IMAPFolder) imap.store().getFolder(name.get()) : specialUse(imap);
+      IMAPFolder folder = name.isPresent() ? (IMAPFolder) imap.store().getFolder(io.mailbridge.imap.FolderPaths.serverName(imap.store(), name.get())) : specialUse(imap);
       boolean exists = folder.exists();
       if (!exists && copies) {
         // Created on demand: the user asked for copies in this folder.
@@ -59,13 +59,11 @@ public final class SentCopy implements AutoCloseable {
   }
 
   private static IMAPFolder specialUse(ImapClient imap) throws MessagingException {
-    for (Folder f : imap.store().getDefaultFolder().list("*")) {
-      IMAPFolder i = (IMAPFolder) f;
-      if (Arrays.stream(i.getAttributes()).anyMatch("\\Sent"::equalsIgnoreCase)) {
-        return i;
-      }
+    java.util.Optional<String> sent = io.mailbridge.imap.SpecialUse.find(imap.store(), "\\Sent");
+    if (sent.isPresent()) {
+      return (IMAPFolder) imap.store().getFolder(sent.get());
     }
-    return (IMAPFolder) imap.store().getFolder("Sent");
+    return (IMAPFolder) imap.store().getFolder(io.mailbridge.imap.FolderPaths.serverName(imap.store(), "Sent"));
   }
 
   /** Appends the message exactly as composed. */
