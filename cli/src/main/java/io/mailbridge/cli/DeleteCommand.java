@@ -1,6 +1,8 @@
 package io.mailbridge.cli;
 
 import io.mailbridge.move.Delete;
+import io.mailbridge.move.MessageOutcome;
+import io.mailbridge.move.MoveResult;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -34,7 +36,13 @@ public final class DeleteCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    return Outcomes.print(spec, Delete.of(connection.connection(true, false))
-        .delete(folder, select.selection(), expunge, select.uidValidity(), expungeAll));
+    MoveResult r = Delete.of(connection.connection(true, false))
+        .delete(folder, select.selection(), expunge, select.uidValidity(), expungeAll);
+    int exit = Outcomes.print(spec, r);
+    // As for move: flagged but not expunged (server without UIDPLUS), or copied to Trash but not
+    // removed from the folder, is not the delete that was asked for.
+    boolean incomplete = !r.with(MessageOutcome.Status.UPDATED).isEmpty() || !r.with(MessageOutcome.Status.COPIED)
+        .isEmpty();
+    return exit == ExitCodes.OK && incomplete ? ExitCodes.PARTIAL : exit;
   }
 }

@@ -3,6 +3,7 @@ package io.mailbridge.cli;
 import io.mailbridge.folder.FolderInfo;
 import io.mailbridge.folder.Folders;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -46,22 +47,26 @@ public final class FoldersCommand implements Callable<Integer> {
     return m;
   }
 
-  /** {@code mailbridge folders create NAME}. */
+  /** {@code mailbridge folders create NAME...}. */
   @Command(name = "create", mixinStandardHelpOptions = true,
-      description = "Create a folder (Unicode; the server's delimiter makes hierarchy, e.g. Archive/2026).")
+      description = "Create folders in the order given (Unicode; '/' makes hierarchy, e.g. Archive/2026); stops at "
+          + "the first the server refuses.")
   static final class Create implements Callable<Integer> {
     @Mixin
     ConnectionOptions connection;
 
-    @Parameters(paramLabel = "NAME", description = "Folder to create.")
-    String name;
+    @Parameters(paramLabel = "NAME", arity = "1..*", description = "Folders to create.")
+    List<String> names;
 
     @Spec
     CommandSpec spec;
 
     @Override
     public Integer call() {
-      Json.line(spec.commandLine().getOut(), view(Folders.of(connection.connection(true, false)).create(name)));
+      Folders folders = Folders.of(connection.connection(true, false));
+      for (String name : names) {
+        Json.line(spec.commandLine().getOut(), view(folders.create(name)));
+      }
       return ExitCodes.OK;
     }
   }
@@ -89,23 +94,27 @@ public final class FoldersCommand implements Callable<Integer> {
     }
   }
 
-  /** {@code mailbridge folders delete NAME}. */
+  /** {@code mailbridge folders delete NAME...}. */
   @Command(name = "delete", mixinStandardHelpOptions = true,
-      description = "Delete a folder and the messages in it (servers refuse folders that have subfolders).")
+      description = "Delete folders and the messages in them, in the order given (children first: servers refuse "
+          + "folders that have subfolders); stops at the first the server refuses.")
   static final class Delete implements Callable<Integer> {
     @Mixin
     ConnectionOptions connection;
 
-    @Parameters(paramLabel = "NAME", description = "Folder to delete.")
-    String name;
+    @Parameters(paramLabel = "NAME", arity = "1..*", description = "Folders to delete.")
+    List<String> names;
 
     @Spec
     CommandSpec spec;
 
     @Override
     public Integer call() {
-      Folders.of(connection.connection(true, false)).delete(name);
-      Json.line(spec.commandLine().getOut(), Map.of("deleted", name));
+      Folders folders = Folders.of(connection.connection(true, false));
+      for (String name : names) {
+        folders.delete(name);
+        Json.line(spec.commandLine().getOut(), Map.of("deleted", name));
+      }
       return ExitCodes.OK;
     }
   }

@@ -139,4 +139,24 @@ class MoveCommandsIT {
     assertThat(run(stack, "folders").lines()).anyMatch(n -> n.get("name").asText().equals("cli-mv-Renamed"));
     assertThat(run(stack, "folders", "delete", "cli-mv-Renamed").exit()).isZero();
   }
+
+  @Test
+  void foldersCreateAndDeleteTakeSeveralNamesInOrder(MailStack stack) throws IOException {
+    for (String f : List.of("cli-mv-tree/2026", "cli-mv-tree")) {
+      try {
+        stack.doveadm("mailbox", "delete", "-u", stack.carol().user(), f);
+      } catch (IllegalStateException absent) {
+        // not there
+      }
+    }
+    Run created = run(stack, "folders", "create", "cli-mv-tree", "cli-mv-tree/2026");
+    assertThat(created.exit()).isZero();
+    assertThat(created.lines()).extracting(n -> n.get("name").asText()).containsExactly("cli-mv-tree",
+        "cli-mv-tree/2026");
+    Run deleted = run(stack, "folders", "delete", "cli-mv-tree/2026", "cli-mv-tree");
+    assertThat(deleted.exit()).isZero();
+    assertThat(deleted.lines()).extracting(n -> n.get("deleted").asText()).containsExactly("cli-mv-tree/2026",
+        "cli-mv-tree");
+    assertThat(run(stack, "folders").lines()).noneMatch(n -> n.get("name").asText().startsWith("cli-mv-tree"));
+  }
 }
