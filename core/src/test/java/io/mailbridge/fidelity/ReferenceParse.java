@@ -152,16 +152,19 @@ public final class ReferenceParse {
       } catch (MessagingException | IOException e) {
         content = null;
       }
-      if (content instanceof Multipart mp) {
-        boolean digest = type.equals("multipart/digest");
-        for (int i = 0; i < mp.getCount(); i++) {
-          BodyPart child = mp.getBodyPart(i);
-          walk(child, path.isEmpty() ? Integer.toString(i + 1) : path + "." + (i + 1), digest, atts, types, names);
-        }
-        return;
+      if (!(content instanceof Multipart mp)) {
+        throw new MessagingException("Jakarta Mail cannot read the " + type + " structure at part "
+            + (path.isEmpty() ? "1" : path));
       }
+      boolean digest = type.equals("multipart/digest");
+      for (int i = 0; i < mp.getCount(); i++) {
+        BodyPart child = mp.getBodyPart(i);
+        walk(child, path.isEmpty() ? Integer.toString(i + 1) : path + "." + (i + 1), digest, atts, types, names);
+      }
+      return;
     }
-    String here = path.isEmpty() ? "1" : path;
+    // RFC 3501 6.4.5: a message's single (non-multipart) body is part 1 of it: "1" at the top, "2.1" inside part 2.
+    String here = path.isEmpty() ? "1" : p instanceof MimeMessage ? path + ".1" : path;
     String name = fileName(p);
     String disposition = disposition(p);
     boolean attachment = "attachment".equals(disposition) || name != null || !type.startsWith("text/");
