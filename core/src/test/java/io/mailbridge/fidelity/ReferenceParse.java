@@ -100,7 +100,8 @@ public final class ReferenceParse {
       return "";
     }
     try {
-      return MimeUtility.decodeText(MimeUtility.unfold(v)).strip();
+      // The field's own surrounding white space goes; what decoding produces (an encoded "_") stays.
+      return MimeUtility.decodeText(MimeUtility.unfold(v).strip());
     } catch (java.io.UnsupportedEncodingException e) {
       return MimeUtility.unfold(v).strip();
     }

@@ -28,8 +28,6 @@ import org.junit.jupiter.api.Test;
  * all three. {@code CorpusFidelityTest} is the same comparison in process, without a server.
  */
 @RealServer
-@org.junit.jupiter.api.Disabled(
-    "Receive does not meet these goals on this revision yet: the parser fixes for real-world headers and structures come next. Run it anyway with -Djunit.jupiter.conditions.deactivate=org.junit.*DisabledCondition")
 class CorpusFidelityIT {
   @Test
   void receiveReportsWhatTheReferenceParserReadsForEveryCorpusMessage(MailStack stack) throws Exception {
