@@ -1,0 +1,129 @@
+package io.mailbridge.journal;
+
+import io.mailbridge.ConfigException;
+import io.mailbridge.journal.internal.SqliteStore;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * The journal: one {@link JournalRecord} per message for every operation, kept in an embedded
+ * SQLite file so that what happened to a message can be looked up afterwards ("what happened to
+ * invoice 42": received from INBOX, attachments in the cache under these keys, moved to Archive).
+ * Records hold tracked properties and keys, never bodies or credentials.
+ *
+ * <p>The file is written in SQLite's WAL mode: a crash (of the process or of the machine) loses at
+ * most the records of the transaction in flight and never damages the file; several processes may
+ * write the same journal at once. It is bounded by a {@link Retention}: records older than its age,
+ * and the oldest beyond its count, are removed when a journal that was written to is closed.
+ * The library writes no journal unless given one; the {@code mailbridge} command line keeps one by
+ * default. Needs {@code org.xerial:sqlite-jdbc} on the class path (an optional dependency of the library).
+ *
+ * <pre>{@code
+ * try (Journal journal = Journal.open(Path.of("journal.db"))) {
+ *   Receive.from(connection).run(settings, doc -> { process(doc); journal.append(JournalRecord.received("receive", doc)); });
+ *   journal.query(JournalQuery.builder().messageId("<invoice-42@billing.example.com>").build());
+ * }
+ * }</pre>
+ */
+public final class Journal implements AutoCloseable {
+  /**
+   * How much the journal keeps.
+   *
+   * @param maxAge records older than this are removed (default 90 days)
+   * @param maxRecords at most this many records are kept, the newest (default 1,000,000)
+   */
+  public record Retention(Duration maxAge, long maxRecords) {
+    public Retention {
+      Objects.requireNonNull(maxAge, "journal.retention.maxAge");
+      if (maxAge.isNegative() || maxAge.isZero()) {
+        throw new ConfigException("journal retention maxAge " + maxAge + " must be positive, e.g. 90 days");
+      }
+      if (maxRecords < 1) {
+        throw new ConfigException("journal retention maxRecords " + maxRecords + " must be at least 1");
+      }
+    }
+
+    /** 90 days, 1,000,000 records. */
+    public static Retention defaults() {
+      return new Retention(Duration.ofDays(90), 1_000_000);
+    }
+  }
+
+  private final SqliteStore store;
+  private final Retention retention;
+  private boolean written;
+
+  private Journal(SqliteStore store, Retention retention) {
+    this.store = store;
+    this.retention = retention;
+  }
+
+  /** Opens (creating when needed, with its directories) the journal in {@code file}, with the default retention. */
+  public static Journal open(Path file) {
+    return open(file, Retention.defaults());
+  }
+
+  /** Opens (creating when needed) the journal in {@code file}. */
+  public static Journal open(Path file, Retention retention) {
+    Objects.requireNonNull(file, "file");
+    Objects.requireNonNull(retention, "retention");
+    return new Journal(SqliteStore.open(file.toAbsolutePath().normalize()), retention);
+  }
+
+  /** The journal's file. */
+  public Path file() {
+    return store.file();
+  }
+
+  /** Appends one record. */
+  public synchronized void append(JournalRecord record) {
+    append(List.of(record));
+  }
+
+  /** Appends records in one transaction: all or none. */
+  public synchronized void append(Collection<JournalRecord> records) {
+    if (!records.isEmpty()) {
+      store.insert(records);
+      written = true;
+    }
+  }
+
+  /** The records matching {@code query}, oldest first. */
+  public synchronized List<JournalRecord> query(JournalQuery query) {
+    return store.query(query);
+  }
+
+  /** Removes what the retention does not keep; returns how many records were removed. */
+  public synchronized long prune() {
+    return store.prune(retention);
+  }
+
+  /** Applies the retention when records were appended, and closes the file. */
+  @Override
+  public synchronized void close() {
+    try {
+      if (written) {
+        store.prune(retention);
+      }
+    } finally {
+      store.close();
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "Journal[" + store.file() + "]";
+  }
+
+  /** {@code <a@b>} and {@code a@b} are the same Message-ID. */
+  static String bareMessageId(String id) {
+    String s = id.strip();
+    if (s.length() >= 2 && s.startsWith("<") && s.endsWith(">")) {
+      s = s.substring(1, s.length() - 1).strip();
+    }
+    return s;
+  }
+}

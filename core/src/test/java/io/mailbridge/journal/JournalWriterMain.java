@@ -1,0 +1,34 @@
+package io.mailbridge.journal;
+
+import java.io.File;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** A separate process appending to a journal: {@code FILE TAG COUNT PER_TRANSACTION}. */
+public final class JournalWriterMain {
+  public static void main(String[] args) {
+    int count = Integer.parseInt(args[2]);
+    int per = Integer.parseInt(args[3]);
+    try (Journal j = Journal.open(Path.of(args[0]))) {
+      for (int i = 0; i < count; i += per) {
+        List<JournalRecord> batch = new ArrayList<>();
+        for (int k = i; k < i + per; k++) {
+          batch.add(new JournalRecord(Instant.now(), "receive", "received", Map.of("subject", args[1] + "-" + k),
+              Optional.empty(), List.of(), Optional.empty()));
+        }
+        j.append(batch);
+      }
+    }
+  }
+
+  static Process start(Path file, String tag, int count, int per) throws Exception {
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    return new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), JournalWriterMain.class.getName(),
+        file.toString(), tag, String.valueOf(count), String.valueOf(per))
+        .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(new File(file + "." + tag + ".err")).start();
+  }
+}
