@@ -1,5 +1,6 @@
 package io.mailbridge.cli;
 
+import io.mailbridge.connection.MailConnection;
 import io.mailbridge.move.Delete;
 import io.mailbridge.move.MessageOutcome;
 import io.mailbridge.move.MoveResult;
@@ -31,18 +32,23 @@ public final class DeleteCommand implements Callable<Integer> {
       + "removes other messages flagged \\Deleted (default: only flag them and warn).")
   boolean expungeAll;
 
+  @Mixin
+  JournalOptions journal;
+
   @Spec
   CommandSpec spec;
 
   @Override
   public Integer call() {
-    MoveResult r = Delete.of(connection.connection(true, false))
-        .delete(folder, select.selection(), expunge, select.uidValidity(), expungeAll);
-    int exit = Outcomes.print(spec, r);
-    // As for move: flagged but not expunged (server without UIDPLUS), or copied to Trash but not
-    // removed from the folder, is not the delete that was asked for.
-    boolean incomplete = !r.with(MessageOutcome.Status.UPDATED).isEmpty() || !r.with(MessageOutcome.Status.COPIED)
-        .isEmpty();
-    return exit == ExitCodes.OK && incomplete ? ExitCodes.PARTIAL : exit;
+    MailConnection mail = connection.connection(true, false);
+    try (JournalSink sink = journal.open(spec.commandLine().getErr())) {
+      MoveResult r = Delete.of(mail).delete(folder, select.selection(), expunge, select.uidValidity(), expungeAll);
+      int exit = Outcomes.print(spec, r, "delete", mail, sink);
+      // As for move: flagged but not expunged (server without UIDPLUS), or copied to Trash but not
+      // removed from the folder, is not the delete that was asked for.
+      boolean incomplete = !r.with(MessageOutcome.Status.UPDATED).isEmpty() || !r.with(MessageOutcome.Status.COPIED)
+          .isEmpty();
+      return exit == ExitCodes.OK && incomplete ? ExitCodes.PARTIAL : exit;
+    }
   }
 }

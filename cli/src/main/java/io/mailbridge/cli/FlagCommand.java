@@ -1,5 +1,6 @@
 package io.mailbridge.cli;
 
+import io.mailbridge.connection.MailConnection;
 import io.mailbridge.move.Flags;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -38,6 +39,9 @@ public final class FlagCommand implements Callable<Integer> {
   @Option(names = "--unflag", paramLabel = "FLAG", description = "Remove a flag or keyword (repeatable).")
   List<String> remove = new ArrayList<>();
 
+  @Mixin
+  JournalOptions journal;
+
   @Spec
   CommandSpec spec;
 
@@ -51,7 +55,10 @@ public final class FlagCommand implements Callable<Integer> {
     if (unseen) {
       minus.add("\\Seen");
     }
-    return Outcomes.print(spec, Flags.of(connection.connection(true, false))
-        .change(folder, select.selection(), plus, minus, select.uidValidity()));
+    MailConnection mail = connection.connection(true, false);
+    try (JournalSink sink = journal.open(spec.commandLine().getErr())) {
+      return Outcomes.print(spec, Flags.of(mail).change(folder, select.selection(), plus, minus, select.uidValidity()),
+          "flag", mail, sink);
+    }
   }
 }

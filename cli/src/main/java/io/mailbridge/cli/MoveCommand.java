@@ -1,5 +1,6 @@
 package io.mailbridge.cli;
 
+import io.mailbridge.connection.MailConnection;
 import io.mailbridge.move.MessageOutcome;
 import io.mailbridge.move.Move;
 import io.mailbridge.move.MoveResult;
@@ -46,6 +47,9 @@ public final class MoveCommand implements Callable<Integer> {
       + "also removes other messages flagged \\Deleted in the source (default: leave them flagged and warn).")
   boolean expungeAll;
 
+  @Mixin
+  JournalOptions journal;
+
   @Spec
   CommandSpec spec;
 
@@ -54,9 +58,14 @@ public final class MoveCommand implements Callable<Integer> {
     MoveSettings settings = MoveSettings.builder().from(from).to(to).selection(select.selection())
         .createTarget(createTarget).expectedUidValidity(select.uidValidity().orElse(null)).batchSize(batchSize)
         .expungeWithoutUidplus(expungeAll).build();
-    Move move = Move.of(connection.connection(true, false));
-    MoveResult r = copy ? move.copy(settings) : move.move(settings);
-    int exit = Outcomes.print(spec, r);
+    MailConnection mail = connection.connection(true, false);
+    Move move = Move.of(mail);
+    int exit;
+    MoveResult r;
+    try (JournalSink sink = journal.open(spec.commandLine().getErr())) {
+      r = copy ? move.copy(settings) : move.move(settings);
+      exit = Outcomes.print(spec, r, copy ? "copy" : "move", mail, sink);
+    }
     // Copied-but-not-expunged (server without UIDPLUS) is not the move that was asked for.
     if (!copy && exit == ExitCodes.OK && !r.with(MessageOutcome.Status.COPIED).isEmpty()) {
       return ExitCodes.PARTIAL;

@@ -1,5 +1,7 @@
 package io.mailbridge.cli;
 
+import io.mailbridge.connection.MailConnection;
+import io.mailbridge.document.TrackedProperties;
 import io.mailbridge.move.MessageOutcome;
 import io.mailbridge.move.MoveResult;
 import java.util.LinkedHashMap;
@@ -10,10 +12,14 @@ import picocli.CommandLine.Model.CommandSpec;
 final class Outcomes {
   private Outcomes() {}
 
-  /** Exit 0 when every message got what was asked, else 3 (partial failure). */
-  static int print(CommandSpec spec, MoveResult r) {
+  /**
+   * Exit 0 when every message got what was asked, else 3 (partial failure). Each message also goes
+   * to the journal as one record of {@code operation}.
+   */
+  static int print(CommandSpec spec, MoveResult r, String operation, MailConnection mail, JournalSink journal) {
     for (MessageOutcome o : r.outcomes()) {
       Json.line(spec.commandLine().getOut(), view(r, o));
+      journal.add(JournalRecords.moved(operation, mail.inbound(), r, o));
     }
     var err = spec.commandLine().getErr();
     for (String w : r.warnings()) {
@@ -28,13 +34,23 @@ final class Outcomes {
     return r.complete() ? ExitCodes.OK : ExitCodes.PARTIAL;
   }
 
+  /**
+   * The tracked properties of one message of a move, copy, flag change or delete, with the seed's
+   * names: {@code fromFolder} the folder it was taken from, {@code folder} where it is now (the
+   * target of a move or copy, else the same folder), {@code uid} and {@code uidValidity} in the source,
+   * {@code messageId} when it was selected by it.
+   */
+  static TrackedProperties properties(MoveResult r, MessageOutcome o) {
+    TrackedProperties.Builder p = TrackedProperties.builder().fromFolder(r.folder()).folder(r.target().orElse(r.folder()))
+        .uidValidity(r.uidValidity());
+    o.uid().ifPresent(p::uid);
+    o.messageId().ifPresent(p::messageId);
+    return p.build();
+  }
+
   static Map<String, Object> view(MoveResult r, MessageOutcome o) {
-    Map<String, Object> m = new LinkedHashMap<>();
-    m.put("folder", r.folder());
+    Map<String, Object> m = new LinkedHashMap<>(properties(r, o).toMap());
     r.target().ifPresent(t -> m.put("target", t));
-    o.uid().ifPresent(u -> m.put("uid", u));
-    m.put("uidValidity", r.uidValidity());
-    o.messageId().ifPresent(id -> m.put("messageId", id));
     m.put("status", o.status().name().toLowerCase(java.util.Locale.ROOT));
     o.newUid().ifPresent(u -> m.put("newUid", u));
     r.targetUidValidity().ifPresent(v -> m.put("targetUidValidity", v));

@@ -1,9 +1,11 @@
 package io.mailbridge.cli;
 
 import io.mailbridge.BadInputException;
+import io.mailbridge.connection.MailConnection;
 import io.mailbridge.document.Attachment;
 import io.mailbridge.document.BodyFormat;
 import io.mailbridge.document.MailDocument;
+import io.mailbridge.journal.JournalRecord;
 import io.mailbridge.mime.FileNames;
 import io.mailbridge.receive.DeadLetter;
 import io.mailbridge.receive.DocumentHandler;
@@ -96,11 +98,20 @@ public final class ReceiveCommand implements Callable<Integer> {
       + "(default: refuse before receiving anything).")
   boolean expungeAll;
 
+  @Mixin
+  JournalOptions journal;
+
   @Spec
   CommandSpec spec;
 
   @Override
   public Integer call() {
+    try (JournalSink sink = journal.open(spec.commandLine().getErr())) {
+      return receive(sink);
+    }
+  }
+
+  private int receive(JournalSink sink) {
     if (out != null && format != BodyFormat.EML) {
       throw new BadInputException("--out saves raw messages: use it with --format eml");
     }
@@ -128,7 +139,9 @@ public final class ReceiveCommand implements Callable<Integer> {
     // does not print again). Otherwise each line is out before its message is marked, moved or deleted.
     boolean readOnly = !settings.postAction().writes() && settings.quarantine().isEmpty() && settings.peek();
     Progress progress = new Progress(stderr, System.console() != null);
-    ReceiveResult result = Receive.from(connection.connection(true, false)).run(settings, new DocumentHandler() {
+    MailConnection mail = connection.connection(true, false);
+    List<JournalRecord> actedOn = new ArrayList<>(); // the --then action's records, written once it ran
+    ReceiveResult result = Receive.from(mail).run(settings, new DocumentHandler() {
       @Override
       public void started(int selected) {
         progress.start(selected);
@@ -142,15 +155,25 @@ public final class ReceiveCommand implements Callable<Integer> {
         } else {
           Json.line(stdout, line);
         }
+        sink.add(JournalRecord.received("receive", d));
+        if (!d.reference() && settings.postAction().writes()) {
+          actedOn.add(JournalRecords.postAction(settings.postAction(), then, d));
+        }
         progress.step();
       }
 
       @Override
       public void deadLetter(DeadLetter letter) {
         Json.line(stdout, LimitOptions.view(letter));
+        sink.add(JournalRecords.quarantined("receive", letter));
         progress.step();
       }
     });
+    // The run returned: the --then action was applied to every document handed over (a failure throws).
+    actedOn.forEach(sink::add);
+    for (ReceiveResult.Skipped sk : result.skipped()) {
+      sink.add(JournalRecords.notDelivered("receive", "skipped", mail.inbound(), folder, result.uidValidity(), sk));
+    }
     progress.done();
     for (ReceiveResult.Skipped sk : result.skipped()) {
       stderr.println("mailbridge: skipped uid " + sk.uid() + " in " + folder + ": " + sk.reason());

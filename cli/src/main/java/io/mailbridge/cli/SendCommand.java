@@ -114,6 +114,9 @@ public final class SendCommand implements Callable<Integer> {
       + "ALREADY_SENT. Makes a resend safe; use with --copy-to-sent, or with a server that files sent mail itself.")
   boolean skipIfAlreadySent;
 
+  @Mixin
+  JournalOptions journal;
+
   @Spec
   CommandSpec spec;
 
@@ -127,14 +130,17 @@ public final class SendCommand implements Callable<Integer> {
         .sentFolder(sentFolder).skipIfAlreadySent(skipIfAlreadySent).build();
     Send send = Send.of(connection.connection(copyToSent || skipIfAlreadySent, true), settings);
     int[] exit = {ExitCodes.OK};
-    send.send(emails, r -> {
-      Json.line(spec.commandLine().getOut(), view(r));
-      if (!r.ok()) {
-        exit[0] = ExitCodes.PARTIAL;
-        r.error().ifPresent(e -> spec.commandLine().getErr().println("mailbridge: " + e.getMessage()));
-        spec.commandLine().getErr().flush();
-      }
-    });
+    try (JournalSink sink = journal.open(spec.commandLine().getErr())) {
+      send.send(emails, r -> {
+        Json.line(spec.commandLine().getOut(), view(r));
+        sink.add(JournalRecords.sent(r));
+        if (!r.ok()) {
+          exit[0] = ExitCodes.PARTIAL;
+          r.error().ifPresent(e -> spec.commandLine().getErr().println("mailbridge: " + e.getMessage()));
+          spec.commandLine().getErr().flush();
+        }
+      });
+    }
     return exit[0];
   }
 

@@ -27,10 +27,11 @@ import java.util.Optional;
  * @param documentKey the message's key ({@code imap://user@host:port/folder;UIDVALIDITY=v/;UID=u}),
  *     when it was in a folder
  * @param cacheKeys Document Cache keys of its stored attachments
+ * @param cacheDir the Document Cache directory they are in
  * @param reason why, for anything but plain success: a refusal, an error message
  */
 public record JournalRecord(Instant time, String operation, String outcome, Map<String, Object> properties,
-    Optional<String> documentKey, List<String> cacheKeys, Optional<String> reason) {
+    Optional<String> documentKey, List<String> cacheKeys, Optional<String> cacheDir, Optional<String> reason) {
 
   public JournalRecord {
     Objects.requireNonNull(time, "time");
@@ -39,6 +40,7 @@ public record JournalRecord(Instant time, String operation, String outcome, Map<
     properties = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(properties));
     Objects.requireNonNull(documentKey, "documentKey");
     cacheKeys = List.copyOf(cacheKeys);
+    Objects.requireNonNull(cacheDir, "cacheDir");
     reason = reason.filter(r -> !r.isBlank());
   }
 
@@ -46,16 +48,41 @@ public record JournalRecord(Instant time, String operation, String outcome, Map<
   public static JournalRecord of(String operation, String outcome, TrackedProperties properties, String documentKey,
       List<String> cacheKeys, String reason) {
     return new JournalRecord(Instant.now(), operation, outcome, properties.toMap(), Optional.ofNullable(documentKey),
-        cacheKeys, Optional.ofNullable(reason));
+        cacheKeys, Optional.empty(), Optional.ofNullable(reason));
   }
 
-  /** A received document ({@code receive} or {@code watch}): outcome {@code received}, or {@code reference}. */
+  /**
+   * A received document ({@code receive} or {@code watch}): outcome {@code received}, or
+   * {@code reference}; with the keys of its stored attachments and the cache directory they are in.
+   */
   public static JournalRecord received(String operation, MailDocument doc) {
     List<String> keys = new ArrayList<>();
+    String cacheDir = null;
     for (Attachment a : doc.attachments()) {
-      a.key().ifPresent(keys::add);
+      if (a.key().isPresent()) {
+        keys.add(a.key().get());
+        if (cacheDir == null && a.path().isPresent()) {
+          // <cache>/<folder directory>/<file>
+          java.nio.file.Path folderDir = a.path().get().getParent();
+          cacheDir = folderDir == null || folderDir.getParent() == null ? null : folderDir.getParent().toString();
+        }
+      }
     }
-    return of(operation, doc.reference() ? "reference" : "received", doc.properties(), doc.key(), keys, null);
+    return new JournalRecord(Instant.now(), operation, doc.reference() ? "reference" : "received",
+        doc.properties().toMap(), Optional.of(doc.key()), keys, Optional.ofNullable(cacheDir), Optional.empty());
+  }
+
+  /**
+   * The document key of a message in a folder: {@code imap://user@host:port/folder;UIDVALIDITY=v/;UID=u}
+   * (RFC 5092 form), the same as {@link MailDocument#key()} of the message received from there.
+   */
+  public static String documentKey(String user, String host, int port, String folder, long uidValidity, long uid) {
+    return "imap://" + enc(user) + "@" + host + ":" + port + "/" + enc(folder).replace("%2F", "/") + ";UIDVALIDITY="
+        + uidValidity + "/;UID=" + uid;
+  }
+
+  private static String enc(String s) {
+    return java.net.URLEncoder.encode(s, java.nio.charset.StandardCharsets.UTF_8).replace("+", "%20");
   }
 
   /** A property as text (lists joined by ", "), or empty. */

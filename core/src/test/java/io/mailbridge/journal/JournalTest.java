@@ -35,14 +35,14 @@ class JournalTest {
 
   static JournalRecord at(String time, String op, String outcome, Map<String, Object> props, String key) {
     return new JournalRecord(Instant.parse(time), op, outcome, props, Optional.ofNullable(key), List.of(),
-        Optional.empty());
+        Optional.empty(), Optional.empty());
   }
 
   @Test
   void whatHappenedToInvoice42ReceivedThenMovedByUidFoundByItsMessageId() {
     try (Journal j = Journal.open(dir.resolve("state/journal.db"))) {
       j.append(new JournalRecord(Instant.parse("2026-11-30T09:14:01Z"), "receive", "received", invoice42().toMap(),
-          Optional.of(KEY), List.of("0123456789abcdef-7-42/2"), Optional.empty()));
+          Optional.of(KEY), List.of("0123456789abcdef-7-42/2"), Optional.of("/srv/cache"), Optional.empty()));
       // The move was by UID: its line has no Message-ID, only the source folder and UID.
       j.append(at("2026-11-30T09:14:02Z", "move", "moved", Map.of("fromFolder", "INBOX", "folder", "Archive", "uid", 42),
           KEY));
@@ -52,6 +52,7 @@ class JournalTest {
       List<JournalRecord> story = j.query(JournalQuery.builder().messageId("invoice-42@billing.example.com").build());
       assertThat(story).extracting(JournalRecord::operation).containsExactly("receive", "move");
       assertThat(story.get(0).cacheKeys()).containsExactly("0123456789abcdef-7-42/2");
+      assertThat(story.get(0).cacheDir()).contains("/srv/cache");
       assertThat(story.get(0).properties()).containsEntry("subject", "Rechnung 42 für Ärzte")
           .containsEntry("fileName", List.of("invoice-42.pdf")).containsEntry("receivedDate", "2026-11-30T09:14Z");
       assertThat(story.get(1).properties()).containsEntry("folder", "Archive").containsEntry("fromFolder", "INBOX");
@@ -63,7 +64,7 @@ class JournalTest {
   void textCriteriaMatchPartsIgnoringCaseInAnyScriptAndCriteriaCombine() {
     try (Journal j = Journal.open(dir.resolve("j.db"))) {
       j.append(new JournalRecord(Instant.parse("2026-11-30T09:14:01Z"), "receive", "received", invoice42().toMap(),
-          Optional.of(KEY), List.of(), Optional.empty()));
+          Optional.of(KEY), List.of(), Optional.empty(), Optional.empty()));
       j.append(at("2026-12-01T10:00:00Z", "send", "failed", Map.of("subject", "Mahnung", "toAddress",
           List.of("bob@example.com")), null));
       assertThat(j.query(JournalQuery.builder().subject("ÄRZTE").build())).hasSize(1);

@@ -18,7 +18,7 @@ public final class JournalWriterMain {
         List<JournalRecord> batch = new ArrayList<>();
         for (int k = i; k < i + per; k++) {
           batch.add(new JournalRecord(Instant.now(), "receive", "received", Map.of("subject", args[1] + "-" + k),
-              Optional.empty(), List.of(), Optional.empty()));
+              Optional.empty(), List.of(), Optional.empty(), Optional.empty()));
         }
         j.append(batch);
       }

@@ -61,7 +61,7 @@ public final class SqliteStore {
         s.execute("CREATE TABLE IF NOT EXISTS records ("
             + "id INTEGER PRIMARY KEY AUTOINCREMENT, time INTEGER NOT NULL, operation TEXT NOT NULL, "
             + "outcome TEXT NOT NULL, message_id TEXT, subject TEXT, from_address TEXT, recipients TEXT, folder TEXT, "
-            + "from_folder TEXT, document_key TEXT, cache_keys TEXT NOT NULL, reason TEXT, properties TEXT NOT NULL)");
+            + "from_folder TEXT, document_key TEXT, cache_keys TEXT NOT NULL, cache_dir TEXT, reason TEXT, properties TEXT NOT NULL)");
         s.execute("CREATE INDEX IF NOT EXISTS records_message_id ON records(message_id)");
         s.execute("CREATE INDEX IF NOT EXISTS records_document_key ON records(document_key)");
         s.execute("CREATE INDEX IF NOT EXISTS records_time ON records(time)");
@@ -82,7 +82,7 @@ public final class SqliteStore {
 
   public void insert(Collection<JournalRecord> records) {
     String sql = "INSERT INTO records (time, operation, outcome, message_id, subject, from_address, recipients, "
-        + "folder, from_folder, document_key, cache_keys, reason, properties) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)";
+        + "folder, from_folder, document_key, cache_keys, cache_dir, reason, properties) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
     try {
       db.setAutoCommit(false);
       try (PreparedStatement p = db.prepareStatement(sql)) {
@@ -98,8 +98,9 @@ public final class SqliteStore {
           p.setString(9, r.property("fromFolder").orElse(null));
           p.setString(10, r.documentKey().orElse(null));
           p.setString(11, JSON.writeValueAsString(r.cacheKeys()));
-          p.setString(12, r.reason().orElse(null));
-          p.setString(13, JSON.writeValueAsString(r.properties()));
+          p.setString(12, r.cacheDir().orElse(null));
+          p.setString(13, r.reason().orElse(null));
+          p.setString(14, JSON.writeValueAsString(r.properties()));
           p.addBatch();
         }
         p.executeBatch();
@@ -151,7 +152,7 @@ public final class SqliteStore {
       where.append(" AND time < ?");
       args.add(micros(t));
     });
-    String sql = "SELECT time, operation, outcome, document_key, cache_keys, reason, properties FROM records"
+    String sql = "SELECT time, operation, outcome, document_key, cache_keys, cache_dir, reason, properties FROM records"
         + where + " ORDER BY id DESC" + (q.limit() > 0 ? " LIMIT " + q.limit() : "");
     List<JournalRecord> out = new ArrayList<>();
     try (PreparedStatement p = db.prepareStatement(sql)) {
@@ -200,10 +201,10 @@ public final class SqliteStore {
     @SuppressWarnings("unchecked")
     List<String> cacheKeys = JSON.readValue(rs.getString(5), List.class);
     @SuppressWarnings("unchecked")
-    Map<String, Object> props = JSON.readValue(rs.getString(7), LinkedHashMap.class);
+    Map<String, Object> props = JSON.readValue(rs.getString(8), LinkedHashMap.class);
     return new JournalRecord(Instant.ofEpochSecond(Math.floorDiv(t, 1_000_000L), Math.floorMod(t, 1_000_000L) * 1000L),
         rs.getString(2), rs.getString(3), props, Optional.ofNullable(rs.getString(4)), cacheKeys,
-        Optional.ofNullable(rs.getString(6)));
+        Optional.ofNullable(rs.getString(6)), Optional.ofNullable(rs.getString(7)));
   }
 
   private static void contains(StringBuilder where, List<Object> args, String column, Optional<String> text) {
