@@ -28,7 +28,8 @@ public final class MailbridgeCommand implements Runnable {
   /** The subcommands, in the order the usage lists them. */
   static final List<Class<?>> SUBCOMMANDS = List.of(DemoCommand.class, CheckCommand.class, FoldersCommand.class,
       SendCommand.class, MoveCommand.class, FlagCommand.class, DeleteCommand.class, AuthCommand.class,
-      ReceiveCommand.class, WatchCommand.class, CompletionCommand.class, CommandLine.HelpCommand.class);
+      ReceiveCommand.class, WatchCommand.class, CacheCommand.class, ReportCommand.class, CompletionCommand.class,
+      CommandLine.HelpCommand.class);
 
   /** The configured command line with every subcommand: error handling and exit codes in one place. */
   public static CommandLine commandLine() {

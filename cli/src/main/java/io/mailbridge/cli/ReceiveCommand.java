@@ -99,6 +99,9 @@ public final class ReceiveCommand implements Callable<Integer> {
   boolean expungeAll;
 
   @Mixin
+  CacheRetentionOptions retention;
+
+  @Mixin
   JournalOptions journal;
 
   @Spec
@@ -135,6 +138,7 @@ public final class ReceiveCommand implements Callable<Integer> {
     PrintWriter stdout = spec.commandLine().getOut();
     PrintWriter stderr = spec.commandLine().getErr();
     ReceiveSettings settings = s.build();
+    var cacheRetention = retention.retention(cacheDir);
     // Nothing changes on the server: lines may wait in stdout's buffer (a crash loses nothing a rerun
     // does not print again). Otherwise each line is out before its message is marked, moved or deleted.
     boolean readOnly = !settings.postAction().writes() && settings.quarantine().isEmpty() && settings.peek();
@@ -171,6 +175,7 @@ public final class ReceiveCommand implements Callable<Integer> {
     });
     // The run returned: the --then action was applied to every document handed over (a failure throws).
     actedOn.forEach(sink::add);
+    cacheRetention.ifPresent(r -> CacheRetentionOptions.prune(cacheDir, r, stderr));
     for (ReceiveResult.Skipped sk : result.skipped()) {
       sink.add(JournalRecords.notDelivered("receive", "skipped", mail.inbound(), folder, result.uidValidity(), sk));
     }

@@ -328,9 +328,15 @@ public final class Settings {
       if (s.endsWith("m")) {
         return Duration.ofMinutes(Long.parseLong(s.substring(0, s.length() - 1)));
       }
+      if (s.endsWith("h")) {
+        return Duration.ofHours(Long.parseLong(s.substring(0, s.length() - 1)));
+      }
+      if (s.endsWith("d")) {
+        return Duration.ofDays(Long.parseLong(s.substring(0, s.length() - 1)));
+      }
       return Duration.ofSeconds(Long.parseLong(s));
-    } catch (NumberFormatException | DateTimeParseException e) {
-      throw new ConfigException(field + " '" + v + "' is not a duration: use e.g. 30s, 2m or 500ms");
+    } catch (NumberFormatException | DateTimeParseException | ArithmeticException e) {
+      throw new ConfigException(field + " '" + v + "' is not a duration: use e.g. 30s, 2m, 12h, 30d or 500ms");
     }
   }
 }

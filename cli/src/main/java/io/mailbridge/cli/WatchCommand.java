@@ -1,12 +1,11 @@
 package io.mailbridge.cli;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.mailbridge.BadInputException;
 import io.mailbridge.document.BodyFormat;
 import io.mailbridge.document.MailDocument;
+import io.mailbridge.journal.JournalRecord;
 import io.mailbridge.connection.MailConnection;
 import io.mailbridge.listen.ConnectionBudget;
-import io.mailbridge.listen.FolderState;
 import io.mailbridge.listen.Health;
 import io.mailbridge.listen.JsonFileStateStore;
 import io.mailbridge.listen.Listener;
@@ -18,10 +17,7 @@ import io.mailbridge.receive.DocumentHandler;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintWriter;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -154,6 +150,12 @@ public final class WatchCommand implements Callable<Integer> {
           + "no limit; a mailbox's rateLimit overrides it).")
   String rateLimit;
 
+  @Mixin
+  CacheRetentionOptions retention;
+
+  @Mixin
+  JournalOptions journal;
+
   @Option(names = "--status", description = "Print the watermarks of --state and the running watcher's last health "
       + "as one JSON object, then exit.")
   boolean status;
@@ -172,15 +174,24 @@ public final class WatchCommand implements Callable<Integer> {
         .batchSize(batch).maxConnections(maxConnections).format(format).cacheDir(cacheDir)
         .sizeLimits(limits.sizeLimits()).quarantine(limits.quarantine().orElse(null)).build();
     Duration graceTime = Settings.parseDuration("--grace", grace);
+    var cacheRetention = retention.retention(cacheDir);
     MetricsEndpoint metrics = metricsPort == null ? null : MetricsEndpoint.start(metricsHost, metricsPort);
+    sink = journal.open(spec.commandLine().getErr());
+    AutoCloseable pruning = cacheRetention.map(r -> CacheRetentionOptions.pruneWhileWatching(cacheDir, r,
+        spec.commandLine().getErr())).orElse(() -> { });
     try {
       return watch(settings, graceTime, metrics);
     } finally {
+      pruning.close();
+      sink.close();
       if (metrics != null) {
         metrics.close();
       }
     }
   }
+
+  /** The journal; closed by the shutdown hook too, so that SIGTERM writes what was handed over. */
+  private JournalSink sink = JournalSink.off();
 
   private int watch(ListenerSettings settings, Duration graceTime, MetricsEndpoint metrics)
       throws InterruptedException {
@@ -206,6 +217,7 @@ public final class WatchCommand implements Callable<Integer> {
     CountDownLatch stopped = new CountDownLatch(1);
     Thread hook = new Thread(() -> {
       stopAll(listeners, graceTime);
+      sink.close();
       writeHealth(health(listeners));
       stopped.countDown();
     }, "mailbridge-watch-shutdown");
@@ -241,13 +253,18 @@ public final class WatchCommand implements Callable<Integer> {
       synchronized (stdout) {
         Json.line(stdout, line);
       }
-    } : d -> run(exec, d, name);
+      sink.add(JournalRecord.received("watch", d));
+    } : d -> {
+      run(exec, d, name);
+      sink.add(JournalRecord.received("watch", d)); // accepted: --exec exited 0
+    };
     // Dead letters always go to stdout as JSON lines, told apart by "type":"dead-letter".
     DocumentHandler handler = DocumentHandler.withDeadLetters(documents, letter -> {
       Map<String, Object> line = tagged(LimitOptions.view(letter), name);
       synchronized (stdout) {
         Json.line(stdout, line);
       }
+      sink.add(JournalRecords.quarantined("watch", letter));
     });
     Listener.Builder b = Listener.builder(mail).settings(s).stateStore(JsonFileStateStore.open(stateFile))
         .handler(handler);
@@ -347,45 +364,11 @@ public final class WatchCommand implements Callable<Integer> {
     }
   }
 
-  private Path healthFile() {
-    return state.resolveSibling(state.getFileName() + ".health.json");
-  }
-
   private void writeHealth(Health h) {
-    Path f = healthFile().toAbsolutePath();
-    try {
-      Path tmp = Files.createTempFile(f.getParent(), "." + f.getFileName(), ".tmp");
-      Files.write(tmp, Json.MAPPER.writeValueAsBytes(h));
-      Files.move(tmp, f, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-    } catch (IOException e) {
-      // health is advisory: never stop watching because it cannot be written
-    }
+    WatchStatus.writeHealth(state, h);
   }
 
   private int printStatus() throws IOException {
-    Map<String, Object> out = new LinkedHashMap<>();
-    out.put("stateFile", state.toAbsolutePath().toString());
-    List<FolderState> states = new ArrayList<>();
-    if (mailboxes != null) {
-      for (Path f : Mailboxes.states(mailboxes, state).values()) {
-        states.addAll(JsonFileStateStore.open(f).all());
-      }
-    } else {
-      states.addAll(JsonFileStateStore.open(state).all());
-    }
-    out.put("folders", states);
-    try {
-      JsonNode health = Json.MAPPER.readTree(Files.readAllBytes(healthFile()));
-      out.put("health", health);
-      Instant at = Instant.parse(health.path("at").asText(Instant.EPOCH.toString()));
-      boolean running = health.path("running").asBoolean(false);
-      boolean fresh = Duration.between(at, Instant.now()).compareTo(HEALTH_EVERY.multipliedBy(5)) < 0;
-      out.put("running", running && fresh);
-      out.put("healthAgeSeconds", Math.max(0, Duration.between(at, Instant.now()).toSeconds()));
-    } catch (NoSuchFileException e) {
-      out.put("running", false);
-    }
-    Json.line(spec.commandLine().getOut(), out);
-    return ExitCodes.OK;
+    return WatchStatus.print(spec.commandLine().getOut(), state, mailboxes);
   }
 }

@@ -28,6 +28,8 @@ final class CacheIndex {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Pattern FOLDER_DIR = Pattern.compile("[0-9a-f]{16}");
   static final String META_SUFFIX = ".meta.json";
+  /** A file no entry refers to is a write in progress until nobody has written it for this long. */
+  static final Duration LEFTOVER_GRACE = Duration.ofHours(1);
 
   private CacheIndex() {}
 
@@ -54,15 +56,15 @@ final class CacheIndex {
       if (!blob.startsWith(dir) || !blob.getParent().equals(metaFile.getParent())) {
         throw new IllegalArgumentException("blob " + blobName + " is outside its folder directory");
       }
+      int slash = key.indexOf('/');
+      String[] msg = key.substring(0, slash).split("-");
       DocumentCache.Entry e = new DocumentCache.Entry(key, blob, (String) m.get("fileName"),
           (String) m.get("contentType"), ((Number) m.get("size")).longValue(), (String) m.get("sha256"),
           (String) m.get("messageId"), (String) m.get("partPath"), Boolean.TRUE.equals(m.get("inline")),
-          Optional.ofNullable((String) m.get("contentId")), Instant.parse((String) m.get("stored")));
-      int slash = key.indexOf('/');
-      String[] msg = key.substring(0, slash).split("-");
-      return Optional.of(new Found(e, msg[0], Long.parseLong(msg[1]), Long.parseLong(msg[2]),
-          Optional.ofNullable((String) m.get("mailbox")), Optional.ofNullable((String) m.get("folder")), metaFile,
-          blobName));
+          Optional.ofNullable((String) m.get("contentId")), Instant.parse((String) m.get("stored")),
+          Optional.ofNullable((String) m.get("mailbox")), Optional.ofNullable((String) m.get("folder")),
+          Long.parseLong(msg[1]), Long.parseLong(msg[2]));
+      return Optional.of(new Found(e, msg[0], e.uidValidity(), e.uid(), e.mailbox(), e.folder(), metaFile, blobName));
     } catch (NoSuchFileException e) {
       return Optional.empty();
     } catch (IOException | RuntimeException e) {

@@ -1,6 +1,5 @@
 package io.mailbridge.document;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.mailbridge.BadInputException;
 import io.mailbridge.ConfigException;
 import io.mailbridge.mime.FileNames;
@@ -8,22 +7,20 @@ import io.mailbridge.mime.Part;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.security.DigestOutputStream;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
-import java.util.Arrays;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.HexFormat;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -42,15 +39,19 @@ import java.util.regex.Pattern;
  * ends with its final newline (an unfinished file reads as no entry); existing metadata, and a blob
  * an entry already refers to, are replaced by temp file + rename. Either way a reader never sees
  * half an entry. Nothing is written outside the directory: names are {@link FileNames#sanitize
- * sanitised} and keys are validated before use.
+ * sanitised} and keys are validated before use. Two writers of one entry at once (two receives of
+ * the same message, in one process or two) leave one complete entry whose metadata describes the
+ * bytes on disk: a writer whose blob was replaced under it returns the other's entry when the bytes
+ * match, else stores its own whole; commits, deletes and {@link #prune prunes} hold a lock shared by
+ * all processes.
  *
  * <pre>{@code
  * DocumentCache cache = DocumentCache.open(Path.of("attachments"));
- * try (InputStream in = cache.open(key)) { ... }
+ * for (DocumentCache.Entry e : cache.find(CacheQuery.messageId("<invoice-42@example.com>"))) { e.path(); }
+ * cache.prune(CacheRetention.of(Duration.ofDays(30), 10L << 30));
  * }</pre>
  */
 public final class DocumentCache {
-  private static final ObjectMapper JSON = new ObjectMapper();
   // message directory (hex hash of mailbox+folder, UIDVALIDITY, UID) "/" part path
   private static final Pattern KEY = Pattern.compile("[0-9a-f]{16}-[0-9]{1,10}-[0-9]{1,10}/[0-9]+(\\.[0-9]+)*");
   private static final int MAX_BLOB_NAME_BYTES = 200;
@@ -121,7 +122,7 @@ public final class DocumentCache {
 
     /** Directory of a mailbox folder: one per folder, not per message (creating inodes is the slow part). */
     String folderDir() {
-      return sha256Hex((mailbox + "\0" + folder).getBytes(StandardCharsets.UTF_8)).substring(0, 16);
+      return CacheFiles.sha256Hex((mailbox + "\0" + folder).getBytes(StandardCharsets.UTF_8)).substring(0, 16);
     }
 
     /** File-name prefix of this part inside the folder directory. */
@@ -148,9 +149,13 @@ public final class DocumentCache {
     }
   }
 
-  /** A stored entry: its key, file, and metadata. */
+  /**
+   * A stored entry: its key, file, and metadata; {@code mailbox} and {@code folder} are empty for
+   * entries stored before they were kept in the metadata.
+   */
   public record Entry(String key, Path path, String fileName, String contentType, long size, String sha256,
-      String messageId, String partPath, boolean inline, Optional<String> contentId, Instant stored) {}
+      String messageId, String partPath, boolean inline, Optional<String> contentId, Instant stored,
+      Optional<String> mailbox, Optional<String> folder, long uidValidity, long uid) {}
 
   /**
    * Stores {@code content} (read to its end, not closed) under the key derived from {@code meta.id()},
@@ -165,11 +170,12 @@ public final class DocumentCache {
     Path msgDir = dir.resolve(id.folderDir());
     String blobName = id.filePrefix() + "-" + FileNames.truncate(meta.fileName(), MAX_BLOB_NAME_BYTES);
     Path blob = msgDir.resolve(blobName);
-    Path metaFile = msgDir.resolve(id.filePrefix() + ".meta.json");
+    Path metaFile = msgDir.resolve(id.filePrefix() + CacheIndex.META_SUFFIX);
     checkInside(blob);
     checkInside(metaFile);
     Path tmp = null;
-    boolean inPlace = false;
+    FileChannel inPlace = null;
+    Object inPlaceId = null;
     boolean committed = false;
     try {
       if (!knownDirs.contains(msgDir)) {
@@ -180,94 +186,107 @@ public final class DocumentCache {
       // not exist yet is created in place (CREATE_NEW: one file operation, and no entry can refer to
       // it); a blob an entry may refer to is replaced through a temporary file and a rename. File
       // creation and rename dominate the cost of a receive into the cache on a journaling disk.
-      MessageDigest sha = sha256();
+      MessageDigest sha = CacheFiles.sha256();
       OutputStream file;
       try {
-        file = Files.newOutputStream(blob, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
-        inPlace = true;
+        inPlace = FileChannel.open(blob, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
+            StandardOpenOption.READ);
+        inPlaceId = CacheFiles.fileId(blob);
+        file = CacheFiles.keepOpen(Channels.newOutputStream(inPlace)); // read back if another writer replaces it
       } catch (FileAlreadyExistsException exists) {
         tmp = Files.createTempFile(msgDir, ".put-", ".tmp");
         file = Files.newOutputStream(tmp);
       }
       long size;
       try (OutputStream out = new DigestOutputStream(file, sha)) {
-        size = copy(content, out);
+        size = CacheFiles.copy(content, out);
       }
       String hash = HexFormat.of().formatHex(sha.digest());
       Entry entry = new Entry(key, blob, meta.fileName(), meta.contentType(), size, hash, meta.messageId(),
-          id.partPath(), meta.inline(), meta.contentId(), Instant.now());
-      byte[] json = metaJson(entry, blobName);
-      if (inPlace && createMeta(metaFile, json)) {
-        committed = true;
-        return entry; // a new entry: nothing to replace
-      }
-      Optional<Entry> old = readableMeta(key);
-      if (tmp != null) {
-        moveAtomically(tmp, blob);
-        tmp = null;
-      }
-      replaceMeta(msgDir, metaFile, json);
+          id.partPath(), meta.inline(), meta.contentId(), Instant.now(), Optional.of(id.mailbox()),
+          Optional.of(id.folder()), id.uidValidity(), id.uid());
+      byte[] json = CacheFiles.metaJson(entry, blobName);
+      FileChannel written = inPlace;
+      Object writtenId = inPlaceId;
+      Path replacement = tmp;
+      // Commit under the cache lock: another writer of the same key (a second receive of the same
+      // message) or a prune may be at the same entry, and every step below reads what it changes.
+      Entry result = CacheLock.locked(dir, () -> {
+        if (written != null) {
+          if (Objects.equals(CacheFiles.fileId(blob), writtenId)) {
+            if (!CacheFiles.createMeta(metaFile, json)) {
+              // An earlier entry of this part under another file name (a re-receive named it differently)
+              Optional<Entry> old = readableMeta(key);
+              CacheFiles.replaceMeta(msgDir, metaFile, json);
+              old.filter(o -> !o.path().equals(blob)).ifPresent(o -> CacheFiles.deleteQuietly(o.path()));
+            }
+            return entry;
+          }
+          // Another writer replaced the blob while this one wrote it, and committed its entry: keep
+          // it when it holds the same bytes, else store these bytes again as a replacement.
+          Optional<Entry> other = readableMeta(key);
+          if (other.isPresent() && other.get().sha256().equals(hash) && other.get().size() == size) {
+            return other.get();
+          }
+          Path again = Files.createTempFile(msgDir, ".put-", ".tmp");
+          try (InputStream back = Channels.newInputStream(written.position(0))) {
+            Files.copy(back, again, StandardCopyOption.REPLACE_EXISTING);
+          }
+          return replace(again, blob, msgDir, metaFile, json, key, entry);
+        }
+        return replace(replacement, blob, msgDir, metaFile, json, key, entry);
+      });
+      tmp = null; // renamed, or removed by replace
       committed = true;
-      old.filter(o -> !o.path().equals(blob)).ifPresent(o -> deleteQuietly(o.path()));
-      return entry;
+      return result;
     } catch (IOException e) {
       throw new ConfigException("Document Cache " + dir + ": cannot store part " + id.partPath() + " of UID "
           + id.uid() + " (" + e + "): free disk space, fix permissions or choose another cache directory", e);
     } finally {
       if (tmp != null) {
-        deleteQuietly(tmp);
+        CacheFiles.deleteQuietly(tmp);
       }
-      if (inPlace && !committed) {
-        deleteQuietly(blob); // no entry refers to it
+      CacheFiles.closeQuietly(inPlace);
+      if (inPlace != null && !committed) {
+        removeOwnBlob(blob, inPlaceId); // no entry refers to it
       }
     }
   }
 
-  /** Reads of a large part are copied in pieces of this size: one write call per piece, not per 8 KiB. */
-  private static final int LARGE_PIECE = 1 << 17;
+  /** Renames a complete temporary file over the blob and writes the metadata; the caller holds the lock. */
+  private Entry replace(Path tmp, Path blob, Path msgDir, Path metaFile, byte[] json, String key, Entry entry)
+      throws IOException {
+    try {
+      Optional<Entry> old = readableMeta(key);
+      CacheFiles.moveAtomically(tmp, blob);
+      CacheFiles.replaceMeta(msgDir, metaFile, json);
+      old.filter(o -> !o.path().equals(blob)).ifPresent(o -> CacheFiles.deleteQuietly(o.path()));
+      return entry;
+    } finally {
+      CacheFiles.deleteQuietly(tmp);
+    }
+  }
 
   /**
-   * Copies to the end. A small part goes through one 8 KiB buffer; a part still going after 64 KiB
-   * switches to 128 KiB pieces, so a 200 MiB attachment costs ~1,600 write calls instead of 25,600.
+   * Removes a blob this writer created and could not commit, unless another writer has put its own
+   * file there since (same name, other inode): deleting that would leave its entry without content.
    */
-  private static long copy(InputStream in, OutputStream out) throws IOException {
-    byte[] buf = new byte[8192];
-    long total = 0;
-    int n;
-    while ((n = in.read(buf)) >= 0) {
-      out.write(buf, 0, n);
-      total += n;
-      if (total >= 1 << 16 && buf.length < LARGE_PIECE) {
-        buf = new byte[LARGE_PIECE];
-      }
+  private void removeOwnBlob(Path blob, Object ownId) {
+    try {
+      CacheLock.locked(dir, () -> {
+        if (ownId == null || Objects.equals(CacheFiles.fileId(blob), ownId)) {
+          CacheFiles.deleteQuietly(blob);
+        }
+        return null;
+      });
+    } catch (IOException e) {
+      // best effort: a leftover blob is no entry, and prune removes it
     }
-    return total;
   }
 
   /** The metadata of an entry, when present. */
   public Optional<Entry> meta(String key) {
-    Path metaFile = metaFile(key);
-    try {
-      byte[] bytes = Files.readAllBytes(metaFile);
-      if (bytes.length == 0 || bytes[bytes.length - 1] != '\n') {
-        // Written in place by put() and complete only with its final newline: until then (or after a
-        // crash mid-write) there is no entry, never half of one.
-        return Optional.empty();
-      }
-      @SuppressWarnings("unchecked")
-      Map<String, Object> m = JSON.readValue(bytes, Map.class);
-      Path blob = metaFile.getParent().resolve((String) m.get("blob"));
-      checkInside(blob);
-      return Optional.of(new Entry(key, blob, (String) m.get("fileName"), (String) m.get("contentType"),
-          ((Number) m.get("size")).longValue(), (String) m.get("sha256"), (String) m.get("messageId"),
-          (String) m.get("partPath"), Boolean.TRUE.equals(m.get("inline")),
-          Optional.ofNullable((String) m.get("contentId")), Instant.parse((String) m.get("stored"))));
-    } catch (NoSuchFileException e) {
-      return Optional.empty();
-    } catch (IOException | RuntimeException e) {
-      throw new BadInputException("Document Cache entry " + key + " has unreadable metadata " + metaFile + " ("
-          + e.getMessage() + "): delete it and receive the message again", e);
-    }
+    return CacheIndex.read(dir, key, metaFile(key)).map(CacheIndex.Found::entry);
   }
 
   // An earlier entry whose metadata cannot be read is simply replaced.
@@ -297,16 +316,65 @@ public final class DocumentCache {
 
   /** Deletes an entry; true when it existed. */
   public boolean delete(String key) {
-    Optional<Entry> e = meta(key);
-    if (e.isEmpty()) {
-      return false;
+    Path metaFile = metaFile(key);
+    try {
+      return CacheLock.locked(dir, () -> {
+        Optional<Entry> e = meta(key);
+        if (e.isEmpty()) {
+          return false;
+        }
+        CacheFiles.deleteQuietly(metaFile); // first: without its metadata the blob is no entry
+        CacheFiles.deleteQuietly(e.get().path());
+        return true;
+      });
+    } catch (IOException e) {
+      throw new ConfigException("Document Cache " + dir + ": cannot delete " + key + " (" + e + ")", e);
     }
-    deleteQuietly(metaFile(key));
-    deleteQuietly(e.get().path());
-    return true;
   }
 
-  private Path metaFile(String key) {
+  /**
+   * The entries matching {@code query}, oldest first: by Message-ID (how the seed retrieves
+   * attachments), key, mailbox/folder/UID, stored date or file name. Entries still being written are
+   * not listed; an entry whose metadata cannot be read is left out.
+   */
+  public List<Entry> find(CacheQuery query) {
+    try {
+      List<Entry> out = new ArrayList<>();
+      for (CacheIndex.Found f : CacheIndex.scan(dir, query.folderDir(), new ArrayList<>())) {
+        if (query.matches(f)) {
+          out.add(f.entry());
+        }
+      }
+      return out;
+    } catch (IOException e) {
+      throw new ConfigException("Document Cache " + dir + " cannot be read (" + e + ")", e);
+    }
+  }
+
+  /** Entries, messages, bytes, oldest and newest entry, and files of unfinished writes. */
+  public CacheStats stats() {
+    try {
+      return CacheIndex.stats(dir);
+    } catch (IOException e) {
+      throw new ConfigException("Document Cache " + dir + " cannot be read (" + e + ")", e);
+    }
+  }
+
+  /**
+   * Deletes entries older than the retention's age, then the oldest ones until the cache holds at
+   * most its bytes, and files of writes that stopped (nobody wrote them for an hour). Safe while
+   * receives write to the same cache, in this process or others: an entry being written is not yet
+   * an entry, and one replaced since it was listed is kept.
+   */
+  public PruneResult prune(CacheRetention retention) {
+    try {
+      return CacheIndex.prune(dir, retention, Instant.now(), CacheIndex.LEFTOVER_GRACE);
+    } catch (IOException e) {
+      throw new ConfigException("Document Cache " + dir + ": cannot prune (" + e + ")", e);
+    }
+  }
+
+  Path metaFile(String key) {
     if (key == null || !KEY.matcher(key).matches()) {
       throw new BadInputException("'" + key + "' is not a Document Cache key (like 0123456789abcdef-17-42/2.1)");
     }
@@ -317,78 +385,10 @@ public final class DocumentCache {
         .resolve(key.substring(dash + 1, slash) + "-" + key.substring(slash + 1) + ".meta.json");
   }
 
-  private static byte[] metaJson(Entry e, String blobName) throws IOException {
-    Map<String, Object> m = new LinkedHashMap<>();
-    m.put("key", e.key());
-    m.put("blob", blobName);
-    m.put("fileName", e.fileName());
-    m.put("contentType", e.contentType());
-    m.put("size", e.size());
-    m.put("sha256", e.sha256());
-    m.put("messageId", e.messageId());
-    m.put("partPath", e.partPath());
-    m.put("inline", e.inline());
-    e.contentId().ifPresent(c -> m.put("contentId", c));
-    m.put("stored", e.stored().toString());
-    byte[] json = JSON.writeValueAsBytes(m);
-    byte[] line = Arrays.copyOf(json, json.length + 1);
-    line[json.length] = '\n'; // the commit mark meta() looks for
-    return line;
-  }
-
-  /** Writes the metadata of a new entry in place; false when a metadata file is already there. */
-  private static boolean createMeta(Path metaFile, byte[] json) throws IOException {
-    try (OutputStream out = Files.newOutputStream(metaFile, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-      out.write(json); // one write: a reader sees nothing, or the whole file with its final newline
-      return true;
-    } catch (FileAlreadyExistsException exists) {
-      return false;
-    }
-  }
-
-  /** Replaces existing metadata atomically: temporary file + rename. */
-  private static void replaceMeta(Path msgDir, Path metaFile, byte[] json) throws IOException {
-    Path tmp = Files.createTempFile(msgDir, ".meta-", ".tmp");
-    try {
-      Files.write(tmp, json);
-      moveAtomically(tmp, metaFile);
-    } finally {
-      deleteQuietly(tmp);
-    }
-  }
-
   private void checkInside(Path p) {
     if (!p.normalize().startsWith(dir)) {
       // Unreachable with sanitised names and validated keys; kept as the last line of defence.
       throw new BadInputException("refusing to write " + p + ": outside the Document Cache " + dir);
     }
-  }
-
-  private static void moveAtomically(Path from, Path to) throws IOException {
-    try {
-      Files.move(from, to, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-    } catch (AtomicMoveNotSupportedException e) {
-      Files.move(from, to, StandardCopyOption.REPLACE_EXISTING);
-    }
-  }
-
-  private static void deleteQuietly(Path p) {
-    try {
-      Files.deleteIfExists(p);
-    } catch (IOException ignored) {
-      // best effort: a leftover temp file is harmless
-    }
-  }
-
-  static MessageDigest sha256() {
-    try {
-      return MessageDigest.getInstance("SHA-256");
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("JDK without SHA-256", e);
-    }
-  }
-
-  static String sha256Hex(byte[] b) {
-    return HexFormat.of().formatHex(sha256().digest(b));
   }
 }
