@@ -80,10 +80,16 @@ public final class SendCommand implements Callable<Integer> {
   Path htmlFile;
 
   @Option(names = "--attach", paramLabel = "PATH[;type=T][;name=N][;cid=ID]",
-      description = "Attach a file, streamed from disk; repeatable. type: Content-Type (default: guessed from the "
-          + "name, else application/octet-stream); name: File Name shown (default: the file's name); cid: inline "
-          + "part referenced from the HTML as cid:ID.")
+      description = "Attach a file, streamed from disk; repeatable. type: Content-Type (default: --content-type); "
+          + "name: File Name shown (default: the file's name); cid: inline part referenced from the HTML as cid:ID.")
   List<String> attach = new ArrayList<>();
+
+  @Option(names = "--content-type", paramLabel = "TYPE|auto", defaultValue = "application/binary",
+      description = "Content-Type of every attachment given none (--attach without type=, a batch attachment "
+          + "without contentType): a MIME type, or auto to guess it from the file name (then application/binary when "
+          + "the name says nothing). Default: ${DEFAULT-VALUE}, the seed's rule. Inline images (cid) are always "
+          + "typed from their name.")
+  String contentType;
 
   @Option(names = "--header", paramLabel = "NAME:VALUE", description = "Extra header field; repeatable.")
   List<String> header = new ArrayList<>();
@@ -126,8 +132,18 @@ public final class SendCommand implements Callable<Integer> {
   @Override
   public Integer call() throws IOException {
     List<Email> emails = batch ? readBatch(stdin, from) : List.of(fromFlags());
+    boolean auto = contentType.strip().equalsIgnoreCase("auto");
+    if (!auto) {
+      try {
+        SendSettings.builder().attachmentContentType(contentType).build();
+      } catch (io.mailbridge.ConfigException e) {
+        throw new BadInputException("--content-type '" + contentType + "' is not a MIME type such as application/pdf, "
+            + "nor auto");
+      }
+    }
     SendSettings settings = SendSettings.builder().maxAttempts(maxAttempts).copyToSent(copyToSent)
-        .sentFolder(sentFolder).skipIfAlreadySent(skipIfAlreadySent).build();
+        .sentFolder(sentFolder).skipIfAlreadySent(skipIfAlreadySent).contentTypeFromName(auto)
+        .attachmentContentType(auto ? SendSettings.SEED_CONTENT_TYPE : contentType).build();
     Send send = Send.of(connection.connection(copyToSent || skipIfAlreadySent, true), settings);
     int[] exit = {ExitCodes.OK};
     try (JournalSink sink = journal.open(spec.commandLine().getErr())) {

@@ -68,8 +68,8 @@ class CliTest {
     JsonNode sent = step(out, "send").get(0);
     assertThat(sent.path("status").asText()).isEqualTo("SENT");
     assertThat(sent.path("fileName").toString()).isEqualTo("[\"invoice-2026-0042.pdf\",\"order-7781.csv\"]");
-    // The CSV had no type given: guessed from its name, as the seed says.
-    assertThat(sent.path("contentType").toString()).isEqualTo("[\"application/pdf\",\"text/csv\"]");
+    // The CSV had no type given: application/binary, as the seed says.
+    assertThat(sent.path("contentType").toString()).isEqualTo("[\"application/pdf\",\"application/binary\"]");
 
     JsonNode received = step(out, "receive").get(0);
     assertThat(received.path("messageId").asText()).isEqualTo(sent.path("messageId").asText());

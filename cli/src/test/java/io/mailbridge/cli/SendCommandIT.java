@@ -74,9 +74,18 @@ class SendCommandIT {
     assertThat(line.get("toAddress").toString())
         .isEqualTo("[\"bob@example.test\",\"bob+cc@example.test\",\"bob+bcc@example.test\"]");
     assertThat(line.get("fileName").toString()).isEqualTo("[\"report.pdf\",\"export.csv\"]");
-    assertThat(line.get("contentType").toString()).isEqualTo("[\"application/pdf\",\"text/csv\"]");
+    // No type given for the PDF: the seed's application/binary.
+    assertThat(line.get("contentType").toString()).isEqualTo("[\"application/binary\",\"text/csv\"]");
     assertThat(line.get("attachmentsCount").asInt()).isEqualTo(2);
     assertThat(line.get("serverReply").asText()).startsWith("250");
+
+    Run guessed = run(stack, "", "--to", "bob@example.test", "--subject", subject + " auto", "--text", "x",
+        "--attach", pdf.toString(), "--attach", csv.toString(), "--content-type", "auto");
+    assertThat(guessed.exit()).as(guessed.err()).isZero();
+    assertThat(guessed.lines().get(0).get("contentType").toString()).isEqualTo("[\"application/pdf\",\"text/csv\"]");
+    Run fixed = run(stack, "", "--to", "bob@example.test", "--subject", subject + " fixed", "--text", "x",
+        "--attach", pdf.toString(), "--content-type", "application/x-invoice");
+    assertThat(fixed.lines().get(0).get("contentType").toString()).isEqualTo("[\"application/x-invoice\"]");
   }
 
   @Test

@@ -12,9 +12,10 @@ import java.util.Optional;
  * Name, Content-Type and Content-ID. Immutable; the {@code with...} style methods return copies.
  *
  * <p>Defaults (the seed's): an unset name becomes a generated random name whose extension matches
- * the content type when known ({@code attachment-3f9c1a2b.pdf}); an unset content type is guessed
- * from the file name, else {@code application/octet-stream}. {@code application/binary} given by a
- * user is kept as-is. Files and streams are read while the message is transmitted, never buffered.
+ * the content type when known ({@code attachment-3f9c1a2b.pdf}); an unset content type is
+ * {@code application/binary} ({@link SendSettings#attachmentContentType()}), or guessed from the
+ * file name with {@link SendSettings#contentTypeFromName()}. Files and streams are read while the
+ * message is transmitted, never buffered.
  *
  * <pre>{@code
  * Attachment.file(Path.of("report.pdf"));

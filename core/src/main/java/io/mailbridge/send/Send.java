@@ -155,7 +155,7 @@ public final class Send {
           skip) : null) {
         for (int i = 0; i < emails.size(); i++) {
           Email email = emails.get(i);
-          Composer.Composed composed = Composer.compose(email, defaultFrom);
+          Composer.Composed composed = Composer.compose(email, defaultFrom, settings);
           // Only a caller-supplied Message-ID can name an earlier send; a generated one is new by construction.
           if (skip && email.messageId().isPresent() && alreadySent(sent, composed.properties().messageId(), i)) {
             each.accept(new SendResult(composed.properties(), SendResult.Status.ALREADY_SENT, List.of(), List.of(),

@@ -31,6 +31,11 @@ import java.util.Optional;
  *     ({@code copyToSent}, or a server that files submitted mail itself). Messages without a
  *     caller-supplied Message-ID get a fresh one and are always sent. Needs the inbound (IMAP)
  *     server. Not a lock: two senders racing with the same Message-ID can both send. Default false.
+ * @param attachmentContentType the Content-Type of every attachment that was not given one: the
+ *     seed's rule is {@code application/binary} for all of them. Default {@code application/binary}.
+ * @param contentTypeFromName guess the Content-Type of an attachment without one from its file name
+ *     ({@code .pdf} is {@code application/pdf}, ...), and use {@code attachmentContentType} only when
+ *     the name says nothing. Default false (the seed's rule).
  */
 public record SendSettings(
     int maxAttempts,
@@ -38,7 +43,12 @@ public record SendSettings(
     Duration maxBackoff,
     boolean copyToSent,
     Optional<String> sentFolder,
-    boolean skipIfAlreadySent) {
+    boolean skipIfAlreadySent,
+    String attachmentContentType,
+    boolean contentTypeFromName) {
+
+  /** The seed's Content-Type for an attachment that was given none. */
+  public static final String SEED_CONTENT_TYPE = "application/binary";
 
   public SendSettings {
     if (maxAttempts < 1 || maxAttempts > 100) {
@@ -57,9 +67,18 @@ public record SendSettings(
     if (sentFolder.isPresent() && sentFolder.get().isBlank()) {
       throw new ConfigException("send.sentFolder is blank: give a folder name or leave it unset for the \\Sent folder");
     }
+    Objects.requireNonNull(attachmentContentType, "send.attachmentContentType");
+    if (!attachmentContentType.strip().matches("[!#$%&'*+.^_`|~0-9A-Za-z-]+/[!#$%&'*+.^_`|~0-9A-Za-z-]+")) {
+      throw new ConfigException("send.attachmentContentType '" + attachmentContentType + "' is not a MIME type such "
+          + "as application/pdf");
+    }
+    attachmentContentType = attachmentContentType.strip();
   }
 
-  /** The defaults: 3 attempts, 1 s backoff doubling up to 30 s, no copy to Sent, no duplicate check. */
+  /**
+   * The defaults: 3 attempts, 1 s backoff doubling up to 30 s, no copy to Sent, no duplicate check,
+   * {@code application/binary} for attachments without a Content-Type.
+   */
   public static SendSettings defaults() {
     return builder().build();
   }
@@ -70,7 +89,8 @@ public record SendSettings(
 
   public Builder toBuilder() {
     return new Builder().maxAttempts(maxAttempts).initialBackoff(initialBackoff).maxBackoff(maxBackoff)
-        .copyToSent(copyToSent).sentFolder(sentFolder.orElse(null)).skipIfAlreadySent(skipIfAlreadySent);
+        .copyToSent(copyToSent).sentFolder(sentFolder.orElse(null)).skipIfAlreadySent(skipIfAlreadySent)
+        .attachmentContentType(attachmentContentType).contentTypeFromName(contentTypeFromName);
   }
 
   /** Builder; {@link #build()} validates. */
@@ -81,6 +101,8 @@ public record SendSettings(
     private boolean copyToSent;
     private String sentFolder;
     private boolean skipIfAlreadySent;
+    private String attachmentContentType = SEED_CONTENT_TYPE;
+    private boolean contentTypeFromName;
 
     public Builder maxAttempts(int attempts) {
       this.maxAttempts = attempts;
@@ -114,9 +136,21 @@ public record SendSettings(
       return this;
     }
 
+    /** See {@link SendSettings#attachmentContentType()}. */
+    public Builder attachmentContentType(String type) {
+      this.attachmentContentType = type;
+      return this;
+    }
+
+    /** See {@link SendSettings#contentTypeFromName()}. */
+    public Builder contentTypeFromName(boolean guess) {
+      this.contentTypeFromName = guess;
+      return this;
+    }
+
     public SendSettings build() {
       return new SendSettings(maxAttempts, initialBackoff, maxBackoff, copyToSent, Optional.ofNullable(sentFolder),
-          skipIfAlreadySent);
+          skipIfAlreadySent, attachmentContentType, contentTypeFromName);
     }
   }
 }

@@ -4,6 +4,7 @@ import io.mailbridge.BadInputException;
 import io.mailbridge.document.TrackedProperties;
 import io.mailbridge.send.Attachment;
 import io.mailbridge.send.Email;
+import io.mailbridge.send.SendSettings;
 import jakarta.activation.DataHandler;
 import jakarta.mail.Message;
 import jakarta.mail.MessagingException;
@@ -93,6 +94,14 @@ public final class Composer {
 
   /** Composes a validated message. */
   public static Composed compose(Email email, String defaultFrom) {
+    return compose(email, defaultFrom, SendSettings.defaults());
+  }
+
+  /**
+   * Composes {@code email}; an attachment without a Content-Type gets the settings' (the seed's
+   * {@code application/binary}), or one guessed from its name when they ask for that.
+   */
+  public static Composed compose(Email email, String defaultFrom, SendSettings settings) {
     try {
       InternetAddress from = Validation.withEncodedName(Validation.parse(email.from().orElse(defaultFrom)).get(0));
       String messageId = email.messageId().orElseGet(() -> newMessageId(from.getAddress()));
@@ -134,7 +143,11 @@ public final class Composer {
       long bound = 16 * 1024 + 3L * (email.text().map(String::length).orElse(0) + email.html().map(String::length).orElse(0));
       boolean bounded = true;
       for (Attachment a : email.attachments()) {
-        String type = a.givenContentType().orElseGet(() -> ContentTypes.guess(a.fileName()));
+        // An inline part (an image the HTML shows) is named by its type too: a client renders
+        // cid:logo only as an image/*, so its type comes from its name unless given.
+        boolean guess = settings.contentTypeFromName() || (a.contentId().isPresent() && email.html().isPresent());
+        String type = a.givenContentType().orElseGet(() -> guess
+            ? ContentTypes.guess(a.fileName(), settings.attachmentContentType()) : settings.attachmentContentType());
         String name = a.fileName().orElseGet(() -> "attachment-" + HexFormat.of().formatHex(randomBytes(4))
             + ContentTypes.extension(type));
         names.add(name);

@@ -44,8 +44,13 @@ public final class ContentTypes {
 
   /** The type for a file name, or {@link #DEFAULT}. */
   public static String guess(Optional<String> fileName) {
+    return guess(fileName, DEFAULT);
+  }
+
+  /** The type for a file name, or {@code fallback} when the name says nothing. */
+  public static String guess(Optional<String> fileName, String fallback) {
     if (fileName.isEmpty()) {
-      return DEFAULT;
+      return fallback;
     }
     String name = fileName.get();
     int dot = name.lastIndexOf('.');
@@ -56,7 +61,7 @@ public final class ContentTypes {
       }
     }
     String jdk = URLConnection.guessContentTypeFromName(name);
-    return jdk != null ? jdk : DEFAULT;
+    return jdk != null ? jdk : fallback;
   }
 
   /** {@code .pdf} for {@code application/pdf; name=x}, empty string when unknown. */

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.mailbridge.BadInputException;
 import io.mailbridge.send.Attachment;
 import io.mailbridge.send.Email;
+import io.mailbridge.send.SendSettings;
 import jakarta.mail.Message;
 import jakarta.mail.Session;
 import jakarta.mail.internet.MimeBodyPart;
@@ -110,11 +111,31 @@ class ComposerTest {
     assertThat(c.properties().fileName().get(0)).matches("attachment-[0-9a-f]{8}\\.bin");
     assertThat(c.properties().fileName().get(1)).matches("attachment-[0-9a-f]{8}\\.pdf");
     assertThat(c.properties().fileName().subList(2, 5)).containsExactly("scan.PDF", "strange.zzqq", "legacy.dat");
-    assertThat(c.properties().contentType()).containsExactly("application/octet-stream", "application/pdf",
-        "application/pdf", "application/octet-stream", "application/binary");
+    // The seed: "If you do not set the Content-Type in Send operations, the value is set to
+    // application/binary for all attachments."
+    assertThat(c.properties().contentType()).containsExactly("application/binary", "application/pdf",
+        "application/binary", "application/binary", "application/binary");
     MimeMultipart mixed = (MimeMultipart) parse(raw(c)).getContent();
+    assertThat(mixed.getBodyPart(3).getContentType()).startsWith("application/binary");
     assertThat(mixed.getBodyPart(5).getContentType()).startsWith("application/binary");
     assertThat(mixed.getBodyPart(1).getFileName()).isEqualTo(c.properties().fileName().get(0));
+  }
+
+  @Test
+  void contentTypesAreGuessedFromTheNameOnlyWhenAskedAndAGivenDefaultAppliesToTheRest() throws Exception {
+    Path pdf = Files.write(dir.resolve("scan.PDF"), new byte[] {1});
+    Email e = base().text("x").attach(Attachment.bytes(new byte[] {1}), Attachment.file(pdf),
+        Attachment.bytes(new byte[] {1}).name("strange.zzqq"),
+        Attachment.bytes(new byte[] {1}).name("legacy.dat").contentType("application/binary")).build();
+    Composer.Composed guessed = Composer.compose(e, "", SendSettings.builder().contentTypeFromName(true).build());
+    assertThat(guessed.properties().contentType()).containsExactly("application/binary", "application/pdf",
+        "application/binary", "application/binary");
+    Composer.Composed fixed = Composer.compose(e, "", SendSettings.builder().attachmentContentType("text/plain").build());
+    assertThat(fixed.properties().contentType()).containsExactly("text/plain", "text/plain", "text/plain",
+        "application/binary");
+    assertThat(((MimeMultipart) parse(raw(fixed)).getContent()).getBodyPart(2).getContentType()).startsWith("text/plain");
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> SendSettings.builder().attachmentContentType("pdf").build())
+        .isInstanceOf(io.mailbridge.ConfigException.class).hasMessageContaining("send.attachmentContentType 'pdf'");
   }
 
   @Test
