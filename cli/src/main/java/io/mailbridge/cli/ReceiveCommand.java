@@ -99,6 +99,9 @@ public final class ReceiveCommand implements Callable<Integer> {
   boolean expungeAll;
 
   @Mixin
+  ThenOptions thenOptions;
+
+  @Mixin
   CacheRetentionOptions retention;
 
   @Mixin
@@ -119,7 +122,7 @@ public final class ReceiveCommand implements Callable<Integer> {
       throw new BadInputException("--out saves raw messages: use it with --format eml");
     }
     ReceiveSettings.Builder s = ReceiveSettings.builder().folder(folder).filter(filter()).format(format)
-        .postAction(postAction(then, expungeAll)).includeHeaders(allHeaders)
+        .postAction(thenOptions.parse(then, expungeAll)).includeHeaders(allHeaders)
         .order(newestFirst ? ReceiveSettings.Order.NEWEST_FIRST : ReceiveSettings.Order.OLDEST_FIRST)
         .sizeLimits(limits.sizeLimits()).quarantine(limits.quarantine().orElse(null));
     if (max != null) {
@@ -135,7 +138,6 @@ public final class ReceiveCommand implements Callable<Integer> {
         throw new BadInputException("--out " + out + " cannot be created: " + e.getMessage(), e);
       }
     }
-    PrintWriter stdout = spec.commandLine().getOut();
     PrintWriter stderr = spec.commandLine().getErr();
     ReceiveSettings settings = s.build();
     var cacheRetention = retention.retention(cacheDir);
@@ -145,7 +147,37 @@ public final class ReceiveCommand implements Callable<Integer> {
     Progress progress = new Progress(stderr, System.console() != null);
     MailConnection mail = connection.connection(true, false);
     List<JournalRecord> actedOn = new ArrayList<>(); // the --then action's records, written once it ran
-    ReceiveResult result = Receive.from(mail).run(settings, new DocumentHandler() {
+    ReceiveResult result;
+    try {
+      result = run(mail, settings, readOnly, progress, sink, actedOn);
+    } catch (RuntimeException e) {
+      throw ThenOptions.explain(e, settings.postAction());
+    }
+    progress.done();
+    // The run returned: the --then action was applied to every document handed over (a failure throws).
+    actedOn.forEach(sink::add);
+    cacheRetention.ifPresent(r -> CacheRetentionOptions.prune(cacheDir, r, stderr));
+    for (ReceiveResult.Skipped sk : result.skipped()) {
+      sink.add(JournalRecords.notDelivered("receive", "skipped", mail.inbound(), folder, result.uidValidity(), sk));
+    }
+    for (ReceiveResult.Skipped sk : result.skipped()) {
+      stderr.println("mailbridge: skipped uid " + sk.uid() + " in " + folder + ": " + sk.reason());
+    }
+    for (ReceiveResult.Skipped sk : result.oversized()) {
+      stderr.println("mailbridge: not downloaded: " + sk.reason());
+    }
+    for (ReceiveResult.Skipped sk : result.quarantined()) {
+      stderr.println("mailbridge: uid " + sk.uid() + " in " + folder + " " + sk.reason());
+    }
+    stderr.flush();
+    // Oversized messages left on the server were asked for (size policy skip): not a failure.
+    return result.skipped().isEmpty() && result.quarantined().isEmpty() ? ExitCodes.OK : ExitCodes.PARTIAL;
+  }
+
+  private ReceiveResult run(MailConnection mail, ReceiveSettings settings, boolean readOnly, Progress progress,
+      JournalSink sink, List<JournalRecord> actedOn) {
+    PrintWriter stdout = spec.commandLine().getOut();
+    return Receive.from(mail).run(settings, new DocumentHandler() {
       @Override
       public void started(int selected) {
         progress.start(selected);
@@ -173,25 +205,6 @@ public final class ReceiveCommand implements Callable<Integer> {
         progress.step();
       }
     });
-    // The run returned: the --then action was applied to every document handed over (a failure throws).
-    actedOn.forEach(sink::add);
-    cacheRetention.ifPresent(r -> CacheRetentionOptions.prune(cacheDir, r, stderr));
-    for (ReceiveResult.Skipped sk : result.skipped()) {
-      sink.add(JournalRecords.notDelivered("receive", "skipped", mail.inbound(), folder, result.uidValidity(), sk));
-    }
-    progress.done();
-    for (ReceiveResult.Skipped sk : result.skipped()) {
-      stderr.println("mailbridge: skipped uid " + sk.uid() + " in " + folder + ": " + sk.reason());
-    }
-    for (ReceiveResult.Skipped sk : result.oversized()) {
-      stderr.println("mailbridge: not downloaded: " + sk.reason());
-    }
-    for (ReceiveResult.Skipped sk : result.quarantined()) {
-      stderr.println("mailbridge: uid " + sk.uid() + " in " + folder + " " + sk.reason());
-    }
-    stderr.flush();
-    // Oversized messages left on the server were asked for (size policy skip): not a failure.
-    return result.skipped().isEmpty() && result.quarantined().isEmpty() ? ExitCodes.OK : ExitCodes.PARTIAL;
   }
 
   Filter filter() {

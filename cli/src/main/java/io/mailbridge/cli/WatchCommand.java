@@ -151,6 +151,9 @@ public final class WatchCommand implements Callable<Integer> {
   String rateLimit;
 
   @Mixin
+  ThenOptions thenOptions;
+
+  @Mixin
   CacheRetentionOptions retention;
 
   @Mixin
@@ -169,7 +172,7 @@ public final class WatchCommand implements Callable<Integer> {
       return printStatus();
     }
     ListenerSettings settings = ListenerSettings.builder().folders(folders).start(StartPosition.parse(start))
-        .uidValidityPolicy(policy(uidValidity)).postAction(ReceiveCommand.postAction(then, expungeAll)).useIdle(!noIdle)
+        .uidValidityPolicy(policy(uidValidity)).postAction(thenOptions.parse(then, expungeAll)).useIdle(!noIdle)
         .pollInterval(Settings.parseDuration("--poll", poll)).keepalive(Settings.parseDuration("--keepalive", keepalive))
         .batchSize(batch).maxConnections(maxConnections).format(format).cacheDir(cacheDir)
         .sizeLimits(limits.sizeLimits()).quarantine(limits.quarantine().orElse(null)).build();
@@ -236,6 +239,9 @@ public final class WatchCommand implements Callable<Integer> {
         Runtime.getRuntime().removeShutdownHook(hook);
         stopAll(listeners, graceTime);
         String why = h.folders().get(0).lastError().orElse("failed");
+        if (settings.postAction() instanceof PostAction.Move m && why.contains(m.missingTarget())) {
+          why = ThenOptions.advice(m, why.substring(why.indexOf(m.missingTarget())));
+        }
         stderr.println("mailbridge: watch stopped: " + why);
         stderr.flush();
         return why.contains("UIDVALIDITY") || why.contains("does not exist") ? ExitCodes.BAD_INPUT

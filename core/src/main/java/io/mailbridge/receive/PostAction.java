@@ -115,5 +115,13 @@ public sealed interface PostAction {
         throw new BadInputException("move target folder is empty: give a folder name, e.g. move:Archive");
       }
     }
+
+    /**
+     * How the error begins when the folder does not exist and may not be created: a caller can
+     * recognise it and say in its own terms what to do.
+     */
+    public String missingTarget() {
+      return "move target folder '" + folder + "' does not exist";
+    }
   }
 }

@@ -45,8 +45,8 @@ public final class PostActions {
       target = (IMAPFolder) store.getFolder(io.mailbridge.imap.FolderPaths.serverName(store, m.folder()));
       if (!target.exists()) {
         if (!m.createIfMissing()) {
-          throw new BadInputException("move target folder '" + m.folder() + "' does not exist on " + endpoint.address()
-              + ": create it, or ask for it to be created (moveTo(folder, true))");
+          throw new BadInputException(m.missingTarget() + " on " + endpoint.address()
+              + ": create it (Folders.create), or let the post-action create it (PostAction.moveTo(folder, true))");
         }
         if (!target.create(Folder.HOLDS_MESSAGES)) {
           throw new BadInputException("move target folder '" + m.folder() + "' cannot be created on "
