@@ -138,7 +138,8 @@ class LimitsCommandIT {
     w.append(folder, List.of(WatchProcess.message("good 1", "<g1@lst.test>"),
         WatchProcess.message("poison", "<p@lst.test>"), WatchProcess.message("good 2", "<g2@lst.test>")));
     Path delivered = tmp.resolve("delivered.jsonl");
-    String exec = "IN=$(cat); case \"$IN\" in *'\"subject\":\"poison\"'*) kill -9 $PPID; sleep 5;; esac; "
+    // The handler of the poison message kills the watcher and never delivers it (the shell outlives its parent).
+    String exec = "IN=$(cat); case \"$IN\" in *'\"subject\":\"poison\"'*) kill -9 $PPID; sleep 5; exit 1;; esac; "
         + "echo \"$IN\" >> '" + delivered + "'";
     int crashes = 0;
     JsonNode dead = null;

@@ -47,8 +47,9 @@ class ComposerTest {
   @Test
   void textAndHtmlGoAsAlternativeInsideMixedWithAttachments() throws Exception {
     Path csv = Files.writeString(dir.resolve("data.csv"), "a,b\r\n1,2\r\n");
-    Composer.Composed c = compose(base().subject("Report").text("plain body").html("<p>html body</p>")
-        .attach(Attachment.file(csv), Attachment.bytes(new byte[] {1, 2, 3}).name("x.pdf")).build());
+    Composer.Composed c = Composer.compose(base().subject("Report").text("plain body").html("<p>html body</p>")
+        .attach(Attachment.file(csv), Attachment.bytes(new byte[] {1, 2, 3}).name("x.pdf")).build(), "",
+        SendSettings.builder().contentTypeFromName(true).build());
     MimeMessage m = parse(raw(c));
     assertThat(m.getContentType()).startsWith("multipart/mixed");
     MimeMultipart mixed = (MimeMultipart) m.getContent();
