@@ -14,6 +14,7 @@ import io.mailbridge.listen.RateLimit;
 import io.mailbridge.listen.StartPosition;
 import io.mailbridge.listen.UidValidityPolicy;
 import io.mailbridge.receive.DocumentHandler;
+import io.mailbridge.receive.PostAction;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintWriter;
