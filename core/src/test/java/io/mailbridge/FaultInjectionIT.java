@@ -75,7 +75,7 @@ class FaultInjectionIT {
   private static long loginBytes(MailStack stack, String emptyFolder) {
     stack.resetFolder(stack.alice(), emptyFolder);
     try (FaultProxy p = FaultProxy.to(stack.host(), stack.imapsPort())) {
-      Receive.from(inbound(stack, p)).receiveAll(ReceiveSettings.builder().folder(emptyFolder).build());
+      Receive.of(inbound(stack, p)).receiveAll(ReceiveSettings.builder().folder(emptyFolder).build());
       return p.serverBytes();
     }
   }
@@ -111,7 +111,7 @@ class FaultInjectionIT {
       int[] handed = {0};
       try (FaultProxy p = FaultProxy.to(stack.host(), stack.imapsPort())) {
         p.dropAfterServerBytes(offset);
-        Receive.from(inbound(stack, p)).run(settings, d -> {
+        Receive.of(inbound(stack, p)).run(settings, d -> {
           handed[0]++;
           deliveries.merge(d.properties().messageId(), 1, Integer::sum);
           firstRun.putIfAbsent(d.properties().messageId(), r);
@@ -122,7 +122,7 @@ class FaultInjectionIT {
       }
       int inSrc = stack.messageCount(stack.alice(), src);
       int inDst = stack.messageCount(stack.alice(), dst);
-      // DESIGN.md: deliver, then post-action per batch: a failure leaves at most one batch handed over
+      // docs/ARCHITECTURE.md: deliver, then post-action per batch: a failure leaves at most one batch handed over
       // but not yet moved (those come again on the next run).
       assertThat(handed[0] - (inDst - movedBefore)).as("handed over but not moved in run %d (seed %d)", run, SEED)
           .isBetween(0, settings.batchMaxMessages());
@@ -131,7 +131,7 @@ class FaultInjectionIT {
           .isLessThanOrEqualTo(deliveries.size());
     }
     try (FaultProxy p = FaultProxy.to(stack.host(), stack.imapsPort())) {
-      Receive.from(inbound(stack, p)).run(settings, d -> {
+      Receive.of(inbound(stack, p)).run(settings, d -> {
         deliveries.merge(d.properties().messageId(), 1, Integer::sum);
         firstRun.putIfAbsent(d.properties().messageId(), 99);
       });
@@ -141,7 +141,7 @@ class FaultInjectionIT {
     assertThat(deliveries).hasSize(n);
     deliveries.forEach((id, count) -> {
       if (count > 1) {
-        // DESIGN.md: a failure re-delivers at most the in-flight batch, i.e. what a failed run handed over.
+        // docs/ARCHITECTURE.md: a failure re-delivers at most the in-flight batch, i.e. what a failed run handed over.
         assertThat(failedRuns).as("%s delivered %d times (seed %d)", id, count, SEED).contains(firstRun.get(id));
       }
     });
@@ -169,7 +169,7 @@ class FaultInjectionIT {
     try (FaultProxy p = FaultProxy.to(stack.host(), stack.imapsPort())) {
       p.dropAfterServerBytes(offset);
       org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(Duration.ofSeconds(60), () ->
-          assertThatThrownBy(() -> Receive.from(inbound(stack, p)).run(settings, d -> handed.add(d.properties().subject())))
+          assertThatThrownBy(() -> Receive.of(inbound(stack, p)).run(settings, d -> handed.add(d.properties().subject())))
               .isInstanceOfSatisfying(MailbridgeException.class, e -> assertClear(e, "dropped at " + offset)));
     }
     assertThat(handed).isEmpty();
@@ -198,7 +198,7 @@ class FaultInjectionIT {
     List<String> handed = new ArrayList<>();
     try (FaultProxy p = FaultProxy.to(stack.host(), stack.imapsPort())) {
       p.dropAfterServerBytes(offset);
-      assertThatThrownBy(() -> Receive.from(inbound(stack, p)).run(settings, d -> handed.add(d.properties().subject())))
+      assertThatThrownBy(() -> Receive.of(inbound(stack, p)).run(settings, d -> handed.add(d.properties().subject())))
           .isInstanceOfSatisfying(MailbridgeException.class, e -> assertClear(e, "dropped at " + offset));
     }
     assertThat(handed).as("a half-fetched message is never handed over").isEmpty();
@@ -210,7 +210,7 @@ class FaultInjectionIT {
 
     List<io.mailbridge.document.MailDocument> docs = new ArrayList<>();
     try (FaultProxy p = FaultProxy.to(stack.host(), stack.imapsPort())) {
-      Receive.from(inbound(stack, p)).run(settings, docs::add);
+      Receive.of(inbound(stack, p)).run(settings, docs::add);
     }
     assertThat(docs).singleElement().satisfies(d -> assertThat(d.attachments().get(0).sha256())
         .isEqualTo(java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
@@ -263,7 +263,7 @@ class FaultInjectionIT {
     assertThat(stack.messageCount(stack.alice(), src)).isZero();
     assertThat(stack.messageCount(stack.alice(), dst)).isEqualTo(n);
     Set<String> ids = new HashSet<>();
-    Receive.from(MailConnection.builder().inbound(Endpoint.imap(stack.host()).port(stack.imapsPort())
+    Receive.of(MailConnection.builder().inbound(Endpoint.imap(stack.host()).port(stack.imapsPort())
         .security(Security.SSL_TLS).trustedCertificates(stack.ca())
         .auth(Auth.basic(stack.alice().user(), Secret.of(stack.alice().password()))).build()).build())
         .run(ReceiveSettings.builder().folder(dst).build(), d -> ids.add(d.properties().messageId()));
@@ -372,7 +372,7 @@ class FaultInjectionIT {
       p.stall(true);
       long t0 = System.nanoTime();
       MailConnection c = MailConnection.builder().inbound(imap(stack, p, Duration.ofSeconds(2))).build();
-      assertThatThrownBy(() -> Receive.from(c).receiveAll(ReceiveSettings.builder().folder("INBOX").build()))
+      assertThatThrownBy(() -> Receive.of(c).receiveAll(ReceiveSettings.builder().folder("INBOX").build()))
           .isInstanceOfSatisfying(ConnectionException.class, e -> {
             assertThat(e.reason()).isEqualTo(ConnectionException.Reason.TIMEOUT);
             assertThat(e.isRetriable()).isTrue();
@@ -387,7 +387,7 @@ class FaultInjectionIT {
     seed(stack, folder, 3, 8000);
     try (FaultProxy p = FaultProxy.to(stack.host(), stack.imapsPort())) {
       p.throttle(40_000);
-      assertThat(Receive.from(inbound(stack, p)).receiveAll(ReceiveSettings.builder().folder(folder).build()))
+      assertThat(Receive.of(inbound(stack, p)).receiveAll(ReceiveSettings.builder().folder(folder).build()))
           .hasSize(3);
     }
   }
@@ -396,7 +396,7 @@ class FaultInjectionIT {
   void garbageInsteadOfTlsIsAClearError(MailStack stack) {
     try (FaultProxy p = FaultProxy.to(stack.host(), stack.imapsPort())) {
       p.injectGarbage("* OK \u0000\u00ff garbage \r\n)(*&^%$#@!\r\n".repeat(50).getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
-      assertThatThrownBy(() -> Receive.from(inbound(stack, p)).receiveAll(ReceiveSettings.builder().build()))
+      assertThatThrownBy(() -> Receive.of(inbound(stack, p)).receiveAll(ReceiveSettings.builder().build()))
           .isInstanceOf(MailbridgeException.class).hasMessageContaining("127.0.0.1");
     }
   }
@@ -408,7 +408,7 @@ class FaultInjectionIT {
       Endpoint e = Endpoint.imap(stack.host()).port(p.port()).security(Security.STARTTLS).trustedCertificates(stack.ca())
           .readTimeout(Duration.ofSeconds(5))
           .auth(Auth.basic(stack.alice().user(), Secret.of(stack.alice().password()))).build();
-      assertThatThrownBy(() -> Receive.from(MailConnection.builder().inbound(e).build())
+      assertThatThrownBy(() -> Receive.of(MailConnection.builder().inbound(e).build())
           .receiveAll(ReceiveSettings.builder().build()))
           .isInstanceOf(MailbridgeException.class).hasMessageContaining("127.0.0.1");
       assertThat(p.clientSent()).doesNotContain(stack.alice().password());

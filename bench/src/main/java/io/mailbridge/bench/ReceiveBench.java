@@ -57,7 +57,7 @@ public final class ReceiveBench {
   public static void main(String[] args) throws Exception {
     int n = args.length > 0 ? Integer.parseInt(args[0]) : 10_000;
     int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 3;
-    // DESIGN.md: name the stream provider, else Jakarta Mail 2.1 scans the class path per part (mail-api#861).
+    // Name the stream provider, else Jakarta Mail 2.1 scans the class path per part (mail-api#861).
     System.setProperty("jakarta.mail.util.StreamProvider", "org.eclipse.angus.mail.util.MailStreamProvider");
     MailStack stack = MailStack.find().orElseThrow(() -> new IllegalStateException("start the stack: scripts/mailstack start"));
     seed(stack, n);
@@ -179,7 +179,7 @@ public final class ReceiveBench {
     if (chunk != null) {
       settings.chunkBytes(chunk);
     }
-    ReceiveResult r = Receive.from(MailConnection.builder().inbound(ep).build())
+    ReceiveResult r = Receive.of(MailConnection.builder().inbound(ep).build())
         .run(settings.build(), d -> { // null cache: hashed only
           if (d.properties().subject().isEmpty()) {
             throw new IllegalStateException("no subject in " + d);

@@ -91,7 +91,7 @@ public final class Suite {
         default -> throw new IllegalArgumentException("unknown argument " + args[i] + "; workloads: " + all);
       }
     }
-    // DESIGN.md: name the stream provider, else Jakarta Mail 2.1 scans the class path per part (mail-api#861).
+    // Name the stream provider, else Jakarta Mail 2.1 scans the class path per part (mail-api#861).
     System.setProperty("jakarta.mail.util.StreamProvider", "org.eclipse.angus.mail.util.MailStreamProvider");
     MailStack stack = MailStack.find().orElseThrow(() -> new IllegalStateException(
         "the mail stack is not running: scripts/mailstack start"));
@@ -128,7 +128,7 @@ public final class Suite {
     if (workloads.contains("cli")) {
       cli();
     }
-    report.append("## Goals (../shared/notes/performance-anchors.md, issue 10)\n\n");
+    report.append("## Goals (BENCHMARKS.md)\n\n");
     report.append("Ratios here are medians of per-round ratios (raw and Mailbridge run seconds apart in each "
         + "round); the tables show ratios of medians.\n\n");
     goals.forEach(g -> report.append("- ").append(g).append('\n'));

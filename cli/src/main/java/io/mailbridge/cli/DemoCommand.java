@@ -103,7 +103,7 @@ public final class DemoCommand implements Callable<Integer> {
 
       // Receive: tracked properties, attachments into the Document Cache.
       Path cache = cacheDir != null ? cacheDir : Files.createTempDirectory("mailbridge-demo-cache-");
-      List<MailDocument> docs = Receive.from(mail).receiveAll(ReceiveSettings.builder().folder("INBOX")
+      List<MailDocument> docs = Receive.of(mail).receiveAll(ReceiveSettings.builder().folder("INBOX")
           .filter(Filter.subject("Invoice")).cacheDir(cache).build());
       for (MailDocument d : docs) {
         Json.line(out, step("receive", ReceiveCommand.view(d, null, true)));

@@ -177,7 +177,7 @@ public final class ReceiveCommand implements Callable<Integer> {
   private ReceiveResult run(MailConnection mail, ReceiveSettings settings, boolean readOnly, Progress progress,
       JournalSink sink, List<JournalRecord> actedOn) {
     PrintWriter stdout = spec.commandLine().getOut();
-    return Receive.from(mail).run(settings, new DocumentHandler() {
+    return Receive.of(mail).run(settings, new DocumentHandler() {
       @Override
       public void started(int selected) {
         progress.start(selected);

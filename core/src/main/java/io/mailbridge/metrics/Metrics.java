@@ -17,7 +17,7 @@ import java.util.Optional;
  * MailConnection mail = MailConnection.builder().inbound(imap).outbound(smtp)
  *     .metrics(Metrics.micrometer(registry))
  *     .build();
- * Receive.from(mail).receiveAll(settings);
+ * Receive.of(mail).receiveAll(settings);
  * registry.get("mailbridge.messages.received").counter().count();
  * }</pre>
  *

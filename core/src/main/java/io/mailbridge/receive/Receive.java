@@ -17,7 +17,7 @@ import java.util.Objects;
  * parser, attachments stored in the Document Cache. Reading never sets \Seen unless asked.
  *
  * <pre>{@code
- * ReceiveResult r = Receive.from(connection).run(settings, doc -> {
+ * ReceiveResult r = Receive.of(connection).run(settings, doc -> {
  *   process(doc);            // returning normally accepts the document
  * });                        // ... and only then is its post-action (e.g. move) applied
  * }</pre>
@@ -36,8 +36,19 @@ public final class Receive {
     this.connection = Objects.requireNonNull(connection, "connection");
   }
 
-  public static Receive from(MailConnection connection) {
+  /** Receive over {@code connection}'s inbound server, named like the other operations' entry points. */
+  public static Receive of(MailConnection connection) {
     return new Receive(connection);
+  }
+
+  /**
+   * The former name of {@link #of(MailConnection)}.
+   *
+   * @deprecated use {@link #of(MailConnection)}, as for Send, Move, Flags, Delete and Folders
+   */
+  @Deprecated(forRemoval = true)
+  public static Receive from(MailConnection connection) {
+    return of(connection);
   }
 
   /** Receives the selected messages, handing each document to {@code handler} in order. */

@@ -138,7 +138,7 @@ class ProxyIT {
     long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
     while (true) {
       List<MailDocument> docs = new ArrayList<>();
-      Receive.from(mail).run(ReceiveSettings.builder().folder("INBOX").filter(Filter.subject(subject))
+      Receive.of(mail).run(ReceiveSettings.builder().folder("INBOX").filter(Filter.subject(subject))
           .cacheDir(cache).build(), docs::add);
       if (!docs.isEmpty() || System.nanoTime() > deadline) {
         return docs;

@@ -74,7 +74,7 @@ class InteropIT {
     try (Peer peer = s.peer()) {
       peer.reset(folder);
       peer.append(folder, "Rechnung März 2026", "Invoice April", "Newsletter");
-      Receive receive = Receive.from(s.connection());
+      Receive receive = Receive.of(s.connection());
       assertThat(subjects(receive, folder, Filter.subject("März"))).containsExactly("Rechnung März 2026");
       assertThat(subjects(receive, folder, Filter.and(Filter.from("billing@shop.example"), Filter.subject("April"))))
           .containsExactly("Invoice April");
@@ -93,7 +93,7 @@ class InteropIT {
       peer.reset(folder);
       peer.append(folder, "r-1");
       peer.append(folder, new Flags(Flags.Flag.DELETED), "other-deleted");
-      Receive receive = Receive.from(s.connection());
+      Receive receive = Receive.of(s.connection());
       assertThat(subjects(receive, folder, Filter.all())).containsExactly("r-1", "other-deleted");
       receive.receiveAll(ReceiveSettings.builder().folder(folder).postAction(PostAction.markRead()).build());
       assertThat(peer.subjects(peer.wire(folder))).containsExactly("r-1", "other-deleted [deleted]");
@@ -141,7 +141,7 @@ class InteropIT {
       peer.reset(to);
       peer.append(from, "post-1", "post-2");
       peer.append(from, new Flags(Flags.Flag.DELETED), "other-deleted");
-      Receive receive = Receive.from(s.connection());
+      Receive receive = Receive.of(s.connection());
       ReceiveSettings settings = ReceiveSettings.builder().folder(from).filter(Filter.subject("post-"))
           .postAction(PostAction.moveTo(to)).build();
       if (peer.has("MOVE") || peer.has("UIDPLUS")) {

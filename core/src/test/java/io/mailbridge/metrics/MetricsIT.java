@@ -70,7 +70,7 @@ class MetricsIT {
     SimpleMeterRegistry registry = new SimpleMeterRegistry();
     MailConnection mail = connection(carol, registry);
 
-    List<MailDocument> docs = Receive.from(mail).receiveAll(ReceiveSettings.builder().folder("met-in").build());
+    List<MailDocument> docs = Receive.of(mail).receiveAll(ReceiveSettings.builder().folder("met-in").build());
     Move.of(mail).move(MoveSettings.builder().from("met-in").to("met-done").selection(Selection.filter(Filter.all()))
         .build());
 
@@ -104,7 +104,7 @@ class MetricsIT {
 
     // The copy in met-sent is the same message data (APPENDed from the composed message).
     MailConnection plain = MailConnection.builder().inbound(carol.endpoint()).build();
-    long storedBytes = Receive.from(plain).receiveAll(ReceiveSettings.builder().folder("met-sent").build()).stream()
+    long storedBytes = Receive.of(plain).receiveAll(ReceiveSettings.builder().folder("met-sent").build()).stream()
         .mapToLong(d -> d.properties().size().orElseThrow()).sum();
     String smtpMailbox = carol.user.user() + "@" + stack.host() + ":" + stack.submissionPort();
     assertThat(registry.get("mailbridge.messages.sent").tags("mailbox", smtpMailbox, "operation", "send").counter()
@@ -117,7 +117,7 @@ class MetricsIT {
     Carol carol = new Carol(stack);
     SimpleMeterRegistry registry = new SimpleMeterRegistry();
     MailConnection mail = connection(carol, registry);
-    assertThatThrownBy(() -> Receive.from(mail).receiveAll(ReceiveSettings.builder().folder("met-missing").build()))
+    assertThatThrownBy(() -> Receive.of(mail).receiveAll(ReceiveSettings.builder().folder("met-missing").build()))
         .isInstanceOf(BadInputException.class);
     int closedPort;
     try (java.net.ServerSocket free = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
@@ -125,7 +125,7 @@ class MetricsIT {
     }
     Endpoint refused = carol.endpoint().toBuilder().host("127.0.0.1").port(closedPort).build();
     MailConnection nowhere = MailConnection.builder().inbound(refused).metrics(Metrics.micrometer(registry)).build();
-    assertThatThrownBy(() -> Receive.from(nowhere).receiveAll(ReceiveSettings.builder().folder("INBOX").build()))
+    assertThatThrownBy(() -> Receive.of(nowhere).receiveAll(ReceiveSettings.builder().folder("INBOX").build()))
         .isInstanceOf(io.mailbridge.ConnectionException.class);
 
     assertThat(registry.get("mailbridge.errors").tags("mailbox", mailbox(carol), "folder", "met-missing", "operation",

@@ -195,8 +195,8 @@ class OAuthDovecotIT {
     MailConnection mail = MailConnection.builder().inbound(imaps(Auth.oauth2(alice(), tokens)))
         .metrics(Metrics.micrometer(registry)).build();
 
-    Receive.from(mail).receiveAll(ReceiveSettings.builder().folder("oauth-metrics").build()); // rejected, refreshed
-    Receive.from(mail).receiveAll(ReceiveSettings.builder().folder("oauth-metrics").build()); // cached token
+    Receive.of(mail).receiveAll(ReceiveSettings.builder().folder("oauth-metrics").build()); // rejected, refreshed
+    Receive.of(mail).receiveAll(ReceiveSettings.builder().folder("oauth-metrics").build()); // cached token
 
     assertThat(registry.get("mailbridge.auth.refreshes").tags("mailbox", alice() + "@" + stack.host() + ":"
         + stack.imapsPort()).functionCounter().count()).isEqualTo(1);

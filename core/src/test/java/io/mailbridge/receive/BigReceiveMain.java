@@ -23,7 +23,7 @@ public final class BigReceiveMain {
         .trustedCertificates(Path.of(args[2])).auth(Auth.basic(args[3], Secret.of(System.getenv("RCV_PASSWORD"))))
         .build();
     long start = System.nanoTime();
-    List<MailDocument> docs = Receive.from(MailConnection.builder().inbound(ep).build())
+    List<MailDocument> docs = Receive.of(MailConnection.builder().inbound(ep).build())
         .receiveAll(ReceiveSettings.builder().folder(args[4]).cacheDir(Path.of(args[5])).build());
     long ms = (System.nanoTime() - start) / 1_000_000;
     for (MailDocument d : docs) {

@@ -53,7 +53,7 @@ class CorpusFidelityIT {
     assertThat(refused).as("messages Dovecot refused to store").isEmpty();
 
     Map<Long, MailDocument> received = new HashMap<>();
-    ReceiveResult result = Receive.from(Seeding.connection(stack)).run(
+    ReceiveResult result = Receive.of(Seeding.connection(stack)).run(
         ReceiveSettings.builder().folder(folder).format(BodyFormat.EML).build(),
         doc -> received.put(doc.properties().uid().orElseThrow(), doc));
     Map<Long, String> skippedWhy = new HashMap<>();

@@ -42,7 +42,7 @@ class HostileMimeIT {
 
     List<MailDocument> docs = new ArrayList<>();
     long t0 = System.nanoTime();
-    ReceiveResult r = Receive.from(Seeding.connection(stack))
+    ReceiveResult r = Receive.of(Seeding.connection(stack))
         .run(ReceiveSettings.builder().folder(folder).cacheDir(cache).build(), docs::add);
     long millis = (System.nanoTime() - t0) / 1_000_000;
 

@@ -47,7 +47,7 @@ class PostActionsIT {
   void marksReadOnlyAfterHandlerAccepted(MailStack stack) {
     String folder = "rcv-post-read";
     seed3(stack, folder);
-    Receive receive = Receive.from(Seeding.connection(stack));
+    Receive receive = Receive.of(Seeding.connection(stack));
     List<String> during = runFailingOnSecond(receive, folder, PostAction.markRead(), Filter.seen());
     assertThat(during).isEmpty(); // nothing marked while the handler still held documents of the batch
     assertThat(subjects(receive, folder, Filter.seen())).containsExactly("m1");
@@ -57,7 +57,7 @@ class PostActionsIT {
   void flagsOnlyAfterHandlerAccepted(MailStack stack) {
     String folder = "rcv-post-flag";
     seed3(stack, folder);
-    Receive receive = Receive.from(Seeding.connection(stack));
+    Receive receive = Receive.of(Seeding.connection(stack));
     assertThat(runFailingOnSecond(receive, folder, PostAction.flag(), Filter.flagged())).isEmpty();
     assertThat(subjects(receive, folder, Filter.flagged())).containsExactly("m1");
     assertThat(subjects(receive, folder, Filter.seen())).isEmpty();
@@ -69,7 +69,7 @@ class PostActionsIT {
     String archive = "rcv-post-move-archive";
     seed3(stack, folder);
     stack.resetFolder(stack.alice(), archive);
-    Receive receive = Receive.from(Seeding.connection(stack));
+    Receive receive = Receive.of(Seeding.connection(stack));
     List<String> during = new ArrayList<>();
     ReceiveResult r = receive.run(ReceiveSettings.builder().folder(folder).postAction(PostAction.moveTo(archive))
         .traceProtocol(true).build(),
@@ -90,7 +90,7 @@ class PostActionsIT {
   void deletesOnlyAcceptedMessages(MailStack stack) {
     String folder = "rcv-post-delete";
     seed3(stack, folder);
-    Receive receive = Receive.from(Seeding.connection(stack));
+    Receive receive = Receive.of(Seeding.connection(stack));
     List<Integer> countsDuring = new ArrayList<>();
     assertThatThrownBy(() -> receive.run(ReceiveSettings.builder().folder(folder).postAction(PostAction.delete())
         .build(), d -> {
@@ -107,7 +107,7 @@ class PostActionsIT {
   void moveTargetMustExistUnlessCreationIsAsked(MailStack stack) {
     String folder = "rcv-post-target";
     seed3(stack, folder);
-    Receive receive = Receive.from(Seeding.connection(stack));
+    Receive receive = Receive.of(Seeding.connection(stack));
     assertThatThrownBy(() -> receive.receiveAll(ReceiveSettings.builder().folder(folder)
         .postAction(PostAction.moveTo("rcv-post-target-missing-zz")).build()))
         .isInstanceOf(BadInputException.class).hasMessageContaining("'rcv-post-target-missing-zz' does not exist");
@@ -118,7 +118,7 @@ class PostActionsIT {
   void receiveAllAcceptsEverythingSoEveryMessageGetsThePostAction(MailStack stack) {
     String folder = "rcv-post-all";
     seed3(stack, folder);
-    Receive receive = Receive.from(Seeding.connection(stack));
+    Receive receive = Receive.of(Seeding.connection(stack));
     List<MailDocument> docs = receive.receiveAll(ReceiveSettings.builder().folder(folder).maxMessages(2)
         .postAction(PostAction.markRead()).build());
     assertThat(docs).hasSize(2);

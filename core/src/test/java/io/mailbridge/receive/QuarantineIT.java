@@ -54,7 +54,7 @@ class QuarantineIT {
     Seeding.seed(stack, folder, seeded, "");
     PoisonHandler h = new PoisonHandler();
 
-    ReceiveResult r = Receive.from(Seeding.connection(stack)).run(ReceiveSettings.builder().folder(folder)
+    ReceiveResult r = Receive.of(Seeding.connection(stack)).run(ReceiveSettings.builder().folder(folder)
         .cacheDir(cache).maxHeaderBytes(1024).postAction(PostAction.moveTo(folder + "-done"))
         .quarantine(Quarantine.toFolder(quarantine).maxAttempts(3)).build(), h);
 
@@ -93,7 +93,7 @@ class QuarantineIT {
     ReceiveSettings s = ReceiveSettings.builder().folder(folder).maxHeaderBytes(1024)
         .quarantine(Quarantine.withKeyword("$Poison").maxAttempts(2)).build();
 
-    ReceiveResult first = Receive.from(Seeding.connection(stack)).run(s, h);
+    ReceiveResult first = Receive.of(Seeding.connection(stack)).run(s, h);
 
     assertThat(first.quarantined()).hasSize(2);
     assertThat(h.poisonCalls).hasValue(2);
@@ -106,7 +106,7 @@ class QuarantineIT {
         "keyword", "$Poison")).contains("uid=2", "uid=3").doesNotContain("uid=1 ", "uid=4");
 
     PoisonHandler again = new PoisonHandler();
-    ReceiveResult second = Receive.from(Seeding.connection(stack)).run(s, again);
+    ReceiveResult second = Receive.of(Seeding.connection(stack)).run(s, again);
     assertThat(second.selected()).isEqualTo(2);
     assertThat(again.accepted).containsExactly("good 1", "good 2");
     assertThat(again.dead).isEmpty();
@@ -119,7 +119,7 @@ class QuarantineIT {
     Seeding.fresh(stack, folder);
     Seeding.seed(stack, folder, fourWithTwoPoisoned(), "");
     PoisonHandler h = new PoisonHandler();
-    org.assertj.core.api.Assertions.assertThatThrownBy(() -> Receive.from(Seeding.connection(stack))
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> Receive.of(Seeding.connection(stack))
         .run(ReceiveSettings.builder().folder(folder).maxHeaderBytes(1024).build(), h))
         .hasMessageContaining("downstream rejects");
     assertThat(h.poisonCalls).hasValue(1);

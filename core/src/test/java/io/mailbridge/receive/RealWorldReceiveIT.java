@@ -75,7 +75,7 @@ class RealWorldReceiveIT {
     Seeding.seed(stack, folder, List.of(Seeding.crlf(MBOX), Seeding.crlf(BAD_FOLD)), "");
 
     List<MailDocument> docs = new ArrayList<>();
-    ReceiveResult r = Receive.from(Seeding.connection(stack))
+    ReceiveResult r = Receive.of(Seeding.connection(stack))
         .run(ReceiveSettings.builder().folder(folder).build(), docs::add);
 
     assertThat(r.skipped()).isEmpty();

@@ -80,7 +80,7 @@ class ReceiveFiltersIT {
 
         remember
         """, Flags.Flag.FLAGGED);
-    receive = Receive.from(Seeding.connection(stack));
+    receive = Receive.of(Seeding.connection(stack));
     for (MailDocument d : receive.receiveAll(ReceiveSettings.builder().folder(FOLDER).build())) {
       uid.put(d.properties().messageId().replaceAll("[<>]|@x", ""), d.properties().uid().orElseThrow());
     }

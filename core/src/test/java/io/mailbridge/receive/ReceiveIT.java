@@ -139,7 +139,7 @@ class ReceiveIT {
     Seeding.seed(stack, folder, msgs, "");
 
     Path cacheDir = tmp.resolve("cache");
-    List<MailDocument> docs = Receive.from(Seeding.connection(stack))
+    List<MailDocument> docs = Receive.of(Seeding.connection(stack))
         .receiveAll(in(folder).cacheDir(cacheDir).includeHeaders(true).build());
     assertThat(docs).hasSize(4);
     Map<String, MailDocument> by = bySubject(docs);
@@ -193,7 +193,7 @@ class ReceiveIT {
     assertThat(eight.key()).matches("imap://alice%40example.test@127.0.0.1:\\d+/rcv-props;UIDVALIDITY=\\d+/;UID=\\d+");
 
     // Re-receiving writes the same cache keys (idempotent).
-    List<MailDocument> again = Receive.from(Seeding.connection(stack))
+    List<MailDocument> again = Receive.of(Seeding.connection(stack))
         .receiveAll(in(folder).cacheDir(cacheDir).build());
     assertThat(bySubject(again).get("Rechnung für März €").attachments()).extracting(a -> a.key().orElseThrow())
         .isEqualTo(nested.attachments().stream().map(a -> a.key().orElseThrow()).toList());
@@ -205,7 +205,7 @@ class ReceiveIT {
     stack.resetFolder(stack.alice(), folder);
     byte[] raw = TestMessages.withAttachment("a@example.com", "alice@example.test", "eml", "x.bin", new byte[3000]);
     Seeding.seed(stack, folder, List.of(raw), "");
-    List<MailDocument> docs = Receive.from(Seeding.connection(stack))
+    List<MailDocument> docs = Receive.of(Seeding.connection(stack))
         .receiveAll(in(folder).format(BodyFormat.EML).build());
     try (InputStream in = docs.get(0).openContent()) {
       assertThat(in.readAllBytes()).isEqualTo(raw);
@@ -224,7 +224,7 @@ class ReceiveIT {
     Seeding.seed(stack, folder, List.of(raw, TestMessages.plain("b@example.com", "alice@example.test", "small", 100)), "");
     ReceiveResult r;
     List<MailDocument> docs = new ArrayList<>();
-    r = Receive.from(Seeding.connection(stack)).run(in(folder).cacheDir(tmp.resolve("c")).format(BodyFormat.EML)
+    r = Receive.of(Seeding.connection(stack)).run(in(folder).cacheDir(tmp.resolve("c")).format(BodyFormat.EML)
         .largeMessageBytes(64 * 1024).chunkBytes(16 * 1024).batchMaxBytes(128 * 1024).traceProtocol(true).build(),
         docs::add);
     assertThat(r.accepted()).isEqualTo(2);
@@ -248,7 +248,7 @@ class ReceiveIT {
     String folder = "rcv-peek";
     stack.resetFolder(stack.alice(), folder);
     Seeding.seed(stack, folder, List.of(TestMessages.plain("a@example.com", "alice@example.test", "p", 100)), "");
-    Receive receive = Receive.from(Seeding.connection(stack));
+    Receive receive = Receive.of(Seeding.connection(stack));
     ReceiveResult r = receive.run(in(folder).traceProtocol(true).build(), d -> { });
     assertThat(r.accepted()).isEqualTo(1);
     assertThat(r.protocolTrace()).anyMatch(l -> l.contains("BODY.PEEK[]")).noneMatch(l -> l.contains(" STORE ") || l.contains("+FLAGS"));
@@ -271,7 +271,7 @@ class ReceiveIT {
     }
     Seeding.seed(stack, folder, msgs, "");
     List<MailDocument> docs = new ArrayList<>();
-    ReceiveResult r = Receive.from(Seeding.connection(stack)).run(in(folder).batchMaxBytes(1_000_000)
+    ReceiveResult r = Receive.of(Seeding.connection(stack)).run(in(folder).batchMaxBytes(1_000_000)
         .batchMaxMessages(100).largeMessageBytes(500_000).chunkBytes(64 * 1024).traceProtocol(true).build(), docs::add);
     assertThat(r.accepted()).isEqualTo(2_500);
     List<Long> bigUids = docs.stream().filter(d -> d.properties().subject().startsWith("big "))
@@ -301,7 +301,7 @@ class ReceiveIT {
     String folder = "rcv-sizes-limits";
     stack.resetFolder(stack.alice(), folder);
     Seeding.seed(stack, folder, TestMessages.bulk("a@example.com", "alice@example.test", 2_500), "");
-    ReceiveResult r = Receive.from(Seeding.connection(stack)).run(in(folder).traceProtocol(true)
+    ReceiveResult r = Receive.of(Seeding.connection(stack)).run(in(folder).traceProtocol(true)
         .sizeLimits(SizeLimits.of(1 << 20, Long.MAX_VALUE, SizePolicy.SKIP)).build(), d -> { });
     assertThat(r.accepted()).isEqualTo(2_500);
     List<String> sizeFetches = r.protocolTrace().stream().filter(l -> l.endsWith(" (UID RFC822.SIZE)")).toList();
@@ -322,7 +322,7 @@ class ReceiveIT {
       msgs.add(TestMessages.plain("a@example.com", "alice@example.test", "m" + i, 100));
     }
     Seeding.seed(stack, folder, msgs, "");
-    Receive receive = Receive.from(Seeding.connection(stack));
+    Receive receive = Receive.of(Seeding.connection(stack));
     assertThat(receive.receiveAll(in(folder).maxMessages(2).build()))
         .extracting(d -> d.properties().subject()).containsExactly("m1", "m2");
     assertThat(receive.receiveAll(in(folder).maxMessages(2).order(ReceiveSettings.Order.NEWEST_FIRST).build()))
@@ -344,7 +344,7 @@ class ReceiveIT {
           : TestMessages.plain("a@example.com", "alice@example.test", "m" + i, 100 + i));
     }
     Seeding.seed(stack, folder, msgs, "");
-    Receive receive = Receive.from(Seeding.connection(stack));
+    Receive receive = Receive.of(Seeding.connection(stack));
     for (ReceiveSettings.Order order : ReceiveSettings.Order.values()) {
       List<MailDocument> docs = new ArrayList<>();
       // Batches of 70, 70 and 10 messages: runs of parsed messages end inside and at batch ends.
@@ -379,7 +379,7 @@ class ReceiveIT {
     stack.resetFolder(stack.alice(), folder);
     Seeding.appendDated(stack, folder, "From: a@example.com\nSubject: in unicode folder\nDate: Tue, 24 Nov 2026 "
         + "10:00:00 +0000\nMessage-ID: <u@x>\n\nbody\n");
-    ReceiveResult r = Receive.from(Seeding.connection(stack)).run(in(folder).traceProtocol(true).build(), d ->
+    ReceiveResult r = Receive.of(Seeding.connection(stack)).run(in(folder).traceProtocol(true).build(), d ->
         assertThat(d.properties().fromFolder()).hasValue(folder));
     assertThat(r.accepted()).isEqualTo(1);
     assertThat(r.protocolTrace()).anyMatch(l -> l.contains("EXAMINE \"rcv-&ANw-n&AO8-c&APg-d&AOk- &Jwk-\""))
@@ -390,7 +390,7 @@ class ReceiveIT {
 
   @Test
   void missingFolderIsAClearError(MailStack stack) {
-    assertThatThrownBy(() -> Receive.from(Seeding.connection(stack)).receiveAll(in("rcv-no-such-folder").build()))
+    assertThatThrownBy(() -> Receive.of(Seeding.connection(stack)).receiveAll(in("rcv-no-such-folder").build()))
         .isInstanceOf(BadInputException.class).hasMessageContaining("folder 'rcv-no-such-folder' does not exist");
   }
 
@@ -419,7 +419,7 @@ class ReceiveIT {
     Seeding.seed(stack, folder, List.of(TestMessages.plain("a@example.com", "alice@example.test", "ok 1", 100),
         hopeless, malformed, TestMessages.plain("a@example.com", "alice@example.test", "ok 2", 100)), "");
     List<MailDocument> docs = new ArrayList<>();
-    ReceiveResult r = Receive.from(Seeding.connection(stack)).run(in(folder).postAction(PostAction.flag()).build(),
+    ReceiveResult r = Receive.of(Seeding.connection(stack)).run(in(folder).postAction(PostAction.flag()).build(),
         docs::add);
     assertThat(docs).extracting(d -> d.properties().subject()).contains("ok 1", "ok 2");
     assertThat(docs).hasSize(3);
@@ -429,7 +429,7 @@ class ReceiveIT {
     assertThat(r.skipped()).hasSize(1);
     assertThat(r.skipped().get(0).reason()).contains("cannot be parsed");
     assertThat(r.postActions()).isEqualTo(3); // the skipped message was not accepted, so not flagged
-    ReceiveResult unflagged = Receive.from(Seeding.connection(stack)).run(in(folder).filter(Filter.unflagged()).build(),
+    ReceiveResult unflagged = Receive.of(Seeding.connection(stack)).run(in(folder).filter(Filter.unflagged()).build(),
         d -> { });
     assertThat(unflagged.selected()).isEqualTo(1);
     assertThat(unflagged.skipped()).extracting(ReceiveResult.Skipped::uid).containsExactly(r.skipped().get(0).uid());
@@ -448,7 +448,7 @@ class ReceiveIT {
     Seeding.seed(stack, folder, List.of(hopeless, after,
         TestMessages.plain("a@example.com", "alice@example.test", "last", 100)), "");
     List<MailDocument> docs = new ArrayList<>();
-    ReceiveResult r = Receive.from(Seeding.connection(stack)).run(in(folder).largeMessageBytes(256 * 1024)
+    ReceiveResult r = Receive.of(Seeding.connection(stack)).run(in(folder).largeMessageBytes(256 * 1024)
         .chunkBytes(64 * 1024).cacheDir(tmp.resolve("bad-large")).build(), docs::add);
     assertThat(docs).extracting(d -> d.properties().subject()).containsExactly("after", "last");
     assertThat(docs.get(0).attachments().get(0).sha256()).isEqualTo(sha("payload".repeat(50_000)
@@ -463,7 +463,7 @@ class ReceiveIT {
     Seeding.seed(stack, folder, List.of(
         TestMessages.withAttachment("a@example.com", "alice@example.test", "first", "a.bin", new byte[10]),
         TestMessages.withAttachment("a@example.com", "alice@example.test", "second", "b.bin", new byte[10])), "");
-    Receive receive = Receive.from(Seeding.connection(stack));
+    Receive receive = Receive.of(Seeding.connection(stack));
     List<MailDocument> probe = receive.receiveAll(in(folder).build());
     long secondUid = probe.get(1).properties().uid().orElseThrow();
     long uidValidity = probe.get(1).properties().uidValidity().orElseThrow();

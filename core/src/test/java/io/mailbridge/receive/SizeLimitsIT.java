@@ -51,7 +51,7 @@ class SizeLimitsIT {
     Seeding.seed(stack, folder, List.of(small("s1"), big("huge"), small("s3")), "");
     List<MailDocument> docs = new ArrayList<>();
 
-    ReceiveResult r = Receive.from(Seeding.connection(stack)).run(ReceiveSettings.builder().folder(folder)
+    ReceiveResult r = Receive.of(Seeding.connection(stack)).run(ReceiveSettings.builder().folder(folder)
         .sizeLimits(SizeLimits.of(LIMIT, Long.MAX_VALUE, SizePolicy.SKIP)).traceProtocol(true)
         .postAction(PostAction.moveTo(folder + "-done")).build(), docs::add);
 
@@ -75,7 +75,7 @@ class SizeLimitsIT {
     Seeding.seed(stack, folder, List.of(small("f1"), big("huge"), small("f3")), "");
     List<MailDocument> docs = new ArrayList<>();
 
-    assertThatThrownBy(() -> Receive.from(Seeding.connection(stack)).run(ReceiveSettings.builder().folder(folder)
+    assertThatThrownBy(() -> Receive.of(Seeding.connection(stack)).run(ReceiveSettings.builder().folder(folder)
         .sizeLimits(SizeLimits.of(LIMIT, Long.MAX_VALUE, SizePolicy.FAIL))
         .postAction(PostAction.moveTo(folder + "-done")).build(), docs::add))
         .isInstanceOf(BadInputException.class)
@@ -96,7 +96,7 @@ class SizeLimitsIT {
         TestMessages.plain("a@example.com", "alice@example.test", "long text", 150_000)), "");
     List<MailDocument> docs = new ArrayList<>();
 
-    ReceiveResult r = Receive.from(Seeding.connection(stack)).run(ReceiveSettings.builder().folder(folder)
+    ReceiveResult r = Receive.of(Seeding.connection(stack)).run(ReceiveSettings.builder().folder(folder)
         .cacheDir(cache).sizeLimits(SizeLimits.of(LIMIT, Long.MAX_VALUE, SizePolicy.REFERENCE)).traceProtocol(true)
         .postAction(PostAction.moveTo(folder + "-done")).build(), docs::add);
 
@@ -141,7 +141,7 @@ class SizeLimitsIT {
     Seeding.seed(stack, folder, List.of(twoAttachments("two parts", smallPart, bigPart)), "");
     List<MailDocument> docs = new ArrayList<>();
 
-    Receive.from(Seeding.connection(stack)).run(ReceiveSettings.builder().folder(folder).cacheDir(cache)
+    Receive.of(Seeding.connection(stack)).run(ReceiveSettings.builder().folder(folder).cacheDir(cache)
         .sizeLimits(SizeLimits.of(1 << 20, 10_000, SizePolicy.REFERENCE)).build(), docs::add);
 
     MailDocument d = docs.get(0);
@@ -168,7 +168,7 @@ class SizeLimitsIT {
         twoAttachments("two parts", new byte[10], new byte[50_000])), "");
     List<MailDocument> docs = new ArrayList<>();
 
-    ReceiveResult r = Receive.from(Seeding.connection(stack)).run(ReceiveSettings.builder().folder(folder)
+    ReceiveResult r = Receive.of(Seeding.connection(stack)).run(ReceiveSettings.builder().folder(folder)
         .sizeLimits(SizeLimits.of(1 << 20, 10_000, SizePolicy.SKIP)).build(), docs::add);
 
     assertThat(docs).extracting(x -> x.properties().subject()).containsExactly("plain");

@@ -15,7 +15,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The crash-safe part of the Listener for one folder, independent of IMAP details. Per batch the
- * effects happen in this order (DESIGN.md "Incremental receive and state"):
+ * effects happen in this order (docs/ARCHITECTURE.md, "One watched message"):
  * <ol>
  *   <li>each document handed to the handler; returning normally accepts it;
  *   <li>the watermark saved: {@code lastUid} = last accepted UID, {@code pending} = accepted UIDs

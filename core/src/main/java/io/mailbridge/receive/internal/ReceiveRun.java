@@ -41,7 +41,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One receive: SEARCH, sizes, batched FETCH, parse, hand over, post-action. The order of effects
- * per message is: fetched -> document handed to the caller -> accepted -> post-action (DESIGN.md).
+ * per message is: fetched -> document handed to the caller -> accepted -> post-action (docs/ARCHITECTURE.md).
  */
 public final class ReceiveRun {
   private static final Logger LOG = LoggerFactory.getLogger(ReceiveRun.class);
