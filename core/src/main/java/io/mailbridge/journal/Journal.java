@@ -23,7 +23,7 @@ import java.util.Objects;
  *
  * <pre>{@code
  * try (Journal journal = Journal.open(Path.of("journal.db"))) {
- *   Receive.from(connection).run(settings, doc -> { process(doc); journal.append(JournalRecord.received("receive", doc)); });
+ *   Receive.of(connection).run(settings, doc -> { process(doc); journal.append(JournalRecord.received("receive", doc)); });
  *   journal.query(JournalQuery.builder().messageId("<invoice-42@billing.example.com>").build());
  * }
  * }</pre>
