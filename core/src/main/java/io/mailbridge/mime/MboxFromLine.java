@@ -37,10 +37,24 @@ final class MboxFromLine extends BlockInputStream {
   private void start() throws IOException {
     byte[] h = in.readNBytes(FROM.length);
     if (h.length == FROM.length && java.util.Arrays.equals(h, FROM)) {
-      skipped = true;
+      // "From : a@b" is a From field in the obsolete form (RFC 5322 4.5.3: white space before the
+      // colon), not an envelope line: look past the spaces first.
+      java.io.ByteArrayOutputStream seen = new java.io.ByteArrayOutputStream();
+      seen.writeBytes(h);
       int c;
-      while ((c = in.read()) != -1 && c != '\n') {
-        // the rest of the envelope line
+      while ((c = in.read()) == ' ' || c == '\t') {
+        seen.write(c);
+      }
+      if (c == ':' || c == -1) {
+        if (c != -1) {
+          seen.write(c);
+        }
+        head = seen.toByteArray();
+        return;
+      }
+      skipped = true;
+      while (c != -1 && c != '\n') {
+        c = in.read(); // the rest of the envelope line
       }
       h = new byte[0];
     }

@@ -163,4 +163,17 @@ class RealWorldStructureTest {
         .containsExactly(tuple("3.2", "message/rfc822"), tuple("5", "text/plain"), tuple("6", "text/plain"),
             tuple("7", "image/png"));
   }
+
+  @Test
+  void aFromFieldWithSpaceBeforeTheColonIsAFieldNotAnMboxLine() throws Exception {
+    MessageParser.Parsed<Stored> p = parse("""
+        From : old@example.com
+        Subject: obsolete form
+
+        body
+        """);
+    assertThat(p.from()).containsExactly("old@example.com");
+    assertThat(p.subject()).isEqualTo("obsolete form");
+    assertThat(p.warnings()).noneMatch(w -> w.contains("mbox"));
+  }
 }
