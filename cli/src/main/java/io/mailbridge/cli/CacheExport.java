@@ -29,7 +29,7 @@ import picocli.CommandLine.Spec;
 
 /** {@code mailbridge cache export}: the attachments of a message as files under their own (sanitised) names. */
 @Command(name = "export", mixinStandardHelpOptions = true,
-    description = {"Copy the matching entries (usually --message-id ID: the seed's way to retrieve attachments) into "
+    description = {"Copy the matching entries (usually --message-id ID: a message's attachments are found by its Message-ID) into "
         + "OUTDIR under their sanitised file names. An existing file is never replaced unless --overwrite is given: it "
         + "is reported \"status\":\"exists\" and the exit code is 3. Two attachments with the same name get "
         + "'name (2).ext'. Each copy is checked against the stored SHA-256. One JSON line per file.",

@@ -83,7 +83,7 @@ public final class Json {
     /** JSON lines go here, text around the PrintWriter's own encoder: whichever comes next flushes the other. */
     private final OutputStream lines;
     private final boolean terminal;
-    /** Made at the first line: creating the mapper is ~0.1 s of a cold start (see {@link #warmUp}). */
+    /** Made at the first line: creating the mapper is a large part of a cold start (see {@link #warmUp}). */
     private JsonGenerator json;
     private boolean textPending;
     private boolean linesPending;
@@ -96,8 +96,8 @@ public final class Json {
     /** @param terminal whether standard output is a terminal: then every line is flushed at once */
     Out(OutputStream stream, boolean terminal) {
       super(new OutputStreamWriter(stream, StandardCharsets.UTF_8), true);
-      // A receive's 10,000 lines flushed one by one were 29,000 write calls (Jackson's buffer and
-      // System.out's autoflush split each line in three): ~0.1 s of a cold run's busiest thread.
+      // Lines flushed one by one cost three write calls each (Jackson's buffer and System.out's
+      // autoflush split each line), on a cold run's busiest thread: buffer them instead.
       this.lines = new BufferedOutputStream(stream, 1 << 16);
       this.terminal = terminal;
     }
@@ -211,7 +211,7 @@ public final class Json {
   /**
    * Starts loading the JSON classes on a background thread, while the command parses its options
    * and connects (a cold start has a second core idle then): the mapper with its modules and the
-   * serializers of a document's value types are ~0.1 s of class loading. The first line then finds
+   * serializers of a document's value types are much class loading. The first line then finds
    * them ready, or waits for what is still loading; a failure here changes nothing.
    */
   static void warmUp() {

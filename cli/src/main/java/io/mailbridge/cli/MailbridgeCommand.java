@@ -39,7 +39,7 @@ public final class MailbridgeCommand implements Runnable {
   /**
    * The command line for these arguments: when they start with a subcommand's name, only that
    * subcommand is built. picocli reflects over each subcommand's options when it is added, and
-   * building all of them was ~60 ms of every cold start; usage, {@code help} and unknown commands
+   * building all of them would weigh on every cold start; usage, {@code help} and unknown commands
    * get them all.
    */
   public static CommandLine commandLine(String... args) {

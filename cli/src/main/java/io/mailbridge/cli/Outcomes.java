@@ -35,8 +35,8 @@ final class Outcomes {
   }
 
   /**
-   * The tracked properties of one message of a move, copy, flag change or delete, with the seed's
-   * names: {@code fromFolder} the folder it was taken from, {@code folder} where it is now (the
+   * The tracked properties of one message of a move, copy, flag change or delete under their
+   * fixed names: {@code fromFolder} the folder it was taken from, {@code folder} where it is now (the
    * target of a move or copy, else the same folder), {@code uid} and {@code uidValidity} in the source,
    * {@code messageId} when it was selected by it.
    */

@@ -87,7 +87,7 @@ public final class SendCommand implements Callable<Integer> {
   @Option(names = "--content-type", paramLabel = "TYPE|auto", defaultValue = "application/binary",
       description = "Content-Type of every attachment given none (--attach without type=, a batch attachment "
           + "without contentType): a MIME type, or auto to guess it from the file name (then application/binary when "
-          + "the name says nothing). Default: ${DEFAULT-VALUE}, the seed's rule. Inline images (cid) are always "
+          + "the name says nothing). Default: ${DEFAULT-VALUE}. Inline images (cid) are always "
           + "typed from their name.")
   String contentType;
 

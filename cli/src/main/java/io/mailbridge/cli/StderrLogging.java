@@ -12,7 +12,7 @@ import ch.qos.logback.core.spi.ContextAwareBase;
 /**
  * The CLI's logging: stderr only (stdout carries JSON Lines), WARN until --verbose/--debug raise
  * it ({@link LogLevel}). Set up in code, found by logback through the ServiceLoader: reading a
- * logback.xml loads an XML parser and ~500 classes, ~80 ms of every cold start. A configuration
+ * logback.xml loads an XML parser and hundreds of classes on every cold start. A configuration
  * file named with {@code -Dlogback.configurationFile}, or a logback-test.xml (tests), still wins.
  */
 public final class StderrLogging extends ContextAwareBase implements Configurator {

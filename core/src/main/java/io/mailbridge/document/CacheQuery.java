@@ -15,7 +15,7 @@ import java.util.Optional;
  * cache.find(CacheQuery.builder().fileName("invoice").storedSince(Instant.parse("2026-11-01T00:00:00Z")).build());
  * }</pre>
  *
- * @param messageId the message's Message-ID, with or without angle brackets (the seed's rule: the
+ * @param messageId the message's Message-ID, with or without angle brackets (the
  *     Message ID is what attachments are retrieved by); compared exactly otherwise
  * @param key an entry key ({@code 0123456789abcdef-17-42/2}), or its message part before the slash
  *     ({@code 0123456789abcdef-17-42}) for every part of that message

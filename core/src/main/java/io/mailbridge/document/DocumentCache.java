@@ -333,8 +333,8 @@ public final class DocumentCache {
   }
 
   /**
-   * The entries matching {@code query}, oldest first: by Message-ID (how the seed retrieves
-   * attachments), key, mailbox/folder/UID, stored date or file name. Entries still being written are
+   * The entries matching {@code query}, oldest first: by Message-ID (how a message's
+   * attachments are found), key, mailbox/folder/UID, stored date or file name. Entries still being written are
    * not listed; an entry whose metadata cannot be read is left out.
    */
   public List<Entry> find(CacheQuery query) {

@@ -11,7 +11,7 @@ import java.util.Optional;
 
 /**
  * The tracked properties every message carries through Mailbridge. The JSON / CLI / Kafka header
- * keys are fixed ({@link #KEYS}); the first nine are the seed connector's (Attachments Count,
+ * keys are fixed ({@link #KEYS}); the first nine are the tracked properties every operation reports (Attachments Count,
  * Content-Type, File Name, From Address, From Folder, Message ID, Received Date, Subject, To Address).
  *
  * <p>{@code contentType} and {@code fileName} hold one entry per attachment, in part order.
@@ -43,7 +43,7 @@ public record TrackedProperties(
       "fromFolder", "messageId", "receivedDate", "subject", "toAddress", "cc", "bcc", "replyTo", "uid",
       "uidValidity", "folder", "size", "flags", "date");
 
-  /** The seed's display format for dates read by people. */
+  /** The display format for dates read by people. */
   public static final DateTimeFormatter DISPLAY_DATE = DateTimeFormatter.ofPattern("dd MMM yyyy HH:mm:ss Z", Locale.ROOT);
 
   public TrackedProperties {

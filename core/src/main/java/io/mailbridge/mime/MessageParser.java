@@ -199,8 +199,7 @@ public final class MessageParser {
 
   /**
    * Per parse thread: one mime4j parser for all the messages it parses. Made per message, its
-   * set-up (configuration, token stream, field buffer) was more allocation than a 4 KB message's
-   * fields: ~4 KB per message, mime4j's BufferRecycler the largest allocation site of a receive.
+   * set-up (configuration, token stream, field buffer) allocates more than a small message's fields.
    */
   private static final ThreadLocal<Reusable> PARSERS = new ThreadLocal<>();
   private static final AbstractContentHandler NO_HANDLER = new AbstractContentHandler() { };

@@ -31,8 +31,7 @@ public record MoveSettings(String from, String to, Selection selection, boolean 
 
   /**
    * Default UIDs per command: the most allowed. Each command costs the server a fixed share (lock,
-   * sync, commit: ~30 ms of a 10,000-message move on Dovecot as two commands of 5,000), and the UID
-   * set's length is bounded separately.
+   * sync, commit), and the UID set's length is bounded separately.
    */
   public static final int DEFAULT_BATCH_SIZE = 10_000;
 

@@ -11,7 +11,7 @@ import java.util.Optional;
  * One attachment or inline image of an {@link Email}: its content source plus the optional File
  * Name, Content-Type and Content-ID. Immutable; the {@code with...} style methods return copies.
  *
- * <p>Defaults (the seed's): an unset name becomes a generated random name whose extension matches
+ * <p>Defaults: an unset name becomes a generated random name whose extension matches
  * the content type when known ({@code attachment-3f9c1a2b.pdf}); an unset content type is
  * {@code application/binary} ({@link SendSettings#attachmentContentType()}), or guessed from the
  * file name with {@link SendSettings#contentTypeFromName()}. Files and streams are read while the

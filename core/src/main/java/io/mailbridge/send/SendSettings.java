@@ -32,10 +32,10 @@ import java.util.Optional;
  *     caller-supplied Message-ID get a fresh one and are always sent. Needs the inbound (IMAP)
  *     server. Not a lock: two senders racing with the same Message-ID can both send. Default false.
  * @param attachmentContentType the Content-Type of every attachment that was not given one: the
- *     seed's rule is {@code application/binary} for all of them. Default {@code application/binary}.
+ *     documented default is {@code application/binary} for all of them. Default {@code application/binary}.
  * @param contentTypeFromName guess the Content-Type of an attachment without one from its file name
  *     ({@code .pdf} is {@code application/pdf}, ...), and use {@code attachmentContentType} only when
- *     the name says nothing. Default false (the seed's rule).
+ *     the name says nothing. Default false.
  */
 public record SendSettings(
     int maxAttempts,
@@ -47,7 +47,7 @@ public record SendSettings(
     String attachmentContentType,
     boolean contentTypeFromName) {
 
-  /** The seed's Content-Type for an attachment that was given none. */
+  /** The default Content-Type for an attachment that was given none. */
   public static final String SEED_CONTENT_TYPE = "application/binary";
 
   public SendSettings {

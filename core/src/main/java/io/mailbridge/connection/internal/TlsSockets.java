@@ -23,7 +23,7 @@ import javax.net.ssl.TrustManagerFactory;
 /**
  * Socket factories handed to Angus Mail. TLS sockets allow TLS 1.2 and 1.3 only, verify the host
  * name during the handshake, and every socket gets TCP_NODELAY: without it Nagle's algorithm and
- * delayed ACKs cost ~40 ms per SMTP exchange. The factory remembers the last TLS socket so that
+ * delayed ACKs stall every SMTP exchange for a delayed-ACK timeout. The factory remembers the last TLS socket so that
  * {@code check} can report the negotiated protocol and cipher.
  */
 public final class TlsSockets {

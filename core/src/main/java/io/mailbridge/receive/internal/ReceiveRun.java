@@ -112,7 +112,7 @@ public final class ReceiveRun {
       throw new ConfigException("temporary directory " + tempDir + " cannot be created (" + e + "): choose another "
           + "cache directory", e);
     }
-    // Parsing is cheap (~6 µs per 4 KB message); the pool mostly waits on file creation and rename for
+    // Parsing a small message is cheap; the pool mostly waits on file creation and rename for
     // attachments, so it is sized above the core count to overlap that latency.
     int threads = Integer.getInteger("mailbridge.receive.parseThreads",
         Math.max(4, Math.min(8, Runtime.getRuntime().availableProcessors())));

@@ -98,7 +98,7 @@ public final class Composer {
   }
 
   /**
-   * Composes {@code email}; an attachment without a Content-Type gets the settings' (the seed's
+   * Composes {@code email}; an attachment without a Content-Type gets the settings' (default
    * {@code application/binary}), or one guessed from its name when they ask for that.
    */
   public static Composed compose(Email email, String defaultFrom, SendSettings settings) {
