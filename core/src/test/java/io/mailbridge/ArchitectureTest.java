@@ -75,7 +75,7 @@ class ArchitectureTest {
             "io.mailbridge.metrics..")
         .layer("Imap").definedBy("io.mailbridge.imap..", "io.mailbridge.search..")
         .layer("Mime").definedBy("io.mailbridge.mime..")
-        .layer("Document").definedBy("io.mailbridge.document..")
+        .layer("Document").definedBy("io.mailbridge.document..", "io.mailbridge.journal..")
         .layer("Operations").definedBy("io.mailbridge.receive..", "io.mailbridge.send..",
             "io.mailbridge.move..", "io.mailbridge.folder..", "io.mailbridge.listen..")
         .whereLayer("Operations").mayNotBeAccessedByAnyLayer()

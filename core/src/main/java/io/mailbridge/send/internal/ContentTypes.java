@@ -5,7 +5,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
-/** Content-Type guessed from a file name, and a file extension for a content type.  */
+/** Content-Type guessed from a file name, and a file extension for a content type. */
 public final class ContentTypes {
   /** Content-Type when nothing better is known. */
   public static final String DEFAULT = "application/octet-stream";

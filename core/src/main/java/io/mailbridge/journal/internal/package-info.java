@@ -1,0 +1,2 @@
+/** The journal's embedded SQLite store (WAL mode, bounded by retention). */
+package io.mailbridge.journal.internal;
