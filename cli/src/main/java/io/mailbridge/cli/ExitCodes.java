@@ -7,6 +7,7 @@ import io.mailbridge.ConnectionException;
 import io.mailbridge.MailbridgeException;
 import io.mailbridge.ProtocolException;
 import io.mailbridge.RejectedMessageException;
+import io.mailbridge.connection.ServerText;
 import picocli.CommandLine;
 
 /** The one place where errors become exit codes and a one-line message on stderr. */
@@ -16,6 +17,12 @@ public final class ExitCodes {
   public static final int CONNECTION = 2;
   public static final int PARTIAL = 3;
   public static final int BAD_INPUT = 4;
+  /** The server broke the protocol, went beyond a bound or refused a command (not worth a blind retry). */
+  public static final int PROTOCOL = 5;
+  /** A fault in Mailbridge itself (a bug, or the JVM out of memory): never reported as a usage error. */
+  public static final int INTERNAL = 6;
+  /** Longest error line printed on stderr. */
+  private static final int MAX_MESSAGE_CHARS = 2000;
 
   private ExitCodes() {}
 
@@ -23,16 +30,32 @@ public final class ExitCodes {
     if (error instanceof ConfigException) {
       return USAGE;
     }
-    if (error instanceof AuthException || error instanceof ConnectionException || error instanceof ProtocolException) {
+    if (error instanceof AuthException || error instanceof ConnectionException) {
       return CONNECTION;
     }
-    if (error instanceof BadInputException) {
+    if (error instanceof ProtocolException) {
+      return PROTOCOL;
+    }
+    if (error instanceof BadInputException || error instanceof java.nio.file.InvalidPathException) {
       return BAD_INPUT;
     }
     if (error instanceof RejectedMessageException) {
       return PARTIAL;
     }
-    return USAGE;
+    if (error instanceof picocli.CommandLine.ParameterException) {
+      return USAGE;
+    }
+    return INTERNAL;
+  }
+
+  /** The one stderr line for an error: server text in it escaped, and cut. */
+  static String line(Throwable ex) {
+    String message = ex instanceof MailbridgeException ? ex.getMessage()
+        : ex instanceof java.nio.file.InvalidPathException p ? "path '" + p.getInput() + "' is not valid ("
+            + p.getReason() + "): check the file name"
+        : "internal error: " + ex.getClass().getSimpleName() + (ex.getMessage() == null ? "" : ": " + ex.getMessage())
+            + " (run with --debug for details)";
+    return "mailbridge: " + ServerText.shown(message, MAX_MESSAGE_CHARS);
   }
 
   /** Prints "mailbridge: message" (stack trace only with --debug) and maps the exit code. */
@@ -42,9 +65,7 @@ public final class ExitCodes {
       if (LogLevel.debug()) {
         ex.printStackTrace(cl.getErr());
       }
-      String message = ex instanceof MailbridgeException ? ex.getMessage()
-          : ex.getClass().getSimpleName() + ": " + ex.getMessage() + " (run with --debug for details)";
-      cl.getErr().println("mailbridge: " + message);
+      cl.getErr().println(line(ex));
       return of(ex);
     }
   }

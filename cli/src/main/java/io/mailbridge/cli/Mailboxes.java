@@ -62,7 +62,8 @@ final class Mailboxes {
   static List<Entry> read(Path file, Path defaultState, Map<String, String> env) {
     Object root;
     try {
-      root = new ObjectMapper(new YAMLFactory()).readValue(file.toFile(), Object.class);
+      root = new ObjectMapper(new YAMLFactory()).readValue(LocalFiles.read(file, LocalFiles.MAX_CONFIG_BYTES,
+          why -> new ConfigException("--mailboxes " + why + ": give a YAML file with a 'mailboxes:' list")), Object.class);
     } catch (IOException e) {
       throw new ConfigException("--mailboxes " + file + " cannot be read (" + (e instanceof
           com.fasterxml.jackson.core.JsonProcessingException j ? j.getOriginalMessage() : e.getMessage())
@@ -150,7 +151,8 @@ final class Mailboxes {
   static Map<String, Path> states(Path file, Path defaultState) {
     Map<String, Path> out = new LinkedHashMap<>();
     try {
-      Object root = new ObjectMapper(new YAMLFactory()).readValue(file.toFile(), Object.class);
+      Object root = new ObjectMapper(new YAMLFactory()).readValue(LocalFiles.read(file, LocalFiles.MAX_CONFIG_BYTES,
+          why -> new ConfigException("--mailboxes " + why + ": give a YAML file with a 'mailboxes:' list")), Object.class);
       Object list = root instanceof Map<?, ?> m ? m.get("mailboxes") : root;
       if (list instanceof List<?> items) {
         for (Object o : items) {

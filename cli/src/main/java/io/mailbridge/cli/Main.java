@@ -19,7 +19,17 @@ public final class Main {
     Json.warmUp();
     picocli.CommandLine cl = MailbridgeCommand.commandLine(args);
     cl.setOut(new Json.Out(System.out));
-    int code = cl.execute(args);
+    int code;
+    try {
+      code = cl.execute(args);
+    } catch (Throwable e) { // NOPMD: an Error (out of memory, stack overflow) still ends with one line and exit 6
+      if (LogLevel.debug()) {
+        e.printStackTrace(cl.getErr());
+      }
+      cl.getErr().println(ExitCodes.line(e));
+      cl.getErr().flush();
+      code = ExitCodes.INTERNAL;
+    }
     cl.getOut().flush();
     return code;
   }

@@ -185,9 +185,13 @@ public final class SendCommand implements Callable<Integer> {
     return b.build();
   }
 
+  /** Largest --text-file or --html-file: a body, not an attachment. */
+  static final int MAX_BODY_FILE_BYTES = 16 << 20;
+
   private static String readFile(String option, Path file) {
     try {
-      return Files.readString(file, StandardCharsets.UTF_8);
+      return new String(LocalFiles.read(file, MAX_BODY_FILE_BYTES, why -> new BadInputException(option + " " + why
+          + ": send a large text as an attachment (--attach)")), StandardCharsets.UTF_8);
     } catch (IOException e) {
       throw new BadInputException(option + " " + file + " cannot be read (" + e.getMessage() + "): check the path");
     }

@@ -144,7 +144,8 @@ public final class Settings {
   private static Map<String, String> readProfile(Path file, String profile, boolean required) {
     Map<String, Object> root;
     try {
-      root = new ObjectMapper(new YAMLFactory()).readValue(file.toFile(), Map.class);
+      root = new ObjectMapper(new YAMLFactory()).readValue(LocalFiles.read(file, LocalFiles.MAX_CONFIG_BYTES,
+          why -> new ConfigException(why + ": a settings file holds a few profiles; check --config")), Map.class);
     } catch (IOException e) {
       throw new ConfigException(file + " is not valid YAML (" + (e instanceof com.fasterxml.jackson.core.JsonProcessingException j ? j.getOriginalMessage() : e.getMessage()) + "): fix the file or pass "
           + "--config with another one", e);
@@ -160,6 +161,13 @@ public final class Settings {
       return out;
     }
     flatten("", (Map<String, Object>) p, out);
+    for (String key : out.keySet()) {
+      if (!ProfileKeys.known(key)) {
+        throw new ConfigException(file + " profile '" + profile + "': unknown key '" + key + "'"
+            + ProfileKeys.nearest(key).map(k -> " (did you mean '" + k + "'?)").orElse("")
+            + ": fix the key or remove it");
+      }
+    }
     return out;
   }
 

@@ -35,6 +35,9 @@ import java.util.Optional;
  *     {@code readTimeout} to each of its answers
  * @param metrics where operations on this server report their metrics, default {@link Metrics#none()}
  *     (usually set for both servers with {@link MailConnection.Builder#metrics(Metrics)})
+ * @param limits bounds on what the server may send, default {@link ServerLimits#defaults()}; the
+ *     read timeout bounds the time to a complete response line (or SMTP reply), not only the gap
+ *     between two bytes
  */
 public record Endpoint(
     Protocol protocol,
@@ -47,7 +50,8 @@ public record Endpoint(
     Optional<Path> trustedCertificates,
     boolean allowPlaintext,
     Optional<ProxySettings> proxy,
-    Metrics metrics) {
+    Metrics metrics,
+    ServerLimits limits) {
 
   /** Which protocol the endpoint speaks. */
   public enum Protocol {
@@ -68,6 +72,7 @@ public record Endpoint(
 
   public Endpoint {
     Objects.requireNonNull(protocol, "protocol");
+    Objects.requireNonNull(limits, "limits");
     String field = protocol.role();
     if (host == null || host.isBlank()) {
       throw new ConfigException(field + ".host is empty: give the " + protocol + " server name");
@@ -139,7 +144,8 @@ public record Endpoint(
 
   public Builder toBuilder() {
     Builder b = new Builder(protocol).host(host).port(port).security(security).auth(auth)
-        .connectTimeout(connectTimeout).readTimeout(readTimeout).allowPlaintext(allowPlaintext).metrics(metrics);
+        .connectTimeout(connectTimeout).readTimeout(readTimeout).allowPlaintext(allowPlaintext).metrics(metrics)
+        .limits(limits);
     trustedCertificates.ifPresent(b::trustedCertificates);
     proxy.ifPresent(b::proxy);
     return b;
@@ -168,6 +174,7 @@ public record Endpoint(
     private boolean allowPlaintext;
     private ProxySettings proxy;
     private Metrics metrics = Metrics.none();
+    private ServerLimits limits = ServerLimits.defaults();
 
     private Builder(Protocol protocol) {
       this.protocol = protocol;
@@ -225,11 +232,17 @@ public record Endpoint(
       return this;
     }
 
+    /** Bounds on what the server may send (default {@link ServerLimits#defaults()}). */
+    public Builder limits(ServerLimits limits) {
+      this.limits = limits;
+      return this;
+    }
+
     public Endpoint build() {
       Security sec = security == null ? Security.SSL_TLS : security;
       int p = port != null ? port : defaultPort(protocol, sec);
       return new Endpoint(protocol, host, p, security, auth, connectTimeout, readTimeout,
-          Optional.ofNullable(trustedCertificates), allowPlaintext, Optional.ofNullable(proxy), metrics);
+          Optional.ofNullable(trustedCertificates), allowPlaintext, Optional.ofNullable(proxy), metrics, limits);
     }
   }
 }

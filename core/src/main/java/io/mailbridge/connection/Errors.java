@@ -7,6 +7,8 @@ import io.mailbridge.ConnectionException;
 import io.mailbridge.ConnectionException.Reason;
 import io.mailbridge.MailbridgeException;
 import io.mailbridge.ProtocolException;
+import io.mailbridge.connection.internal.ServerInput;
+import io.mailbridge.connection.internal.ServerViolation;
 import jakarta.mail.AuthenticationFailedException;
 import jakarta.mail.MessagingException;
 import java.io.EOFException;
@@ -40,6 +42,13 @@ public final class Errors {
     List<Throwable> chain = chain(error);
     String role = endpoint.protocol().role();
     for (Throwable t : chain) {
+      // First: a server beyond a bound is a protocol error to report, not a dropped connection to retry.
+      String violation = t instanceof ServerViolation v ? v.getMessage() : after(t.getMessage(), ServerViolation.MARKER);
+      if (violation != null) {
+        return protocolError(endpoint, action, violation, error);
+      }
+    }
+    for (Throwable t : chain) {
       // First: a failure at the proxy must not be mistaken for one at the mail server.
       if (t instanceof ProxyException p) {
         Reason reason = switch (p.kind()) {
@@ -67,9 +76,13 @@ public final class Errors {
         return new ConnectionException(Reason.REFUSED, where + ": connection refused: check " + role
             + ".port and that the server is running and reachable", error);
       }
-      if (t instanceof SocketTimeoutException) {
+      // Angus turns a read failure into a synthetic "* BYE Jakarta Mail Exception: <exception>" text.
+      if (t instanceof SocketTimeoutException || lower(t).contains("exception: java.net.sockettimeoutexception")) {
+        String slow = t.getMessage() != null && t.getMessage().contains(ServerInput.SLOW)
+            ? " (" + ServerText.shown(t.getMessage().substring(t.getMessage().indexOf("IMAP server ") >= 0
+                ? t.getMessage().indexOf("IMAP server ") : 0).strip()) + ")" : "";
         return new ConnectionException(Reason.TIMEOUT, where + ": no answer within the timeout during "
-            + action + ": check host, port and firewall, or raise " + role + ".readTimeout", error);
+            + action + slow + ": check host, port and firewall, or raise " + role + ".readTimeout", error);
       }
     }
     for (Throwable t : chain) {
@@ -118,7 +131,7 @@ public final class Errors {
       // temporary refusal to retry later, not a wrong password.
       if (Throttle.matches(t.getMessage())) {
         return new ConnectionException(Reason.THROTTLED, where + ": the server is throttling this client during "
-            + action + " (" + t.getMessage().strip() + "): backing off; if it keeps happening lower the number of "
+            + action + " (" + ServerText.shown(t.getMessage().strip()) + "): backing off; if it keeps happening lower the number of "
             + "connections or set a rate limit", error);
       }
     }
@@ -132,7 +145,7 @@ public final class Errors {
     }
     for (Throwable t : chain) {
       if (t instanceof AuthenticationFailedException && endpoint.auth() instanceof Auth.OAuth2 o) {
-        String detail = t.getMessage() == null ? "" : " (" + t.getMessage().strip() + ")";
+        String detail = t.getMessage() == null ? "" : " (" + ServerText.shown(t.getMessage().strip()) + ")";
         return new AuthException(where + ": " + o.mechanism() + " login rejected for '" + o.user() + "'" + detail
             + ": the access token was refused (expired or revoked, issued for another user, or without the "
             + "IMAP/SMTP scope): log in again, or check the OAuth scopes and that the user matches the login", error);
@@ -141,12 +154,12 @@ public final class Errors {
         // e.g. Microsoft "* BYE Session invalidated - AccessTokenExpired": an auth problem the
         // caller fixes by refreshing the token and reconnecting, not a network one.
         return new AuthException(where + ": the server ended the session because the access token expired ("
-            + t.getMessage().strip() + "): reconnect with a fresh token", error);
+            + ServerText.shown(t.getMessage().strip()) + "): reconnect with a fresh token", error);
       }
     }
     for (Throwable t : chain) {
       if (t instanceof AuthenticationFailedException) {
-        String detail = t.getMessage() == null ? "" : " (" + t.getMessage().strip() + ")";
+        String detail = t.getMessage() == null ? "" : " (" + ServerText.shown(t.getMessage().strip()) + ")";
         return new AuthException(where + ": login rejected for '" + endpoint.auth().user() + "'" + detail
             + ": check the user name and password (or app password), or use OAuth 2.0", error);
       }
@@ -161,8 +174,33 @@ public final class Errors {
             + ": retry; if it keeps happening check the server's connection limits", error);
       }
     }
+    for (Throwable t : chain) {
+      if (t instanceof IndexOutOfBoundsException || t instanceof NumberFormatException
+          || t instanceof NegativeArraySizeException || t instanceof org.eclipse.angus.mail.iap.ParsingException) {
+        return protocolError(endpoint, action, "a response that cannot be parsed (" + t.getClass().getSimpleName()
+            + (t.getMessage() == null ? "" : ": " + ServerText.shown(t.getMessage())) + ")", error);
+      }
+    }
     String detail = error.getMessage() == null ? error.getClass().getSimpleName() : error.getMessage().strip();
-    return new ProtocolException(where + ": " + action + " failed: " + detail, false, error);
+    return new ProtocolException(where + ": " + action + " failed: " + ServerText.shown(detail), false, error);
+  }
+
+  /**
+   * The server broke the protocol or went beyond a bound: not retriable as such (the caller decides,
+   * e.g. a long-running listener reconnects after a backoff).
+   */
+  public static ProtocolException protocolError(Endpoint endpoint, String action, String whatItSent, Throwable cause) {
+    return new ProtocolException(endpoint.protocol() + " " + endpoint.route() + ": protocol error during "
+        + ServerText.shown(action, 120) + ": the server " + ServerText.shown(whatItSent, 600)
+        + ": the server is broken or not what it claims; report it to the server's admin", false, cause);
+  }
+
+  private static String after(String text, String marker) {
+    if (text == null) {
+      return null;
+    }
+    int i = text.indexOf(marker);
+    return i < 0 ? null : text.substring(i + marker.length()).strip();
   }
 
   /** A BYE or error text saying the OAuth access token expired (Microsoft, Gmail wordings). */

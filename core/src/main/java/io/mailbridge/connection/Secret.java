@@ -28,13 +28,22 @@ public final class Secret {
     return new Secret(value);
   }
 
+  /** How much of a secret file is read: the first line must end within it. */
+  private static final int MAX_FILE_BYTES = 64 * 1024;
+
   /**
    * Reads a secret from a file (first line, trailing newline removed), the way container secrets
    * and {@code --password-file} deliver it.
    */
   public static Secret fromFile(Path file) {
-    try {
-      String text = Files.readString(file, StandardCharsets.UTF_8);
+    try (java.io.InputStream in = Files.newInputStream(file)) {
+      // Only the first line counts: read no more than a secret can be (not all of /dev/zero).
+      byte[] head = in.readNBytes(MAX_FILE_BYTES + 1);
+      String text = new String(head, StandardCharsets.UTF_8);
+      if (head.length > MAX_FILE_BYTES && text.indexOf('\n') < 0) {
+        throw new ConfigException("secret file " + file + " has no line break in its first " + MAX_FILE_BYTES
+            + " bytes: write the password on the first line of a small file");
+      }
       int end = text.indexOf('\n');
       String first = (end < 0 ? text : text.substring(0, end)).replace("\r", "");
       if (first.isBlank()) {

@@ -33,6 +33,11 @@ public record CopyUid(long uidValidity, List<Long> source, List<Long> target) {
 
   /** Finds a COPYUID code in a response line; empty when absent or malformed (sets of unequal size). */
   public static Optional<CopyUid> find(String responseLine) {
+    return find(responseLine, UidSet.MAX_SERVER_UIDS);
+  }
+
+  /** {@link #find(String)}; a set of more than {@code maxUids} UIDs counts as malformed and is not expanded. */
+  public static Optional<CopyUid> find(String responseLine, long maxUids) {
     if (responseLine == null) {
       return Optional.empty();
     }
@@ -42,8 +47,8 @@ public record CopyUid(long uidValidity, List<Long> source, List<Long> target) {
     }
     try {
       long validity = Long.parseLong(m.group(1));
-      List<Long> src = UidSet.expand(m.group(2), UidSet.MAX_SERVER_UIDS);
-      List<Long> dst = UidSet.expand(m.group(3), UidSet.MAX_SERVER_UIDS);
+      List<Long> src = UidSet.expand(m.group(2), maxUids);
+      List<Long> dst = UidSet.expand(m.group(3), maxUids);
       if (src.size() != dst.size()) {
         return Optional.empty();
       }

@@ -45,6 +45,7 @@ import org.eclipse.angus.mail.imap.protocol.UID;
  * streams cannot be reached ({@link AngusWire}) the commands go through Angus as a whole.
  */
 public final class Fetcher {
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Fetcher.class);
   /** UIDs per command for the size fetch: keeps sparse UID sets under server line limits (Dovecot 64 KiB). */
   private static final int UIDS_PER_COMMAND = 2000;
   /** Longest UID set in one size fetch: far below server line limits (Dovecot 64 KiB). */
@@ -145,7 +146,18 @@ public final class Fetcher {
   List<RawMessage> messages(List<Long> uids) {
     List<RawMessage> out = new ArrayList<>(uids.size());
     String items = "(UID FLAGS RFC822.SIZE INTERNALDATE " + bodyItem + ")";
+    java.util.Set<Long> asked = new java.util.HashSet<>(uids);
+    java.util.Set<Long> seen = new java.util.HashSet<>();
     if (stream(UidSet.format(uids), items, Fetcher::hasBody, null, BUFFER_BYTES, f -> {
+      if (!asked.contains(f.uid)) {
+        // Only the messages asked for are kept: a server sending others would make us hold them all.
+        throw Errors.protocolError(endpoint, "UID FETCH", "sent a message body for UID " + f.uid
+            + ", which was not asked for", null);
+      }
+      if (!seen.add(f.uid)) {
+        LOG.warn("server {} sent UID {} twice in one FETCH answer; the first copy is kept", endpoint.address(), f.uid);
+        return;
+      }
       if (f.body != null) {
         out.add(new RawMessage(f.uid, f.flags == null ? List.of() : f.flags, f.size >= 0 ? f.size : f.body.length,
             f.internalDate, f.body, 0, f.body.length, null, null));

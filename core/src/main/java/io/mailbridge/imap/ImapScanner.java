@@ -386,7 +386,9 @@ final class ImapScanner {
   }
 
   IOException malformed(String what) {
-    return new IOException("malformed IMAP response (" + what + ") after '" + abbreviate(recorded()) + "'");
+    return new io.mailbridge.connection.internal.ServerViolation("sent a malformed IMAP response ("
+        + io.mailbridge.connection.ServerText.shown(what) + ") after '"
+        + io.mailbridge.connection.ServerText.shown(abbreviate(recorded())) + "'");
   }
 
   static String describe(int c) {

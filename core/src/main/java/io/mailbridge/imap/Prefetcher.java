@@ -1,6 +1,7 @@
 package io.mailbridge.imap;
 
 import io.mailbridge.ConfigException;
+import io.mailbridge.connection.internal.ServerInput;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -71,6 +72,22 @@ public final class Prefetcher implements AutoCloseable {
   }
 
   private void run() {
+    try {
+      fetchAll();
+    } catch (Throwable e) { // NOPMD: the consumer waits for this thread; it must hear of any failure
+      RuntimeException failure = e instanceof RuntimeException r ? r
+          : new IllegalStateException("internal error while fetching from the server: " + e, e);
+      offer(new Fetched(null, List.of(), failure));
+      if (e instanceof Error err && !(e instanceof OutOfMemoryError || e instanceof StackOverflowError)) {
+        throw err;
+      }
+    }
+  }
+
+  /** Extra room over a message's announced size for its literal (servers count sizes slightly differently). */
+  private static final long SLACK_BYTES = 1 << 20;
+
+  private void fetchAll() {
     for (Work w : plan) {
       if (cancelled) {
         return;
@@ -82,7 +99,9 @@ public final class Prefetcher implements AutoCloseable {
         continue;
       }
       Fetched f;
-      try {
+      // The batch's literals stay within its planned size (with room for servers' size slips):
+      // a server announcing 300 MB for a message it called small is refused before any allocation.
+      try (ServerInput.Scope s = ServerInput.expectLiterals(w.size() + SLACK_BYTES, 2 * w.size() + SLACK_BYTES)) {
         f = new Fetched(w, fetcher.messages(w.uids()), null);
       } catch (RuntimeException e) {
         f = new Fetched(w, List.of(), e);
@@ -116,7 +135,9 @@ public final class Prefetcher implements AutoCloseable {
       offer(f);
       return false;
     }
-    try {
+    // A large body is streamed, never held: its literal may exceed the announced size a little.
+    long bound = Math.max(2 * w.size(), w.size() + 16 * SLACK_BYTES);
+    try (ServerInput.Scope s = ServerInput.expectLiterals(bound, bound)) {
       m = fetcher.largeMeta(uid, w.size(), file, arrival);
     } catch (RuntimeException e) {
       deleteQuietly(file);
@@ -132,7 +153,7 @@ public final class Prefetcher implements AutoCloseable {
       discard(f);
       return false;
     }
-    try {
+    try (ServerInput.Scope s = ServerInput.expectLiterals(bound, bound)) {
       fetcher.largeBody(uid, chunkBytes, file, arrival, () -> cancelled);
       if (cancelled) {
         arrival.fail(new IllegalStateException("receive cancelled while fetching UID " + uid));

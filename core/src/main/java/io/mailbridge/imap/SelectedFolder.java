@@ -178,6 +178,8 @@ public final class SelectedFolder implements AutoCloseable {
    */
   public static Reply command(Endpoint endpoint, IMAPFolder folder, String name, String command, Argument args) {
     try {
+      // A COPYUID names at most as many UIDs as the folder holds messages.
+      long maxUids = Math.max(1, folder.getMessageCount());
       return (Reply) folder.doCommand(p -> {
         Response[] responses = p.command(command, args);
         Response last = responses[responses.length - 1];
@@ -185,7 +187,7 @@ public final class SelectedFolder implements AutoCloseable {
         for (Response r : responses) {
           // RFC 6851 4.3: UID MOVE sends COPYUID in an untagged OK; UID COPY in the tagged OK.
           if (r.isOK() && copyUid.isEmpty()) {
-            copyUid = CopyUid.find(r.toString());
+            copyUid = CopyUid.find(r.toString(), maxUids);
           }
         }
         String text = last.toString();

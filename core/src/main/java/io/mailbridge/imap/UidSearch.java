@@ -28,7 +28,10 @@ public final class UidSearch {
 
   public static List<Long> run(Endpoint endpoint, IMAPFolder folder, Filter filter) {
     SearchCompiler.Compiled compiled = SearchCompiler.compile(filter);
+    String action = "UID SEARCH " + compiled.display();
     try {
+      // No folder holds more UIDs than messages: the bound on what a server's answer may list.
+      long messages = folder.getMessageCount();
       @SuppressWarnings("unchecked")
       List<Long> uids = (List<Long>) folder.doCommand(p -> {
         Argument args = new Argument();
@@ -47,16 +50,35 @@ public final class UidSearch {
         Response[] responses = p.command("UID SEARCH", args);
         Response last = responses[responses.length - 1];
         List<Long> out = new ArrayList<>();
+        long bound = Math.max(0, messages);
+        for (Response r : responses) {
+          if (r instanceof IMAPResponse ir && ir.keyEquals("EXISTS")) {
+            bound = Math.max(bound, ir.getNumber()); // messages that arrived meanwhile
+          }
+        }
         if (last.isOK()) {
           for (Response r : responses) {
             if (r instanceof IMAPResponse ir && ir.keyEquals("SEARCH")) {
               long n;
               while ((n = ir.readLong()) != -1) {
+                if (n <= 0 || n > 0xFFFFFFFFL || out.size() >= bound) {
+                  throw Errors.protocolError(endpoint, action, "answered with " + (n <= 0 || n > 0xFFFFFFFFL
+                      ? "UID " + n + " (UIDs are 1 to 4294967295)" : "more UIDs than the " + bound
+                      + " messages in the folder"), null);
+                }
                 out.add(n);
               }
             } else if (esearch && r instanceof IMAPResponse ir && ir.keyEquals("ESEARCH")) {
-              out.addAll(esearchAll(ir.toString()));
+              try {
+                out.addAll(esearchAll(ir.toString(), bound));
+              } catch (IllegalStateException e) {
+                throw Errors.protocolError(endpoint, action, e.getMessage(), e);
+              }
             }
+          }
+          if (out.isEmpty() && bound > 0 && lateResults(p)) {
+            throw Errors.protocolError(endpoint, action, "sent its search results after it had completed the "
+                + "search (a tagged OK before the SEARCH data)", null);
           }
         }
         p.notifyResponseHandlers(responses);
@@ -66,8 +88,27 @@ public final class UidSearch {
       uids.sort(null);
       return uids;
     } catch (MessagingException e) {
-      throw Errors.translate(endpoint, "UID SEARCH " + compiled.display(), e);
+      throw Errors.translate(endpoint, action, e);
     }
+  }
+
+  /**
+   * Whether search results arrive after the search completed: a NOOP's answer is read, and with it
+   * anything the server sent late. Asked only when a search found nothing in a non-empty folder.
+   */
+  private static boolean lateResults(org.eclipse.angus.mail.imap.protocol.IMAPProtocol p)
+      throws org.eclipse.angus.mail.iap.ProtocolException {
+    Response[] rs = p.command("NOOP", null);
+    boolean late = false;
+    for (int i = 0; i < rs.length; i++) {
+      if (rs[i] instanceof IMAPResponse ir && (ir.keyEquals("SEARCH") || ir.keyEquals("ESEARCH"))) {
+        late = true;
+        rs[i] = null;
+      }
+    }
+    p.notifyResponseHandlers(rs);
+    p.handleResult(rs[rs.length - 1]);
+    return late;
   }
 
   /**
@@ -75,6 +116,11 @@ public final class UidSearch {
    * ALL, which is how a search without matches is answered.
    */
   static List<Long> esearchAll(String response) {
+    return esearchAll(response, UidSet.MAX_SERVER_UIDS);
+  }
+
+  /** {@link #esearchAll(String)}, refusing an answer listing more than {@code maxUids} UIDs. */
+  static List<Long> esearchAll(String response, long maxUids) {
     String rest = response;
     int tag = rest.indexOf("(TAG ");
     if (tag >= 0) {
@@ -87,9 +133,10 @@ public final class UidSearch {
     }
     // Expanded directly (the caller sorts): a 10,000-UID range is one loop, no set in between.
     try {
-      return UidSet.expand(m.group(1), UidSet.MAX_SERVER_UIDS);
+      return UidSet.expand(m.group(1), maxUids);
     } catch (NumberFormatException e) {
-      throw new IllegalStateException("the server's ESEARCH answer cannot be read (" + e.getMessage() + ")", e);
+      throw new IllegalStateException("answered with an ESEARCH set that cannot be read or lists more UIDs than the "
+          + maxUids + " messages in the folder (" + io.mailbridge.connection.ServerText.shown(e.getMessage()) + ")", e);
     }
   }
 

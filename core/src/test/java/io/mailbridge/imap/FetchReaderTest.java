@@ -239,8 +239,8 @@ class FetchReaderTest {
   void garbageIsAClearErrorNotAHang() {
     byte[] stream = "* 1 FETCH (UID 1 BODY[] {12x}\r\n".getBytes(StandardCharsets.US_ASCII);
     assertThatThrownBy(() -> read(new ByteArrayInputStream(stream), "A1", null))
-        .isInstanceOf(IOException.class)
-        .hasMessageStartingWith("malformed IMAP response (expected '}', got 'x') after '* 1 FETCH (UID 1 BODY[] {12x'");
+        .isInstanceOf(io.mailbridge.connection.internal.ServerViolation.class)
+        .hasMessageStartingWith("sent a malformed IMAP response (expected '}', got 'x') after '* 1 FETCH (UID 1 BODY[] {12x'");
   }
 
   /** The bodies in a recorded answer, found independently of the reader: "BODY[] {n}" CRLF, then n bytes. */

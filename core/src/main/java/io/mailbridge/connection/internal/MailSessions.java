@@ -37,7 +37,7 @@ public final class MailSessions {
     props.put(p + "timeout", Long.toString(endpoint.readTimeout().toMillis()));
     TlsSockets.Secure tls = null;
     if (endpoint.security() != Security.NONE) {
-      tls = new TlsSockets.Secure(TlsSockets.context(endpoint.trustedCertificates()), endpoint.host());
+      tls = new TlsSockets.Secure(TlsSockets.context(endpoint.trustedCertificates()), endpoint.host(), endpoint);
       props.put(p + "ssl.socketFactory", tls);
       props.put(p + "ssl.protocols", String.join(" ", TlsSockets.PROTOCOLS));
       props.put(p + "ssl.checkserveridentity", "true");
@@ -48,7 +48,7 @@ public final class MailSessions {
     if (endpoint.security() == Security.SSL_TLS) {
       props.put(p + "ssl.enable", "true");
     } else {
-      props.put(p + "socketFactory", new TlsSockets.NoDelay());
+      props.put(p + "socketFactory", new TlsSockets.NoDelay(endpoint));
     }
     if (endpoint.proxy().isPresent()) {
       ProxySettings proxy = endpoint.proxy().get();

@@ -1,6 +1,7 @@
 package io.mailbridge.connection.internal;
 
 import io.mailbridge.ConfigException;
+import io.mailbridge.connection.Endpoint;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetAddress;
@@ -57,6 +58,9 @@ public final class TlsSockets {
     return out;
   }
 
+  /** Largest CA file read. */
+  private static final int MAX_PEM_BYTES = 8 << 20;
+
   /** An SSL context trusting the PEM file's certificates, or the JDK defaults when empty. */
   public static SSLContext context(Optional<Path> trustedCertificates) {
     try {
@@ -68,7 +72,15 @@ public final class TlsSockets {
       Path pem = trustedCertificates.get();
       KeyStore ks = KeyStore.getInstance(KeyStore.getDefaultType());
       ks.load(null, null);
+      byte[] bytes;
       try (InputStream in = Files.newInputStream(pem)) {
+        bytes = in.readNBytes(MAX_PEM_BYTES + 1); // not all of /dev/zero: a CA bundle is a few hundred KiB
+      }
+      if (bytes.length > MAX_PEM_BYTES) {
+        throw new ConfigException("trustedCertificates " + pem + " is larger than " + MAX_PEM_BYTES + " bytes: give "
+            + "a PEM file with the CA certificates only");
+      }
+      try (InputStream in = new java.io.ByteArrayInputStream(bytes)) {
         Collection<? extends Certificate> certs = CertificateFactory.getInstance("X.509").generateCertificates(in);
         if (certs.isEmpty()) {
           throw new ConfigException("trustedCertificates " + pem + " holds no certificate: give a PEM file with "
@@ -89,10 +101,27 @@ public final class TlsSockets {
     }
   }
 
-  /** Plain sockets with TCP_NODELAY (for STARTTLS before the upgrade, and NONE). */
+  /**
+   * Plain sockets with TCP_NODELAY (for STARTTLS before the upgrade, and NONE); the unconnected
+   * ones Angus asks for read the server through {@link ServerInput} when an endpoint is given.
+   */
   public static final class NoDelay extends SocketFactory {
+    private final Endpoint guarded;
+
+    public NoDelay() {
+      this(null);
+    }
+
+    /** @param guarded whose limits and read timeout apply to what the server sends, or null */
+    public NoDelay(Endpoint guarded) {
+      this.guarded = guarded;
+    }
+
     @Override
     public Socket createSocket() throws IOException {
+      if (guarded != null) {
+        return new GuardedSocket(guarded);
+      }
       Socket s = new Socket();
       s.setTcpNoDelay(true);
       return s;
@@ -131,14 +160,24 @@ public final class TlsSockets {
   public static final class Secure extends SSLSocketFactory {
     private final SSLSocketFactory delegate;
     private final String host;
+    private final Endpoint guarded;
     private volatile SSLSocket last;
 
     /**
      * @param host the host name that was dialled: the certificate must be issued for it
      */
     public Secure(SSLContext context, String host) {
+      this(context, host, null);
+    }
+
+    /**
+     * @param guarded whose limits and read timeout apply to what the server sends over the TLS
+     *     sockets made here, or null
+     */
+    public Secure(SSLContext context, String host, Endpoint guarded) {
       this.delegate = context.getSocketFactory();
       this.host = host;
+      this.guarded = guarded;
     }
 
     /** The TLS socket created last, if any (for reporting the negotiated session). */
@@ -157,6 +196,9 @@ public final class TlsSockets {
       // RFC 6125 host name check by the JDK, as for HTTPS; works for names and IP literals.
       params.setEndpointIdentificationAlgorithm("HTTPS");
       ssl.setSSLParameters(params);
+      if (guarded != null) {
+        ssl = new GuardedTlsSocket(ssl, guarded);
+      }
       last = ssl;
       return ssl;
     }
@@ -170,6 +212,9 @@ public final class TlsSockets {
     @Override
     public Socket createSocket(Socket s, String h, int port, boolean autoClose) throws IOException {
       s.setTcpNoDelay(true);
+      if (s instanceof GuardedSocket g) {
+        g.layered();
+      }
       return configure(delegate.createSocket(s, host, port, autoClose));
     }
 
