@@ -179,6 +179,10 @@ public final class Watcher {
           return;
         } catch (RuntimeException e) {
           failed(e, "reconnecting");
+        } catch (StackOverflowError | OutOfMemoryError e) {
+          // What a server sends is bounded before it is read, so this is a fault of ours: the
+          // listener reports it and reconnects instead of dying silently with its health stale.
+          failed(new IllegalStateException("internal error while listening: " + e, e), "reconnecting");
         }
       }
     } catch (RuntimeException e) {
