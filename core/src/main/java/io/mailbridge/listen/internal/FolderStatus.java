@@ -48,7 +48,8 @@ public final class FolderStatus implements FolderSync.Progress {
   }
 
   void error(Throwable e) {
-    lastError = e.getMessage() == null ? e.toString() : e.getMessage();
+    // Shown in the health file and /health: escaped and cut, whatever text a server put in it.
+    lastError = io.mailbridge.connection.ServerText.shown(e.getMessage() == null ? e.toString() : e.getMessage(), 1000);
     lastErrorAt = Instant.now();
   }
 

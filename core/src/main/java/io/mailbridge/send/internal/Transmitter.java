@@ -6,6 +6,7 @@ import io.mailbridge.ProtocolException;
 import io.mailbridge.RejectedMessageException;
 import io.mailbridge.connection.Endpoint;
 import io.mailbridge.connection.Errors;
+import io.mailbridge.connection.ServerText;
 import io.mailbridge.connection.SmtpClient;
 import io.mailbridge.send.SendResult;
 import io.mailbridge.send.SendResult.Rejection;
@@ -242,6 +243,12 @@ public final class Transmitter implements AutoCloseable {
     try {
       limit = param == null ? 0 : Long.parseLong(param.strip());
     } catch (NumberFormatException e) {
+      limit = -1;
+    }
+    if (limit < 0) {
+      // RFC 1870 4: SIZE takes a number of octets (0: no fixed limit); anything else says nothing usable.
+      LOG.warn("smtp server {} announced an invalid SIZE '{}': the message size is not checked before sending",
+          endpoint.address(), ServerText.shown(param, 60));
       return Optional.empty();
     }
     if (limit <= 0 || (c.sizeUpperBound().isPresent() && c.sizeUpperBound().getAsLong() <= limit)) {
@@ -341,8 +348,9 @@ public final class Transmitter implements AutoCloseable {
     return strip(t.getLastServerResponse());
   }
 
+  /** A server reply as results and messages show it: control characters escaped, cut (a hostile server's text). */
   private static String strip(String s) {
-    return s == null ? "" : s.strip();
+    return s == null ? "" : ServerText.shown(s.strip(), 1000);
   }
 
   private static SendResult result(Composer.Composed c, Status status, List<String> accepted, List<Rejection> rejected,
