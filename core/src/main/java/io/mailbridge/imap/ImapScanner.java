@@ -386,7 +386,7 @@ final class ImapScanner {
   }
 
   IOException malformed(String what) {
-    return new io.mailbridge.connection.internal.ServerViolation("sent a malformed IMAP response ("
+    return new io.mailbridge.connection.ServerViolation("sent a malformed IMAP response ("
         + io.mailbridge.connection.ServerText.shown(what) + ") after '"
         + io.mailbridge.connection.ServerText.shown(abbreviate(recorded())) + "'");
   }

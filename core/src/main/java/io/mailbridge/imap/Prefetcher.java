@@ -1,7 +1,7 @@
 package io.mailbridge.imap;
 
 import io.mailbridge.ConfigException;
-import io.mailbridge.connection.internal.ServerInput;
+import io.mailbridge.connection.ServerInput;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

@@ -239,7 +239,7 @@ class FetchReaderTest {
   void garbageIsAClearErrorNotAHang() {
     byte[] stream = "* 1 FETCH (UID 1 BODY[] {12x}\r\n".getBytes(StandardCharsets.US_ASCII);
     assertThatThrownBy(() -> read(new ByteArrayInputStream(stream), "A1", null))
-        .isInstanceOf(io.mailbridge.connection.internal.ServerViolation.class)
+        .isInstanceOf(io.mailbridge.connection.ServerViolation.class)
         .hasMessageStartingWith("sent a malformed IMAP response (expected '}', got 'x') after '* 1 FETCH (UID 1 BODY[] {12x'");
   }
 

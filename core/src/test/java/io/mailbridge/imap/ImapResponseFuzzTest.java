@@ -6,7 +6,7 @@ import com.code_intelligence.jazzer.junit.FuzzTest;
 import io.mailbridge.connection.Endpoint;
 import io.mailbridge.connection.Security;
 import io.mailbridge.connection.ServerLimits;
-import io.mailbridge.connection.internal.ServerInput;
+import io.mailbridge.connection.ServerInput;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.time.Duration;

@@ -1,6 +1,7 @@
 package io.mailbridge.connection.internal;
 
 import io.mailbridge.connection.Endpoint;
+import io.mailbridge.connection.ServerInput;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.Socket;

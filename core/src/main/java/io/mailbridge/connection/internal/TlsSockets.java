@@ -103,7 +103,7 @@ public final class TlsSockets {
 
   /**
    * Plain sockets with TCP_NODELAY (for STARTTLS before the upgrade, and NONE); the unconnected
-   * ones Angus asks for read the server through {@link ServerInput} when an endpoint is given.
+   * ones Angus asks for read the server through {@link io.mailbridge.connection.ServerInput} when an endpoint is given.
    */
   public static final class NoDelay extends SocketFactory {
     private final Endpoint guarded;

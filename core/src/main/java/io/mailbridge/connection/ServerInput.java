@@ -1,8 +1,5 @@
-package io.mailbridge.connection.internal;
+package io.mailbridge.connection;
 
-import io.mailbridge.connection.Endpoint;
-import io.mailbridge.connection.ServerLimits;
-import io.mailbridge.connection.ServerText;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -89,7 +86,7 @@ public final class ServerInput extends FilterInputStream {
   }
 
   /** From now on the bytes are not the protocol's own (TLS is layered over this connection). */
-  void stopChecking() {
+  public void stopChecking() {
     passThrough = true;
   }
 

@@ -1,12 +1,8 @@
-package io.mailbridge.connection.internal;
+package io.mailbridge.connection;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
-import io.mailbridge.connection.Endpoint;
-import io.mailbridge.connection.Security;
-import io.mailbridge.connection.ServerLimits;
-import io.mailbridge.connection.ServerText;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.time.Duration;
