@@ -1,0 +1,108 @@
+package io.mailbridge.bench;
+
+import static io.mailbridge.bench.Measure.log;
+
+import io.mailbridge.testkit.ImapSeeder;
+import io.mailbridge.testkit.MailStack;
+import io.mailbridge.testkit.TestMessages;
+import java.io.BufferedOutputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Base64;
+import java.util.SplittableRandom;
+
+/**
+ * The workloads' mail on the stack: seeding a folder once (kept between suite runs when it already
+ * holds what the workload needs), counting and sizing folders, and writing the big attachment
+ * message. Seeding is never timed, so it lives apart from the workloads.
+ */
+final class Seeding {
+  private final MailStack stack;
+
+  Seeding(MailStack stack) {
+    this.stack = stack;
+  }
+
+  void seedBulk(String folder, int n) {
+    if (count(folder) != n) {
+      log("seeding " + n + " messages into " + folder);
+      stack.resetFolder(stack.alice(), folder);
+      try (ImapSeeder s = seeder()) {
+        s.append(folder, TestMessages.bulk("bench@example.com", stack.alice().user(), n), "");
+      }
+    }
+  }
+
+  ImapSeeder seeder() {
+    return ImapSeeder.tls(stack.host(), stack.imapsPort(), stack.ca(), stack.alice().user(), stack.alice().password());
+  }
+
+  long count(String folder) {
+    return count(stack.alice(), folder);
+  }
+
+  long count(MailStack.User user, String folder) {
+    try {
+      return stack.messageCount(user, folder);
+    } catch (IllegalStateException missing) {
+      return -1;
+    }
+  }
+
+  double totalMb(String folder) {
+    String out = stack.doveadm("mailbox", "status", "-u", stack.alice().user(), "vsize", folder);
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("vsize=([0-9]+)").matcher(out);
+    if (!m.find()) {
+      throw new IllegalStateException("no vsize in doveadm output: " + out);
+    }
+    return Long.parseLong(m.group(1)) / 1e6;
+  }
+
+  /**
+   * The big message's boundary, in the shape Jakarta Mail writes ({@code ----=_Part_<n>_<hash>.<time>}).
+   * Other mail programs use as long ones (Gmail 28 characters, Thunderbird 36, Outlook ~45). It
+   * matters to the parser: MIME parsers search the body for the boundary, and a search can skip
+   * ahead at most the boundary's length; the 3-letter boundary used before made that search
+   * scan 287 MB in steps of at most 6 bytes, a message no mail program sends.
+   */
+  static final String BIG_BOUNDARY = "----=_Part_0_1187439461.1764000000000";
+
+  /** The 200 MiB base64 attachment message of BigAttachmentIT, written streaming. */
+  static void writeBigMessage(Path file) throws Exception {
+    try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(file), 1 << 16)) {
+      out.write(("From: big@example.com\r\nTo: alice@example.test\r\nSubject: big attachment\r\n"
+          + "Date: Tue, 24 Nov 2026 10:00:00 +0000\r\nMessage-ID: <big-bench@example.com>\r\nMIME-Version: 1.0\r\n"
+          + "Content-Type: multipart/mixed; boundary=\"" + BIG_BOUNDARY + "\"\r\n\r\n--" + BIG_BOUNDARY
+          + "\r\nContent-Type: text/plain\r\n\r\n200 MiB attached.\r\n--" + BIG_BOUNDARY
+          + "\r\nContent-Type: application/octet-stream\r\n"
+          + "Content-Disposition: attachment; filename=\"big.bin\"\r\nContent-Transfer-Encoding: base64\r\n\r\n")
+          .getBytes(StandardCharsets.US_ASCII));
+      OutputStream b64 = Base64.getMimeEncoder(76, new byte[] {'\r', '\n'}).wrap(new java.io.FilterOutputStream(out) {
+        @Override
+        public void write(byte[] b, int off, int len) throws java.io.IOException {
+          out.write(b, off, len);
+        }
+
+        @Override
+        public void close() {
+          // keep the message stream open
+        }
+      });
+      SplittableRandom random = new SplittableRandom(200);
+      byte[] block = new byte[57 * 1024];
+      for (long written = 0; written < (200L << 20); written += block.length) {
+        for (int i = 0; i < block.length; i += 8) {
+          long r = random.nextLong();
+          for (int k = 0; k < 8; k++) {
+            block[i + k] = (byte) (r >>> (8 * k));
+          }
+        }
+        b64.write(block, 0, (int) Math.min(block.length, (200L << 20) - written));
+      }
+      b64.close();
+      out.write(("\r\n--" + BIG_BOUNDARY + "--\r\n").getBytes(StandardCharsets.US_ASCII));
+    }
+  }
+}
