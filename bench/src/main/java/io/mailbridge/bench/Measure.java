@@ -21,8 +21,8 @@ final class Measure {
   /**
    * Runs the clients in turn until the JIT has settled: a round of all of them spent less than 3%
    * of its time compiling (at least 3 rounds, at most 40). Warm means the steady state of a
-   * long-running service; the first rounds of a JVM measure the compiler (C2 reached the TLS
-   * decryption's caller only after ~7 receives of 10k here), which hits a client with more code
+   * long-running service; the first rounds of a JVM measure the compiler (C2 reaches the TLS
+   * decryption's caller only after several full receives), which hits a client with more code
    * harder than the raw one.
    */
   static void warmUp(Counted... clients) throws Exception {

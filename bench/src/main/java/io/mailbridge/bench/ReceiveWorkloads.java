@@ -70,8 +70,8 @@ final class ReceiveWorkloads extends Workloads {
     List<Double> py = new ArrayList<>();
     // The goal's pair first, on its own: the cache variants' writes (and the kernel writing them back)
     // and their code paths (other call-site profiles, recompiles) are not in its rounds. A round is
-    // ~0.6 s, so more rounds than the suite's --rounds: the raw client alone moves 0.23-0.28 s from round
-    // to round (bimodal), and medians of 5 and of 11 moved +-0.03 and +-0.04 between runs.
+    // short and the raw client alone varies from round to round, so the pair runs more rounds than
+    // the suite's --rounds: a median of a few rounds moves too much between runs to judge the goal.
     // Who goes first alternates: the one right after `sync` and the one after the other's run (its
     // garbage, its socket teardown on the server) swap places every round.
     for (int r = 0; r < Math.max(rounds, WARM_PAIR_ROUNDS); r++) {
@@ -87,7 +87,7 @@ final class ReceiveWorkloads extends Workloads {
     // The cache variants run code the default does not (the Document Cache): compile it too, then
     // let the JIT settle again, so no timed round pays for compiling or recompiling shared code. After
     // the goal's rounds: their code paths change the profiles the JIT compiled the default path with.
-    Path tmp = Files.createTempDirectory("mb-suite"); // /tmp: file creation is ~10x slower here, see BENCHMARKS.md
+    Path tmp = Files.createTempDirectory("mb-suite"); // /tmp: its file system may create files at another speed
     for (int i = 0; i < 2; i++) {
       ReceiveBench.mailbridge(stack, folder, fresh(WORK));
       ReceiveBench.mailbridge(stack, folder, fresh(tmp));
@@ -177,8 +177,8 @@ final class ReceiveWorkloads extends Workloads {
     List<Double> mb = new ArrayList<>();
     List<Double> mbJar = new ArrayList<>();
     List<Double> mbCache = new ArrayList<>();
-    // The goal pair (raw, launcher) runs more rounds than the others: one cold run varies +-8%, and
-    // with 5 rounds the median ratio moved 1.07-1.20 between runs of the same build. Who goes first
+    // The goal pair (raw, launcher) runs more rounds than the others: a cold run varies a lot, and
+    // a median of few rounds moves too much between runs of the same build. Who goes first
     // alternates, the disk is synced before each pair; the other variants run in the first rounds.
     List<String> rawCmd = List.of(JAVA, "-cp", CP, Child.class.getName(), "raw", folder);
     for (int r = 0; r < coldPairRounds(); r++) {
@@ -217,7 +217,7 @@ final class ReceiveWorkloads extends Workloads {
       Random random = new Random(7);
       List<byte[]> messages = new ArrayList<>();
       for (int i = 0; i < n; i++) {
-        byte[] att = new byte[150 * 1024]; // base64 on the wire: ~200 KB
+        byte[] att = new byte[150 * 1024]; // base64 on the wire: 4/3 of it
         random.nextBytes(att);
         messages.add(TestMessages.withAttachment("bench@example.com", stack.alice().user(), "200k " + i,
             "report-" + i + ".pdf", att));
@@ -251,7 +251,7 @@ final class ReceiveWorkloads extends Workloads {
   }
 
   void big() throws Exception {
-    String folder = "bench-big-2"; // -2: the message with a realistic boundary (BIG_BOUNDARY)
+    String folder = "bench-big-2"; // a new name whenever the seeded message changes, so an old copy is not reused
     if (count(folder) != 1) {
       log("seeding one message with a 200 MiB attachment into " + folder);
       stack.resetFolder(stack.alice(), folder);

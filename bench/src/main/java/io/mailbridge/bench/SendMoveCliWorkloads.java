@@ -84,8 +84,8 @@ final class SendMoveCliWorkloads extends Workloads {
     List<byte[]> messages = TestMessages.bulk("bench@example.test", carol.user(), n);
     List<Double> raw = new ArrayList<>();
     List<Double> ours = new ArrayList<>();
-    // A move costs ~0.6 s and runs alone vary +-5% from run to run: more rounds than the suite's
-    // --rounds. Seeded once; before every other move the moved messages are renamed back (~40 ms).
+    // A move is short and varies from run to run: more rounds than the suite's --rounds. Seeded
+    // once; before every other move the moved messages are renamed back, which is cheap.
     int moveRounds = moveRounds();
     MoveBench.reset(stack, carol, messages);
     for (int r = 0; r < moveRounds + 1; r++) { // round 0 warms up

@@ -27,12 +27,12 @@ abstract class Workloads {
     this.seeding = new Seeding(stack);
   }
 
-  /** Rounds of the cold receive's goal pair: one cold run varies +-8%. */
+  /** Rounds of the cold receive's goal pair: a cold run varies a lot from run to run. */
   int coldPairRounds() {
     return Math.max(11, 2 * rounds + 1);
   }
 
-  /** Rounds of move: one move varies +-5%, and a round costs ~1.5 s since the reset is a rename. */
+  /** Rounds of move: a move varies from run to run, and a round is cheap since the reset is a rename. */
   int moveRounds() {
     return Math.max(15, 3 * rounds);
   }
