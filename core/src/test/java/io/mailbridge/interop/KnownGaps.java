@@ -14,9 +14,7 @@ import org.opentest4j.TestAbortedException;
  */
 final class KnownGaps implements InvocationInterceptor {
   /** "server:testMethod" -> why it fails. */
-  static final Map<String, String> GAPS = Map.ofEntries(
-      Map.entry("james:receiveLeavesAnotherClientsDeletedMessage", "James 3.8.1 expunges on CLOSE after EXAMINE "
-          + "(RFC 3501 6.4.2 says it must not), and a read-only receive ends with CLOSE"));
+  static final Map<String, String> GAPS = Map.ofEntries();
 
   @Override
   public void interceptTestTemplateMethod(Invocation<Void> invocation, ReflectiveInvocationContext<Method> call,

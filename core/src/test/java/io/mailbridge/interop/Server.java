@@ -35,11 +35,21 @@ record Server(String name, String version, String host, int port, Optional<Path>
 
   private static List<Server> running() {
     List<Server> out = new ArrayList<>();
-    MailStack.find().ifPresent(s -> out.add(new Server("dovecot", "Dovecot (scripts/mailstack)", s.host(),
+    MailStack.find().ifPresent(s -> out.add(new Server("dovecot", "Dovecot " + dovecotVersion(), s.host(),
         s.imapsPort(), Optional.of(s.ca()), s.alice().user(), s.alice().password())));
     InteropServers.find().ifPresent(i -> i.servers().forEach(s -> out.add(new Server(s.name(), s.version(),
         s.host(), s.port(), Optional.empty(), s.alice().user(), s.alice().password()))));
     return out;
+  }
+
+  private static String dovecotVersion() {
+    try {
+      Process p = new ProcessBuilder("dovecot", "--version").redirectErrorStream(true).start();
+      String v = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).strip();
+      return v.isEmpty() ? "?" : v.split("\\s+")[0] + " (scripts/mailstack)";
+    } catch (java.io.IOException e) {
+      return "? (scripts/mailstack)";
+    }
   }
 
   Endpoint endpoint() {

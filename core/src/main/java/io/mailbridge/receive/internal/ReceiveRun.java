@@ -85,9 +85,7 @@ public final class ReceiveRun {
             settings.traceProtocol() ? imap.trace().lines() : List.of(), r.oversized(), r.quarantined());
       } finally {
         try {
-          if (folder.isOpen()) {
-            folder.close(false);
-          }
+          io.mailbridge.imap.FolderClose.close(folder);
         } catch (MessagingException e) {
           LOG.debug("close folder={} error={}", settings.folder(), e.toString());
         }
