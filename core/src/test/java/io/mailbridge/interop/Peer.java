@@ -67,15 +67,16 @@ final class Peer implements AutoCloseable {
 
   /** Deletes (with its children) and recreates the folder, empty. */
   void reset(String userName) {
-    drop(userName);
     try {
-      // Cyrus finishes a DELETE in the background: a CREATE of the same name right after may fail.
+      // Cyrus refuses to delete or recreate a folder another session (a listener just stopped)
+      // still has selected, for a moment: try again for a while.
       for (int attempt = 1; ; attempt++) {
+        drop(userName);
         Folder f = store.getFolder(wire(userName));
         if (f.create(Folder.HOLDS_MESSAGES)) {
           return;
         }
-        if (attempt == 10) {
+        if (attempt == 50) {
           throw new IllegalStateException("cannot create " + f.getFullName());
         }
         Thread.sleep(200);
