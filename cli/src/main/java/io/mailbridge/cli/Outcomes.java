@@ -34,18 +34,9 @@ final class Outcomes {
     return r.complete() ? ExitCodes.OK : ExitCodes.PARTIAL;
   }
 
-  /**
-   * The tracked properties of one message of a move, copy, flag change or delete under their
-   * fixed names: {@code fromFolder} the folder it was taken from, {@code folder} where it is now (the
-   * target of a move or copy, else the same folder), {@code uid} and {@code uidValidity} in the source,
-   * {@code messageId} when it was selected by it.
-   */
+  /** The tracked properties of one message (see {@link MoveResult#properties}). */
   static TrackedProperties properties(MoveResult r, MessageOutcome o) {
-    TrackedProperties.Builder p = TrackedProperties.builder().fromFolder(r.folder()).folder(r.target().orElse(r.folder()))
-        .uidValidity(r.uidValidity());
-    o.uid().ifPresent(p::uid);
-    o.messageId().ifPresent(p::messageId);
-    return p.build();
+    return r.properties(o);
   }
 
   static Map<String, Object> view(MoveResult r, MessageOutcome o) {

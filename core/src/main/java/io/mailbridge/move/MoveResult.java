@@ -1,5 +1,6 @@
 package io.mailbridge.move;
 
+import io.mailbridge.document.TrackedProperties;
 import java.util.List;
 import java.util.Optional;
 
@@ -22,6 +23,20 @@ public record MoveResult(String folder, Optional<String> target, String method, 
   public MoveResult {
     outcomes = List.copyOf(outcomes);
     warnings = List.copyOf(warnings);
+  }
+
+  /**
+   * The tracked properties of one message's outcome, with the seed's names: {@code fromFolder} the
+   * folder it was taken from, {@code folder} where it is now (the target of a move or copy, else the
+   * same folder), {@code uid} and {@code uidValidity} in the source, {@code messageId} when it was
+   * selected by it. The command line's move, flag and delete lines carry the same keys.
+   */
+  public TrackedProperties properties(MessageOutcome o) {
+    TrackedProperties.Builder p = TrackedProperties.builder().fromFolder(folder).folder(target.orElse(folder))
+        .uidValidity(uidValidity);
+    o.uid().ifPresent(p::uid);
+    o.messageId().ifPresent(p::messageId);
+    return p.build();
   }
 
   /** Outcomes with this status. */
