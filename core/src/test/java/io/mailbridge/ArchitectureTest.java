@@ -45,13 +45,7 @@ class ArchitectureTest {
       "io.mailbridge.listen.internal.Watcher -> io.mailbridge.receive.internal.ReceiveRun",
       // Server throttling and the protocol trace are connection internals read from above.
       "io.mailbridge.listen.internal.Watcher -> io.mailbridge.connection.internal.Throttle",
-      "io.mailbridge.receive.internal.ReceiveRun -> io.mailbridge.connection.internal.Trace",
-      // An endpoint carries its Metrics setting, and the recorder is made from the endpoint.
-      "io.mailbridge.metrics.Recorder -> io.mailbridge.connection.Auth",
-      "io.mailbridge.metrics.Recorder -> io.mailbridge.connection.Endpoint",
-      "io.mailbridge.metrics.internal.MicrometerRecorder -> io.mailbridge.connection.Auth$OAuth2",
-      "io.mailbridge.metrics.internal.MicrometerRecorder -> io.mailbridge.connection.Endpoint",
-      "io.mailbridge.metrics.internal.MicrometerRecorder -> io.mailbridge.connection.TokenProvider");
+      "io.mailbridge.receive.internal.ReceiveRun -> io.mailbridge.connection.internal.Trace");
 
   private static DescribedPredicate<JavaClass> origin(String known) {
     String name = known.substring(0, known.indexOf(" -> "));

@@ -2,6 +2,7 @@ package io.mailbridge.connection;
 
 import io.mailbridge.ConfigException;
 import io.mailbridge.metrics.Metrics;
+import io.mailbridge.metrics.Recorder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -154,6 +155,24 @@ public record Endpoint(
   /** {@code host:port}, for messages. */
   public String address() {
     return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + port;
+  }
+
+  /**
+   * The mailbox tag of metrics, health and document keys: {@code user@host:port}, or
+   * {@code host:port} without a login.
+   */
+  public String mailbox() {
+    String user = auth.user();
+    return (user == null || user.isEmpty() ? "" : user + "@") + host + ":" + port;
+  }
+
+  /**
+   * Where operations on this server report: a no-op recorder unless the endpoint has
+   * {@link Metrics#micrometer} metrics, so the calls cost nothing by default.
+   */
+  public Recorder recorder() {
+    return Recorder.of(metrics, mailbox(),
+        auth instanceof Auth.OAuth2 o ? Optional.of(o.tokens()::refreshes) : Optional.empty());
   }
 
   /** {@code host:port}, followed by {@code via <proxy>} when connecting through one, for messages. */

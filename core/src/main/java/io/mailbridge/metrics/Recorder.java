@@ -7,27 +7,26 @@ import io.mailbridge.ConfigException;
 import io.mailbridge.ConnectionException;
 import io.mailbridge.ProtocolException;
 import io.mailbridge.RejectedMessageException;
-import io.mailbridge.connection.Endpoint;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.function.LongSupplier;
 
 /**
- * The metrics of one mailbox, as the operations report them. {@link #of(Endpoint)} gives a no-op
- * recorder unless the endpoint has {@link io.mailbridge.metrics.Metrics#micrometer} metrics, so the
- * calls cost nothing by default. Meter names and tags are listed in {@link io.mailbridge.metrics.Metrics}.
+ * The metrics of one mailbox, as the operations report them; an endpoint gives its own
+ * ({@code Endpoint.recorder()}), a no-op one unless it has {@link io.mailbridge.metrics.Metrics#micrometer}
+ * metrics, so the calls cost nothing by default. Meter names and tags are listed in {@link io.mailbridge.metrics.Metrics}.
  */
 public interface Recorder {
   Recorder NONE = new Recorder() {};
 
-  /** The recorder for the endpoint's mailbox ({@code user@host:port}). */
-  static Recorder of(Endpoint endpoint) {
-    return endpoint.metrics().enabled() ? new MicrometerRecorder(endpoint) : NONE;
-  }
-
-  /** The mailbox tag: {@code user@host:port} as in Listener health and document keys; {@code host:port} without login. */
-  static String mailbox(Endpoint endpoint) {
-    String user = endpoint.auth().user();
-    return (user == null || user.isEmpty() ? "" : user + "@") + endpoint.host() + ":" + endpoint.port();
+  /**
+   * The recorder of one mailbox.
+   *
+   * @param mailbox the mailbox tag, {@code user@host:port}
+   * @param tokenRefreshes for an OAuth 2.0 login, how many access tokens its provider fetched so far
+   */
+  static Recorder of(Metrics metrics, String mailbox, Optional<LongSupplier> tokenRefreshes) {
+    return metrics.enabled() ? new MicrometerRecorder(metrics.registry().orElseThrow(), mailbox, tokenRefreshes) : NONE;
   }
 
   /** The {@code kind} tag of an error. */

@@ -56,7 +56,7 @@ public final class Move {
     try (ImapClient imap = ImapClient.open(endpoint, new Properties(), false)) {
       return run(imap, settings, kind, forced);
     } catch (MailbridgeException e) {
-      Recorder.of(endpoint).error(settings.from(), operation(kind), Recorder.kind(e));
+      endpoint.recorder().error(settings.from(), operation(kind), Recorder.kind(e));
       throw e;
     }
   }

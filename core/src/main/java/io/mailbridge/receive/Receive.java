@@ -57,7 +57,7 @@ public final class Receive {
     try {
       return new ReceiveRun(inbound, settings, false).run(handler);
     } catch (MailbridgeException e) {
-      Recorder.of(inbound).error(settings.folder(), "receive", Recorder.kind(e));
+      inbound.recorder().error(settings.folder(), "receive", Recorder.kind(e));
       throw e;
     }
   }
@@ -72,7 +72,7 @@ public final class Receive {
     try {
       new ReceiveRun(inbound, settings, true).run(out::add);
     } catch (MailbridgeException e) {
-      Recorder.of(inbound).error(settings.folder(), "receive", Recorder.kind(e));
+      inbound.recorder().error(settings.folder(), "receive", Recorder.kind(e));
       throw e;
     }
     return out;

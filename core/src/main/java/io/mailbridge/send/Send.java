@@ -149,7 +149,7 @@ public final class Send {
         smtp.dropIfStale();
       }
       boolean skip = settings.skipIfAlreadySent();
-      Recorder metrics = Recorder.of(outbound);
+      Recorder metrics = outbound.recorder();
       try (SentCopy sent = settings.copyToSent() || skip ? SentCopy.open(connection.requireInbound(
           settings.copyToSent() ? "copyToSent" : "skipIfAlreadySent"), settings.sentFolder(), settings.copyToSent(),
           skip) : null) {

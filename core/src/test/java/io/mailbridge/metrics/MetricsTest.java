@@ -29,7 +29,7 @@ class MetricsTest {
   @Test
   void nothingIsRecordedByDefault() {
     assertThat(imap().metrics()).isSameAs(Metrics.none());
-    assertThat(Recorder.of(imap())).isSameAs(Recorder.NONE);
+    assertThat(imap().recorder()).isSameAs(Recorder.NONE);
     assertThat(Metrics.none().registry()).isEmpty();
   }
 
@@ -50,12 +50,12 @@ class MetricsTest {
   void mailboxTagHasNoSecretAndKindsAreStable() {
     SimpleMeterRegistry registry = new SimpleMeterRegistry();
     Endpoint e = imap().toBuilder().metrics(Metrics.micrometer(registry)).build();
-    Recorder.of(e).error("INBOX", "receive", Recorder.kind(new io.mailbridge.ConnectionException(
+    e.recorder().error("INBOX", "receive", Recorder.kind(new io.mailbridge.ConnectionException(
         io.mailbridge.ConnectionException.Reason.TLS_UNTRUSTED, "x", null)));
     assertThat(registry.get("mailbridge.errors").tags("mailbox", "bob@example.test@imap.example.test:993", "kind",
         "tls_untrusted").counter().count()).isEqualTo(1);
     assertThat(registry.getMeters()).allSatisfy(m -> assertThat(m.getId().getTags().toString()).doesNotContain("pw"));
-    assertThat(Recorder.mailbox(smtp().toBuilder().auth(Auth.none()).build())).isEqualTo("smtp.example.test:465");
+    assertThat(smtp().toBuilder().auth(Auth.none()).build().mailbox()).isEqualTo("smtp.example.test:465");
   }
 
   @Test

@@ -19,7 +19,7 @@ public final class NoMicrometerMain {
     }
     Endpoint e = Endpoint.imap("imap.example.test").auth(Auth.basic("bob", Secret.of("pw"))).build();
     MailConnection c = MailConnection.builder().inbound(e).metrics(Metrics.none()).build();
-    Recorder r = Recorder.of(c.inbound().orElseThrow());
+    Recorder r = c.inbound().orElseThrow().recorder();
     r.received("INBOX", "receive", 10);
     r.error("", "receive", "auth");
     r.lag("INBOX", () -> 1);

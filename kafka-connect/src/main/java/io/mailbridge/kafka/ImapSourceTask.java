@@ -222,7 +222,7 @@ public final class ImapSourceTask extends SourceTask {
         visit(a, out);
         a.outage.ok();
       } catch (MailbridgeException e) {
-        Recorder.of(a.settings.imap()).error("", "source", Recorder.kind(e));
+        a.settings.imap().recorder().error("", "source", Recorder.kind(e));
         a.close();
         if (!e.isRetriable()) {
           throw new ConnectException(a.reason(e), e);

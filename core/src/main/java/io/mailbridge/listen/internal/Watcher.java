@@ -77,7 +77,7 @@ public final class Watcher {
     this.folders = List.copyOf(folders);
     this.settings = settings;
     this.handler = handler;
-    this.metrics = Recorder.of(this.endpoint);
+    this.metrics = this.endpoint.recorder();
     FolderSync.Rules rules = new FolderSync.Rules(settings.start(), settings.uidValidityPolicy(),
         settings.postAction().writes(), settings.batchSize(),
         settings.quarantine().map(io.mailbridge.receive.Quarantine::maxAttempts).orElse(0));

@@ -1,15 +1,13 @@
 package io.mailbridge.metrics.internal;
 
 import io.mailbridge.metrics.Recorder;
-import io.mailbridge.connection.Auth;
-import io.mailbridge.connection.Endpoint;
-import io.mailbridge.connection.TokenProvider;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 
@@ -18,15 +16,14 @@ public final class MicrometerRecorder implements Recorder {
   private final MeterRegistry registry;
   private final String mailbox;
 
-  public MicrometerRecorder(Endpoint endpoint) {
-    this.registry = endpoint.metrics().registry().orElseThrow();
-    this.mailbox = Recorder.mailbox(endpoint);
-    if (endpoint.auth() instanceof Auth.OAuth2 o) {
-      // The provider counts its own refreshes (before expiry and after a rejected token alike); the
-      // first provider registered for a mailbox is the one reported.
-      FunctionCounter.builder("mailbridge.auth.refreshes", o.tokens(), TokenProvider::refreshes)
-          .description("OAuth 2.0 access tokens fetched for the mailbox").tags("mailbox", mailbox).register(registry);
-    }
+  public MicrometerRecorder(MeterRegistry registry, String mailbox, Optional<LongSupplier> tokenRefreshes) {
+    this.registry = registry;
+    this.mailbox = mailbox;
+    // The provider counts its own refreshes (before expiry and after a rejected token alike); the
+    // first provider registered for a mailbox is the one reported.
+    tokenRefreshes.ifPresent(refreshes -> FunctionCounter.builder("mailbridge.auth.refreshes", refreshes,
+            LongSupplier::getAsLong)
+        .description("OAuth 2.0 access tokens fetched for the mailbox").tags("mailbox", mailbox).register(registry));
   }
 
   @Override

@@ -68,7 +68,7 @@ public final class MessageOps {
         return result(src, Optional.of(r.to()), "NONE", Optional.empty(), p.outcomes(), p.warnings());
       }
       String target = wireTarget.get();
-      Recorder metrics = Recorder.of(imap.endpoint());
+      Recorder metrics = imap.endpoint().recorder();
       // Sizes only when someone counts the bytes: one extra FETCH per 2000 UIDs.
       Map<Long, Long> sizes = metrics.enabled() ? MessageSizes.of(imap.endpoint(), src.folder(), p.present()) : Map.of();
       Optional<Long> targetValidity = Optional.empty();

@@ -65,7 +65,7 @@ public final class ReceiveRun {
     this.endpoint = endpoint;
     this.settings = settings;
     this.keepRawFiles = keepRawFiles;
-    this.metrics = Recorder.of(endpoint);
+    this.metrics = endpoint.recorder();
   }
 
   /** The {@code operation} tag of this run's metrics (default {@code receive}). */
