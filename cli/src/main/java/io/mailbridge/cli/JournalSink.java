@@ -59,6 +59,7 @@ final class JournalSink implements AutoCloseable {
   }
 
   private void write() {
+    SqliteNative.useCachedCopy(System.getenv());
     try (Journal journal = Journal.open(file)) {
       List<JournalRecord> batch = new ArrayList<>();
       while (true) {
