@@ -18,6 +18,8 @@ import org.slf4j.LoggerFactory;
 public final class Trace {
   private static final Logger LOG = LoggerFactory.getLogger("io.mailbridge.protocol");
   private static final int MAX_LINES = 10_000;
+  /** Bytes of one line kept in the trace. */
+  static final int MAX_LINE_BYTES = 4096;
 
   private final List<String> secrets;
   private final boolean record;
@@ -94,28 +96,54 @@ public final class Trace {
     return out;
   }
 
+  /**
+   * Splits Angus's debug output into lines. A line keeps its first {@link #MAX_LINE_BYTES} bytes:
+   * longer lines are message literals (bodies of hundreds of megabytes), of no use in a trace and
+   * too costly to redact and log whole.
+   */
   private final class LineSplitter extends OutputStream {
     private final ByteArrayOutputStream buf = new ByteArrayOutputStream();
+    private long dropped;
 
     @Override
     public void write(int b) {
       if (b == '\n') {
         flushLine();
       } else if (b != '\r') {
-        buf.write(b);
+        if (buf.size() < MAX_LINE_BYTES) {
+          buf.write(b);
+        } else {
+          dropped++;
+        }
       }
     }
 
     @Override
     public void write(byte[] b, int off, int len) {
-      for (int i = off; i < off + len; i++) {
-        write(b[i]);
+      int end = off + len;
+      int i = off;
+      while (i < end) {
+        if (buf.size() < MAX_LINE_BYTES || b[i] == '\n') {
+          write(b[i++]);
+          continue;
+        }
+        // The line is full: count the rest up to its end, as write(int) would, in one loop.
+        while (i < end && b[i] != '\n') {
+          if (b[i++] != '\r') {
+            dropped++;
+          }
+        }
       }
     }
 
     private void flushLine() {
-      accept(buf.toString(StandardCharsets.UTF_8));
+      String line = buf.toString(StandardCharsets.UTF_8);
+      if (dropped > 0) {
+        line += "... (" + dropped + " more bytes)";
+      }
+      accept(line);
       buf.reset();
+      dropped = 0;
     }
   }
 }

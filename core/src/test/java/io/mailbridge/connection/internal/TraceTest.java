@@ -55,4 +55,23 @@ class TraceTest {
     trace.stream().print("A1 LOGIN bob pa55word\r\nA1 OK done\r\n");
     assertThat(trace.lines()).containsExactly("A1 LOGIN ***", "A1 OK done");
   }
+
+  @Test
+  void keepsTheStartOfALongLineAndCountsTheRest() {
+    Trace t = new Trace(List.of("pa55word"), true);
+    byte[] body = new byte[1 << 20];
+    java.util.Arrays.fill(body, (byte) 'x');
+    t.stream().print("* 1 FETCH (BODY[] {1048576}\r\n");
+    t.stream().write(body, 0, body.length);
+    t.stream().print("\r\nA1 OK pa55word done\r\n");
+    t.stream().flush();
+    List<String> lines = t.lines();
+    assertThat(lines).hasSize(3);
+    assertThat(lines.get(0)).isEqualTo("* 1 FETCH (BODY[] {1048576}");
+    String kept = lines.get(1);
+    assertThat(kept).startsWith("x".repeat(Trace.MAX_LINE_BYTES) + "...")
+        .endsWith("... (" + ((1 << 20) - Trace.MAX_LINE_BYTES) + " more bytes)")
+        .hasSize(Trace.MAX_LINE_BYTES + "... (1044480 more bytes)".length());
+    assertThat(lines.get(2)).isEqualTo("A1 OK *** done");
+  }
 }
