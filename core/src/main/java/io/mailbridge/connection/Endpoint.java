@@ -172,7 +172,8 @@ public record Endpoint(
    */
   public Recorder recorder() {
     return Recorder.of(metrics, mailbox(),
-        auth instanceof Auth.OAuth2 o ? Optional.of(o.tokens()::refreshes) : Optional.empty());
+        auth instanceof Auth.OAuth2 o ? Optional.of(o.tokens()) : Optional.<TokenProvider>empty(),
+        TokenProvider::refreshes);
   }
 
   /** {@code host:port}, followed by {@code via <proxy>} when connecting through one, for messages. */

@@ -9,6 +9,7 @@ import io.mailbridge.ProtocolException;
 import io.mailbridge.RejectedMessageException;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.function.ToDoubleFunction;
 import java.util.function.LongSupplier;
 
 /**
@@ -23,10 +24,13 @@ public interface Recorder {
    * The recorder of one mailbox.
    *
    * @param mailbox the mailbox tag, {@code user@host:port}
-   * @param tokenRefreshes for an OAuth 2.0 login, how many access tokens its provider fetched so far
+   * @param tokens for an OAuth 2.0 login, its token provider; the registry holds it weakly, so it
+   *     must live as long as the mailbox's connection settings do
+   * @param refreshes how many access tokens {@code tokens} fetched so far
    */
-  static Recorder of(Metrics metrics, String mailbox, Optional<LongSupplier> tokenRefreshes) {
-    return metrics.enabled() ? new MicrometerRecorder(metrics.registry().orElseThrow(), mailbox, tokenRefreshes) : NONE;
+  static <T> Recorder of(Metrics metrics, String mailbox, Optional<T> tokens, ToDoubleFunction<T> refreshes) {
+    return metrics.enabled()
+        ? new MicrometerRecorder(metrics.registry().orElseThrow(), mailbox, tokens, refreshes) : NONE;
   }
 
   /** The {@code kind} tag of an error. */

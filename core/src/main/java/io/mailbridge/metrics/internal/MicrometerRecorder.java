@@ -8,6 +8,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 import java.util.Optional;
+import java.util.function.ToDoubleFunction;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 
@@ -16,13 +17,14 @@ public final class MicrometerRecorder implements Recorder {
   private final MeterRegistry registry;
   private final String mailbox;
 
-  public MicrometerRecorder(MeterRegistry registry, String mailbox, Optional<LongSupplier> tokenRefreshes) {
+  public <T> MicrometerRecorder(MeterRegistry registry, String mailbox, Optional<T> tokens,
+      ToDoubleFunction<T> refreshes) {
     this.registry = registry;
     this.mailbox = mailbox;
     // The provider counts its own refreshes (before expiry and after a rejected token alike); the
-    // first provider registered for a mailbox is the one reported.
-    tokenRefreshes.ifPresent(refreshes -> FunctionCounter.builder("mailbridge.auth.refreshes", refreshes,
-            LongSupplier::getAsLong)
+    // first provider registered for a mailbox is the one reported. The registry keeps the provider
+    // weakly: it must be the long-lived provider itself, not a wrapper made here.
+    tokens.ifPresent(provider -> FunctionCounter.builder("mailbridge.auth.refreshes", provider, refreshes)
         .description("OAuth 2.0 access tokens fetched for the mailbox").tags("mailbox", mailbox).register(registry));
   }
 
