@@ -2,7 +2,9 @@ package io.mailbridge.imap;
 
 import jakarta.mail.Folder;
 import jakarta.mail.MessagingException;
+import jakarta.mail.StoreClosedException;
 import java.util.Locale;
+import org.eclipse.angus.mail.imap.IMAPFolder;
 import org.eclipse.angus.mail.imap.IMAPStore;
 
 /**
@@ -48,6 +50,23 @@ public final class FolderPaths {
       return of(store).toServer(userName);
     } catch (MessagingException e) {
       return userName;
+    }
+  }
+
+  /**
+   * The store's folder for a folder the user names ({@link #serverName}). A connection lost on the
+   * way is a {@link StoreClosedException}, as for any other command: Angus itself would answer
+   * the next call with an unchecked "Not connected".
+   */
+  public static IMAPFolder folder(IMAPStore store, String userName) throws MessagingException {
+    String name = serverName(store, userName);
+    if (!store.isConnected()) {
+      throw new StoreClosedException(store, "the connection was lost while resolving folder '" + userName + "'");
+    }
+    try {
+      return (IMAPFolder) store.getFolder(name);
+    } catch (IllegalStateException notConnected) {
+      throw new StoreClosedException(store, notConnected.getMessage());
     }
   }
 

@@ -60,7 +60,7 @@ public final class SelectedFolder implements AutoCloseable {
   public static SelectedFolder open(ImapClient imap, String name, boolean vanished) {
     Endpoint endpoint = imap.endpoint();
     try {
-      IMAPFolder f = (IMAPFolder) imap.store().getFolder(FolderPaths.serverName(imap.store(), name));
+      IMAPFolder f = FolderPaths.folder(imap.store(), name);
       if (vanished && imap.store().hasCapability("QRESYNC")) {
         f.doCommand(p -> {
           if (!p.isEnabled("QRESYNC")) {

@@ -233,7 +233,7 @@ public final class MessageOps {
   /** Creates the target when asked; returns its wire name, or empty when it does not exist. */
   private static Optional<String> target(ImapClient imap, String name, boolean create) {
     try {
-      IMAPFolder target = (IMAPFolder) imap.store().getFolder(FolderPaths.serverName(imap.store(), name));
+      IMAPFolder target = FolderPaths.folder(imap.store(), name);
       if (!target.exists()) {
         if (!create) {
           return Optional.empty();

@@ -42,7 +42,7 @@ public final class PostActions {
     }
     try {
       IMAPStore store = (IMAPStore) folder.getStore();
-      target = (IMAPFolder) store.getFolder(io.mailbridge.imap.FolderPaths.serverName(store, m.folder()));
+      target = io.mailbridge.imap.FolderPaths.folder(store, m.folder());
       if (!target.exists()) {
         if (!m.createIfMissing()) {
           throw new BadInputException(m.missingTarget() + " on " + endpoint.address()

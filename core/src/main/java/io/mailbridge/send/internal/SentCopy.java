@@ -41,7 +41,7 @@ public final class SentCopy implements AutoCloseable {
   public static SentCopy open(Endpoint inbound, Optional<String> name, boolean copies, boolean lookups) {
     ImapClient imap = ImapClient.open(inbound, new Properties(), false);
     try {
-      IMAPFolder folder = name.isPresent() ? (IMAPFolder) imap.store().getFolder(io.mailbridge.imap.FolderPaths.serverName(imap.store(), name.get())) : specialUse(imap);
+      IMAPFolder folder = name.isPresent() ? io.mailbridge.imap.FolderPaths.folder(imap.store(), name.get()) : specialUse(imap);
       boolean exists = folder.exists();
       if (!exists && copies) {
         // Created on demand: the user asked for copies in this folder.
@@ -63,7 +63,7 @@ public final class SentCopy implements AutoCloseable {
     if (sent.isPresent()) {
       return (IMAPFolder) imap.store().getFolder(sent.get());
     }
-    return (IMAPFolder) imap.store().getFolder(io.mailbridge.imap.FolderPaths.serverName(imap.store(), "Sent"));
+    return io.mailbridge.imap.FolderPaths.folder(imap.store(), "Sent");
   }
 
   /** Appends the message exactly as composed. */
