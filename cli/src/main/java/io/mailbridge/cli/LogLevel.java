@@ -10,6 +10,11 @@ final class LogLevel {
 
   private LogLevel() {}
 
+  /** Starts logging at the default level (warnings) on the calling thread. */
+  static void init() {
+    LoggerFactory.getILoggerFactory();
+  }
+
   static void apply(boolean verbose, boolean debugOn) {
     debug = debugOn;
     Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);

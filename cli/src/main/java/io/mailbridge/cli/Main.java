@@ -16,6 +16,9 @@ public final class Main {
 
   /** Runs the command line and returns the exit code (used by tests too). */
   public static int run(String... args) {
+    // Logging starts here, before any other thread: a thread that logs while another is starting
+    // SLF4J (the journal's SQLite driver does) makes SLF4J print replay notices on stderr.
+    LogLevel.init();
     Json.warmUp();
     picocli.CommandLine cl = MailbridgeCommand.commandLine(args);
     cl.setOut(new Json.Out(System.out));
