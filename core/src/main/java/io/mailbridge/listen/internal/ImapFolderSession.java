@@ -28,6 +28,10 @@ final class ImapFolderSession implements FolderSession, AutoCloseable {
   private final PostActions post;
   private final long uidValidity;
   private final long uidNext;
+  private final Announcements announcements = new Announcements(this::wake);
+  private volatile org.eclipse.angus.mail.imap.protocol.IMAPProtocol protocol;
+  // What had been announced when the last search's view of the folder was fixed.
+  private volatile long searched;
 
   private ImapFolderSession(Endpoint endpoint, IMAPFolder folder, ReceiveRun pipeline, PostActions post,
       long uidValidity, long uidNext) {
@@ -54,8 +58,14 @@ final class ImapFolderSession implements FolderSession, AutoCloseable {
       post.prepare();
       // RFC 3501 2.3.1.1: UIDVALIDITY cannot change while the folder stays selected in this session,
       // so post-actions on this session act on the UIDs of exactly this UIDVALIDITY.
-      return new ImapFolderSession(endpoint, folder, pipeline, post, folder.getUIDValidity(),
+      ImapFolderSession s = new ImapFolderSession(endpoint, folder, pipeline, post, folder.getUIDValidity(),
           Math.max(0, folder.getUIDNext()));
+      folder.doCommand(p -> {
+        p.addResponseHandler(s.announcements);
+        s.protocol = p;
+        return null;
+      });
+      return s;
     } catch (MessagingException e) {
       throw Errors.translate(endpoint, "open folder '" + name + "'", e);
     }
@@ -80,6 +90,9 @@ final class ImapFolderSession implements FolderSession, AutoCloseable {
     // RFC 3501 6.1.2/7.3.1: a server may report new messages only in answer to NOOP (Courier does:
     // its UID SEARCH looks at the folder as of the last NOOP/SELECT), so every check asks it first.
     noop();
+    // RFC 3501 7.3.1: mail announced by the NOOP is visible to the search; anything announced later
+    // (in the search's own answer or after) may not be in its result.
+    searched = announcements.mark();
     return UidSearch.run(endpoint, folder, Filter.raw("UID " + (lastUid + 1) + ":*"));
   }
 
@@ -120,17 +133,44 @@ final class ImapFolderSession implements FolderSession, AutoCloseable {
     }
   }
 
-  /** Waits in IDLE (RFC 2177) until the server sends something or another thread ends it. */
+  /**
+   * Waits in IDLE (RFC 2177) until the server sends something or another thread ends it; returns at
+   * once when new mail was announced since the last search (it will not be announced again).
+   */
   void idle() {
+    announcements.arm();
     try {
+      if (announcements.since(searched)) {
+        return;
+      }
       folder.idle(true);
     } catch (MessagingException e) {
       throw Errors.translate(endpoint, "IDLE", e);
+    } finally {
+      announcements.disarm();
     }
+  }
+
+  /** Ends a running IDLE from another thread (the IDLE's own thread is blocked reading). */
+  private void wake() {
+    Thread t = new Thread(() -> {
+      try {
+        noop();
+      } catch (RuntimeException e) {
+        LOG.debug("listen wake-up NOOP failed error={}", e.toString());
+      }
+    }, "mailbridge-listen-wake");
+    t.setDaemon(true);
+    t.start();
   }
 
   @Override
   public void close() {
+    org.eclipse.angus.mail.imap.protocol.IMAPProtocol p = protocol;
+    if (p != null) {
+      // The protocol may outlive this session in the store's pool.
+      p.removeResponseHandler(announcements);
+    }
     try {
       if (folder.isOpen()) {
         folder.close(false);

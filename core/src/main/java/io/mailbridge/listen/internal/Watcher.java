@@ -334,7 +334,7 @@ public final class Watcher {
           if (stopping) {
             break;
           }
-          s.idle(); // returns on any untagged response (new mail: EXISTS) or when keepalive/stop ends it
+          s.idle(); // returns on any untagged response, when keepalive/stop ends it, or at once for mail announced since the search
           st.idling = false;
           if (!stopping) {
             check(st, sync, s);
