@@ -30,8 +30,15 @@ public final class FoldersCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
+    int uncounted = 0;
     for (FolderInfo f : Folders.of(connection.connection(true, false)).list(counts)) {
       Json.line(spec.commandLine().getOut(), view(f));
+      uncounted += f.countsError().isPresent() ? 1 : 0;
+    }
+    if (uncounted > 0) {
+      spec.commandLine().getErr().println("mailbridge: " + uncounted + " folder(s) listed without counts: the server "
+          + "refused or broke their STATUS answer (see \"countsError\")");
+      return ExitCodes.PARTIAL;
     }
     return ExitCodes.OK;
   }
@@ -44,6 +51,7 @@ public final class FoldersCommand implements Callable<Integer> {
     f.specialUse().ifPresent(s -> m.put("specialUse", s));
     f.messages().ifPresent(n -> m.put("messages", n));
     f.unseen().ifPresent(n -> m.put("unseen", n));
+    f.countsError().ifPresent(e -> m.put("countsError", e));
     return m;
   }
 

@@ -76,6 +76,13 @@ public final class ImapClient implements AutoCloseable {
     try {
       IMAPFolder folder = (IMAPFolder) store.getFolder(name);
       folder.open(mode);
+      if (folder.getUIDValidity() < 1) {
+        // RFC 3501 6.3.1: UIDVALIDITY is a required part of the SELECT answer; without it (Angus then
+        // says -1) no UID of the folder can be trusted or stored.
+        folder.close(false);
+        throw Errors.protocolError(endpoint, "open folder '" + name + "'",
+            "sent no UIDVALIDITY (RFC 3501 6.3.1 requires it): the folder's UIDs cannot be trusted", null);
+      }
       return folder;
     } catch (FolderNotFoundException e) {
       throw new BadInputException("folder '" + name + "' does not exist on " + endpoint.address() + " for '"

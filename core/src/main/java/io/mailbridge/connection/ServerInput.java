@@ -45,6 +45,12 @@ public final class ServerInput extends FilterInputStream {
   private volatile boolean passThrough;
   /** An SMTP 354 ended in the bytes being checked: nothing may follow until the client sent the data. */
   private boolean after354;
+  /** The line being read continues a response after a literal (it is not the start of one). */
+  private boolean continuation;
+  /** LIST/LSUB entries since the last tagged response. */
+  private long listEntries;
+  /** The values of a STATUS answer being read, checked as they arrive (null outside one). */
+  private StatusValues status;
 
   public ServerInput(InputStream in, Endpoint endpoint) {
     super(in);
@@ -154,6 +160,12 @@ public final class ServerInput extends FilterInputStream {
       }
       if (imap) {
         nesting(c);
+        if (lineBytes == STATUS_PREFIX.length() && !continuation) {
+          status = startsWith(STATUS_PREFIX) ? new StatusValues() : null;
+        }
+        if (status != null && depth >= 1 && !quoted) {
+          status.next(c);
+        }
       } else if (replyBytes > limits.maxSmtpReplyBytes()) {
         throw violation("a reply longer than " + limits.maxSmtpReplyBytes() + " bytes (limits.maxSmtpReplyBytes)");
       }
@@ -219,17 +231,52 @@ public final class ServerInput extends FilterInputStream {
           throw violation("literals of more than " + expected[2] + " bytes in all, above what was asked for");
         }
       }
+      if (!continuation) {
+        response(len);
+      }
+      continuation = true;
       literalLeft = literal;
       literalStart = now;
       literalRead = 0;
       quoted = false;
       return;
     }
+    if (status != null) {
+      status.end();
+    }
+    boolean first = !continuation;
+    continuation = false;
+    status = null;
     depth = 0;
     quoted = false;
     escaped = false;
     replyBytes = 0;
-    untagged(len);
+    if (first) {
+      response(len);
+      untagged(len);
+    }
+  }
+
+  private static final String STATUS_PREFIX = "* STATUS ";
+
+  private boolean startsWith(String prefix) {
+    for (int i = 0; i < prefix.length(); i++) {
+      if (Character.toUpperCase(head[i]) != prefix.charAt(i)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** Counts LIST/LSUB entries up to the next tagged response, before a reader collects them all. */
+  private void response(long len) throws ServerViolation {
+    if (len >= 7 && (startsWith("* LIST ") || startsWith("* LSUB "))) {
+      if (++listEntries > limits.maxListEntries()) {
+        throw violation("more than " + limits.maxListEntries() + " LIST entries for one command (limits.maxListEntries)");
+      }
+    } else if (len >= 1 && head[0] != '*' && head[0] != '+') {
+      listEntries = 0;
+    }
   }
 
   /** The size of a literal announced at the end of the line just read ({@code {n}CRLF}), else -1. */

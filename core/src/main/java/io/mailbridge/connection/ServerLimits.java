@@ -23,11 +23,14 @@ import io.mailbridge.ConfigException;
  * @param minLiteralBytesPerSecond slowest transfer rate of a literal (a message body) once the
  *     read timeout has passed since it began, default 1,024 bytes per second
  * @param maxSmtpReplyBytes longest SMTP reply, all lines of a multi-line reply together, default 256 KiB
+ * @param maxListEntries most {@code LIST}/{@code LSUB} entries in the answer to one command (folders
+ *     of a mailbox, shared namespaces included), default 100,000
  */
 public record ServerLimits(int maxLineBytes, long maxLiteralBytes, int maxNesting, long maxFolderMessages,
-    long minLiteralBytesPerSecond, int maxSmtpReplyBytes) {
+    long minLiteralBytesPerSecond, int maxSmtpReplyBytes, int maxListEntries) {
 
-  private static final ServerLimits DEFAULTS = new ServerLimits(8 << 20, 16L << 20, 200, 5_000_000, 1024, 256 << 10);
+  private static final ServerLimits DEFAULTS = new ServerLimits(8 << 20, 16L << 20, 200, 5_000_000, 1024, 256 << 10,
+      100_000);
 
   public ServerLimits {
     atLeast("maxLineBytes", maxLineBytes, 1024);
@@ -36,6 +39,7 @@ public record ServerLimits(int maxLineBytes, long maxLiteralBytes, int maxNestin
     atLeast("maxFolderMessages", maxFolderMessages, 1);
     atLeast("minLiteralBytesPerSecond", minLiteralBytesPerSecond, 1);
     atLeast("maxSmtpReplyBytes", maxSmtpReplyBytes, 512);
+    atLeast("maxListEntries", maxListEntries, 100);
   }
 
   /** The defaults above. */
@@ -44,27 +48,32 @@ public record ServerLimits(int maxLineBytes, long maxLiteralBytes, int maxNestin
   }
 
   public ServerLimits withMaxLineBytes(int v) {
-    return new ServerLimits(v, maxLiteralBytes, maxNesting, maxFolderMessages, minLiteralBytesPerSecond, maxSmtpReplyBytes);
+    return new ServerLimits(v, maxLiteralBytes, maxNesting, maxFolderMessages, minLiteralBytesPerSecond, maxSmtpReplyBytes, maxListEntries);
   }
 
   public ServerLimits withMaxLiteralBytes(long v) {
-    return new ServerLimits(maxLineBytes, v, maxNesting, maxFolderMessages, minLiteralBytesPerSecond, maxSmtpReplyBytes);
+    return new ServerLimits(maxLineBytes, v, maxNesting, maxFolderMessages, minLiteralBytesPerSecond, maxSmtpReplyBytes, maxListEntries);
   }
 
   public ServerLimits withMaxNesting(int v) {
-    return new ServerLimits(maxLineBytes, maxLiteralBytes, v, maxFolderMessages, minLiteralBytesPerSecond, maxSmtpReplyBytes);
+    return new ServerLimits(maxLineBytes, maxLiteralBytes, v, maxFolderMessages, minLiteralBytesPerSecond, maxSmtpReplyBytes, maxListEntries);
   }
 
   public ServerLimits withMaxFolderMessages(long v) {
-    return new ServerLimits(maxLineBytes, maxLiteralBytes, maxNesting, v, minLiteralBytesPerSecond, maxSmtpReplyBytes);
+    return new ServerLimits(maxLineBytes, maxLiteralBytes, maxNesting, v, minLiteralBytesPerSecond, maxSmtpReplyBytes, maxListEntries);
   }
 
   public ServerLimits withMinLiteralBytesPerSecond(long v) {
-    return new ServerLimits(maxLineBytes, maxLiteralBytes, maxNesting, maxFolderMessages, v, maxSmtpReplyBytes);
+    return new ServerLimits(maxLineBytes, maxLiteralBytes, maxNesting, maxFolderMessages, v, maxSmtpReplyBytes, maxListEntries);
   }
 
   public ServerLimits withMaxSmtpReplyBytes(int v) {
-    return new ServerLimits(maxLineBytes, maxLiteralBytes, maxNesting, maxFolderMessages, minLiteralBytesPerSecond, v);
+    return new ServerLimits(maxLineBytes, maxLiteralBytes, maxNesting, maxFolderMessages, minLiteralBytesPerSecond, v, maxListEntries);
+  }
+
+  public ServerLimits withMaxListEntries(int v) {
+    return new ServerLimits(maxLineBytes, maxLiteralBytes, maxNesting, maxFolderMessages, minLiteralBytesPerSecond,
+        maxSmtpReplyBytes, v);
   }
 
   private static void atLeast(String field, long value, long min) {

@@ -11,11 +11,19 @@ import java.util.Optional;
  * @param attributes LIST attributes, including RFC 6154 special-use ones such as {@code \Sent}
  * @param messages message count from STATUS, when asked for
  * @param unseen unseen count from STATUS, when asked for
+ * @param countsError why the counts are missing although they were asked for (the server refused or
+ *     broke its STATUS answer for this folder); empty when they are there or were not asked for
  */
 public record FolderInfo(String name, char delimiter, List<String> attributes, Optional<Integer> messages,
-    Optional<Integer> unseen) {
+    Optional<Integer> unseen, Optional<String> countsError) {
   public FolderInfo {
     attributes = List.copyOf(attributes);
+  }
+
+  /** A folder whose counts are there or were not asked for. */
+  public FolderInfo(String name, char delimiter, List<String> attributes, Optional<Integer> messages,
+      Optional<Integer> unseen) {
+    this(name, delimiter, attributes, messages, unseen, Optional.empty());
   }
 
   /** The RFC 6154 special use ({@code \Sent}, {@code \Trash}, {@code \Archive}...), if any. */

@@ -48,33 +48,99 @@ public final class Folders {
   /**
    * Lists every folder with its attributes.
    *
+   * <p>With counts, a folder whose STATUS answer the server refuses or breaks keeps its place in
+   * the list without counts, and {@link FolderInfo#countsError()} says why; when that answer cost the
+   * connection, the other folders are counted over a new one (at most {@value #MAX_RECONNECTS} times).
+   *
    * @param counts also ask STATUS for message and unseen counts (one round trip per folder)
    */
   public List<FolderInfo> list(boolean counts) {
     Endpoint endpoint = connection.requireInbound("folders");
-    try (ImapClient imap = ImapClient.open(endpoint, new Properties(), false)) {
+    List<FolderInfo> out;
+    List<IMAPFolder> selectable = new ArrayList<>();
+    ImapClient imap = ImapClient.open(endpoint, new Properties(), false);
+    try {
       Folder[] all = imap.store().getDefaultFolder().list("*");
       FolderPaths paths = FolderPaths.of(imap.store());
       java.util.Map<String, List<String>> special = io.mailbridge.imap.SpecialUse.attributes(imap.store());
-      List<FolderInfo> out = new ArrayList<>(all.length);
+      out = new ArrayList<>(all.length);
       for (Folder f : all) {
         IMAPFolder folder = (IMAPFolder) f;
-        Optional<Integer> messages = Optional.empty();
-        Optional<Integer> unseen = Optional.empty();
-        boolean selectable = (folder.getType() & Folder.HOLDS_MESSAGES) != 0;
-        if (counts && selectable) {
-          messages = Optional.of(folder.getMessageCount());
-          unseen = Optional.of(folder.getUnreadMessageCount());
-        }
         // Some servers (James) report special use only to LIST ... RETURN (SPECIAL-USE), RFC 6154 5.
         List<String> attributes = special.getOrDefault(folder.getFullName(), Arrays.asList(folder.getAttributes()));
         out.add(new FolderInfo(paths.toUser(folder.getFullName()), folder.getSeparator(), attributes,
-            messages, unseen));
+            Optional.empty(), Optional.empty()));
+        selectable.add((folder.getType() & Folder.HOLDS_MESSAGES) != 0 ? folder : null);
+      }
+    } catch (MessagingException e) {
+      imap.close();
+      throw Errors.translate(endpoint, "LIST", e);
+    } catch (RuntimeException e) {
+      imap.close();
+      throw e;
+    }
+    if (!counts) {
+      imap.close();
+      return out;
+    }
+    return count(endpoint, imap, out, selectable);
+  }
+
+  /** Most new connections {@code list(true)} opens after a STATUS answer cost the one it had. */
+  private static final int MAX_RECONNECTS = 3;
+
+  private static List<FolderInfo> count(Endpoint endpoint, ImapClient first, List<FolderInfo> out,
+      List<IMAPFolder> selectable) {
+    ImapClient imap = first;
+    int reconnects = 0;
+    String lost = null;
+    try {
+      for (int i = 0; i < out.size(); i++) {
+        IMAPFolder folder = selectable.get(i);
+        if (folder == null) {
+          continue;
+        }
+        FolderInfo f = out.get(i);
+        if (lost != null) {
+          out.set(i, withError(f, "not counted: " + lost));
+          continue;
+        }
+        try {
+          IMAPFolder live = imap == first ? folder : (IMAPFolder) imap.store().getFolder(folder.getFullName());
+          out.set(i, new FolderInfo(f.name(), f.delimiter(), f.attributes(), Optional.of(live.getMessageCount()),
+              Optional.of(live.getUnreadMessageCount())));
+        } catch (MessagingException | RuntimeException e) {
+          RuntimeException error = e instanceof MessagingException m ? Errors.translate(endpoint, "STATUS " + f.name(), m)
+              : (RuntimeException) e;
+          if (!(error instanceof io.mailbridge.MailbridgeException)) {
+            throw error;
+          }
+          LOG.info("folder counts missing mailbox={} folder={} error={}", endpoint.auth().user(), f.name(),
+              error.getMessage());
+          out.set(i, withError(f, error.getMessage()));
+          if (!imap.store().isConnected()) {
+            imap.close();
+            if (reconnects++ < MAX_RECONNECTS) {
+              try {
+                imap = ImapClient.open(endpoint, new Properties(), false);
+              } catch (io.mailbridge.MailbridgeException again) {
+                lost = again.getMessage();
+              }
+            } else {
+              lost = "the connection to " + endpoint.address() + " was lost " + reconnects + " times";
+            }
+          }
+        }
       }
       return out;
-    } catch (MessagingException e) {
-      throw Errors.translate(endpoint, "LIST", e);
+    } finally {
+      imap.close();
     }
+  }
+
+  private static FolderInfo withError(FolderInfo f, String error) {
+    return new FolderInfo(f.name(), f.delimiter(), f.attributes(), Optional.empty(), Optional.empty(),
+        Optional.of(io.mailbridge.connection.ServerText.shown(error)));
   }
 
   /**

@@ -156,7 +156,27 @@ public final class SelectedFolder implements AutoCloseable {
   }
 
   /** The server's answer to one command. */
-  public record Reply(boolean ok, String text, Optional<CopyUid> copyUid) {
+  public record Reply(boolean ok, String text, Optional<CopyUid> copyUid, Optional<String> copyUidIgnored) {
+    public Reply(boolean ok, String text, Optional<CopyUid> copyUid) {
+      this(ok, text, copyUid, Optional.empty());
+    }
+
+    /**
+     * The COPYUID of a command on {@code asked}, when there is one to trust. One that could not be
+     * used (beyond the folder's size, sets of unequal length) or that names UIDs not asked for is
+     * dropped with a warning saying so: the caller then acts on exactly {@code asked}, as with a
+     * server that sends no COPYUID, and never on a UID the server made up.
+     */
+    public Optional<CopyUid> copyUidFor(java.util.Collection<Long> asked, List<String> warnings) {
+      copyUidIgnored.ifPresent(warnings::add);
+      if (copyUid.isPresent() && !new java.util.HashSet<>(asked).containsAll(copyUid.get().source())) {
+        warnings.add("the server's COPYUID names UIDs that were not asked for (" + io.mailbridge.connection.ServerText
+            .shown(io.mailbridge.search.UidSet.format(copyUid.get().source()), 200) + "): it was ignored, the "
+            + "target UIDs are unknown");
+        return Optional.empty();
+      }
+      return copyUid;
+    }
     /** RFC 3501 7.1: the server says the target mailbox does not exist. */
     public boolean tryCreate() {
       return text.toUpperCase(java.util.Locale.ROOT).contains("[TRYCREATE]");
@@ -198,12 +218,27 @@ public final class SelectedFolder implements AutoCloseable {
         if (last.isBYE()) {
           p.handleResult(last);
         }
-        return new Reply(last.isOK(), text, copyUid);
+        Optional<String> ignored = Optional.empty();
+        if (copyUid.isEmpty()) {
+          for (Response r : responses) {
+            java.util.regex.Matcher m = COPYUID_CODE.matcher(r.toString());
+            if (r.isOK() && m.find()) {
+              ignored = Optional.of("the server's COPYUID '" + io.mailbridge.connection.ServerText.shown(m.group(), 200)
+                  + "' could not be used (more UIDs than the folder's " + maxUids + " messages, or sets of unequal "
+                  + "length): it was ignored, the target UIDs are unknown");
+              break;
+            }
+          }
+        }
+        return new Reply(last.isOK(), text, copyUid, ignored);
       });
     } catch (MessagingException e) {
       throw Errors.translate(endpoint, command + " in " + name, e);
     }
   }
+
+  private static final java.util.regex.Pattern COPYUID_CODE = java.util.regex.Pattern.compile(
+      "\\[COPYUID\\s[^\\]]{0,200}\\]?", java.util.regex.Pattern.CASE_INSENSITIVE);
 
   /** The arguments {@code <uid set> <mailbox>}; the mailbox as it goes on the wire (modified UTF-7). */
   public static Argument setAndMailbox(String set, String wireMailbox) {

@@ -19,9 +19,13 @@ final class HostileFixture {
   private HostileFixture() {}
 
   static MailConnection imap(HostileServer s) {
+    return imap(s, LIMITS);
+  }
+
+  static MailConnection imap(HostileServer s, ServerLimits limits) {
     return MailConnection.builder().inbound(Endpoint.imap(s.host()).port(s.port()).security(Security.NONE)
         .allowPlaintext(true).auth(Auth.basic("bob", Secret.of("hostile-pw"))).connectTimeout(READ_TIMEOUT)
-        .readTimeout(READ_TIMEOUT).limits(LIMITS).build()).build();
+        .readTimeout(READ_TIMEOUT).limits(limits).build()).build();
   }
 
   static MailConnection smtp(HostileServer s) {

@@ -59,7 +59,7 @@ public final class MailSessions {
         props.put(p + "socketFactory", new ProxySockets.Tls(proxy, endpoint.host(), tls));
       } else {
         // STARTTLS upgrades this tunnelled socket later with ssl.socketFactory (Secure).
-        props.put(p + "socketFactory", new ProxySockets.Plain(proxy, endpoint.host()));
+        props.put(p + "socketFactory", new ProxySockets.Plain(proxy, endpoint.host(), endpoint));
       }
     }
     if (endpoint.security() == Security.STARTTLS) {

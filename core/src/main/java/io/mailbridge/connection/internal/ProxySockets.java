@@ -1,8 +1,11 @@
 package io.mailbridge.connection.internal;
 
+import io.mailbridge.connection.Endpoint;
 import io.mailbridge.connection.ProxySettings;
+import io.mailbridge.connection.ServerInput;
 import io.mailbridge.connection.internal.ProxyException.Kind;
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -71,16 +74,27 @@ public final class ProxySockets {
 
   /** Plain tunnelled sockets, for STARTTLS (upgraded later through the tunnel) and NONE. */
   public static final class Plain extends Tunnelled {
+    private final Endpoint guarded;
+
     /**
      * @param host the mail server's host name, sent to the proxy
      */
     public Plain(ProxySettings proxy, String host) {
+      this(proxy, host, null);
+    }
+
+    /**
+     * @param guarded whose limits and read timeout apply to what the mail server sends through the
+     *     tunnel (until TLS is layered over it), or null
+     */
+    public Plain(ProxySettings proxy, String host, Endpoint guarded) {
       super(proxy, host);
+      this.guarded = guarded;
     }
 
     @Override
     public Socket createSocket() throws IOException {
-      return new TunnelSocket(proxy, host);
+      return new TunnelSocket(proxy, host, guarded);
     }
   }
 
@@ -107,12 +121,44 @@ public final class ProxySockets {
   static final class TunnelSocket extends Socket {
     private final ProxySettings proxy;
     private final String host;
+    private final Endpoint guarded;
     private int targetPort;
+    private boolean open;
+    private boolean layered;
+    private ServerInput input;
 
     TunnelSocket(ProxySettings proxy, String host) throws SocketException {
+      this(proxy, host, null);
+    }
+
+    TunnelSocket(ProxySettings proxy, String host, Endpoint guarded) throws SocketException {
       this.proxy = proxy;
       this.host = host;
+      this.guarded = guarded;
       setTcpNoDelay(true);
+    }
+
+    /**
+     * Once the tunnel is open, what the mail server sends is read through {@link ServerInput}, as on
+     * a direct connection; the proxy's own answer before that is bounded by {@link ProxyHandshake}.
+     */
+    @Override
+    public synchronized InputStream getInputStream() throws IOException {
+      if (guarded == null || !open || layered) {
+        return super.getInputStream();
+      }
+      if (input == null) {
+        input = new ServerInput(super.getInputStream(), guarded);
+      }
+      return input;
+    }
+
+    /** TLS is being layered over the tunnel (STARTTLS): its bytes are checked above the TLS instead. */
+    synchronized void layered() {
+      layered = true;
+      if (input != null) {
+        input.stopChecking();
+      }
     }
 
     @Override
@@ -143,6 +189,9 @@ public final class ProxySockets {
         }
         // Each proxy answer is bounded by the read timeout Angus set before connecting.
         ProxyHandshake.open(proxy, host, targetPort, getInputStream(), getOutputStream());
+        synchronized (this) {
+          open = true;
+        }
       } catch (IOException | RuntimeException e) {
         try {
           close();

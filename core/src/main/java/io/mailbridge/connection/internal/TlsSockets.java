@@ -214,6 +214,8 @@ public final class TlsSockets {
       s.setTcpNoDelay(true);
       if (s instanceof GuardedSocket g) {
         g.layered();
+      } else if (s instanceof ProxySockets.TunnelSocket t) {
+        t.layered();
       }
       return configure(delegate.createSocket(s, host, port, autoClose));
     }

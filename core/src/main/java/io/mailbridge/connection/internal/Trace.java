@@ -60,6 +60,11 @@ public final class Trace {
     LOG.debug("{}", line);
   }
 
+  // Compiled once: a server may send hundreds of thousands of lines.
+  private static final java.util.regex.Pattern AUTHENTICATE = java.util.regex.Pattern.compile("^[A-Z0-9]+ AUTHENTICATE .*");
+  private static final java.util.regex.Pattern LOGIN = java.util.regex.Pattern.compile("^[A-Z0-9]+ LOGIN .*");
+  private static final java.util.regex.Pattern BASE64 = java.util.regex.Pattern.compile("[A-Z0-9+/=]{8,}");
+
   /** Replaces secrets and SASL exchanges in one trace line. */
   String redact(String line) {
     String out = line;
@@ -74,7 +79,7 @@ public final class Trace {
     int auth = -1;
     if (upper.startsWith("AUTH ")) {
       auth = 0;
-    } else if (upper.matches("^[A-Z0-9]+ AUTHENTICATE .*")) {
+    } else if (AUTHENTICATE.matcher(upper).matches()) {
       auth = upper.indexOf(" AUTHENTICATE ") + 1;
     }
     if (auth >= 0) {
@@ -83,12 +88,12 @@ public final class Trace {
       return out.substring(0, auth) + words[0] + (words.length > 1 ? " " + words[1] : "")
           + (words.length > 2 ? " ***" : "");
     }
-    if (upper.matches("^[A-Z0-9]+ LOGIN .*")) {
+    if (LOGIN.matcher(upper).matches()) {
       return out.substring(0, upper.indexOf(" LOGIN ")) + " LOGIN ***";
     }
     if (saslFollows) {
       // Continuation lines of an AUTH exchange ("+ <base64>" from the server, base64 from us).
-      if (upper.startsWith("+") || upper.startsWith("334") || upper.matches("[A-Z0-9+/=]{8,}")) {
+      if (upper.startsWith("+") || upper.startsWith("334") || BASE64.matcher(upper).matches()) {
         return upper.startsWith("+") ? "+ ***" : upper.startsWith("334") ? "334 ***" : "***";
       }
       saslFollows = false;

@@ -82,7 +82,7 @@ public final class MessageOps {
             failAll(p, batch, refusal("UID MOVE", r.to(), reply));
             continue;
           }
-          copied = reply.copyUid();
+          copied = reply.copyUidFor(batch, p.warnings());
           report(p, batch, copied, Status.MOVED, "");
         } else {
           SelectedFolder.Reply reply = src.command("UID COPY", SelectedFolder.setAndMailbox(set, target));
@@ -90,7 +90,7 @@ public final class MessageOps {
             failAll(p, batch, refusal("UID COPY", r.to(), reply));
             continue;
           }
-          copied = reply.copyUid();
+          copied = reply.copyUidFor(batch, p.warnings());
           if (r.kind() == Kind.COPY) {
             report(p, batch, copied, Status.COPIED, "");
           } else {
