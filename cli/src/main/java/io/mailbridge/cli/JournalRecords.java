@@ -44,8 +44,13 @@ final class JournalRecords {
    * saying where it went.
    */
   static JournalRecord postAction(PostAction action, String then, MailDocument d) {
-    TrackedProperties.Builder p = d.properties().toBuilder();
-    String source = d.properties().folder().orElse("");
+    return postAction(action, then, d.properties(), d.key());
+  }
+
+  /** The {@code --then} action applied to a message with these properties and document key. */
+  static JournalRecord postAction(PostAction action, String then, TrackedProperties properties, String key) {
+    TrackedProperties.Builder p = properties.toBuilder();
+    String source = properties.folder().orElse("");
     String operation;
     String outcome;
     if (action instanceof PostAction.Move m) {
@@ -59,7 +64,7 @@ final class JournalRecords {
       operation = "flag";
       outcome = "updated";
     }
-    return new JournalRecord(Instant.now(), operation, outcome, p.build().toMap(), Optional.of(d.key()), List.of(),
+    return new JournalRecord(Instant.now(), operation, outcome, p.build().toMap(), Optional.ofNullable(key), List.of(),
         Optional.empty(), Optional.of("--then " + then.strip()));
   }
 

@@ -146,16 +146,14 @@ public final class ReceiveCommand implements Callable<Integer> {
     boolean readOnly = !settings.postAction().writes() && settings.quarantine().isEmpty() && settings.peek();
     Progress progress = new Progress(stderr, System.console() != null);
     MailConnection mail = connection.connection(true, false);
-    List<JournalRecord> actedOn = new ArrayList<>(); // the --then action's records, written once it ran
+    ThenJournal actions = new ThenJournal(sink, settings.postAction(), then, mail.inbound());
     ReceiveResult result;
     try {
-      result = run(mail, settings, readOnly, progress, sink, actedOn);
+      result = run(mail, settings, readOnly, progress, sink, actions);
     } catch (RuntimeException e) {
       throw ThenOptions.explain(e, settings.postAction());
     }
     progress.done();
-    // The run returned: the --then action was applied to every document handed over (a failure throws).
-    actedOn.forEach(sink::add);
     cacheRetention.ifPresent(r -> CacheRetentionOptions.prune(cacheDir, r, stderr));
     for (ReceiveResult.Skipped sk : result.skipped()) {
       sink.add(JournalRecords.notDelivered("receive", "skipped", mail.inbound(), folder, result.uidValidity(), sk));
@@ -175,9 +173,9 @@ public final class ReceiveCommand implements Callable<Integer> {
   }
 
   private ReceiveResult run(MailConnection mail, ReceiveSettings settings, boolean readOnly, Progress progress,
-      JournalSink sink, List<JournalRecord> actedOn) {
+      JournalSink sink, ThenJournal actions) {
     PrintWriter stdout = spec.commandLine().getOut();
-    return Receive.of(mail).run(settings, new DocumentHandler() {
+    return Receive.of(mail).run(settings, actions.around(new DocumentHandler() {
       @Override
       public void started(int selected) {
         progress.start(selected);
@@ -192,9 +190,6 @@ public final class ReceiveCommand implements Callable<Integer> {
           Json.line(stdout, line);
         }
         sink.add(JournalRecord.received("receive", d));
-        if (!d.reference() && settings.postAction().writes()) {
-          actedOn.add(JournalRecords.postAction(settings.postAction(), then, d));
-        }
         progress.step();
       }
 
@@ -204,7 +199,7 @@ public final class ReceiveCommand implements Callable<Integer> {
         sink.add(JournalRecords.quarantined("receive", letter));
         progress.step();
       }
-    });
+    }));
   }
 
   Filter filter() {

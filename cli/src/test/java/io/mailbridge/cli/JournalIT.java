@@ -151,4 +151,34 @@ class JournalIT {
       }
     }
   }
+
+  @Test
+  void watchJournalsItsThenActionOncePerMessageAfterTheServerDidIt(MailStack stack) throws Exception {
+    stack.resetFolder(stack.carol(), "jr-watch");
+    stack.resetFolder(stack.carol(), "jr-watch-done");
+    WatchProcess w = new WatchProcess(stack, tmp);
+    w.append("jr-watch", List.of(WatchProcess.message("w1", "<w1@jr.test>"), WatchProcess.message("w2", "<w2@jr.test>")));
+    Path journal = tmp.resolve("watch.db");
+    Path out = tmp.resolve("watch.jsonl");
+    Process p = w.start(out, "--folder", "jr-watch", "--start", "all", "--then", "move:jr-watch-done", "--no-body",
+        "--journal", journal.toString());
+    try {
+      WatchProcess.await("2 moved", 20_000, () -> stack.messageCount(stack.carol(), "jr-watch-done") == 2);
+      w.append("jr-watch", List.of(WatchProcess.message("w3", "<w3@jr.test>")));
+      WatchProcess.await("3 moved", 20_000, () -> stack.messageCount(stack.carol(), "jr-watch-done") == 3);
+    } finally {
+      p.destroy(); // SIGTERM: the shutdown hook writes what the journal holds
+      assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    }
+    for (String id : List.of("<w1@jr.test>", "<w2@jr.test>", "<w3@jr.test>")) {
+      List<JsonNode> story = CliTest.lines(Cli.run("report", "--journal", journal.toString(), "--message-id", id).out());
+      assertThat(story).as(id).extracting(n -> n.path("operation").asText() + ":" + n.path("outcome").asText())
+          .containsExactly("watch:received", "move:moved");
+      JsonNode moved = story.get(1);
+      assertThat(moved.path("fromFolder").asText()).isEqualTo("jr-watch");
+      assertThat(moved.path("folder").asText()).isEqualTo("jr-watch-done");
+      assertThat(moved.path("key").asText()).isEqualTo(story.get(0).path("key").asText());
+      assertThat(moved.path("reason").asText()).isEqualTo("--then move:jr-watch-done");
+    }
+  }
 }

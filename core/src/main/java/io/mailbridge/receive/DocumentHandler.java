@@ -25,6 +25,16 @@ public interface DocumentHandler {
   default void deadLetter(DeadLetter letter) {}
 
   /**
+   * Called after the {@link PostAction} (mark read, flag, move, delete) was applied to these
+   * accepted messages of {@code folder}, by UID; not called without a post-action. A Receive calls
+   * it per batch, a {@link io.mailbridge.listen.Listener} after each batch's watermark is saved,
+   * and at start for the post-actions a stopped run left pending (their documents were handed to
+   * that run). For a journal or an audit trail of what happened to each message on the server. The
+   * action has happened: an exception thrown here is logged and changes nothing.
+   */
+  default void postActionApplied(String folder, long uidValidity, java.util.List<Long> uids) {}
+
+  /**
    * A handler made of two lambdas: documents to {@code documents}, dead letters to {@code deadLetters}.
    *
    * <pre>{@code
@@ -49,6 +59,11 @@ public interface DocumentHandler {
       @Override
       public void deadLetter(DeadLetter letter) {
         deadLetters.accept(letter);
+      }
+
+      @Override
+      public void postActionApplied(String folder, long uidValidity, java.util.List<Long> uids) {
+        documents.postActionApplied(folder, uidValidity, uids);
       }
     };
   }

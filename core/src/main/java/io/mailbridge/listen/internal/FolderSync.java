@@ -6,6 +6,7 @@ import io.mailbridge.listen.StartPosition;
 import io.mailbridge.listen.StateStore;
 import io.mailbridge.listen.UidValidityPolicy;
 import io.mailbridge.receive.DocumentHandler;
+import io.mailbridge.receive.internal.PostActions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -131,6 +132,7 @@ public final class FolderSync {
       LOG.info("listen completing pending post-action mailbox={} folder={} uids={}", key.mailbox(), key.folder(),
           state.pending().size());
       s.postAction(state.pending());
+      PostActions.tell(handler, rules.hasPostAction(), key.folder(), state.uidValidity(), state.pending());
       state = state.withPending(List.of());
       store.save(state);
     }
@@ -289,6 +291,7 @@ public final class FolderSync {
       progress.known(state.lastUid(), state.uidValidity(), 0);
       if (!state.pending().isEmpty()) {
         s.postAction(state.pending());
+        PostActions.tell(handler, rules.hasPostAction(), key.folder(), state.uidValidity(), state.pending());
         state = state.withPending(List.of());
         store.save(state);
       }

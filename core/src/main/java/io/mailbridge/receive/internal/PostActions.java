@@ -3,6 +3,7 @@ package io.mailbridge.receive.internal;
 import io.mailbridge.BadInputException;
 import io.mailbridge.connection.Endpoint;
 import io.mailbridge.connection.Errors;
+import io.mailbridge.receive.DocumentHandler;
 import io.mailbridge.receive.PostAction;
 import io.mailbridge.imap.SelectedFolder;
 import io.mailbridge.search.UidSet;
@@ -29,6 +30,26 @@ public final class PostActions {
     this.endpoint = endpoint;
     this.folder = folder;
     this.action = action;
+  }
+
+  /** Whether there is an action to apply. */
+  public boolean acts() {
+    return !(action instanceof PostAction.None);
+  }
+
+  /**
+   * Tells the handler that the post-action ran on these UIDs (when there is one). It has happened,
+   * so a failing handler only gets a log line.
+   */
+  public static void tell(DocumentHandler handler, boolean acted, String folder, long uidValidity, List<Long> uids) {
+    if (!acted || uids.isEmpty()) {
+      return;
+    }
+    try {
+      handler.postActionApplied(folder, uidValidity, List.copyOf(uids));
+    } catch (RuntimeException e) {
+      LOG.warn("post-action handler failed folder={} uids={} error={}", folder, uids.size(), e.toString());
+    }
   }
 
   /**

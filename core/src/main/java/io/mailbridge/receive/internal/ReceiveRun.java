@@ -568,6 +568,7 @@ public final class ReceiveRun {
         List<Long> uids = new ArrayList<>(pending);
         pending.clear();
         postActions += post.apply(uids);
+        PostActions.tell(handler, post.acts(), folderName, uidValidity, uids);
       }
     }
   }
