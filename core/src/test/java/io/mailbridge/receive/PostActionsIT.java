@@ -64,6 +64,43 @@ class PostActionsIT {
   }
 
   @Test
+  void theHandlerIsToldOfThePostActionAfterTheServerDidItForTheAcceptedDocumentsOnly(MailStack stack) {
+    String folder = "rcv-post-told";
+    seed3(stack, folder);
+    Receive receive = Receive.of(Seeding.connection(stack));
+    List<Long> accepted = new ArrayList<>();
+    List<String> told = new ArrayList<>();
+    assertThatThrownBy(() -> receive.run(ReceiveSettings.builder().folder(folder).postAction(PostAction.markRead())
+        .build(), new DocumentHandler() {
+          @Override
+          public void handle(MailDocument d) {
+            if (d.properties().subject().equals("m2")) {
+              throw new IllegalStateException("consumer failed");
+            }
+            accepted.add(d.properties().uid().orElseThrow());
+          }
+
+          @Override
+          public void postActionApplied(String f, long uidValidity, List<Long> uids) {
+            told.add(f + " " + uids + " seen=" + subjects(receive, folder, Filter.seen()));
+          }
+        })).hasMessage("consumer failed");
+    assertThat(told).containsExactly(folder + " " + accepted + " seen=[m1]");
+
+    List<String> none = new ArrayList<>();
+    receive.run(ReceiveSettings.builder().folder(folder).build(), new DocumentHandler() {
+      @Override
+      public void handle(MailDocument d) {}
+
+      @Override
+      public void postActionApplied(String f, long uidValidity, List<Long> uids) {
+        none.add(f + uids);
+      }
+    });
+    assertThat(none).as("no post-action, nothing to tell").isEmpty();
+  }
+
+  @Test
   void movesToArchiveOnlyAfterHandlerAccepted(MailStack stack) {
     String folder = "rcv-post-move";
     String archive = "rcv-post-move-archive";

@@ -6,7 +6,6 @@ import io.mailbridge.listen.StartPosition;
 import io.mailbridge.listen.StateStore;
 import io.mailbridge.listen.UidValidityPolicy;
 import io.mailbridge.receive.DocumentHandler;
-import io.mailbridge.receive.internal.PostActions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -132,12 +131,25 @@ public final class FolderSync {
       LOG.info("listen completing pending post-action mailbox={} folder={} uids={}", key.mailbox(), key.folder(),
           state.pending().size());
       s.postAction(state.pending());
-      PostActions.tell(handler, rules.hasPostAction(), key.folder(), state.uidValidity(), state.pending());
+      postActionApplied(state.pending());
       state = state.withPending(List.of());
       store.save(state);
     }
     progress.known(state.lastUid(), uv, 0);
     return state;
+  }
+
+  /** Tells the handler the post-action ran; it has happened, so a failing handler only gets a log line. */
+  private void postActionApplied(List<Long> uids) {
+    if (!rules.hasPostAction() || uids.isEmpty()) {
+      return;
+    }
+    try {
+      handler.postActionApplied(key.folder(), state.uidValidity(), List.copyOf(uids));
+    } catch (RuntimeException e) {
+      LOG.warn("listen post-action handler failed mailbox={} folder={} uids={} error={}", key.mailbox(),
+          key.folder(), uids.size(), e.toString());
+    }
   }
 
   private FolderState changedUidValidity(FolderSession s, FolderState saved, long uv) {
@@ -291,7 +303,7 @@ public final class FolderSync {
       progress.known(state.lastUid(), state.uidValidity(), 0);
       if (!state.pending().isEmpty()) {
         s.postAction(state.pending());
-        PostActions.tell(handler, rules.hasPostAction(), key.folder(), state.uidValidity(), state.pending());
+        postActionApplied(state.pending());
         state = state.withPending(List.of());
         store.save(state);
       }

@@ -247,6 +247,49 @@ class FolderSyncTest {
         "post [3]", "save last=3 pending=[]");
   }
 
+  /** A handler that logs the post-actions it is told of, and fails when told (which must change nothing). */
+  private FolderSync telling(boolean failWhenTold) {
+    return new FolderSync(key, new FolderSync.Rules(StartPosition.all(), UidValidityPolicy.FAIL, true, 2), store,
+        new DocumentHandler() {
+          @Override
+          public void handle(MailDocument d) {
+            log.add("handle " + d.properties().uid().orElseThrow());
+          }
+
+          @Override
+          public void postActionApplied(String folderName, long uidValidity, List<Long> uids) {
+            log.add("applied " + folderName + " " + uidValidity + " " + uids);
+            if (failWhenTold) {
+              throw new IllegalStateException("journal full");
+            }
+          }
+        }, new FolderStatus("m", "INBOX"));
+  }
+
+  @Test
+  void theHandlerIsToldOfEachPostActionAfterItRanIncludingThoseACrashedRunLeftPending() {
+    folder.uids.addAll(List.of(1L, 2L, 3L, 4L, 5L));
+    store.map.put(key, new FolderState("m", "INBOX", 7, 2, List.of(1L, 2L)));
+    FolderSync s = telling(false);
+    s.prepare(folder);
+    s.syncNew(folder, () -> false);
+    assertThat(log).containsExactly("post [1, 2]", "applied INBOX 7 [1, 2]", "save last=2 pending=[]",
+        "handle 3", "handle 4", "save last=4 pending=[3, 4]", "post [3, 4]", "applied INBOX 7 [3, 4]",
+        "save last=4 pending=[]", "handle 5", "save last=5 pending=[5]", "post [5]", "applied INBOX 7 [5]",
+        "save last=5 pending=[]");
+  }
+
+  @Test
+  void aHandlerFailingWhenToldOfAPostActionChangesNothing() {
+    folder.uids.addAll(List.of(1L, 2L, 3L));
+    FolderSync s = telling(true);
+    s.prepare(folder);
+    assertThat(s.syncNew(folder, () -> false)).isEqualTo(3);
+    assertThat(store.map.get(key).lastUid()).isEqualTo(3);
+    assertThat(store.map.get(key).pending()).isEmpty();
+    assertThat(folder.uids).isEmpty();
+  }
+
   @Test
   void highestUidBelowWatermarkIsNotDeliveredAgain() {
     folder.uids.addAll(List.of(4L));
