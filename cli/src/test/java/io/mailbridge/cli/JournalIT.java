@@ -67,7 +67,7 @@ class JournalIT {
     // The target is missing: the advice names the command line's ways out, nothing is received.
     Cli missing = run(login, "receive", "--folder", inbox, "--cache-dir", cache.toString(), "--then", "move:" + done,
         "--journal", journal.toString());
-    assertThat(missing.exit()).isEqualTo(ExitCodes.BAD_INPUT);
+    assertThat(missing.exit()).as(missing.err()).isEqualTo(ExitCodes.BAD_INPUT);
     assertThat(missing.err()).contains("folder '" + done + "' does not exist",
         "`mailbridge folders create " + done + "`", "--create-target").doesNotContain("moveTo(");
     assertThat(missing.out()).isBlank();
