@@ -363,6 +363,9 @@ public final class SendCommand implements Callable<Integer> {
       m.put("serverReply", r.serverReply());
     }
     m.put("attempts", r.attempts());
+    if (!r.warnings().isEmpty()) {
+      m.put("warnings", r.warnings());
+    }
     r.error().ifPresent(ex -> m.put("error", error(ex)));
     return m;
   }

@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -147,15 +148,23 @@ public final class Fetcher {
     List<RawMessage> out = new ArrayList<>(uids.size());
     String items = "(UID FLAGS RFC822.SIZE INTERNALDATE " + bodyItem + ")";
     java.util.Set<Long> asked = new java.util.HashSet<>(uids);
-    java.util.Set<Long> seen = new java.util.HashSet<>();
+    Map<Long, Integer> seen = new HashMap<>();
     if (stream(UidSet.format(uids), items, Fetcher::hasBody, null, BUFFER_BYTES, f -> {
       if (!asked.contains(f.uid)) {
         // Only the messages asked for are kept: a server sending others would make us hold them all.
         throw Errors.protocolError(endpoint, "UID FETCH", "sent a message body for UID " + f.uid
             + ", which was not asked for", null);
       }
-      if (!seen.add(f.uid)) {
-        LOG.warn("server {} sent UID {} twice in one FETCH answer; the first copy is kept", endpoint.address(), f.uid);
+      Integer first = seen.putIfAbsent(f.uid, f.body != null ? out.size() : -1);
+      if (first != null) {
+        RawMessage kept = first >= 0 ? out.get(first) : null;
+        if (kept != null && f.body != null && !java.util.Arrays.equals(kept.bytes(), kept.offset(),
+            kept.offset() + kept.length(), f.body, 0, f.body.length)) {
+          // Which copy is the message cannot be known: the user sees that there was a second one.
+          LOG.warn("server {} sent UID {} twice with different bodies; the first copy is kept", endpoint.address(), f.uid);
+          out.set(first, kept.withWarning("the server sent this message (UID " + f.uid + ") twice in one FETCH "
+              + "answer with different contents: the first copy is the one delivered"));
+        }
         return;
       }
       if (f.body != null) {

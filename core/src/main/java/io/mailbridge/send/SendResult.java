@@ -27,7 +27,8 @@ public record SendResult(
     List<Rejection> rejected,
     String serverReply,
     int attempts,
-    Optional<MailbridgeException> error) {
+    Optional<MailbridgeException> error,
+    List<String> warnings) {
 
   /** The outcome of one message. */
   public enum Status {
@@ -66,6 +67,13 @@ public record SendResult(
     rejected = List.copyOf(rejected);
     serverReply = Objects.requireNonNullElse(serverReply, "");
     Objects.requireNonNull(error, "error");
+    warnings = List.copyOf(warnings);
+  }
+
+  /** A result without warnings. */
+  public SendResult(TrackedProperties properties, Status status, List<String> accepted, List<Rejection> rejected,
+      String serverReply, int attempts, Optional<MailbridgeException> error) {
+    this(properties, status, accepted, rejected, serverReply, attempts, error, List.of());
   }
 
   /**

@@ -170,6 +170,36 @@ class HostileImapReceiveTest {
     }
   }
 
+  private static Reply twice(String tag, byte[] first, byte[] second) {
+    return Reply.literal("* 1 FETCH (UID 1 FLAGS () RFC822.SIZE " + first.length + " BODY[] ", first, ")\r\n")
+        .then(Reply.literal("* 1 FETCH (UID 1 FLAGS () RFC822.SIZE " + second.length + " BODY[] ", second, ")\r\n"))
+        .then(Reply.lines(tag + " OK done"));
+  }
+
+  @Test
+  void uidAnsweredTwiceWithDifferentBodiesIsDeliveredOnceWithAWarning() {
+    byte[] real = ImapScript.message("Invoice 42", "<m1@hostile.test>", "Pay 100 EUR.\r\n");
+    byte[] other = ImapScript.message("Invoice 42", "<m1@hostile.test>", "Pay 999 EUR to another account.\r\n");
+    try (HostileServer s = HostileServer.start(ImapScript.mailbox(List.of(real)).on("UID FETCH",
+        (tag, line) -> onBody(tag, line, () -> twice(tag, real, other))).build())) {
+      List<MailDocument> docs = assertTimeoutPreemptively(LIMIT, () -> receive(s));
+      assertThat(docs).hasSize(1);
+      assertThat(docs.get(0).warnings()).anySatisfy(w -> assertThat(w).contains("twice", "different contents",
+          "first copy"));
+    }
+  }
+
+  @Test
+  void uidAnsweredTwiceWithTheSameBodyIsDeliveredOnceWithoutWarning() {
+    byte[] real = ImapScript.message("Invoice 42", "<m1@hostile.test>", "Pay 100 EUR.\r\n");
+    try (HostileServer s = HostileServer.start(ImapScript.mailbox(List.of(real)).on("UID FETCH",
+        (tag, line) -> onBody(tag, line, () -> twice(tag, real, real))).build())) {
+      List<MailDocument> docs = assertTimeoutPreemptively(LIMIT, () -> receive(s));
+      assertThat(docs).hasSize(1);
+      assertThat(docs.get(0).warnings()).noneSatisfy(w -> assertThat(w).contains("twice"));
+    }
+  }
+
   @Test
   void negativeUidValidityIsAProtocolError() {
     Throwable t = failure(ImapScript.mailbox(1).on("SELECT", (tag, line) -> Reply.lines("* 1 EXISTS",

@@ -75,7 +75,8 @@ final class DocumentBuilder {
             return why == null ? store(decoded, meta) : hashOnly(decoded, meta, Optional.of(why));
           });
     }
-    List<String> warnings = new ArrayList<>(p.warnings());
+    List<String> warnings = new ArrayList<>(m.warnings());
+    warnings.addAll(p.warnings());
     List<Attachment> attachments = p.attachments();
     if (reference != null) {
       attachments = reference.listed();

@@ -239,17 +239,20 @@ public final class Transmitter implements AutoCloseable {
   /** RFC 1870: refuse before DATA what the server announced it will not take. */
   private Optional<String> checkSize(SMTPTransport transport, Composer.Composed c, int index) {
     String param = transport.getExtensionParameter("SIZE");
-    long limit;
-    try {
-      limit = param == null ? 0 : Long.parseLong(param.strip());
-    } catch (NumberFormatException e) {
-      limit = -1;
-    }
-    if (limit < 0) {
-      // RFC 1870 4: SIZE takes a number of octets (0: no fixed limit); anything else says nothing usable.
-      LOG.warn("smtp server {} announced an invalid SIZE '{}': the message size is not checked before sending",
-          endpoint.address(), ServerText.shown(param, 60));
-      return Optional.empty();
+    long limit = 0;
+    sizeWarning = null;
+    if (param != null && !param.isBlank()) {
+      String digits = param.strip();
+      if (digits.length() > 20 || !digits.chars().allMatch(ch -> ch >= '0' && ch <= '9')) {
+        // RFC 1870 4: SIZE takes up to 20 digits of octets; anything else tells nothing usable. The
+        // message is sent (the server still refuses what it will not take, after the data).
+        sizeWarning = "the server announced an invalid SIZE '" + ServerText.shown(param, 60) + "' (RFC 1870: a "
+            + "number of octets): the message size was not checked before sending";
+        LOG.info("smtp server {} {}", endpoint.address(), sizeWarning);
+        return Optional.empty();
+      }
+      // Up to 20 digits is valid; beyond what a long holds it is a limit no message reaches.
+      limit = digits.length() > 18 ? Long.MAX_VALUE : Long.parseLong(digits);
     }
     if (limit <= 0 || (c.sizeUpperBound().isPresent() && c.sizeUpperBound().getAsLong() <= limit)) {
       return Optional.empty();
@@ -353,9 +356,13 @@ public final class Transmitter implements AutoCloseable {
     return s == null ? "" : ServerText.shown(s.strip(), 1000);
   }
 
-  private static SendResult result(Composer.Composed c, Status status, List<String> accepted, List<Rejection> rejected,
+  /** Why the size of the messages on this connection was not checked (an invalid SIZE), or null. */
+  private String sizeWarning;
+
+  private SendResult result(Composer.Composed c, Status status, List<String> accepted, List<Rejection> rejected,
       String reply, int attempts, MailbridgeException error) {
-    return new SendResult(c.properties(), status, accepted, rejected, reply, attempts, Optional.ofNullable(error));
+    return new SendResult(c.properties(), status, accepted, rejected, reply, attempts, Optional.ofNullable(error),
+        sizeWarning == null ? List.of() : List.of(sizeWarning));
   }
 
   @Override
