@@ -38,11 +38,6 @@ class ArchitectureTest {
       "io.mailbridge.imap.SelectedFolder -> io.mailbridge.move.Selection$ByFilter",
       "io.mailbridge.imap.SelectedFolder -> io.mailbridge.move.Selection$MessageIds",
       "io.mailbridge.imap.SelectedFolder -> io.mailbridge.move.Selection$Uids",
-      // The Listener drives Receive's run and post-actions directly (one shared incremental receive
-      // in receive's public API is what replaces these).
-      "io.mailbridge.listen.internal.ImapFolderSession -> io.mailbridge.receive.internal.PostActions",
-      "io.mailbridge.listen.internal.ImapFolderSession -> io.mailbridge.receive.internal.ReceiveRun",
-      "io.mailbridge.listen.internal.Watcher -> io.mailbridge.receive.internal.ReceiveRun",
       // Server throttling and the protocol trace are connection internals read from above.
       "io.mailbridge.listen.internal.Watcher -> io.mailbridge.connection.internal.Throttle",
       "io.mailbridge.receive.internal.ReceiveRun -> io.mailbridge.connection.internal.Trace");

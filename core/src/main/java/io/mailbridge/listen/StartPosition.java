@@ -37,6 +37,14 @@ public sealed interface StartPosition {
     }
   }
 
+  /** As {@link #parse} reads it: {@code now}, {@code all} or the day. */
+  default String text() {
+    if (this instanceof Since since) {
+      return since.day().toString();
+    }
+    return this instanceof All ? "all" : "now";
+  }
+
   /** From now. */
   enum Now implements StartPosition { INSTANCE }
 

@@ -5,6 +5,8 @@
  * and only then runs the post-action. Settings in {@link io.mailbridge.listen.ListenerSettings};
  * state of the connections in {@link io.mailbridge.listen.Health}. Listeners of several mailboxes
  * share a {@link io.mailbridge.listen.ConnectionBudget} (connections per server); a
- * {@link io.mailbridge.listen.RateLimit} bounds the messages per second of a mailbox.
+ * {@link io.mailbridge.listen.RateLimit} bounds the messages per second of a mailbox. The
+ * watermark rules (start position, UIDVALIDITY policy, next batch) are in
+ * {@link io.mailbridge.listen.FolderCursor}, shared with the Kafka source.
  */
 package io.mailbridge.listen;

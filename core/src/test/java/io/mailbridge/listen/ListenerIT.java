@@ -22,15 +22,21 @@ class ListenerIT {
   @TempDir
   Path dir;
 
+  /**
+   * Keepalive and IDLE renewal far beyond the wait: only the server's push during IDLE can deliver
+   * in time. How fast is the latency benchmark's business (bench, watch latency).
+   */
   @Test
-  void deliversMessagesAppendedWhileIdlingWithinASecond(MailStack stack) {
+  void deliversMessagesAppendedWhileIdlingOnTheServersPush(MailStack stack) {
     Lst t = new Lst(stack);
     t.carol.reset("lst-idle");
     t.append("lst-idle", "old");
     Lst.Sink sink = new Lst.Sink();
     List<Long> latenciesMs = new ArrayList<>();
     List<Long> afterAppendMs = new ArrayList<>();
-    try (Listener l = Listener.builder(t.carol.connection()).settings(Lst.fast("lst-idle").build())
+    Duration never = WAIT.multipliedBy(4);
+    try (Listener l = Listener.builder(t.carol.connection())
+        .settings(Lst.fast("lst-idle").keepalive(never).idleRenew(never).pollInterval(never).build())
         .stateFile(dir.resolve("state.json")).handler(sink).build()) {
       l.start();
       for (int i = 1; i <= 5; i++) {
@@ -50,7 +56,6 @@ class ListenerIT {
     System.out.println("listen idle delivery latency ms: seeder connect+APPEND -> handler " + latenciesMs
         + "; APPEND answered -> handler " + afterAppendMs);
     assertThat(sink.subjects).containsExactly("new1", "new2", "new3", "new4", "new5"); // start NOW: "old" not delivered
-    assertThat(latenciesMs).allMatch(ms -> ms < 1000);
   }
 
   @Test

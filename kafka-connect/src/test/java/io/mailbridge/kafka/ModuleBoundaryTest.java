@@ -16,13 +16,8 @@ class ModuleBoundaryTest {
       .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
       .importPackages("io.mailbridge.kafka");
 
-  /**
-   * Core internals the source still uses: the folder reader runs Receive's batches and post-actions
-   * itself (one incremental receive in core's public API is what replaces them).
-   */
-  static final Set<String> KNOWN = Set.of(
-      "io.mailbridge.kafka.internal.FolderReader -> io.mailbridge.receive.internal.PostActions",
-      "io.mailbridge.kafka.internal.FolderReader -> io.mailbridge.receive.internal.ReceiveRun");
+  /** Core internals the connectors may still use: none. */
+  static final Set<String> KNOWN = Set.of();
 
   private static String key(Dependency d) {
     return d.getOriginClass().getName().replaceAll("\\$.*", "") + " -> " + d.getTargetClass().getName();

@@ -1,14 +1,17 @@
 package io.mailbridge.listen.internal;
 
 import io.mailbridge.ProtocolException;
+import io.mailbridge.listen.FolderCursor;
 import io.mailbridge.listen.FolderState;
 import io.mailbridge.listen.StartPosition;
 import io.mailbridge.listen.StateStore;
 import io.mailbridge.listen.UidValidityPolicy;
 import io.mailbridge.receive.DocumentHandler;
+import io.mailbridge.receive.FolderSession;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -91,6 +94,7 @@ public final class FolderSync {
   private final StateStore store;
   private final DocumentHandler handler;
   private final Progress progress;
+  private final FolderCursor cursor;
   private FolderState state;
 
   public FolderSync(FolderState.Key key, Rules rules, StateStore store, DocumentHandler handler, Progress progress) {
@@ -99,6 +103,9 @@ public final class FolderSync {
     this.store = store;
     this.handler = handler;
     this.progress = progress;
+    this.cursor = new FolderCursor(rules.start(), rules.uidValidityPolicy(), "listen",
+        "mailbox=" + key.mailbox() + " folder=" + key.folder(), "policy FAIL: choose --uidvalidity rescan (deliver "
+        + "the folder again) or skip (only new mail), or remove the folder from the state file");
   }
 
   /**
@@ -106,26 +113,22 @@ public final class FolderSync {
    * and completes post-actions left pending by a previous run.
    */
   public FolderState prepare(FolderSession s) {
-    long uv = s.uidValidity();
     FolderState saved = store.load(key).orElse(null);
-    if (saved == null) {
-      long last;
-      if (rules.start() instanceof StartPosition.Since since) {
-        List<Long> uids = s.uidsSince(since.day());
-        last = uids.isEmpty() ? highestUid(s) : uids.get(0) - 1;
-      } else if (rules.start() instanceof StartPosition.All) {
-        last = 0;
-      } else {
-        last = highestUid(s);
-      }
-      state = new FolderState(key.mailbox(), key.folder(), uv, last, List.of());
-      store.save(state);
-      LOG.info("listen first start mailbox={} folder={} uidValidity={} start={} lastUid={}", key.mailbox(),
-          key.folder(), uv, rules.start(), last);
-    } else if (saved.uidValidity() != uv) {
-      state = changedUidValidity(s, saved, uv);
-    } else {
+    FolderCursor.Position at;
+    try {
+      at = cursor.place(s, Optional.ofNullable(saved).map(f -> new FolderCursor.Position(f.uidValidity(), f.lastUid())));
+    } catch (ProtocolException e) {
+      throw new Fatal(e);
+    }
+    if (cursor.origin() == FolderCursor.Origin.RESUMED) {
       state = saved;
+    } else {
+      if (saved != null && !saved.pending().isEmpty()) {
+        LOG.warn("listen dropping {} pending post-actions of the old UIDVALIDITY mailbox={} folder={}",
+            saved.pending().size(), key.mailbox(), key.folder());
+      }
+      state = new FolderState(key.mailbox(), key.folder(), at.uidValidity(), at.lastUid(), List.of());
+      store.save(state);
     }
     if (!state.pending().isEmpty()) {
       LOG.info("listen completing pending post-action mailbox={} folder={} uids={}", key.mailbox(), key.folder(),
@@ -135,7 +138,7 @@ public final class FolderSync {
       state = state.withPending(List.of());
       store.save(state);
     }
-    progress.known(state.lastUid(), uv, 0);
+    progress.known(state.lastUid(), at.uidValidity(), 0);
     return state;
   }
 
@@ -152,49 +155,12 @@ public final class FolderSync {
     }
   }
 
-  private FolderState changedUidValidity(FolderSession s, FolderState saved, long uv) {
-    String what = "UIDVALIDITY of mailbox=" + key.mailbox() + " folder=" + key.folder() + " changed from "
-        + saved.uidValidity() + " to " + uv + " (folder recreated or server index rebuilt): saved UIDs mean nothing now";
-    switch (rules.uidValidityPolicy()) {
-      case FAIL -> {
-        LOG.error("listen {}; policy FAIL: stopping this folder", what);
-        throw new Fatal(new ProtocolException(what + "; policy FAIL: choose --uidvalidity rescan (deliver the folder "
-            + "again) or skip (only new mail), or remove the folder from the state file", false, null));
-      }
-      case RESCAN -> {
-        LOG.warn("listen {}; policy RESCAN: delivering every message of the folder again, dropping {} pending "
-            + "post-actions", what, saved.pending().size());
-        FolderState st = new FolderState(key.mailbox(), key.folder(), uv, 0, List.of());
-        store.save(st);
-        return st;
-      }
-      default -> {
-        long last = highestUid(s);
-        LOG.warn("listen {}; policy SKIP: continuing after uid {} (messages already there are not delivered), "
-            + "dropping {} pending post-actions", what, last, saved.pending().size());
-        FolderState st = new FolderState(key.mailbox(), key.folder(), uv, last, List.of());
-        store.save(st);
-        return st;
-      }
-    }
-  }
-
-  private static long highestUid(FolderSession s) {
-    if (s.uidNext() > 0) {
-      return s.uidNext() - 1;
-    }
-    List<Long> all = s.uidsAfter(0);
-    return all.isEmpty() ? 0 : all.get(all.size() - 1);
-  }
-
   /**
    * Delivers every message above the watermark, batch by batch; returns how many were accepted.
    * Stops at {@code stopRequested} between batches.
    */
   public int syncNew(FolderSession s, java.util.function.BooleanSupplier stopRequested) {
-    // RFC 3501 6.4.8/9: "n:*" always matches the highest UID even when it is below n, so filter here.
-    long last = state.lastUid();
-    List<Long> uids = s.uidsAfter(last).stream().filter(u -> u > last).toList();
+    List<Long> uids = cursor.next(s, Integer.MAX_VALUE);
     int total = 0;
     for (int i = 0; i < uids.size(); i += rules.batchSize()) {
       if (stopRequested.getAsBoolean()) {
@@ -298,6 +264,7 @@ public final class FolderSync {
     if (newLast != state.lastUid() || !accepted.isEmpty() || counting) {
       state = new FolderState(key.mailbox(), key.folder(), state.uidValidity(), Math.max(newLast, state.lastUid()),
           rules.hasPostAction() ? postActionable : List.of(), attempts);
+      cursor.advance(state.lastUid());
       store.save(state); // durable before any post-action can move a message away
       progress.delivered(accepted.size());
       progress.known(state.lastUid(), state.uidValidity(), 0);
@@ -329,6 +296,7 @@ public final class FolderSync {
     attempts.remove(uid);
     state = new FolderState(key.mailbox(), key.folder(), state.uidValidity(), Math.max(uid, state.lastUid()),
         state.pending(), attempts);
+    cursor.advance(state.lastUid());
     store.save(state);
     progress.known(state.lastUid(), state.uidValidity(), 0);
   }

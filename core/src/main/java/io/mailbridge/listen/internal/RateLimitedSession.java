@@ -1,6 +1,7 @@
 package io.mailbridge.listen.internal;
 
 import io.mailbridge.receive.DocumentHandler;
+import io.mailbridge.receive.FolderSession;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
@@ -35,6 +36,11 @@ final class RateLimitedSession implements FolderSession {
   @Override
   public List<Long> uidsAfter(long lastUid) {
     return inner.uidsAfter(lastUid);
+  }
+
+  @Override
+  public List<Long> uidsBetween(long fromExclusive, long toInclusive) {
+    return inner.uidsBetween(fromExclusive, toInclusive);
   }
 
   @Override

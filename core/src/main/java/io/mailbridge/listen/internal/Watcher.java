@@ -10,8 +10,9 @@ import io.mailbridge.listen.ListenerSettings;
 import io.mailbridge.listen.StateStore;
 import io.mailbridge.metrics.Recorder;
 import io.mailbridge.receive.DocumentHandler;
+import io.mailbridge.receive.FolderSession;
+import io.mailbridge.receive.IncrementalReceive;
 import io.mailbridge.receive.ReceiveSettings;
-import io.mailbridge.receive.internal.ReceiveRun;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -31,6 +32,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class Watcher {
   private static final Logger LOG = LoggerFactory.getLogger(Watcher.class);
+  private static final String MISSING_FOLDER = "create it or fix the folder name (list with `mailbridge folders`)";
 
   private final Endpoint endpoint;
   private final String mailbox;
@@ -43,7 +45,7 @@ public final class Watcher {
   private final CountDownLatch stopSignal = new CountDownLatch(1);
   private final Thread thread;
   private volatile boolean stopping;
-  private volatile ImapFolderSession idleSession;
+  private volatile IncrementalReceive.Selected idleSession;
   private volatile ImapClient current;
   private volatile long heldSince;
   private final Limits limits;
@@ -138,7 +140,7 @@ public final class Watcher {
   }
 
   private void poke() {
-    ImapFolderSession s = idleSession;
+    IncrementalReceive.Selected s = idleSession;
     if (s != null) {
       Thread t = new Thread(() -> {
         try {
@@ -156,11 +158,11 @@ public final class Watcher {
     ReceiveSettings receive = ReceiveSettings.builder().folder(folders.get(0)).format(settings.format())
         .cacheDir(settings.cacheDir().orElse(null)).batchMaxMessages(settings.batchSize())
         .sizeLimits(settings.sizeLimits()).quarantine(settings.quarantine().orElse(null)).build();
-    ReceiveRun pipeline = new ReceiveRun(endpoint, receive, false).operation("listen");
+    IncrementalReceive pipeline = null;
     List<AutoCloseable> gauges = new ArrayList<>();
     statuses.forEach((f, st) -> gauges.add(metrics.lag(f, st::lag)));
     try {
-      pipeline.open();
+      pipeline = IncrementalReceive.open(endpoint, receive, "listen");
       while (!stopping) {
         try {
           connectAndWatch(pipeline);
@@ -194,7 +196,9 @@ public final class Watcher {
       }
       return;
     } finally {
-      pipeline.close();
+      if (pipeline != null) {
+        pipeline.close();
+      }
       for (AutoCloseable g : gauges) {
         try {
           g.close();
@@ -251,7 +255,7 @@ public final class Watcher {
   }
 
   /** One connection's life: a slot of the server's budget, connect, watch until stop, failure or hand-over. */
-  private void connectAndWatch(ReceiveRun pipeline) {
+  private void connectAndWatch(IncrementalReceive pipeline) {
     for (FolderStatus st : statuses.values()) {
       st.status = Health.Status.CONNECTING;
     }
@@ -272,7 +276,7 @@ public final class Watcher {
     }
   }
 
-  private void connected(ReceiveRun pipeline) {
+  private void connected(IncrementalReceive pipeline) {
     if (connects++ > 0 && !handedOver) {
       statuses.values().forEach(st -> st.reconnects.incrementAndGet());
       folders.forEach(metrics::reconnect);
@@ -298,12 +302,12 @@ public final class Watcher {
     }
   }
 
-  private void watchOne(ImapClient imap, ReceiveRun pipeline, boolean idle) {
+  private void watchOne(ImapClient imap, IncrementalReceive pipeline, boolean idle) {
     String folder = folders.get(0);
     FolderStatus st = statuses.get(folder);
     FolderSync sync = syncs.get(folder);
-    try (ImapFolderSession s = ImapFolderSession.open(imap, folder, pipeline, settings.postAction(),
-        settings.quarantine().isPresent())) {
+    try (IncrementalReceive.Selected s = pipeline.select(imap, folder, settings.postAction(),
+        settings.quarantine().isPresent(), MISSING_FOLDER)) {
       st.connected = true;
       prepare(sync, s);
       check(st, sync, s);
@@ -358,7 +362,7 @@ public final class Watcher {
    * Under a connection budget it also ends IDLE once another connection waits for a slot and this
    * one has had its pollInterval, so the slot can be handed over.
    */
-  private Thread keepalive(ImapFolderSession s) {
+  private Thread keepalive(IncrementalReceive.Selected s) {
     long period = min(settings.keepalive(), settings.idleRenew()).toNanos();
     long tick = limits.permits().limited() ? Math.min(period, TimeUnit.MILLISECONDS.toNanos(200)) : period;
     Thread t = new Thread(() -> {
@@ -388,7 +392,7 @@ public final class Watcher {
     return t;
   }
 
-  private void pollMany(ImapClient imap, ReceiveRun pipeline) {
+  private void pollMany(ImapClient imap, IncrementalReceive pipeline) {
     LOG.info("listen polling mailbox={} folders={} interval={} (sharing one connection)", mailbox, folders,
         settings.pollInterval());
     while (!stopping) {
@@ -397,8 +401,8 @@ public final class Watcher {
           return;
         }
         FolderStatus st = statuses.get(folder);
-        try (ImapFolderSession s = ImapFolderSession.open(imap, folder, pipeline, settings.postAction(),
-            settings.quarantine().isPresent())) {
+        try (IncrementalReceive.Selected s = pipeline.select(imap, folder, settings.postAction(),
+            settings.quarantine().isPresent(), MISSING_FOLDER)) {
           st.connected = true;
           prepare(syncs.get(folder), s);
           check(st, syncs.get(folder), s);

@@ -68,6 +68,11 @@ public final class ReceiveRun {
     this.metrics = endpoint.recorder();
   }
 
+  /** The {@code operation} tag of this run's metrics and logs. */
+  public String operation() {
+    return operation;
+  }
+
   /** The {@code operation} tag of this run's metrics (default {@code receive}). */
   public ReceiveRun operation(String name) {
     this.operation = name;

@@ -10,6 +10,7 @@ import io.mailbridge.listen.StartPosition;
 import io.mailbridge.listen.StateStore;
 import io.mailbridge.listen.UidValidityPolicy;
 import io.mailbridge.receive.DocumentHandler;
+import io.mailbridge.receive.FolderSession;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -62,11 +63,12 @@ class FolderSyncTest {
 
     @Override
     public List<Long> uidsAfter(long lastUid) {
-      List<Long> out = new ArrayList<>(uids.tailSet(lastUid + 1));
-      if (out.isEmpty() && !uids.isEmpty()) {
-        out.add(uids.last()); // RFC 3501: "n:*" matches the highest UID even when it is below n
-      }
-      return out;
+      return new ArrayList<>(uids.tailSet(lastUid + 1));
+    }
+
+    @Override
+    public List<Long> uidsBetween(long fromExclusive, long toInclusive) {
+      return new ArrayList<>(uids.subSet(fromExclusive + 1, toInclusive + 1));
     }
 
     @Override

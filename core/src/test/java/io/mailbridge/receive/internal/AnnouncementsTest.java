@@ -1,4 +1,4 @@
-package io.mailbridge.listen.internal;
+package io.mailbridge.receive.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

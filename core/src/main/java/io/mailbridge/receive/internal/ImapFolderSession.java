@@ -1,13 +1,12 @@
-package io.mailbridge.listen.internal;
+package io.mailbridge.receive.internal;
 
 import io.mailbridge.connection.Endpoint;
 import io.mailbridge.connection.Errors;
 import io.mailbridge.connection.ImapClient;
 import io.mailbridge.receive.DocumentHandler;
+import io.mailbridge.receive.IncrementalReceive;
 import io.mailbridge.receive.PostAction;
 import io.mailbridge.receive.ReceiveResult;
-import io.mailbridge.receive.internal.PostActions;
-import io.mailbridge.receive.internal.ReceiveRun;
 import io.mailbridge.search.Filter;
 import io.mailbridge.imap.UidSearch;
 import jakarta.mail.Folder;
@@ -19,12 +18,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /** A folder selected on a live Angus connection: search, the Receive pipeline, post-actions. */
-final class ImapFolderSession implements FolderSession, AutoCloseable {
+public final class ImapFolderSession implements IncrementalReceive.Selected {
   private static final Logger LOG = LoggerFactory.getLogger(ImapFolderSession.class);
 
   private final Endpoint endpoint;
   private final IMAPFolder folder;
   private final ReceiveRun pipeline;
+  private final Filter filter;
   private final PostActions post;
   private final long uidValidity;
   private final long uidNext;
@@ -33,32 +33,31 @@ final class ImapFolderSession implements FolderSession, AutoCloseable {
   // What had been announced when the last search's view of the folder was fixed.
   private volatile long searched;
 
-  private ImapFolderSession(Endpoint endpoint, IMAPFolder folder, ReceiveRun pipeline, PostActions post,
-      long uidValidity, long uidNext) {
+  private ImapFolderSession(Endpoint endpoint, IMAPFolder folder, ReceiveRun pipeline, Filter filter,
+      PostActions post, long uidValidity, long uidNext) {
     this.endpoint = endpoint;
     this.folder = folder;
     this.pipeline = pipeline;
+    this.filter = filter;
     this.post = post;
     this.uidValidity = uidValidity;
     this.uidNext = uidNext;
   }
 
-  static ImapFolderSession open(ImapClient imap, String name, ReceiveRun pipeline, PostAction action) {
-    return open(imap, name, pipeline, action, false);
-  }
-
-  /** With {@code quarantine} the folder is opened read-write, so a poison message can be moved or marked. */
-  static ImapFolderSession open(ImapClient imap, String name, ReceiveRun pipeline, PostAction action,
-      boolean quarantine) {
+  /**
+   * Selects {@code name} read-write when the post-action writes or {@code readWrite} asks (a
+   * quarantine moves or marks), and checks the post-action's target.
+   */
+  public static ImapFolderSession open(ImapClient imap, String name, ReceiveRun pipeline, Filter filter,
+      PostAction action, boolean readWrite, String missingAdvice) {
     Endpoint endpoint = imap.endpoint();
-    IMAPFolder folder = imap.openFolder(io.mailbridge.imap.FolderPaths.serverName(imap.store(), name), action.writes() || quarantine ? Folder.READ_WRITE : Folder.READ_ONLY,
-        "create it or fix the folder name (list with `mailbridge folders`)");
+    IMAPFolder folder = imap.openFolder(io.mailbridge.imap.FolderPaths.serverName(imap.store(), name), action.writes() || readWrite ? Folder.READ_WRITE : Folder.READ_ONLY, missingAdvice);
     try {
       PostActions post = new PostActions(endpoint, folder, action);
       post.prepare();
       // RFC 3501 2.3.1.1: UIDVALIDITY cannot change while the folder stays selected in this session,
       // so post-actions on this session act on the UIDs of exactly this UIDVALIDITY.
-      ImapFolderSession s = new ImapFolderSession(endpoint, folder, pipeline, post, folder.getUIDValidity(),
+      ImapFolderSession s = new ImapFolderSession(endpoint, folder, pipeline, filter, post, folder.getUIDValidity(),
           Math.max(0, folder.getUIDNext()));
       folder.doCommand(p -> {
         p.addResponseHandler(s.announcements);
@@ -69,10 +68,6 @@ final class ImapFolderSession implements FolderSession, AutoCloseable {
     } catch (MessagingException e) {
       throw Errors.translate(endpoint, "open folder '" + name + "'", e);
     }
-  }
-
-  IMAPFolder folder() {
-    return folder;
   }
 
   @Override
@@ -93,7 +88,25 @@ final class ImapFolderSession implements FolderSession, AutoCloseable {
     // RFC 3501 7.3.1: mail announced by the NOOP is visible to the search; anything announced later
     // (in the search's own answer or after) may not be in its result.
     searched = announcements.mark();
-    return UidSearch.run(endpoint, folder, Filter.raw("UID " + (lastUid + 1) + ":*"));
+    long last = lastUid;
+    // RFC 3501 6.4.8: "n:*" always matches the highest UID even when it is below n, so filter here.
+    return UidSearch.run(endpoint, folder, narrowed("UID " + (lastUid + 1) + ":*")).stream()
+        .filter(u -> u > last).toList();
+  }
+
+  @Override
+  public List<Long> uidsBetween(long fromExclusive, long toInclusive) {
+    if (toInclusive <= fromExclusive) {
+      return List.of();
+    }
+    return UidSearch.run(endpoint, folder, narrowed("UID " + (fromExclusive + 1) + ":" + toInclusive)).stream()
+        .filter(u -> u > fromExclusive && u <= toInclusive).toList();
+  }
+
+  /** A UID range, narrowed by the reader's filter when it has one. */
+  private Filter narrowed(String uidRange) {
+    Filter range = Filter.raw(uidRange);
+    return filter instanceof Filter.All ? range : Filter.and(range, filter);
   }
 
   @Override
@@ -105,8 +118,8 @@ final class ImapFolderSession implements FolderSession, AutoCloseable {
   public List<Long> deliver(List<Long> uids, DocumentHandler handler) {
     List<ReceiveResult.Skipped> skipped = pipeline.deliver(folder, uidValidity, uids, handler);
     for (ReceiveResult.Skipped s : skipped) {
-      LOG.warn("listen skipped mailbox={} folder={} uid={} reason={}", endpoint.auth().user(), folder.getFullName(),
-          s.uid(), s.reason());
+      LOG.warn("{} skipped mailbox={} folder={} uid={} reason={}", pipeline.operation(), endpoint.auth().user(),
+          folder.getFullName(), s.uid(), s.reason());
     }
     return skipped.stream().map(ReceiveResult.Skipped::uid).toList();
   }
@@ -122,7 +135,8 @@ final class ImapFolderSession implements FolderSession, AutoCloseable {
   }
 
   /** Sends NOOP; from another thread this also ends a running IDLE first (Angus aborts it with DONE). */
-  void noop() {
+  @Override
+  public void noop() {
     try {
       folder.doCommand(p -> {
         p.noop();
@@ -137,7 +151,8 @@ final class ImapFolderSession implements FolderSession, AutoCloseable {
    * Waits in IDLE (RFC 2177) until the server sends something or another thread ends it; returns at
    * once when new mail was announced since the last search (it will not be announced again).
    */
-  void idle() {
+  @Override
+  public void idle() {
     announcements.arm();
     try {
       if (announcements.since(searched)) {

@@ -1,12 +1,13 @@
-package io.mailbridge.listen.internal;
+package io.mailbridge.receive;
 
-import io.mailbridge.receive.DocumentHandler;
 import java.time.LocalDate;
 import java.util.List;
 
 /**
- * One selected folder on a live connection, as {@link FolderSync} needs it. The IMAP implementation
- * is {@link ImapFolderSession}; tests use a fake to check the order of effects.
+ * One folder selected on a live connection, as an incremental reader needs it: the Listener and the
+ * Kafka source read new mail through it, a batch at a time. Made by
+ * {@link IncrementalReceive#select}; UIDs are only meaningful for this session's
+ * {@link #uidValidity()} (RFC 3501 2.3.1.1: it cannot change while the folder stays selected).
  */
 public interface FolderSession {
   /** The folder's UIDVALIDITY from SELECT. */
@@ -15,8 +16,14 @@ public interface FolderSession {
   /** The folder's UIDNEXT from SELECT, 0 when the server did not say. */
   long uidNext();
 
-  /** UIDs above {@code lastUid}, ascending. */
+  /** UIDs above {@code lastUid} (narrowed by the reader's filter, if any), ascending. */
   List<Long> uidsAfter(long lastUid);
+
+  /**
+   * UIDs with {@code fromExclusive < uid <= toInclusive} still in the folder (narrowed by the
+   * reader's filter, if any), ascending.
+   */
+  List<Long> uidsBetween(long fromExclusive, long toInclusive);
 
   /** UIDs of messages received on or after {@code day}, ascending. */
   List<Long> uidsSince(LocalDate day);

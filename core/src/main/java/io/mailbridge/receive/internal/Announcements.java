@@ -1,4 +1,4 @@
-package io.mailbridge.listen.internal;
+package io.mailbridge.receive.internal;
 
 import java.util.concurrent.atomic.AtomicLong;
 import org.eclipse.angus.mail.iap.Response;
