@@ -101,6 +101,11 @@ public final class WatchCommand implements Callable<Integer> {
       description = "NOOP check of an idling connection (default: ${DEFAULT-VALUE}).")
   String keepalive;
 
+  @Option(names = "--stall-timeout", paramLabel = "DURATION", defaultValue = "10m",
+      description = "Health says STALLED (and /health 503) when a folder has been delivering this long without "
+          + "handing a message over or saving its watermark (default: ${DEFAULT-VALUE}).")
+  String stallTimeout;
+
   @Option(names = "--batch", paramLabel = "N", defaultValue = "100",
       description = "Messages per batch (handed over, then saved, then --then) (default: ${DEFAULT-VALUE}).")
   int batch;
@@ -175,8 +180,14 @@ public final class WatchCommand implements Callable<Integer> {
     ListenerSettings settings = ListenerSettings.builder().folders(folders).start(StartPosition.parse(start))
         .uidValidityPolicy(policy(uidValidity)).postAction(thenOptions.parse(then, expungeAll)).useIdle(!noIdle)
         .pollInterval(Settings.parseDuration("--poll", poll)).keepalive(Settings.parseDuration("--keepalive", keepalive))
+        .stallTimeout(Settings.parseDuration("--stall-timeout", stallTimeout))
         .batchSize(batch).maxConnections(maxConnections).format(format).cacheDir(cacheDir)
         .sizeLimits(limits.sizeLimits()).quarantine(limits.quarantine().orElse(null)).build();
+    if (connection.readTimeout != null) {
+      // What a watcher waits at most for an answer is the keepalive plus this.
+      settings = settings.toBuilder().responseTimeout(Settings.parseDuration("--read-timeout", connection.readTimeout))
+          .build();
+    }
     Duration graceTime = Settings.parseDuration("--grace", grace);
     var cacheRetention = retention.retention(cacheDir);
     MetricsEndpoint metrics = metricsPort == null ? null : MetricsEndpoint.start(metricsHost, metricsPort);
@@ -245,8 +256,9 @@ public final class WatchCommand implements Callable<Integer> {
         }
         stderr.println("mailbridge: watch stopped: " + why);
         stderr.flush();
+        Optional<Throwable> failure = listeners.stream().map(Listener::failure).flatMap(Optional::stream).findFirst();
         return why.contains("UIDVALIDITY") || why.contains("does not exist") ? ExitCodes.BAD_INPUT
-            : ExitCodes.CONNECTION;
+            : failure.map(ExitCodes::of).orElse(ExitCodes.CONNECTION);
       }
     }
     return ExitCodes.OK;

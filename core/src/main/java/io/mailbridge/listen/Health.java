@@ -18,9 +18,10 @@ public record Health(boolean running, List<FolderHealth> folders, Instant at) {
     folders = List.copyOf(folders);
   }
 
-  /** Running, and every folder connected and not failed. */
+  /** Running, and every folder connected, neither failed nor stalled. */
   public boolean healthy() {
-    return running && folders.stream().allMatch(f -> f.connected() && f.status() != Status.FAILED);
+    return running && folders.stream().allMatch(f -> f.connected() && f.status() != Status.FAILED
+        && f.status() != Status.STALLED);
   }
 
   /** What a folder's watcher is doing. */
@@ -33,6 +34,12 @@ public record Health(boolean running, List<FolderHealth> folders, Instant at) {
     POLLING,
     /** Fetching and handing over new messages. */
     DELIVERING,
+    /**
+     * Delivering, but nothing moved (no document handed over, no watermark saved) for longer than
+     * {@link ListenerSettings#stallTimeout()}: a handler that does not return, or a download that
+     * no longer advances. Becomes {@code DELIVERING} again as soon as something moves.
+     */
+    STALLED,
     /** The connection failed: waiting (backoff) before reconnecting. */
     RECONNECTING,
     /** Stopped for good with an error (e.g. UIDVALIDITY policy FAIL, bad configuration). */

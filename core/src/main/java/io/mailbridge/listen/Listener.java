@@ -121,6 +121,24 @@ public final class Listener implements AutoCloseable {
     return new Health(running, out, Instant.now());
   }
 
+  /**
+   * What ended the listener's watching for good, when every folder {@link Health.Status#FAILED}
+   * failed: the error of the first (a {@link io.mailbridge.MailbridgeException}, or an internal
+   * error); empty while any folder is still being watched.
+   */
+  public Optional<Throwable> failure() {
+    Optional<Throwable> first = Optional.empty();
+    for (Watcher w : watchers) {
+      for (FolderStatus s : w.statuses()) {
+        if (s.failure().isEmpty()) {
+          return Optional.empty();
+        }
+        first = first.or(s::failure);
+      }
+    }
+    return first;
+  }
+
   /** Stops with a 30-second grace period. */
   @Override
   public void close() {

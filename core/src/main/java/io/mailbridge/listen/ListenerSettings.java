@@ -55,6 +55,9 @@ import java.util.Optional;
  *     {@code maxAttempts} times go (default empty: unparseable messages are skipped, refusals are
  *     retried with backoff for ever). Attempts are saved in the state store before each try, so a
  *     message that crashes the process is quarantined after {@code maxAttempts} starts too
+ * @param stallTimeout how long a folder may be delivering without handing a document over or moving
+ *     its watermark before its health says {@link Health.Status#STALLED} (default 10 min): a handler
+ *     that never returns, or a download that no longer advances
  */
 public record ListenerSettings(
     List<String> folders,
@@ -74,7 +77,8 @@ public record ListenerSettings(
     BodyFormat format,
     Optional<Path> cacheDir,
     SizeLimits sizeLimits,
-    Optional<Quarantine> quarantine) {
+    Optional<Quarantine> quarantine,
+    Duration stallTimeout) {
 
   public ListenerSettings {
     Objects.requireNonNull(folders, "listener.folders");
@@ -101,6 +105,7 @@ public record ListenerSettings(
     positive("responseTimeout", responseTimeout);
     positive("reconnectMin", reconnectMin);
     positive("reconnectMax", reconnectMax);
+    positive("stallTimeout", stallTimeout);
     if (idleRenew.compareTo(Duration.ofMinutes(10)) > 0) {
       throw new ConfigException("listener.idleRenew " + idleRenew + " is above 10 minutes: re-issue IDLE at least "
           + "every 10 minutes (RFC 2177 allows 29, many NATs and firewalls drop idle connections sooner)");
@@ -161,6 +166,7 @@ public record ListenerSettings(
     b.cacheDir = cacheDir.orElse(null);
     b.sizeLimits = sizeLimits;
     b.quarantine = quarantine.orElse(null);
+    b.stallTimeout = stallTimeout;
     return b;
   }
 
@@ -184,6 +190,7 @@ public record ListenerSettings(
     private Path cacheDir;
     private SizeLimits sizeLimits = SizeLimits.none();
     private Quarantine quarantine;
+    private Duration stallTimeout = Duration.ofMinutes(10);
 
     public Builder folders(String... v) { folders = new ArrayList<>(List.of(v)); return this; }
     public Builder folders(List<String> v) { folders = new ArrayList<>(v); return this; }
@@ -205,11 +212,12 @@ public record ListenerSettings(
     public Builder sizeLimits(SizeLimits v) { sizeLimits = v; return this; }
     /** Quarantine for poison messages; null for none. */
     public Builder quarantine(Quarantine v) { quarantine = v; return this; }
+    public Builder stallTimeout(Duration v) { stallTimeout = v; return this; }
 
     public ListenerSettings build() {
       return new ListenerSettings(folders, start, uidValidityPolicy, postAction, useIdle, pollInterval, idleRenew,
           keepalive, responseTimeout, reconnectMin, reconnectMax, jitter, maxConnections, batchSize, format,
-          Optional.ofNullable(cacheDir), sizeLimits, Optional.ofNullable(quarantine));
+          Optional.ofNullable(cacheDir), sizeLimits, Optional.ofNullable(quarantine), stallTimeout);
     }
   }
 }

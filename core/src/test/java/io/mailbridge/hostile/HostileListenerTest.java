@@ -55,4 +55,62 @@ class HostileListenerTest {
       assertThat(delivered).isEmpty();
     }
   }
+
+  private Listener listener(HostileServer s, io.mailbridge.receive.DocumentHandler handler) {
+    return Listener.builder(HostileFixture.imap(s)).settings(ListenerSettings.builder().folders("INBOX")
+        .start(StartPosition.all()).keepalive(Duration.ofSeconds(2)).responseTimeout(Duration.ofSeconds(2))
+        .reconnectMin(Duration.ofMillis(200)).reconnectMax(Duration.ofSeconds(1)).pollInterval(Duration.ofMillis(300))
+        .stallTimeout(Duration.ofSeconds(1)).build()).stateFile(dir.resolve("state.json")).handler(handler).build();
+  }
+
+  private static Health.FolderHealth await(Listener l, java.util.function.Predicate<Health.FolderHealth> cond)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+    Health.FolderHealth h = l.health().folders().get(0);
+    while (!cond.test(h) && System.nanoTime() < deadline) {
+      Thread.sleep(50);
+      h = l.health().folders().get(0);
+    }
+    return h;
+  }
+
+  @Test
+  void deliveringWithNothingMovingIsReportedStalledAndRecovers() throws Exception {
+    java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+    List<Object> delivered = new CopyOnWriteArrayList<>();
+    try (HostileServer s = HostileServer.start(ImapScript.mailbox(2).build());
+        Listener l = listener(s, doc -> {
+          try {
+            release.await();
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+          }
+          delivered.add(doc);
+        })) {
+      l.start();
+      Health.FolderHealth h = await(l, f -> f.status() == Health.Status.STALLED);
+      assertThat(h.status()).as("health %s", h).isEqualTo(Health.Status.STALLED);
+      assertThat(l.health().healthy()).isFalse();
+      release.countDown();
+      h = await(l, f -> f.delivered() == 2 && f.status() != Health.Status.STALLED && f.status() != Health.Status.DELIVERING);
+      assertThat(h.delivered()).as("health %s", h).isEqualTo(2);
+      assertThat(h.status()).as("health %s", h).isNotIn(Health.Status.STALLED, Health.Status.FAILED);
+    }
+  }
+
+  @Test
+  void errorThrownInTheWatcherFailsItWithAnInternalErrorInsteadOfDyingSilently() throws Exception {
+    try (HostileServer s = HostileServer.start(ImapScript.mailbox(1).build());
+        Listener l = listener(s, doc -> {
+          throw new AssertionError("handler bug");
+        })) {
+      l.start();
+      Health.FolderHealth h = await(l, f -> f.status() == Health.Status.FAILED);
+      assertThat(h.status()).as("health %s", h).isEqualTo(Health.Status.FAILED);
+      assertThat(h.lastError()).hasValueSatisfying(e -> assertThat(e).contains("internal error", "handler bug"));
+      assertThat(l.failure()).hasValueSatisfying(t -> assertThat(t).isInstanceOf(IllegalStateException.class)
+          .hasCauseInstanceOf(AssertionError.class));
+    }
+  }
 }

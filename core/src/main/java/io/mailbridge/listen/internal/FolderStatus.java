@@ -1,12 +1,14 @@
 package io.mailbridge.listen.internal;
 
 import io.mailbridge.listen.Health;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
 
 /** The live, thread-safe health of one watched folder, written by its watcher, read as a snapshot. */
 public final class FolderStatus implements FolderSync.Progress {
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(FolderStatus.class);
   private final String mailbox;
   private final String folder;
   volatile Health.Status status = Health.Status.CONNECTING;
@@ -20,10 +22,22 @@ public final class FolderStatus implements FolderSync.Progress {
   private volatile long lag;
   private final AtomicLong delivered = new AtomicLong();
   final AtomicLong reconnects = new AtomicLong();
+  private final long stallNanos;
+  /** When something last moved: delivering began, a document was handed over, the watermark moved. */
+  private volatile long movedNanos = System.nanoTime();
+  private volatile boolean stallReported;
+  /** What ended the watcher for good (status FAILED). */
+  private volatile Throwable failure;
 
   public FolderStatus(String mailbox, String folder) {
+    this(mailbox, folder, Duration.ofMinutes(10));
+  }
+
+  /** @param stallTimeout how long delivering may go on with nothing moving before it is reported STALLED */
+  public FolderStatus(String mailbox, String folder, Duration stallTimeout) {
     this.mailbox = mailbox;
     this.folder = folder;
+    this.stallNanos = stallTimeout.toNanos();
   }
 
   @Override
@@ -31,11 +45,56 @@ public final class FolderStatus implements FolderSync.Progress {
     this.lastUid = lastUid;
     this.uidValidity = uidValidity;
     this.lag = lag;
+    moved();
   }
 
   @Override
   public void delivered(int count) {
     delivered.addAndGet(count);
+    moved();
+  }
+
+  /** Delivering begins (new mail signalled, or a poll). */
+  void delivering() {
+    movedNanos = System.nanoTime();
+    status = Health.Status.DELIVERING;
+  }
+
+  /** Something moved: a document was handed over, the watermark was saved. */
+  void moved() {
+    movedNanos = System.nanoTime();
+    stallReported = false;
+  }
+
+  /** Stopped for good: status FAILED, with the error that ended it. */
+  void failed(Throwable e) {
+    error(e);
+    failure = e;
+    status = Health.Status.FAILED;
+  }
+
+  /** What ended this folder's watcher for good, when its status is FAILED. */
+  public Optional<Throwable> failure() {
+    return Optional.ofNullable(failure);
+  }
+
+  /** The status to show: DELIVERING with nothing moving for longer than the stall timeout is STALLED. */
+  private Health.Status shownStatus() {
+    Health.Status s = status;
+    if (s != Health.Status.DELIVERING) {
+      return s;
+    }
+    long still = System.nanoTime() - movedNanos;
+    if (still <= stallNanos) {
+      return s;
+    }
+    if (!stallReported) {
+      stallReported = true;
+      LOG.warn("listen stalled mailbox={} folder={} nothingMovedForSeconds={}: delivering, but no document was handed "
+          + "over and no watermark saved (a handler that does not return, or a download that no longer advances)",
+          mailbox, folder, Duration.ofNanos(still).toSeconds());
+    }
+    return Health.Status.STALLED;
   }
 
   /** Messages beyond the watermark at the last look. */
@@ -54,7 +113,7 @@ public final class FolderStatus implements FolderSync.Progress {
   }
 
   public Health.FolderHealth snapshot() {
-    return new Health.FolderHealth(mailbox, folder, status, connected, idling, Optional.ofNullable(lastSuccess),
+    return new Health.FolderHealth(mailbox, folder, shownStatus(), connected, idling, Optional.ofNullable(lastSuccess),
         Optional.ofNullable(lastError), Optional.ofNullable(lastErrorAt), uidValidity, lastUid, lag, delivered.get(),
         reconnects.get());
   }

@@ -84,12 +84,15 @@ public final class Watcher {
         settings.postAction().writes(), settings.batchSize(),
         settings.quarantine().map(io.mailbridge.receive.Quarantine::maxAttempts).orElse(0));
     for (String f : folders) {
-      FolderStatus st = new FolderStatus(mailbox, f);
+      FolderStatus st = new FolderStatus(mailbox, f, settings.stallTimeout());
       statuses.put(f, st);
-      DocumentHandler timed = metrics.enabled() ? doc -> {
+      DocumentHandler timed = doc -> {
         handler.handle(doc);
-        metrics.handover(f, System.nanoTime() - signalNanos);
-      } : handler;
+        st.moved();
+        if (metrics.enabled()) {
+          metrics.handover(f, System.nanoTime() - signalNanos);
+        }
+      };
       syncs.put(f, new FolderSync(new FolderState.Key(mailbox, f), rules, store, timed, st));
     }
     this.thread = new Thread(this::run, "mailbridge-listen-" + index);
@@ -175,8 +178,7 @@ public final class Watcher {
           LOG.error("listen stopped mailbox={} folders={} error={}", mailbox, folders, cause.getMessage());
           folders.forEach(f -> metrics.error(f, "listen", Recorder.kind(cause)));
           for (FolderStatus st : statuses.values()) {
-            st.error(cause);
-            st.status = Health.Status.FAILED;
+            st.failed(cause);
           }
           return;
         } catch (RuntimeException e) {
@@ -187,12 +189,15 @@ public final class Watcher {
           failed(new IllegalStateException("internal error while listening: " + e, e), "reconnecting");
         }
       }
-    } catch (RuntimeException e) {
-      LOG.error("listen stopped mailbox={} folders={} error={}", mailbox, folders, e.toString());
-      folders.forEach(f -> metrics.error(f, "listen", Recorder.kind(e)));
+    } catch (RuntimeException | Error e) {
+      // Any other Error (one from the handler included) ends the watcher with a clear FAILED status
+      // instead of a dead thread whose health stays at its last word.
+      RuntimeException error = e instanceof RuntimeException r ? r
+          : new IllegalStateException("internal error while listening: " + e, e);
+      LOG.error("listen stopped mailbox={} folders={} error={}", mailbox, folders, error.toString());
+      folders.forEach(f -> metrics.error(f, "listen", Recorder.kind(error)));
       for (FolderStatus st : statuses.values()) {
-        st.error(e);
-        st.status = Health.Status.FAILED;
+        st.failed(error);
       }
       return;
     } finally {
@@ -446,7 +451,7 @@ public final class Watcher {
     String folder = st.snapshot().folder();
     signalNanos = System.nanoTime();
     while (true) {
-      st.status = Health.Status.DELIVERING;
+      st.delivering();
       try {
         int n = sync.syncNew(s, () -> stopping);
         if (n > 0) {
