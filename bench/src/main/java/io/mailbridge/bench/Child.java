@@ -13,7 +13,8 @@ import java.nio.file.Path;
 
 /**
  * What the {@link Suite} runs in a fresh JVM (cold start, small heaps): {@code raw FOLDER} or
- * {@code mailbridge FOLDER CACHE_DIR|none}. Prints one last line
+ * {@code mailbridge FOLDER CACHE_DIR|none}, or {@code move} (carol's raw {@code UID MOVE}, see
+ * {@link MoveBench}). Prints one last line
  * {@code result <messages> <seconds in main> <peak heap MB> <peak RSS MB>}.
  *
  * <p>With {@code -Dbench.stepped=true} the child waits for a line on stdin before each run ({@code go},
@@ -38,6 +39,10 @@ public final class Child {
         case "raw" -> ReceiveBench.rawFetch(stack, args[1]);
         case "mailbridge" -> ReceiveBench.mailbridge(stack, args[1],
             args[2].equals("none") ? null : Path.of(args[2]).resolve("run-" + run));
+        case "move" -> {
+          MoveBench.rawMove(stack, stack.carol());
+          yield 0L;
+        }
         default -> throw new IllegalArgumentException(args[0]);
       };
       double s = (System.nanoTime() - t0) / 1e9;

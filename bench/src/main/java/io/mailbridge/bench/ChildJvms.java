@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -50,10 +51,25 @@ final class ChildJvms {
 
   /** Wall time of a process; with {@code lines >= 0}, checks it printed that many stdout lines. */
   static double process(String name, List<String> cmd, long lines) throws Exception {
+    return process(name, cmd, lines, Map.of(), null);
+  }
+
+  /**
+   * Wall time of a process started with {@code env} added to this JVM's environment and stdin read
+   * from {@code stdin} (none: {@code null}); with {@code lines >= 0}, checks it printed that many
+   * stdout lines.
+   */
+  static double process(String name, List<String> cmd, long lines, Map<String, String> env, Path stdin)
+      throws Exception {
     Path out = Files.createTempFile(WORK, "out", ".txt");
+    ProcessBuilder pb = new ProcessBuilder(cmd).redirectOutput(out.toFile())
+        .redirectError(ProcessBuilder.Redirect.DISCARD);
+    pb.environment().putAll(env);
+    if (stdin != null) {
+      pb.redirectInput(stdin.toFile());
+    }
     long t0 = System.nanoTime();
-    Process p = new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(ProcessBuilder.Redirect.DISCARD)
-        .start();
+    Process p = pb.start();
     if (!p.waitFor(10, TimeUnit.MINUTES) || p.exitValue() != 0) {
       throw new IllegalStateException(name + " failed (exit " + p.exitValue() + "): " + Files.readString(out));
     }

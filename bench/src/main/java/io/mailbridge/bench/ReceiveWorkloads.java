@@ -13,21 +13,18 @@ import static io.mailbridge.bench.Measure.settleDisk;
 import static io.mailbridge.bench.Measure.time;
 import static io.mailbridge.bench.Measure.timed;
 import static io.mailbridge.bench.Measure.warmUp;
-import static io.mailbridge.bench.Seeding.writeBigMessage;
 import static io.mailbridge.bench.Stats.ratio;
 import static io.mailbridge.bench.Stats.ratioSpread;
 
 import io.mailbridge.testkit.ImapSeeder;
 import io.mailbridge.testkit.MailStack;
 import io.mailbridge.testkit.TestMessages;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The receive workloads: 10,000 small messages in a warm JVM (with and without the Document Cache,
@@ -151,6 +148,7 @@ final class ReceiveWorkloads extends Workloads {
         String.format("%d rounds, per round %s; with the cache on disk %.2f× (per round %s), on tmpfs %.2f×",
             mb.size(), ratioSpread(raw, mb), ratio(new Row("raw", rawB, n, 0, 0), disk), ratioSpread(rawB, mbDisk),
             mem == null ? Double.NaN : ratio(new Row("raw", rawB, n, 0, 0), rows.get(4))));
+    chart("receive 10k, library, warm", ratio(rows.get(0), ours), 0.8);
     Row naiveRow = rows.stream().filter(x -> x.client().startsWith("Jakarta")).findFirst().orElseThrow();
     goal("receive ≥ 5× the naive Jakarta loop", ratio(naiveRow, ours), 5, "");
     if (camelDefault != null) {
@@ -206,6 +204,7 @@ final class ReceiveWorkloads extends Workloads {
     goal("CLI cold receive ≤ 1.25× raw cold-JVM time", 1 / ratio(rows.get(0), rows.get(1)), -1.25,
         String.format("JVM defaults %.2f×, with --cache-dir %.2f×", 1 / ratio(rows.get(0), rows.get(2)),
             1 / ratio(rows.get(0), rows.get(3))));
+    chart("receive 10k, CLI cold", ratio(rows.get(0), rows.get(1)), 1 / 1.25);
   }
 
   void receive200k() throws Exception {
@@ -251,21 +250,8 @@ final class ReceiveWorkloads extends Workloads {
   }
 
   void big() throws Exception {
-    String folder = "bench-big-2"; // a new name whenever the seeded message changes, so an old copy is not reused
-    if (count(folder) != 1) {
-      log("seeding one message with a 200 MiB attachment into " + folder);
-      stack.resetFolder(stack.alice(), folder);
-      Path eml = WORK.resolve("big.eml");
-      writeBigMessage(eml);
-      List<String> save = new ArrayList<>(List.of(stack.doveadm().split(" ")));
-      save.addAll(List.of("save", "-u", stack.alice().user(), "-m", folder));
-      Process p = new ProcessBuilder(save).redirectInput(eml.toFile()).redirectErrorStream(true).start();
-      String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-      if (!p.waitFor(300, TimeUnit.SECONDS) || p.exitValue() != 0) {
-        throw new IllegalStateException("doveadm save failed: " + out);
-      }
-      Files.delete(eml);
-    }
+    String folder = Seeding.BIG_FOLDER;
+    seedBig();
     double mb = totalMb(folder);
     List<Double> raw = new ArrayList<>();
     List<Double> ours = new ArrayList<>();
@@ -320,6 +306,7 @@ final class ReceiveWorkloads extends Workloads {
     goal("200 MiB attachment with -Xmx64m ≥ 0.9× raw", ratio(rows.get(0), rows.get(1)), 0.9,
         String.format("in a JVM that received it before; a fresh JVM %.2f×, per round %s", ratio(rows.get(2),
             rows.get(3)), ratioSpread(rawFresh, oursFresh)));
+    chart("200 MiB, library, -Xmx64m, running JVM", ratio(rows.get(0), rows.get(1)), 0.9);
     goal("200 MiB attachment: peak RSS ≤ 200 MB", rows.get(1).rssMb(), -200, "MB");
   }
 }

@@ -17,15 +17,19 @@ import java.util.List;
 final class Report {
   private final StringBuilder report = new StringBuilder();
   private final List<String> goals = new ArrayList<>();
+  private final GoalsChart chart = new GoalsChart();
 
   /** The report's heading: the machine and how many rounds each client runs. */
-  void begin(int rounds, int peerRounds, int coldPairRounds, int moveRounds) throws Exception {
-    report.append("# Mailbridge benchmark results\n\n").append(machine()).append('\n');
+  void begin(int rounds, int peerRounds, int coldPairRounds, int moveRounds, int cliPairRounds, String dovecotTz)
+      throws Exception {
+    report.append("# Mailbridge benchmark results\n\n").append(machine()).append(String.format("Dovecot started "
+        + "with TZ %s%s.%n%n", dovecotTz, "unset".equals(dovecotTz) ? " (as Debian's service starts it)" : ""));
     report.append(String.format("Rounds: %d per client (peers marked * : %d), more for the goals' pairs: the warm "
-        + "receive at least 21, the cold CLI receive %d, move %d, the 200 MiB message 3 runs of each JVM per round; "
+        + "receive at least 21, the cold CLI receive %d, move %d, the CLI's 200 MiB and move %d, the 200 MiB "
+        + "message 3 runs of each JVM per round; "
         + "times are medians with the spread (min-max) of the rounds; 'x limit' is throughput relative to the protocol "
         + "limit measured in the same run; 'MB x' is how many times faster Mailbridge is than that client.%n%n", rounds,
-        peerRounds, coldPairRounds, moveRounds));
+        peerRounds, coldPairRounds, moveRounds, cliPairRounds));
   }
 
   /** Appends the goals and the suite's run time; returns the whole report. */
@@ -59,6 +63,23 @@ final class Report {
     }
     report.append('\n');
     System.out.print(report.substring(report.lastIndexOf("## ")));
+  }
+
+  /**
+   * A bar of the goals chart: Mailbridge's throughput relative to the limit of the same run, and the
+   * goal as such a ratio (a time goal "≤ 1.25× raw" is "≥ 0.8× raw throughput"; NaN: no goal).
+   */
+  void chart(String workload, double relative, double goal) {
+    chart.add(workload, relative, goal);
+  }
+
+  /** Writes the goals chart, when any workload drew a bar; returns whether it did. */
+  boolean writeChart(Path png, String title) throws Exception {
+    if (chart.isEmpty()) {
+      return false;
+    }
+    chart.write(png, title);
+    return true;
   }
 
   /** A goal: {@code bound > 0} means value ≥ bound, {@code bound < 0} means value ≤ -bound. */

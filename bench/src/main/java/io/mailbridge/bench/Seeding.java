@@ -10,8 +10,11 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Base64;
+import java.util.List;
 import java.util.SplittableRandom;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The workloads' mail on the stack: seeding a folder once (kept between suite runs when it already
@@ -33,6 +36,28 @@ final class Seeding {
         s.append(folder, TestMessages.bulk("bench@example.com", stack.alice().user(), n), "");
       }
     }
+  }
+
+  /** The folder of the big message: a new name whenever the message changes, so an old copy is not reused. */
+  static final String BIG_FOLDER = "bench-big-2";
+
+  /** One message with a 200 MiB attachment in {@link #BIG_FOLDER} (doveadm save: APPEND of it is slow). */
+  void seedBig(Path scratch) throws Exception {
+    if (count(BIG_FOLDER) == 1) {
+      return;
+    }
+    log("seeding one message with a 200 MiB attachment into " + BIG_FOLDER);
+    stack.resetFolder(stack.alice(), BIG_FOLDER);
+    Path eml = scratch.resolve("big.eml");
+    writeBigMessage(eml);
+    List<String> save = new ArrayList<>(List.of(stack.doveadm().split(" ")));
+    save.addAll(List.of("save", "-u", stack.alice().user(), "-m", BIG_FOLDER));
+    Process p = new ProcessBuilder(save).redirectInput(eml.toFile()).redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    if (!p.waitFor(300, TimeUnit.SECONDS) || p.exitValue() != 0) {
+      throw new IllegalStateException("doveadm save failed: " + out);
+    }
+    Files.delete(eml);
   }
 
   ImapSeeder seeder() {

@@ -117,6 +117,7 @@ final class SendMoveCliWorkloads extends Workloads {
         new Row("**Mailbridge Move** (UID SEARCH + UID MOVE in batches)", ours, n, 0, 0));
     table("Move 10,000 messages (carol, bench-move-src to bench-move-dst), warm JVM", "msg/s", rows, 0, 1);
     goal("move ≥ 0.95× raw UID MOVE (issue: 0.8×)", ratio(rows.get(0), rows.get(1)), 0.95, "");
+    chart("move 10k, library, warm", ratio(rows.get(0), rows.get(1)), 0.95);
   }
 
   void cli() throws Exception {

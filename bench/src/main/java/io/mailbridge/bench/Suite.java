@@ -17,27 +17,31 @@ import java.util.Set;
  * workload, N rounds each, interleaved so machine noise hits all clients alike, and prints a
  * markdown report that is also written to {@code bench/results/latest.md}.
  *
- * <p>Usage: {@code Suite [--rounds N] [--peer-rounds M] [--only w1,w2] [--skip w1,w2]} with workloads
- * {@code receive, cold, receive200k, big, send, move, cli, camel}.
+ * <p>Usage: {@code Suite [--rounds N] [--peer-rounds M] [--only w1,w2] [--skip w1,w2] [--out NAME]} with
+ * workloads {@code receive, cold, receive200k, big, send, move, cli, bigcli, movecli, sendcli, camel}; the
+ * report goes to {@code bench/results/NAME.md} and its goals chart to {@code NAME.png} (default {@code latest}).
  */
 public final class Suite {
   private final MailStack stack;
   private final int rounds;
   private final int peerRounds;
   private final Set<String> workloads;
+  private final String out;
 
-  private Suite(MailStack stack, int rounds, int peerRounds, Set<String> workloads) {
+  private Suite(MailStack stack, int rounds, int peerRounds, Set<String> workloads, String out) {
     this.stack = stack;
     this.rounds = rounds;
     this.peerRounds = peerRounds;
     this.workloads = workloads;
+    this.out = out;
   }
 
   public static void main(String[] args) throws Exception {
     int rounds = 3;
     int peerRounds = 1;
+    String out = "latest";
     Set<String> all = new LinkedHashSet<>(List.of("receive", "cold", "receive200k", "big", "send", "move", "cli",
-        "camel"));
+        "bigcli", "movecli", "sendcli", "camel"));
     Set<String> chosen = new LinkedHashSet<>(all);
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
@@ -45,6 +49,7 @@ public final class Suite {
         case "--peer-rounds" -> peerRounds = Integer.parseInt(args[++i]);
         case "--only" -> chosen.retainAll(List.of(args[++i].split(",")));
         case "--skip" -> chosen.removeAll(List.of(args[++i].split(",")));
+        case "--out" -> out = args[++i];
         default -> throw new IllegalArgumentException("unknown argument " + args[i] + "; workloads: " + all);
       }
     }
@@ -53,7 +58,14 @@ public final class Suite {
     MailStack stack = MailStack.find().orElseThrow(() -> new IllegalStateException(
         "the mail stack is not running: scripts/mailstack start"));
     Files.createDirectories(WORK);
-    new Suite(stack, rounds, peerRounds, chosen).run();
+    new Suite(stack, rounds, peerRounds, chosen, out).run();
+  }
+
+  /** How the stack started Dovecot: {@code set} (TZ set) or {@code unset} (as Debian's service does). */
+  private String dovecotTz() throws Exception {
+    Path info = Path.of(stack.stateDir(), "stack.json");
+    String json = Files.exists(info) ? Files.readString(info) : "";
+    return json.contains("\"dovecotTz\":\"unset\"") ? "unset" : "set";
   }
 
   private void run() throws Exception {
@@ -61,7 +73,8 @@ public final class Suite {
     Report report = new Report();
     ReceiveWorkloads receive = new ReceiveWorkloads(stack, rounds, peerRounds, workloads, report);
     SendMoveCliWorkloads others = new SendMoveCliWorkloads(stack, rounds, peerRounds, workloads, report);
-    report.begin(rounds, peerRounds, receive.coldPairRounds(), others.moveRounds());
+    report.begin(rounds, peerRounds, receive.coldPairRounds(), others.moveRounds(), others.cliPairRounds(),
+        dovecotTz());
     if (workloads.contains("receive")) {
       receive.receiveWarm();
     }
@@ -83,13 +96,24 @@ public final class Suite {
     if (workloads.contains("cli")) {
       others.cli();
     }
-    String text = report.end(start);
-    Path out = ROOT.resolve("bench/results/latest.md");
-    Files.createDirectories(out.getParent());
-    Files.writeString(out, text);
+    if (workloads.contains("bigcli")) {
+      new BigCliWorkload(stack, rounds, peerRounds, workloads, report).run();
+    }
+    if (workloads.contains("movecli")) {
+      new MoveCliWorkload(stack, rounds, peerRounds, workloads, report).run();
+    }
+    if (workloads.contains("sendcli")) {
+      new SendCliWorkload(stack, rounds, peerRounds, workloads, report).run();
+    }
+    Path md = ROOT.resolve("bench/results/" + out + ".md");
+    Path png = ROOT.resolve("bench/results/" + out + ".png");
+    boolean charted = report.writeChart(png, "Mailbridge vs the raw limit, same run (Dovecot TZ " + dovecotTz() + ")");
+    String text = report.end(start) + (charted ? "\nChart: " + png.getFileName() + "\n" : "");
+    Files.createDirectories(md.getParent());
+    Files.writeString(md, text);
     System.out.println();
     System.out.println(text);
-    System.out.println("written to " + out);
+    System.out.println("written to " + md + (charted ? " and " + png : ""));
     deleteTree(WORK);
   }
 }

@@ -37,6 +37,15 @@ abstract class Workloads {
     return Math.max(15, 3 * rounds);
   }
 
+  /** Rounds of a CLI workload's pair (raw process, launcher): cold runs vary a lot from run to run. */
+  int cliPairRounds() {
+    return Math.max(7, 2 * rounds + 1);
+  }
+
+  void chart(String workload, double relative, double goal) {
+    report.chart(workload, relative, goal);
+  }
+
   void table(String title, String unit, List<Row> rows, int limit, int ours) {
     report.table(title, unit, rows, limit, ours);
   }
@@ -47,6 +56,10 @@ abstract class Workloads {
 
   void seedBulk(String folder, int n) {
     seeding.seedBulk(folder, n);
+  }
+
+  void seedBig() throws Exception {
+    seeding.seedBig(BenchFiles.WORK);
   }
 
   ImapSeeder seeder() {
