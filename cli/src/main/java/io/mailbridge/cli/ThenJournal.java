@@ -50,6 +50,11 @@ final class ThenJournal {
       }
 
       @Override
+      public void started(int selected, long largeMessagesBytes) {
+        inner.started(selected, largeMessagesBytes);
+      }
+
+      @Override
       public void deadLetter(DeadLetter letter) {
         inner.deadLetter(letter);
       }

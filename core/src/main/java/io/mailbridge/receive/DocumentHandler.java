@@ -17,6 +17,15 @@ public interface DocumentHandler {
   default void started(int selected) {}
 
   /**
+   * Called once before anything is fetched, with the number of messages selected and the bytes of
+   * those above {@link ReceiveSettings#largeMessageBytes()} (fetched one by one, streamed). Throwing
+   * here stops the receive before any message is read. The default calls {@link #started(int)}.
+   */
+  default void started(int selected, long largeMessagesBytes) {
+    started(selected);
+  }
+
+  /**
    * Receives a message put in quarantine (see {@link Quarantine}) instead of {@link #handle}:
    * unparseable, or refused {@code maxAttempts} times. Called before the message is moved or
    * marked, so throwing here leaves it where it is (it is tried again on the next run). The
@@ -54,6 +63,11 @@ public interface DocumentHandler {
       @Override
       public void started(int selected) {
         documents.started(selected);
+      }
+
+      @Override
+      public void started(int selected, long largeMessagesBytes) {
+        documents.started(selected, largeMessagesBytes);
       }
 
       @Override

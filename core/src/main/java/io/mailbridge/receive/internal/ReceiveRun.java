@@ -270,7 +270,8 @@ public final class ReceiveRun {
     }
     Fetcher fetcher = new Fetcher(endpoint, folder, settings.peek());
     LongFunction<Long> sizes = uids.isEmpty() ? uid -> null : planSizes(fetcher, folder, filter, uids);
-    handler.started(uids.size());
+    handler.started(uids.size(), uids.stream().map(sizes::apply)
+        .filter(z -> z != null && z > settings.largeMessageBytes()).mapToLong(Long::longValue).sum());
     LOG.info("receive mailbox={} folder={} uidValidity={} selected={}", endpoint.auth().user(), settings.folder(),
         uidValidity, uids.size());
 
