@@ -30,17 +30,7 @@ class ArchitectureTest {
       .importPackages("io.mailbridge");
 
   /** Dependencies that break a rule today: "origin class -> target class". */
-  static final Set<String> KNOWN = Set.of(
-      // SelectedFolder reports per-message outcomes in Move's own types.
-      "io.mailbridge.imap.SelectedFolder -> io.mailbridge.move.MessageOutcome",
-      "io.mailbridge.imap.SelectedFolder -> io.mailbridge.move.MessageOutcome$Status",
-      "io.mailbridge.imap.SelectedFolder -> io.mailbridge.move.Selection",
-      "io.mailbridge.imap.SelectedFolder -> io.mailbridge.move.Selection$ByFilter",
-      "io.mailbridge.imap.SelectedFolder -> io.mailbridge.move.Selection$MessageIds",
-      "io.mailbridge.imap.SelectedFolder -> io.mailbridge.move.Selection$Uids",
-      // Server throttling and the protocol trace are connection internals read from above.
-      "io.mailbridge.listen.internal.Watcher -> io.mailbridge.connection.internal.Throttle",
-      "io.mailbridge.receive.internal.ReceiveRun -> io.mailbridge.connection.internal.Trace");
+  static final Set<String> KNOWN = Set.of();
 
   private static DescribedPredicate<JavaClass> origin(String known) {
     String name = known.substring(0, known.indexOf(" -> "));

@@ -1,7 +1,6 @@
 package io.mailbridge.connection;
 
 import io.mailbridge.connection.internal.ProxyException;
-import io.mailbridge.connection.internal.Throttle;
 import io.mailbridge.AuthException;
 import io.mailbridge.ConnectionException;
 import io.mailbridge.ConnectionException.Reason;

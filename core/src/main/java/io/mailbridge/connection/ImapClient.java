@@ -4,7 +4,6 @@ import io.mailbridge.connection.Errors;
 import io.mailbridge.connection.internal.Login;
 import io.mailbridge.connection.internal.MailSessions;
 import io.mailbridge.connection.internal.TlsSockets;
-import io.mailbridge.connection.internal.Trace;
 import io.mailbridge.BadInputException;
 import io.mailbridge.connection.Endpoint;
 import jakarta.mail.FolderNotFoundException;

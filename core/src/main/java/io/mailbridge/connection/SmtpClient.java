@@ -3,7 +3,6 @@ package io.mailbridge.connection;
 import io.mailbridge.connection.internal.Login;
 import io.mailbridge.connection.internal.MailSessions;
 import io.mailbridge.connection.internal.TlsSockets;
-import io.mailbridge.connection.internal.Trace;
 import jakarta.mail.MessagingException;
 import jakarta.mail.Session;
 import java.util.Optional;

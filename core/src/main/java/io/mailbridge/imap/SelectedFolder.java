@@ -4,9 +4,6 @@ import io.mailbridge.connection.ImapClient;
 import io.mailbridge.BadInputException;
 import io.mailbridge.connection.Endpoint;
 import io.mailbridge.connection.Errors;
-import io.mailbridge.move.MessageOutcome;
-import io.mailbridge.move.MessageOutcome.Status;
-import io.mailbridge.move.Selection;
 import io.mailbridge.search.Filter;
 import io.mailbridge.search.UidSet;
 import jakarta.mail.Folder;
@@ -26,13 +23,10 @@ import org.eclipse.angus.mail.imap.IMAPFolder;
 import org.eclipse.angus.mail.imap.protocol.IMAPResponse;
 
 /**
- * A folder opened read-write (SELECT) for UID commands: resolves a {@link Selection} to the UIDs
- * that exist, and sends raw UID commands through Angus's protocol access.
+ * A folder opened read-write (SELECT) for UID commands: searches, and sends raw UID commands
+ * through Angus's protocol access.
  */
 public final class SelectedFolder implements AutoCloseable {
-  // Longest UID set sent in one UID SEARCH; Dovecot's default line limit is 64 KiB.
-  private static final int MAX_SEARCH_SET_CHARS = 16_000;
-
   private final ImapClient imap;
   private final IMAPFolder folder;
   private final String name;
@@ -106,53 +100,9 @@ public final class SelectedFolder implements AutoCloseable {
     }
   }
 
-  /** The selection resolved against the folder: what exists, and outcomes for what does not. */
-  public record Resolved(List<Long> present, Map<Long, String> messageIds, List<MessageOutcome> missing) {}
-
-  /** One UID SEARCH (one per Message-ID when selecting by Message-ID). */
-  public Resolved resolve(Selection selection) {
-    Endpoint endpoint = imap.endpoint();
-    if (selection instanceof Selection.Uids u) {
-      String set = UidSet.format(u.uids());
-      String searchSet = set.length() <= MAX_SEARCH_SET_CHARS ? set
-          : u.uids().get(0) + ":" + u.uids().get(u.uids().size() - 1);
-      Set<Long> found = new HashSet<>(UidSearch.run(endpoint, folder, Filter.raw("UID " + searchSet)));
-      List<Long> present = new ArrayList<>();
-      List<MessageOutcome> missing = new ArrayList<>();
-      for (long uid : u.uids()) {
-        if (found.contains(uid)) {
-          present.add(uid);
-        } else {
-          missing.add(missing(uid, null, "UID " + uid + " is not in folder '" + name
-              + "': expunged, or moved by another client"));
-        }
-      }
-      return new Resolved(present, Map.of(), missing);
-    }
-    if (selection instanceof Selection.ByFilter f) {
-      return new Resolved(UidSearch.run(endpoint, folder, f.filter()), Map.of(), List.of());
-    }
-    Selection.MessageIds ids = (Selection.MessageIds) selection;
-    TreeSet<Long> present = new TreeSet<>();
-    Map<Long, String> byUid = new LinkedHashMap<>();
-    List<MessageOutcome> missing = new ArrayList<>();
-    for (String id : ids.messageIds()) {
-      List<Long> uids = UidSearch.run(endpoint, folder, Filter.messageId(id));
-      if (uids.isEmpty()) {
-        missing.add(new MessageOutcome(Optional.empty(), Optional.of(id.strip()), Status.MISSING, Optional.empty(),
-            "no message with Message-ID " + id.strip() + " in folder '" + name + "'"));
-      }
-      for (long uid : uids) {
-        present.add(uid);
-        byUid.putIfAbsent(uid, id.strip());
-      }
-    }
-    return new Resolved(new ArrayList<>(present), byUid, missing);
-  }
-
-  static MessageOutcome missing(long uid, String messageId, String reason) {
-    return new MessageOutcome(Optional.of(uid), Optional.ofNullable(messageId), Status.MISSING, Optional.empty(),
-        reason);
+  /** One UID SEARCH in this folder. */
+  public List<Long> search(Filter filter) {
+    return UidSearch.run(imap.endpoint(), folder, filter);
   }
 
   /** The server's answer to one command. */

@@ -4,6 +4,7 @@ import io.mailbridge.connection.Auth;
 import io.mailbridge.connection.Endpoint;
 import io.mailbridge.connection.ProxySettings;
 import io.mailbridge.connection.Security;
+import io.mailbridge.connection.Trace;
 import jakarta.mail.Session;
 import java.util.ArrayList;
 import java.util.List;

@@ -223,8 +223,8 @@ public final class Watcher {
 
   private void failed(RuntimeException e, String what) {
     failures++;
-    Duration delay = io.mailbridge.connection.internal.Throttle.delay(e, backoff(failures));
-    if (io.mailbridge.connection.internal.Throttle.is(e)) {
+    Duration delay = io.mailbridge.connection.Throttle.delay(e, backoff(failures));
+    if (io.mailbridge.connection.Throttle.is(e)) {
       LOG.warn("listen throttled by the server mailbox={} folders={} failures={} retryInMs={} error={}", mailbox,
           folders, failures, delay.toMillis(), e.getMessage());
     } else {

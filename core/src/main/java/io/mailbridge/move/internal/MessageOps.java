@@ -284,7 +284,7 @@ public final class MessageOps {
           byUid.put(uid, new MessageOutcome(Optional.of(uid), Optional.empty(), Status.FAILED, Optional.empty(), reason));
         }
       } else {
-        SelectedFolder.Resolved r = src.resolve(selection);
+        Selections.Resolved r = Selections.resolve(src, selection);
         for (long uid : r.present()) {
           byUid.put(uid, new MessageOutcome(Optional.of(uid), Optional.ofNullable(r.messageIds().get(uid)),
               Status.FAILED, Optional.empty(), reason));
@@ -293,7 +293,7 @@ public final class MessageOps {
       }
       return new Prepared(List.of(), Map.of(), byUid, unmatched, new ArrayList<>(List.of(reason)));
     }
-    SelectedFolder.Resolved r = src.resolve(selection);
+    Selections.Resolved r = Selections.resolve(src, selection);
     byUid = new HashMap<>((int) ((r.present().size() + r.missing().size()) / 0.75f) + 1);
     for (MessageOutcome m : r.missing()) {
       if (m.uid().isPresent()) {

@@ -1,4 +1,4 @@
-package io.mailbridge.connection.internal;
+package io.mailbridge.connection;
 
 import java.io.ByteArrayOutputStream;
 import java.io.OutputStream;

@@ -1,4 +1,4 @@
-package io.mailbridge.connection.internal;
+package io.mailbridge.connection;
 
 import io.mailbridge.connection.Errors;
 import static org.assertj.core.api.Assertions.assertThat;

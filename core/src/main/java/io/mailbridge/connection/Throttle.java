@@ -1,4 +1,4 @@
-package io.mailbridge.connection.internal;
+package io.mailbridge.connection;
 
 import io.mailbridge.ConnectionException;
 import java.time.Duration;
