@@ -59,6 +59,12 @@ public final class ConnectionOptions {
   @Option(names = "--read-timeout", paramLabel = "DURATION", description = "Timeout for each server answer (default: 60s).")
   String readTimeout;
 
+  @Option(names = "--server-limit", paramLabel = "NAME=VALUE", description = "Raise (or lower) a bound on what the "
+      + "servers may send, e.g. maxFolderMessages=20000000 or maxLineBytes=32MB; repeatable. NAME: maxLineBytes (8MB), "
+      + "maxLiteralBytes (16MB), maxNesting (200), maxFolderMessages (5000000), minLiteralBytesPerSecond (1KB), "
+      + "maxSmtpReplyBytes (256KB), maxListEntries (100000). Beyond one, the command ends with a protocol error (exit 5).")
+  Map<String, String> serverLimits;
+
   @Option(names = "--allow-plaintext", description = "Permit security 'none' (credentials and mail unencrypted).")
   boolean allowPlaintext;
 
@@ -89,6 +95,7 @@ public final class ConnectionOptions {
     if (allowPlaintext) {
       flags.put("allowPlaintext", "true");
     }
+    ServerLimitsSettings.putFlags(flags, serverLimits);
     return Settings.resolve(flags, env, Optional.ofNullable(config), Optional.ofNullable(profile));
   }
 

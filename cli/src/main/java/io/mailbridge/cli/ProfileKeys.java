@@ -26,9 +26,11 @@ final class ProfileKeys {
 
   private static Set<String> known() {
     Set<String> out = new TreeSet<>(SHARED);
+    ServerLimitsSettings.NAMES.forEach(n -> out.add("limits." + n));
     for (String role : List.of("imap.", "smtp.")) {
       SHARED.forEach(k -> out.add(role + k));
       SERVER.forEach(k -> out.add(role + k));
+      ServerLimitsSettings.NAMES.forEach(n -> out.add(role + "limits." + n));
     }
     OAUTH2.forEach(k -> out.add("oauth2." + k));
     return out;

@@ -224,6 +224,7 @@ public final class Settings {
         .ifPresent(t -> b.readTimeout(parseDuration(role + ".readTimeout", t)));
     get(role + ".caFile").or(() -> get("caFile")).ifPresent(f -> b.trustedCertificates(expand(f)));
     proxy(role).ifPresent(b::proxy);
+    b.limits(ServerLimitsSettings.of(this::get, role));
     b.allowPlaintext(get(role + ".allowPlaintext").or(() -> get("allowPlaintext")).map(Boolean::parseBoolean)
         .orElse(false));
     Optional<String> user = get(role + ".user").or(() -> get("user"));
