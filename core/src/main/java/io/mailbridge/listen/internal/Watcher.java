@@ -33,6 +33,16 @@ import org.slf4j.LoggerFactory;
 public final class Watcher {
   private static final Logger LOG = LoggerFactory.getLogger(Watcher.class);
   private static final String MISSING_FOLDER = "create it or fix the folder name (list with `mailbridge folders`)";
+  /**
+   * Angus pauses minidletime (10 ms by default) after every IDLE for threads that process folder
+   * events; the watcher reads no events and checks for new mail at once.
+   */
+  private static final Properties IDLE_NO_PAUSE = new Properties();
+
+  static {
+    IDLE_NO_PAUSE.setProperty("mail.imap.minidletime", "0");
+    IDLE_NO_PAUSE.setProperty("mail.imaps.minidletime", "0");
+  }
 
   private final Endpoint endpoint;
   private final String mailbox;
@@ -287,7 +297,7 @@ public final class Watcher {
       folders.forEach(metrics::reconnect);
     }
     handedOver = false;
-    try (ImapClient imap = ImapClient.open(endpoint, new Properties(), false)) {
+    try (ImapClient imap = ImapClient.open(endpoint, IDLE_NO_PAUSE, false)) {
       current = imap;
       if (stopping) {
         return;
@@ -326,7 +336,7 @@ public final class Watcher {
             return;
           }
           st.status = Health.Status.POLLING;
-          sleep(settings.pollInterval());
+          sleep(untilNextPoll(signalNanos));
           if (!stopping) {
             check(st, sync, s);
           }
@@ -401,6 +411,7 @@ public final class Watcher {
     LOG.info("listen polling mailbox={} folders={} interval={} (sharing one connection)", mailbox, folders,
         settings.pollInterval());
     while (!stopping) {
+      long round = System.nanoTime();
       for (String folder : folders) {
         if (stopping) {
           return;
@@ -417,8 +428,16 @@ public final class Watcher {
       if (handOver()) {
         return;
       }
-      sleep(settings.pollInterval());
+      sleep(untilNextPoll(round));
     }
+  }
+
+  /**
+   * Polls start pollInterval apart (from the start of one check to the next), so mail waits at most
+   * the interval plus one check, not the interval plus the time the last check took.
+   */
+  private Duration untilNextPoll(long lastCheckStarted) {
+    return Duration.ofNanos(Math.max(0, lastCheckStarted + settings.pollInterval().toNanos() - System.nanoTime()));
   }
 
   private static void prepare(FolderSync sync, FolderSession s) {
