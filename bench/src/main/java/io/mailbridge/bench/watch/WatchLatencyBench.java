@@ -1,0 +1,257 @@
+package io.mailbridge.bench.watch;
+
+import io.mailbridge.testkit.ImapSeeder;
+import io.mailbridge.testkit.MailStack;
+import java.io.FileInputStream;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyStore;
+import java.security.cert.Certificate;
+import java.security.cert.CertificateFactory;
+import java.time.LocalDateTime;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.locks.LockSupport;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
+
+/**
+ * How soon {@code ./mailbridge watch} hands new mail over: from the server accepting a message (IMAP
+ * APPEND answered, or SMTP through Postfix accepted) to its JSON line on the watcher's standard
+ * output, beside a raw IDLE client's time to {@code * n EXISTS} for the same message in the same run.
+ *
+ * <p>Workloads: one folder with IDLE (APPEND at several arrival rates; SMTP delivery), one folder
+ * polled ({@code --no-idle}), many mailboxes under a per-server connection budget
+ * ({@code --mailboxes}, {@code --server-connections}), and the heap each watched mailbox costs in a
+ * library Listener ({@link WatchMemory}). Arrivals are independent (Poisson: random gaps with the
+ * given mean), so they never fall in step with the server's own notification timer. The watcher is warmed up with a few messages first (a
+ * watcher runs for days); they are not counted. Each folder is emptied before its run.
+ *
+ * <pre>{@code
+ * ./mvnw -q -B -pl cli,bench -am package -DskipTests
+ * java -cp "bench/target/classes:$(cat bench/target/cp.txt)" -Dbench.root=$PWD \
+ *     io.mailbridge.bench.watch.WatchLatencyBench [--messages 1000] [--intervals 500,100,20]
+ *     [--only idle,smtp,poll,fleet,memory] [--fleet 100] [--budget 10] [--fleet-poll 200ms] [--poll 1s]
+ * }</pre>
+ */
+public final class WatchLatencyBench {
+  static final Path ROOT = Path.of(System.getProperty("bench.root", ".")).toAbsolutePath().normalize();
+  static final Path WORK = ROOT.resolve("bench/target/watch-latency");
+
+  private static final int MAX_PROBES = 240;
+  private final MailStack stack;
+  private final SSLContext tls;
+  private final StringBuilder md = new StringBuilder();
+  private int run;
+
+  private WatchLatencyBench(MailStack stack) throws Exception {
+    this.stack = stack;
+    this.tls = tls(stack.ca());
+  }
+
+  public static void main(String[] args) throws Exception {
+    int messages = 1000;
+    List<Integer> intervals = List.of(500, 100, 20);
+    Set<String> only = new LinkedHashSet<>(List.of("idle", "smtp", "poll", "fleet", "memory"));
+    int fleet = 100;
+    int budget = 10;
+    String fleetPoll = "200ms";
+    String poll = "1s";
+    for (int i = 0; i < args.length; i++) {
+      switch (args[i]) {
+        case "--messages" -> messages = Integer.parseInt(args[++i]);
+        case "--intervals" -> intervals = List.of(args[++i].split(",")).stream().map(Integer::parseInt).toList();
+        case "--only" -> only.retainAll(List.of(args[++i].split(",")));
+        case "--fleet" -> fleet = Integer.parseInt(args[++i]);
+        case "--budget" -> budget = Integer.parseInt(args[++i]);
+        case "--fleet-poll" -> fleetPoll = args[++i];
+        case "--poll" -> poll = args[++i];
+        default -> throw new IllegalArgumentException("unknown argument " + args[i]);
+      }
+    }
+    MailStack stack = MailStack.find().orElseThrow(() -> new IllegalStateException(
+        "the mail stack is not running: scripts/mailstack start"));
+    Files.createDirectories(WORK);
+    WatchLatencyBench b = new WatchLatencyBench(stack);
+    b.md.append("## Watch latency: new mail to JSON line (`./mailbridge watch`) beside a raw IDLE client\n\n")
+        .append(LocalDateTime.now().truncatedTo(ChronoUnit.MINUTES)).append(", ").append(messages)
+        .append(" messages per row (after warm-up), load average before: ").append(Latency.loadAverage())
+        .append("\n\n").append(Latency.HEADER);
+    MailStack.User carol = stack.carol();
+    if (only.contains("idle")) {
+      for (int ms : intervals) {
+        b.scenario("1 folder, IDLE, APPEND, " + ms + " ms apart on average", List.of(Target.append(carol, "wl-idle")),
+            List.of(), messages, ms, Goal.IDLE);
+      }
+    }
+    if (only.contains("smtp")) {
+      MailStack.User bob = stack.bob();
+      for (int ms : intervals) {
+        if (ms >= 100) {
+          b.scenario("1 folder (INBOX), IDLE, SMTP through Postfix, " + ms + " ms apart on average",
+              List.of(Target.smtp(bob)), List.of(), messages, ms, Goal.IDLE);
+        }
+      }
+    }
+    if (only.contains("poll")) {
+      b.scenario("1 folder, polling (`--no-idle --poll " + poll + "`), APPEND, 100 ms apart on average",
+          List.of(Target.append(carol, "wl-poll")), List.of("--no-idle", "--poll", poll), Math.min(messages, 300),
+          100, Goal.poll(Latency.millis(poll)));
+    }
+    if (only.contains("fleet")) {
+      List<MailStack.User> users = FleetUsers.ensure(stack, fleet);
+      List<Target> targets = users.stream().map(u -> Target.append(u, "INBOX")).toList();
+      b.scenario(fleet + " mailboxes, `--server-connections " + budget + " --poll " + fleetPoll
+          + "`, APPEND round robin, 20 ms apart on average", targets, List.of("--server-connections", String.valueOf(budget),
+          "--poll", fleetPoll), messages, 20, Goal.FLEET);
+    }
+    if (only.contains("memory")) {
+      b.md.append("\n").append(WatchMemory.measure(stack, FleetUsers.ensure(stack, fleet), budget, WORK));
+    }
+    System.out.println(b.md);
+    Files.createDirectories(ROOT.resolve("bench/results"));
+    Files.writeString(ROOT.resolve("bench/results/watch-latency.md"), b.md.toString());
+  }
+
+  /** What receives the messages of a run: a mailbox's folder, fed by APPEND or by SMTP (INBOX). */
+  record Target(MailStack.User user, String folder, boolean smtp) {
+    static Target append(MailStack.User u, String folder) {
+      return new Target(u, folder, false);
+    }
+
+    static Target smtp(MailStack.User u) {
+      return new Target(u, "INBOX", true);
+    }
+  }
+
+  private void scenario(String name, List<Target> targets, List<String> flags, int n, int intervalMs, Goal goal)
+      throws Exception {
+    Latency.log("watch latency: " + name);
+    Path dir = WORK.resolve("run-" + (++run));
+    Files.createDirectories(dir);
+    for (Target t : targets) {
+      stack.resetFolder(t.user(), t.folder());
+    }
+    List<RawIdle> raw = new ArrayList<>();
+    List<AutoCloseable> senders = new ArrayList<>();
+    try {
+      for (Target t : targets) {
+        raw.add(RawIdle.start(tls, stack.host(), stack.imapsPort(), t.user().user(), t.user().password(),
+            t.folder()));
+        senders.add(t.smtp() ? new Arrivals.Smtp(stack.host(), stack.smtpPort())
+            : ImapSeeder.tls(stack.host(), stack.imapsPort(), stack.ca(), t.user().user(), t.user().password()));
+      }
+      List<String> cmd = new ArrayList<>(List.of(ROOT.resolve("mailbridge").toString(), "watch", "--start", "all",
+          "--state", dir.resolve("state.json").toString()));
+      if (targets.size() == 1) {
+        Path pw = Files.writeString(dir.resolve("pw"), targets.get(0).user().password());
+        cmd.addAll(List.of("--imap-host", stack.host(), "--imap-port", String.valueOf(stack.imapsPort()),
+            "--ca-file", stack.caFile(), "--user", targets.get(0).user().user(), "--password-file", pw.toString(),
+            "--folder", targets.get(0).folder()));
+      } else {
+        cmd.addAll(List.of("--mailboxes", mailboxesFile(dir, targets).toString()));
+      }
+      cmd.addAll(flags);
+      int warm = Math.max(20, targets.size());
+      long[] done = new long[MAX_PROBES + warm + n];
+      try (WatchChild watch = WatchChild.start(cmd, dir.resolve("stderr.txt"))) {
+        // The folders were emptied: everything is new. Probe until a line shows the watcher runs.
+        int probes = 0;
+        while (firstLine(watch, probes) < 0) {
+          if (probes == MAX_PROBES || !watch.alive()) {
+            throw new IllegalStateException("the watcher did not start watching: " + Files.readString(
+                dir.resolve("stderr.txt")));
+          }
+          send(targets, senders, done, probes, probes + 1, 0, null);
+          probes++;
+          Thread.sleep(500);
+        }
+        // Warm-up (a watcher runs for days): the same arrivals, not counted.
+        send(targets, senders, done, probes, probes + warm, 100, null);
+        Latency.awaitLines(watch, probes, probes + warm, 120_000, dir);
+        int first = probes + warm;
+        send(targets, senders, done, first, first + n, intervalMs, new java.util.Random(first));
+        Latency.awaitLines(watch, first, first + n, 60_000 + goal.slackMs(), dir);
+        md.append(Latency.row(name, targets, raw, watch, done, first, n, goal));
+      }
+    } finally {
+      for (RawIdle r : raw) {
+        r.close();
+      }
+      for (AutoCloseable s : senders) {
+        s.close();
+      }
+    }
+  }
+
+  private static long firstLine(WatchChild w, int upTo) {
+    for (int i = 0; i < upTo; i++) {
+      if (w.line(i) >= 0) {
+        return w.line(i);
+      }
+    }
+    return -1;
+  }
+
+  /**
+   * Sends messages {@code from} to {@code to} (exclusive), recording when each was accepted; one every
+   * {@code intervalMs}, or with {@code poisson} at random times, {@code intervalMs} apart on average
+   * (independent arrivals, as mail comes, and never in step with a server's own timers).
+   */
+  private static void send(List<Target> targets, List<AutoCloseable> senders, long[] done, int from, int to,
+      int intervalMs, java.util.Random poisson) throws Exception {
+    long next = System.nanoTime();
+    for (int i = from; i < to; i++) {
+      long wait = next - System.nanoTime();
+      if (wait > 0) {
+        LockSupport.parkNanos(wait);
+      }
+      double gap = poisson == null ? intervalMs : -Math.log(1 - poisson.nextDouble()) * intervalMs;
+      next += (long) (gap * 1_000_000L);
+      int k = i % targets.size();
+      Target t = targets.get(k);
+      byte[] m = Arrivals.message(t.user().user(), i);
+      if (senders.get(k) instanceof Arrivals.Smtp smtp) {
+        smtp.send("bench@example.com", t.user().user(), m);
+      } else {
+        ((ImapSeeder) senders.get(k)).append(t.folder(), List.of(m), "");
+      }
+      done[i] = System.nanoTime();
+    }
+  }
+
+  private Path mailboxesFile(Path dir, List<Target> targets) throws Exception {
+    StringBuilder y = new StringBuilder("mailboxes:\n");
+    for (Target t : targets) {
+      String name = t.user().user().substring(0, t.user().user().indexOf('@'));
+      Path pw = Files.writeString(dir.resolve(name + ".pw"), t.user().password());
+      y.append("  - name: ").append(name).append('\n')
+          .append("    user: ").append(t.user().user()).append('\n')
+          .append("    passwordFile: ").append(pw).append('\n')
+          .append("    imap: { host: ").append(stack.host()).append(", port: ").append(stack.imapsPort()).append(" }\n")
+          .append("    caFile: ").append(stack.caFile()).append('\n')
+          .append("    folders: [").append(t.folder()).append("]\n");
+    }
+    return Files.writeString(dir.resolve("mailboxes.yaml"), y.toString());
+  }
+
+  private static SSLContext tls(Path caPem) throws Exception {
+    KeyStore ks = KeyStore.getInstance(KeyStore.getDefaultType());
+    ks.load(null, null);
+    try (InputStream pem = new FileInputStream(caPem.toFile())) {
+      int i = 0;
+      for (Certificate c : CertificateFactory.getInstance("X.509").generateCertificates(pem)) {
+        ks.setCertificateEntry("ca" + i++, c);
+      }
+    }
+    TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+    tmf.init(ks);
+    SSLContext ctx = SSLContext.getInstance("TLS");
+    ctx.init(null, tmf.getTrustManagers(), null);
+    return ctx;
+  }
+}
