@@ -5,6 +5,8 @@ import io.mailbridge.connection.internal.MailSessions;
 import io.mailbridge.connection.internal.TlsSockets;
 import jakarta.mail.MessagingException;
 import jakarta.mail.Session;
+import java.io.IOException;
+import java.net.Socket;
 import java.util.Optional;
 import java.util.Properties;
 import javax.net.ssl.SSLSession;
@@ -19,6 +21,7 @@ public final class SmtpClient implements AutoCloseable {
   private final Endpoint endpoint;
   private final MailSessions.Opened opened;
   private final SMTPTransport transport;
+  private WireOf wire;
 
   private SmtpClient(Endpoint endpoint, MailSessions.Opened opened, SMTPTransport transport) {
     this.endpoint = endpoint;
@@ -62,6 +65,33 @@ public final class SmtpClient implements AutoCloseable {
   public Optional<SSLSession> tlsSession() {
     return Optional.ofNullable(opened.tls()).flatMap(TlsSockets.Secure::lastSocket).map(s -> s.getSession());
   }
+
+  /**
+   * The connection's command stream for pipelined transactions; empty when the socket is not
+   * reachable (a plain connection through a proxy) or the server did not offer PIPELINING.
+   *
+   * @param utf8 commands may carry UTF-8 (the transaction asks for SMTPUTF8)
+   */
+  public Optional<SmtpWire> wire(boolean utf8) {
+    if (!transport.supportsExtension("PIPELINING")) {
+      return Optional.empty();
+    }
+    if (wire == null || wire.utf8 != utf8) {
+      Optional<Socket> socket = opened.socket();
+      if (socket.isEmpty()) {
+        return Optional.empty();
+      }
+      try {
+        wire = new WireOf(new SmtpWire(endpoint, socket.get(), opened.trace(), utf8), utf8);
+      } catch (IOException e) {
+        LOG.debug("smtp socket streams unavailable host={} error={}", endpoint.host(), e.toString());
+        return Optional.empty();
+      }
+    }
+    return Optional.of(wire.wire);
+  }
+
+  private record WireOf(SmtpWire wire, boolean utf8) {}
 
   /** Sends NOOP; true when the server answered. */
   public boolean noop() {

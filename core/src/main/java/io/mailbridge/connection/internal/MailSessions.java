@@ -6,8 +6,10 @@ import io.mailbridge.connection.ProxySettings;
 import io.mailbridge.connection.Security;
 import io.mailbridge.connection.Trace;
 import jakarta.mail.Session;
+import java.net.Socket;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Properties;
 
 /** Builds the Jakarta Mail {@link Session} for one endpoint: TLS policy, timeouts, sockets, proxy, trace. */
@@ -23,7 +25,18 @@ public final class MailSessions {
   private MailSessions() {}
 
   /** A session plus the objects needed to inspect it after connecting. */
-  public record Opened(Session session, String protocol, TlsSockets.Secure tls, Trace trace) {}
+  public record Opened(Session session, String protocol, TlsSockets.Secure tls, TlsSockets.NoDelay plain, Trace trace) {
+    /**
+     * The socket the connection speaks over now (the TLS one after STARTTLS); empty when it was
+     * made by a factory that does not record it (a plain connection through a proxy).
+     */
+    public Optional<Socket> socket() {
+      if (tls != null) {
+        return tls.lastSocket().map(s -> s);
+      }
+      return plain == null ? Optional.empty() : plain.lastSocket();
+    }
+  }
 
   /**
    * @param extra additional Angus properties, with the protocol prefix already applied
@@ -37,6 +50,7 @@ public final class MailSessions {
     props.put(p + "connectiontimeout", Long.toString(endpoint.connectTimeout().toMillis()));
     props.put(p + "timeout", Long.toString(endpoint.readTimeout().toMillis()));
     TlsSockets.Secure tls = null;
+    TlsSockets.NoDelay plain = null;
     if (endpoint.security() != Security.NONE) {
       tls = new TlsSockets.Secure(TlsSockets.context(endpoint.trustedCertificates()), endpoint.host(), endpoint);
       props.put(p + "ssl.socketFactory", tls);
@@ -49,7 +63,8 @@ public final class MailSessions {
     if (endpoint.security() == Security.SSL_TLS) {
       props.put(p + "ssl.enable", "true");
     } else {
-      props.put(p + "socketFactory", new TlsSockets.NoDelay(endpoint));
+      plain = new TlsSockets.NoDelay(endpoint);
+      props.put(p + "socketFactory", plain);
     }
     if (endpoint.proxy().isPresent()) {
       ProxySettings proxy = endpoint.proxy().get();
@@ -61,6 +76,7 @@ public final class MailSessions {
       } else {
         // STARTTLS upgrades this tunnelled socket later with ssl.socketFactory (Secure).
         props.put(p + "socketFactory", new ProxySockets.Plain(proxy, endpoint.host(), endpoint));
+        plain = null;
       }
     }
     if (endpoint.security() == Security.STARTTLS) {
@@ -98,6 +114,6 @@ public final class MailSessions {
       session.setDebugOut(trace.stream());
       session.setDebug(true);
     }
-    return new Opened(session, protocol, tls, trace);
+    return new Opened(session, protocol, tls, plain, trace);
   }
 }

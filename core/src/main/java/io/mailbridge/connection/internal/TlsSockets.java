@@ -107,6 +107,7 @@ public final class TlsSockets {
    */
   public static final class NoDelay extends SocketFactory {
     private final Endpoint guarded;
+    private volatile Socket last;
 
     public NoDelay() {
       this(null);
@@ -117,42 +118,52 @@ public final class TlsSockets {
       this.guarded = guarded;
     }
 
+    /** The socket created last, if any (a connection's own streams, for pipelined SMTP). */
+    public Optional<Socket> lastSocket() {
+      return Optional.ofNullable(last);
+    }
+
+    private Socket remember(Socket s) {
+      last = s;
+      return s;
+    }
+
     @Override
     public Socket createSocket() throws IOException {
       if (guarded != null) {
-        return new GuardedSocket(guarded);
+        return remember(new GuardedSocket(guarded));
       }
       Socket s = new Socket();
       s.setTcpNoDelay(true);
-      return s;
+      return remember(s);
     }
 
     @Override
     public Socket createSocket(String host, int port) throws IOException {
       Socket s = new Socket(host, port);
       s.setTcpNoDelay(true);
-      return s;
+      return remember(s);
     }
 
     @Override
     public Socket createSocket(String host, int port, InetAddress local, int localPort) throws IOException {
       Socket s = new Socket(host, port, local, localPort);
       s.setTcpNoDelay(true);
-      return s;
+      return remember(s);
     }
 
     @Override
     public Socket createSocket(InetAddress host, int port) throws IOException {
       Socket s = new Socket(host, port);
       s.setTcpNoDelay(true);
-      return s;
+      return remember(s);
     }
 
     @Override
     public Socket createSocket(InetAddress address, int port, InetAddress local, int localPort) throws IOException {
       Socket s = new Socket(address, port, local, localPort);
       s.setTcpNoDelay(true);
-      return s;
+      return remember(s);
     }
   }
 

@@ -8,6 +8,7 @@ import io.mailbridge.connection.Endpoint;
 import io.mailbridge.connection.Errors;
 import io.mailbridge.connection.ServerText;
 import io.mailbridge.connection.SmtpClient;
+import io.mailbridge.connection.SmtpWire;
 import io.mailbridge.send.SendResult;
 import io.mailbridge.send.SendResult.Rejection;
 import io.mailbridge.send.SendResult.Status;
@@ -54,6 +55,7 @@ public final class Transmitter implements AutoCloseable {
   private final SendSettings settings;
   private final Properties props;
   private final boolean recordTrace;
+  private final boolean smtpUtf8;
   private SmtpClient client;
 
   public Transmitter(Endpoint endpoint, SendSettings settings, boolean recordTrace) {
@@ -69,6 +71,7 @@ public final class Transmitter implements AutoCloseable {
     this.endpoint = endpoint;
     this.settings = settings;
     this.recordTrace = recordTrace;
+    this.smtpUtf8 = smtpUtf8;
     this.props = new Properties();
     for (String p : List.of("mail.smtp.", "mail.smtps.")) {
       // Deliver to the recipients the server accepts and report the others (not all-or-nothing).
@@ -127,9 +130,8 @@ public final class Transmitter implements AutoCloseable {
       }
       m.beginTransmission();
       try {
-        transport.sendMessage(m, pending.toArray(InternetAddress[]::new));
+        lastReply = strip(deliver(m, pending.toArray(InternetAddress[]::new)));
         accepted.addAll(addresses(pending.toArray(Address[]::new)));
-        lastReply = reply(transport);
         lastTransient.clear();
         pending = List.of();
       } catch (SendFailedException e) {
@@ -150,10 +152,8 @@ public final class Transmitter implements AutoCloseable {
         // the final reply in TransmitterTest), so the connection is ready for the next one.
         if (!sent.isEmpty()) {
           accepted.addAll(sent);
-          lastReply = reply(transport);
-        } else {
-          lastReply = reply;
         }
+        lastReply = reply;
         if (rejections.isEmpty()) {
           // Refused as a whole (MAIL, DATA or the final reply): applies to every pending recipient.
           rejections = pending.stream().map(a -> new Rejection(a.getAddress(), code, reply)).toList();
@@ -211,6 +211,21 @@ public final class Transmitter implements AutoCloseable {
           + c.envelope().length + " recipients; refused: " + describe(rejected), !pending.isEmpty(), last);
     }
     return result(c, status, accepted, rejected, lastReply, attempt, last);
+  }
+
+  /**
+   * One transaction: pipelined where the server offers PIPELINING (and BDAT with CHUNKING), else
+   * Angus's one command at a time. Returns the server's final reply.
+   */
+  private String deliver(OutgoingMessage m, InternetAddress[] recipients) throws MessagingException {
+    SMTPTransport transport = client.transport();
+    Optional<SmtpWire> wire = settings.pipelining() ? client.wire(smtpUtf8) : Optional.empty();
+    if (wire.isEmpty()) {
+      transport.sendMessage(m, recipients);
+      return transport.getLastServerResponse();
+    }
+    return Pipelined.send(wire.get(), m, recipients, transport.supportsExtension("CHUNKING"),
+        smtpUtf8 && transport.supportsExtension("SMTPUTF8"));
   }
 
   /** Checks that need the server's EHLO answer, done once per message before MAIL FROM. */

@@ -1,0 +1,297 @@
+package io.mailbridge.send.internal;
+
+import io.mailbridge.connection.SmtpWire;
+import io.mailbridge.connection.SmtpWire.Reply;
+import jakarta.mail.Address;
+import jakarta.mail.MessagingException;
+import jakarta.mail.SendFailedException;
+import jakarta.mail.internet.AddressException;
+import jakarta.mail.internet.InternetAddress;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.util.ArrayList;
+import java.util.List;
+import org.eclipse.angus.mail.smtp.SMTPAddressFailedException;
+import org.eclipse.angus.mail.smtp.SMTPOutputStream;
+import org.eclipse.angus.mail.smtp.SMTPSendFailedException;
+import org.eclipse.angus.mail.smtp.SMTPSenderFailedException;
+import org.eclipse.angus.mail.util.CRLFOutputStream;
+
+/**
+ * One mail transaction with its commands pipelined (RFC 2920): MAIL FROM, every RCPT TO and DATA
+ * leave in one write and their replies are read afterwards; with CHUNKING (RFC 3030) the message
+ * itself follows as {@code BDAT n LAST} in the same write, so a message costs one round trip.
+ *
+ * <p>Failures are reported as Angus's {@code SMTPTransport.sendMessage} reports them (same
+ * exception types, codes and address lists, "send partial" semantics), so retry and at-most-once
+ * rules stay in one place. The at-most-once marker is the message's own {@code dataWritten()}: set
+ * once every byte of the message was handed to the connection, as on the unpipelined path.
+ */
+final class Pipelined {
+  /**
+   * Largest BDAT chunk: a message up to this size goes as one {@code BDAT n LAST} right behind its
+   * envelope; a larger one in chunks of this size, each confirmed before the next.
+   */
+  static final int CHUNK_BYTES = 256 * 1024;
+
+  private Pipelined() {}
+
+  /**
+   * Sends {@code m} to {@code recipients}; returns the server's final reply.
+   *
+   * @param smtpUtf8 add the SMTPUTF8 parameter to MAIL FROM (RFC 6531 3.4)
+   * @throws SendFailedException a refusal (whole message or some recipients), the connection usable
+   * @throws MessagingException the connection failed (an {@link IOException} as the cause)
+   */
+  static String send(SmtpWire wire, OutgoingMessage m, InternetAddress[] recipients, boolean chunking,
+      boolean smtpUtf8) throws MessagingException {
+    String from = envelopeFrom(m);
+    String mail = "MAIL FROM:<" + from + ">" + (smtpUtf8 ? " SMTPUTF8" : "");
+    Progress progress = new Progress();
+    try {
+      wire.command(mail);
+      for (InternetAddress a : recipients) {
+        wire.command(rcpt(a));
+      }
+      if (chunking) {
+        return bdat(wire, m, mail, recipients, progress);
+      }
+      wire.command("DATA");
+      wire.flush();
+      Envelope env = envelope(wire, mail, recipients, progress);
+      Reply data = wire.reply();
+      if (data.code() != 354) {
+        // Nothing of the message was sent: the transaction failed as a whole (RFC 2920 3.1).
+        throw env.failure("DATA", data, true);
+      }
+      SMTPOutputStream dot = new SMTPOutputStream(wire.data());
+      if (env.accepted().isEmpty()) {
+        // RFC 2920 3.1: a 354 after every RCPT was refused; end the empty transaction with ".".
+        dot.ensureAtBOL();
+      } else {
+        m.writeTo(dot);
+        dot.ensureAtBOL();
+      }
+      wire.command(".");
+      wire.flush();
+      return env.complete(".", wire.reply());
+    } catch (IOException e) {
+      if (progress.refused(recipients.length)) {
+        m.refusedBeforeData();
+      }
+      throw new MessagingException("IOException while sending message", e);
+    } catch (IllegalArgumentException e) {
+      throw new MessagingException("cannot send an envelope address: " + e.getMessage(), e);
+    }
+  }
+
+  private static String bdat(SmtpWire wire, OutgoingMessage m, String mail, InternetAddress[] recipients,
+      Progress progress) throws IOException, MessagingException {
+    Chunks chunks = new Chunks(wire, mail, recipients, progress);
+    try {
+      // Line ends canonicalised as on Angus's DATA path; BDAT data is not dot-stuffed (RFC 3030 2).
+      Canonical crlf = new Canonical(chunks);
+      m.writeTo(crlf);
+      crlf.endLine();
+    } catch (IOException | MessagingException e) {
+      if (chunks.refused != null) {
+        // RFC 3030 2: after a refused chunk no further BDAT; the message was not taken.
+        throw chunks.envelope.failure("BDAT", chunks.refused, true);
+      }
+      throw e;
+    }
+    chunks.send(true);
+    return chunks.envelope.complete("BDAT", wire.reply());
+  }
+
+  /** The envelope replies read so far, to tell a refused transaction from an unknown one. */
+  private static final class Progress {
+    boolean mailRefused;
+    int recipientsRefused;
+
+    /** RFC 5321 3.3: without an accepted MAIL FROM or any accepted RCPT TO no message can be taken. */
+    boolean refused(int recipients) {
+      return mailRefused || recipientsRefused == recipients;
+    }
+  }
+
+  /** CRLF line ends, and a message that ends mid-line gets its CRLF, as Angus ends DATA. */
+  private static final class Canonical extends CRLFOutputStream {
+    Canonical(OutputStream out) {
+      super(out);
+    }
+
+    void endLine() throws IOException {
+      if (!atBOL) {
+        writeln();
+      }
+    }
+  }
+
+  private static String rcpt(InternetAddress a) {
+    return "RCPT TO:<" + a.getAddress() + ">";
+  }
+
+  private static String envelopeFrom(OutgoingMessage m) throws MessagingException {
+    Address[] from = m.getFrom();
+    if (from == null || from.length == 0 || !(from[0] instanceof InternetAddress ia)) {
+      throw new MessagingException("can't determine local email address");
+    }
+    return ia.getAddress();
+  }
+
+  /** Reads the replies to MAIL FROM and each RCPT TO, in order (RFC 2920 3.1). */
+  private static Envelope envelope(SmtpWire wire, String mail, InternetAddress[] recipients, Progress progress)
+      throws IOException {
+    Reply mailReply = wire.reply();
+    progress.mailRefused = mailReply.code() / 100 != 2;
+    List<InternetAddress> accepted = new ArrayList<>();
+    List<InternetAddress> unsent = new ArrayList<>();
+    List<InternetAddress> invalid = new ArrayList<>();
+    MessagingException chain = null;
+    for (InternetAddress a : recipients) {
+      Reply r = wire.reply();
+      if (r.code() / 100 == 2) {
+        accepted.add(a);
+        continue;
+      }
+      // As Angus: 4xx (and 552, a full mailbox) keep the address valid but unsent; 5xx make it invalid.
+      if (r.code() / 100 == 4 || r.code() == 552) {
+        unsent.add(a);
+      } else {
+        invalid.add(a);
+      }
+      progress.recipientsRefused++;
+      SMTPAddressFailedException f = new SMTPAddressFailedException(a, rcpt(a), r.code(), r.text());
+      if (chain == null) {
+        chain = f;
+      } else {
+        chain.setNextException(f);
+      }
+    }
+    return new Envelope(wire, mail, mailReply, recipients, accepted, unsent, invalid, chain);
+  }
+
+  /** What the server said to the envelope, and how the transaction ends given the last reply. */
+  private record Envelope(SmtpWire wire, String mail, Reply mailReply, InternetAddress[] recipients,
+      List<InternetAddress> accepted, List<InternetAddress> unsent, List<InternetAddress> invalid,
+      MessagingException chain) {
+
+    String complete(String command, Reply last) throws IOException, MessagingException {
+      if (mailReply.code() != 250 || accepted.isEmpty() || last.code() != 250) {
+        throw failure(command, last, true);
+      }
+      if (!unsent.isEmpty() || !invalid.isEmpty()) {
+        // Delivered to the accepted recipients only: reported as Angus's send-partial outcome.
+        throw new SMTPSendFailedException(".", last.code(), last.text(), chain,
+            accepted.toArray(Address[]::new), unsent.toArray(Address[]::new), invalid.toArray(Address[]::new));
+      }
+      return last.text();
+    }
+
+    /** The transaction failed; the connection is reset (RFC 5321 4.1.1.5) and stays usable. */
+    MessagingException failure(String command, Reply last, boolean reset) throws IOException {
+      if (reset) {
+        wire.command("RSET");
+        wire.flush();
+        wire.reply();
+      }
+      if (mailReply.code() != 250) {
+        SMTPSendFailedException e = new SMTPSendFailedException(mail, mailReply.code(), mailReply.text(), null,
+            null, recipients, null);
+        switch (mailReply.code()) {
+          case 550, 553, 503, 551, 501 -> {
+            try {
+              e.setNextException(new SMTPSenderFailedException(new InternetAddress(senderOf(mail)), mail,
+                  mailReply.code(), mailReply.text()));
+            } catch (AddressException ignored) {
+              // As Angus: the sender's address is reported when it parses.
+            }
+          }
+          default -> { }
+        }
+        return e;
+      }
+      if (accepted.isEmpty()) {
+        // Every recipient refused: each keeps its own reply in the chain.
+        SMTPAddressFailedException first = (SMTPAddressFailedException) chain;
+        return new SMTPSendFailedException("RCPT", first.getReturnCode(), first.getMessage(), chain, null,
+            unsent.toArray(Address[]::new), invalid.toArray(Address[]::new));
+      }
+      // Refused as a whole after the envelope (DATA, BDAT or the final "."): nobody got it.
+      List<InternetAddress> valid = new ArrayList<>(accepted);
+      valid.addAll(unsent);
+      return new SMTPSendFailedException(command, last.code(), last.text(), chain, null,
+          valid.toArray(Address[]::new), invalid.toArray(Address[]::new));
+    }
+
+    private static String senderOf(String mail) {
+      return mail.substring(mail.indexOf('<') + 1, mail.indexOf('>'));
+    }
+  }
+
+  /**
+   * Buffers message data into BDAT chunks. The first chunk leaves together with the envelope, so
+   * the envelope's replies are read after it; later chunks are each confirmed before the next.
+   */
+  private static final class Chunks extends OutputStream {
+    private final SmtpWire wire;
+    private final String mail;
+    private final InternetAddress[] recipients;
+    private final Progress progress;
+    private final byte[] buf = new byte[CHUNK_BYTES];
+    private int count;
+    Envelope envelope;
+    Reply refused;
+
+    Chunks(SmtpWire wire, String mail, InternetAddress[] recipients, Progress progress) {
+      this.wire = wire;
+      this.progress = progress;
+      this.mail = mail;
+      this.recipients = recipients;
+    }
+
+    @Override
+    public void write(int b) throws IOException {
+      if (count == buf.length) {
+        send(false);
+      }
+      buf[count++] = (byte) b;
+    }
+
+    @Override
+    public void write(byte[] b, int off, int len) throws IOException {
+      while (len > 0) {
+        if (count == buf.length) {
+          send(false);
+        }
+        int n = Math.min(len, buf.length - count);
+        System.arraycopy(b, off, buf, count, n);
+        count += n;
+        off += n;
+        len -= n;
+      }
+    }
+
+    /** Sends the buffered chunk; the last one's reply is left for the caller to read. */
+    void send(boolean last) throws IOException {
+      if (refused != null) {
+        throw new IOException("BDAT refused: " + refused.text());
+      }
+      wire.command("BDAT " + count + (last ? " LAST" : ""));
+      wire.data().write(buf, 0, count);
+      count = 0;
+      wire.flush();
+      if (envelope == null) {
+        envelope = envelope(wire, mail, recipients, progress);
+      }
+      if (!last) {
+        Reply r = wire.reply();
+        if (r.code() != 250) {
+          refused = r;
+          throw new IOException("BDAT refused: " + r.text());
+        }
+      }
+    }
+  }
+}
