@@ -1,10 +1,10 @@
 package io.mailbridge.send.internal;
 
+import io.mailbridge.connection.ServerViolation;
 import io.mailbridge.connection.SmtpWire;
 import io.mailbridge.connection.SmtpWire.Reply;
 import jakarta.mail.Address;
 import jakarta.mail.MessagingException;
-import jakarta.mail.SendFailedException;
 import jakarta.mail.internet.AddressException;
 import jakarta.mail.internet.InternetAddress;
 import java.io.IOException;
@@ -40,7 +40,7 @@ final class Pipelined {
    * Sends {@code m} to {@code recipients}; returns the server's final reply.
    *
    * @param smtpUtf8 add the SMTPUTF8 parameter to MAIL FROM (RFC 6531 3.4)
-   * @throws SendFailedException a refusal (whole message or some recipients), the connection usable
+   * @throws jakarta.mail.SendFailedException a refusal (whole message or some recipients), the connection usable
    * @throws MessagingException the connection failed (an {@link IOException} as the cause)
    */
   static String send(SmtpWire wire, OutgoingMessage m, InternetAddress[] recipients, boolean chunking,
@@ -49,6 +49,10 @@ final class Pipelined {
     String mail = "MAIL FROM:<" + from + ">" + (smtpUtf8 ? " SMTPUTF8" : "");
     Progress progress = new Progress();
     try {
+      if (!wire.idle()) {
+        // Replies nobody asked for yet would be taken for this transaction's: never trust them.
+        throw new ServerViolation("the SMTP server sent a reply before a command asked for it");
+      }
       wire.command(mail);
       for (InternetAddress a : recipients) {
         wire.command(rcpt(a));

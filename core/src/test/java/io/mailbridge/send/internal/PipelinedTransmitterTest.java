@@ -209,6 +209,24 @@ class PipelinedTransmitterTest {
     }
   }
 
+  @ParameterizedTest
+  @ValueSource(strings = {DATA, BDAT})
+  void aReplyNobodyAskedForIsNeverTakenForTheNextMessages(String mode) throws Exception {
+    // After the first message the server answers twice: the extra "250" must not pass for the
+    // reply to the next MAIL FROM. The connection is given up before anything is written.
+    try (ScriptedSmtpServer server = server(mode, (c, e, n) -> e.equals("END") && n == 0
+        ? "250 2.0.0 Ok: queued as 1\r\n250 2.0.0 Ok: queued as FAKE" : "");
+        Transmitter t = new Transmitter(server.endpoint(), FAST, false)) {
+      assertThat(t.send(message("first"), 0).status()).isEqualTo(Status.SENT);
+      SendResult next = t.send(message("second"), 1);
+      assertThat(next.status()).isEqualTo(Status.SENT);
+      assertThat(next.serverReply()).doesNotContain("FAKE");
+      assertThat(next.attempts()).isEqualTo(2);
+      assertThat(server.connections.get()).isEqualTo(2);
+      assertThat(server.messagesReceived.get()).isEqualTo(2);
+    }
+  }
+
   @org.junit.jupiter.api.Test
   void pipeliningOffSendsOneCommandAtATime() throws Exception {
     try (ScriptedSmtpServer server = server(BDAT, (c, e, n) -> "");
