@@ -120,6 +120,10 @@ public final class SendCommand implements Callable<Integer> {
       + "ALREADY_SENT. Makes a resend safe; use with --copy-to-sent, or with a server that files sent mail itself.")
   boolean skipIfAlreadySent;
 
+  @Option(names = "--no-pipelining", description = "Send one SMTP command at a time even where the server offers "
+      + "PIPELINING and CHUNKING (for a server that advertises them but mishandles them).")
+  boolean noPipelining;
+
   @Mixin
   JournalOptions journal;
 
@@ -143,7 +147,7 @@ public final class SendCommand implements Callable<Integer> {
     }
     SendSettings settings = SendSettings.builder().maxAttempts(maxAttempts).copyToSent(copyToSent)
         .sentFolder(sentFolder).skipIfAlreadySent(skipIfAlreadySent).contentTypeFromName(auto)
-        .attachmentContentType(auto ? SendSettings.SEED_CONTENT_TYPE : contentType).build();
+        .pipelining(!noPipelining).attachmentContentType(auto ? SendSettings.SEED_CONTENT_TYPE : contentType).build();
     Send send = Send.of(connection.connection(copyToSent || skipIfAlreadySent, true), settings);
     int[] exit = {ExitCodes.OK};
     try (JournalSink sink = journal.open(spec.commandLine().getErr())) {
