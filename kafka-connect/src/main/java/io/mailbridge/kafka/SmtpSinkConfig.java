@@ -62,6 +62,7 @@ public final class SmtpSinkConfig extends AbstractConfig {
   public static final String SEND_BACKOFF_MS = "send.backoff.ms";
   public static final String SEND_MAX_BACKOFF_MS = "send.max.backoff.ms";
   public static final String RETRY_BACKOFF_MS = "retry.backoff.ms";
+  public static final String SEND_PIPELINING = "send.pipelining";
 
   /** The connector's configuration definition (what {@link SmtpSinkConnector#config()} returns). */
   public static final ConfigDef CONFIG_DEF = SentKeys.define(ServerKeys.define(new ConfigDef()
@@ -114,7 +115,11 @@ public final class SmtpSinkConfig extends AbstractConfig {
           "Max backoff (ms)")
       .define(RETRY_BACKOFF_MS, Type.LONG, 10_000L, ConfigDef.Range.atLeast(0), Importance.LOW,
           "When a batch still fails transiently after send.max.attempts, Kafka Connect redelivers it after this "
-              + "many milliseconds. Default 10000.", DELIVERY, 4, Width.SHORT, "Redelivery backoff (ms)"),
+              + "many milliseconds. Default 10000.", DELIVERY, 4, Width.SHORT, "Redelivery backoff (ms)")
+      .define(SEND_PIPELINING, Type.BOOLEAN, true, Importance.LOW,
+          "Where the server offers PIPELINING (and CHUNKING), send each message's commands (and data, as BDAT) "
+              + "together: one round trip per message. false sends one command at a time, for a server that "
+              + "mishandles them. Default true.", DELIVERY, 5, Width.SHORT, "Pipelining"),
       "smtp", SMTP, 12, null));
 
   public SmtpSinkConfig(Map<?, ?> props) {
@@ -191,7 +196,7 @@ public final class SmtpSinkConfig extends AbstractConfig {
           .initialBackoff(Duration.ofMillis(getLong(SEND_BACKOFF_MS)))
           .maxBackoff(Duration.ofMillis(getLong(SEND_MAX_BACKOFF_MS)))
           .copyToSent(getBoolean(SentKeys.SENT_COPY)).sentFolder(SentKeys.folder(this).orElse(null))
-          .skipIfAlreadySent(getBoolean(SentKeys.SKIP_IF_ALREADY_SENT)).build();
+          .skipIfAlreadySent(getBoolean(SentKeys.SKIP_IF_ALREADY_SENT)).pipelining(getBoolean(SEND_PIPELINING)).build();
       return new SinkSettings(connection.build(), send, from, domain, Duration.ofMillis(getLong(RETRY_BACKOFF_MS)));
     } catch (io.mailbridge.ConfigException e) {
       // The core names its own fields (outbound.host ...); the keys above map to them one to one.

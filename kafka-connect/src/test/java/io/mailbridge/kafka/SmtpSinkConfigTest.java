@@ -48,6 +48,7 @@ class SmtpSinkConfigTest {
     assertThat(s.defaultFrom()).isEqualTo("reports@example.com");
     assertThat(s.messageIdDomain()).isEqualTo("example.com");
     assertThat(s.send().maxAttempts()).isEqualTo(3);
+    assertThat(s.send().pipelining()).isTrue();
     assertThat(s.redeliveryBackoff()).isEqualTo(Duration.ofSeconds(10));
   }
 
@@ -55,7 +56,7 @@ class SmtpSinkConfigTest {
   void mapsEveryKey() {
     SinkSettings s = settings("smtp.security", "SSL_TLS", "smtp.port", "2465", "smtp.connect.timeout.ms", "1500",
         "smtp.read.timeout.ms", "2500", "mail.from.default", "Ops <ops@ops.example.org>", "send.max.attempts", "5",
-        "send.backoff.ms", "10", "send.max.backoff.ms", "20", "retry.backoff.ms", "30");
+        "send.backoff.ms", "10", "send.max.backoff.ms", "20", "retry.backoff.ms", "30", "send.pipelining", "false");
     Endpoint smtp = s.connection().outbound().orElseThrow();
     assertThat(smtp.security()).isEqualTo(Security.SSL_TLS);
     assertThat(smtp.port()).isEqualTo(2465);
@@ -65,6 +66,7 @@ class SmtpSinkConfigTest {
     assertThat(s.send().maxAttempts()).isEqualTo(5);
     assertThat(s.send().maxBackoff()).isEqualTo(Duration.ofMillis(20));
     assertThat(s.redeliveryBackoff()).isEqualTo(Duration.ofMillis(30));
+    assertThat(s.send().pipelining()).isFalse();
   }
 
   @Test
