@@ -286,7 +286,7 @@ public final class WatchCommand implements Callable<Integer> {
       sink.add(JournalRecords.quarantined("watch", letter));
     });
     ThenJournal actions = new ThenJournal(sink, s.postAction(), then, mail.inbound());
-    Listener.Builder b = Listener.builder(mail).settings(s).stateStore(JsonFileStateStore.open(stateFile))
+    Listener.Builder b = Listener.of(mail).settings(s).stateStore(JsonFileStateStore.open(stateFile))
         .handler(actions.around(handler));
     if (budget != null) {
       b.connectionBudget(budget);

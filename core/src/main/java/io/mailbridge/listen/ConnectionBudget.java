@@ -21,8 +21,8 @@ import java.util.concurrent.ConcurrentMap;
  *
  * <pre>{@code
  * ConnectionBudget budget = ConnectionBudget.perServer(4);
- * Listener alice = Listener.builder(aliceConnection).settings(s).connectionBudget(budget)...build();
- * Listener bob = Listener.builder(bobConnection).settings(s).connectionBudget(budget)...build();
+ * Listener alice = Listener.of(aliceConnection).settings(s).connectionBudget(budget)...build();
+ * Listener bob = Listener.of(bobConnection).settings(s).connectionBudget(budget)...build();
  * }</pre>
  */
 public final class ConnectionBudget {

@@ -42,7 +42,7 @@ import org.slf4j.LoggerFactory;
  * {@link RateLimit} keeps the listener under a rate before the server has to ask.
  *
  * <pre>{@code
- * try (Listener l = Listener.builder(connection)
+ * try (Listener l = Listener.of(connection)
  *     .settings(ListenerSettings.builder().folders("INBOX").postAction(PostAction.moveTo("Processed")).build())
  *     .stateStore(JsonFileStateStore.open(Path.of("state.json")))
  *     .handler(doc -> pipeline.accept(doc))
@@ -64,9 +64,23 @@ public final class Listener implements AutoCloseable {
     this.watchers = watchers;
   }
 
-  /** A builder for a listener on {@code connection}'s inbound (IMAP) server. */
-  public static Builder builder(MailConnection connection) {
+  /**
+   * A listener on {@code connection}'s inbound (IMAP) server, to be given its settings, state store
+   * and handler: the entry point every operation has ({@code Receive.of}, {@code Move.of}, …), with
+   * a builder because a listener also needs a handler and a state store.
+   */
+  public static Builder of(MailConnection connection) {
     return new Builder(connection);
+  }
+
+  /**
+   * As {@link #of}.
+   *
+   * @deprecated use {@link #of}, the entry point's name on every operation
+   */
+  @Deprecated
+  public static Builder builder(MailConnection connection) {
+    return of(connection);
   }
 
   /** The mailbox name used in state keys and document keys: {@code user@host:port}. */

@@ -9,7 +9,7 @@ import io.mailbridge.ConfigException;
  * command limits before the server has to throttle.
  *
  * <pre>{@code
- * Listener.builder(connection).settings(s).rateLimit(RateLimit.messagesPerSecond(20))...
+ * Listener.of(connection).settings(s).rateLimit(RateLimit.messagesPerSecond(20))...
  * }</pre>
  *
  * @param messagesPerSecond average rate, above 0 and at most 1,000,000

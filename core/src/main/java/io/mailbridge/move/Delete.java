@@ -20,6 +20,8 @@ import io.mailbridge.imap.SpecialUse;
  *
  * <pre>{@code
  * MoveResult r = Delete.of(connection).delete("INBOX", Selection.uids(42), false); // to Trash
+ * MoveResult gone = Delete.of(connection).delete(DeleteSettings.builder().folder("INBOX")
+ *     .selection(Selection.uids(43)).expunge(true).build());
  * }</pre>
  */
 public final class Delete {
@@ -48,8 +50,17 @@ public final class Delete {
    */
   public MoveResult delete(String folder, Selection selection, boolean expunge, Optional<Long> expectedUidValidity,
       boolean expungeWithoutUidplus) {
-    FolderNames.check("delete.folder", folder);
-    java.util.Objects.requireNonNull(selection, "delete.selection");
+    return delete(new DeleteSettings(folder, selection, expunge, expectedUidValidity, MoveSettings.DEFAULT_BATCH_SIZE,
+        expungeWithoutUidplus));
+  }
+
+  /** Deletes the selected messages as the settings say: to \Trash, or expunged. */
+  public MoveResult delete(DeleteSettings settings) {
+    String folder = settings.folder();
+    Selection selection = settings.selection();
+    boolean expunge = settings.expunge();
+    Optional<Long> expectedUidValidity = settings.expectedUidValidity();
+    boolean expungeWithoutUidplus = settings.expungeWithoutUidplus();
     Endpoint endpoint = connection.requireInbound("delete");
     try (ImapClient imap = ImapClient.open(endpoint, new Properties(), false)) {
       Optional<String> trash = expunge ? Optional.empty() : trash(imap);
@@ -59,9 +70,9 @@ public final class Delete {
       }
       if (trash.isPresent() && !trash.get().equals(folder)) {
         return MessageOps.transfer(imap, new MessageOps.Request(MessageOps.Kind.MOVE, folder, trash.get(), selection,
-            false, expectedUidValidity, MoveSettings.DEFAULT_BATCH_SIZE, expungeWithoutUidplus, Optional.empty()));
+            false, expectedUidValidity, settings.batchSize(), expungeWithoutUidplus, Optional.empty()));
       }
-      return MessageOps.expunge(imap, folder, selection, expectedUidValidity, MoveSettings.DEFAULT_BATCH_SIZE,
+      return MessageOps.expunge(imap, folder, selection, expectedUidValidity, settings.batchSize(),
           expungeWithoutUidplus);
     }
   }

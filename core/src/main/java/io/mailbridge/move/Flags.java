@@ -20,6 +20,8 @@ import java.util.Set;
  * <pre>{@code
  * Flags.of(connection).change("INBOX", Selection.uids(12, 13), Set.of("\\Seen", "$Processed"), Set.of());
  * Flags.of(connection).markRead("INBOX", Selection.filter(Filter.subject("Invoice")));
+ * Flags.of(connection).change(FlagSettings.builder().folder("INBOX").selection(Selection.uids(12))
+ *     .add("$Processed").remove("\\Seen").build());
  * }</pre>
  */
 public final class Flags {
@@ -57,21 +59,28 @@ public final class Flags {
    */
   public MoveResult change(String folder, Selection selection, Set<String> add, Set<String> remove,
       Optional<Long> expectedUidValidity) {
-    io.mailbridge.folder.FolderNames.check("flags.folder", folder);
-    java.util.Objects.requireNonNull(selection, "flags.selection");
-    Set<String> a = normalize(add);
-    Set<String> r = normalize(remove);
-    if (a.isEmpty() && r.isEmpty()) {
-      throw new BadInputException("no flag to add or remove: give e.g. \\Seen, \\Flagged or a keyword like $Done");
-    }
-    for (String f : a) {
-      if (r.contains(f)) {
-        throw new BadInputException("flag " + f + " is both added and removed: choose one");
-      }
-    }
+    return change(new FlagSettings(folder, selection, add, remove, expectedUidValidity,
+        MoveSettings.DEFAULT_BATCH_SIZE));
+  }
+
+  /** Adds and removes the flags and keywords the settings name, on the selected messages. */
+  public MoveResult change(FlagSettings settings) {
     Endpoint endpoint = connection.requireInbound("flags");
     try (ImapClient imap = ImapClient.open(endpoint, new Properties(), false)) {
-      return MessageOps.store(imap, folder, selection, a, r, expectedUidValidity, MoveSettings.DEFAULT_BATCH_SIZE);
+      return MessageOps.store(imap, settings.folder(), settings.selection(), settings.add(), settings.remove(),
+          settings.expectedUidValidity(), settings.batchSize());
+    }
+  }
+
+  /** Something to change, and no flag both added and removed. */
+  static void checkChange(Set<String> add, Set<String> remove) {
+    if (add.isEmpty() && remove.isEmpty()) {
+      throw new BadInputException("no flag to add or remove: give e.g. \\Seen, \\Flagged or a keyword like $Done");
+    }
+    for (String f : add) {
+      if (remove.contains(f)) {
+        throw new BadInputException("flag " + f + " is both added and removed: choose one");
+      }
     }
   }
 

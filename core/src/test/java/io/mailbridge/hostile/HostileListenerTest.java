@@ -30,7 +30,7 @@ class HostileListenerTest {
     HostileServer.Script script = ImapScript.mailbox(1).on("UID FETCH", (tag, line) -> line.toUpperCase().contains("BODY")
         ? Reply.text("* 1 FETCH (UID 1 FLAGS () RFC822.SIZE 180 BODY[] {300000000}\r\n") : null).build();
     try (HostileServer s = HostileServer.start(script);
-        Listener l = Listener.builder(HostileFixture.imap(s)).settings(ListenerSettings.builder().folders("INBOX")
+        Listener l = Listener.of(HostileFixture.imap(s)).settings(ListenerSettings.builder().folders("INBOX")
             .start(StartPosition.all()).keepalive(Duration.ofSeconds(2)).responseTimeout(Duration.ofSeconds(2))
             .reconnectMin(Duration.ofMillis(200)).reconnectMax(Duration.ofSeconds(1)).pollInterval(Duration.ofMillis(300))
             .build()).stateFile(dir.resolve("state.json")).handler(delivered::add).build()) {
@@ -57,7 +57,7 @@ class HostileListenerTest {
   }
 
   private Listener listener(HostileServer s, io.mailbridge.receive.DocumentHandler handler) {
-    return Listener.builder(HostileFixture.imap(s)).settings(ListenerSettings.builder().folders("INBOX")
+    return Listener.of(HostileFixture.imap(s)).settings(ListenerSettings.builder().folders("INBOX")
         .start(StartPosition.all()).keepalive(Duration.ofSeconds(2)).responseTimeout(Duration.ofSeconds(2))
         .reconnectMin(Duration.ofMillis(200)).reconnectMax(Duration.ofSeconds(1)).pollInterval(Duration.ofMillis(300))
         .stallTimeout(Duration.ofSeconds(1)).build()).stateFile(dir.resolve("state.json")).handler(handler).build();

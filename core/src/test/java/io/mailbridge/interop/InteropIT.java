@@ -180,7 +180,7 @@ class InteropIT {
       peer.append(from, new Flags(Flags.Flag.DELETED), "other-deleted"); // there before the watch: not delivered
       Sink sink = new Sink();
       ListenerSettings settings = fast(from).postAction(PostAction.moveTo(to)).build();
-      try (Listener l = Listener.builder(s.connection()).settings(settings).stateFile(dir.resolve("wp.json"))
+      try (Listener l = Listener.of(s.connection()).settings(settings).stateFile(dir.resolve("wp.json"))
           .handler(sink).build()) {
         l.start();
         if (peer.has("MOVE") || peer.has("UIDPLUS")) {
@@ -278,7 +278,7 @@ class InteropIT {
     try (Peer peer = s.peer()) {
       peer.reset(folder);
       Sink sink = new Sink();
-      try (Listener l = Listener.builder(s.connection()).settings(fast(folder).useIdle(idle).build())
+      try (Listener l = Listener.of(s.connection()).settings(fast(folder).useIdle(idle).build())
           .stateFile(dir.resolve("state.json")).handler(sink).build()) {
         l.start();
         await("connected", () -> l.health().folders().stream().allMatch(f -> f.connected()));
@@ -306,7 +306,7 @@ class InteropIT {
       ListenerSettings settings = fast(folder).start(StartPosition.all()).uidValidityPolicy(UidValidityPolicy.RESCAN)
           .build();
       Sink first = new Sink();
-      try (Listener l = Listener.builder(s.connection()).settings(settings).stateFile(state).handler(first).build()) {
+      try (Listener l = Listener.of(s.connection()).settings(settings).stateFile(state).handler(first).build()) {
         l.start();
         await("before delivered", () -> first.subjects.size() == 1);
       }
@@ -314,7 +314,7 @@ class InteropIT {
       peer.append(folder, "after");
       assertThat(peer.uidValidity(peer.wire(folder))).as("the recreated folder's UIDVALIDITY").isNotEqualTo(before);
       Sink second = new Sink();
-      try (Listener l = Listener.builder(s.connection()).settings(settings).stateFile(state).handler(second).build()) {
+      try (Listener l = Listener.of(s.connection()).settings(settings).stateFile(state).handler(second).build()) {
         l.start();
         await("after delivered", () -> second.subjects.size() == 1);
       }

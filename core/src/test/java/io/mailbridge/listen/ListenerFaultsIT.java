@@ -24,7 +24,7 @@ class ListenerFaultsIT {
   Path dir;
 
   private Listener listener(Lst t, FaultProxy proxy, String folder, Lst.Sink sink) {
-    return Listener.builder(t.via(proxy.port())).settings(Lst.fast(folder).start(StartPosition.all())
+    return Listener.of(t.via(proxy.port())).settings(Lst.fast(folder).start(StartPosition.all())
         .postAction(PostAction.markRead()).build()).stateFile(dir.resolve("state.json")).handler(sink).build();
   }
 

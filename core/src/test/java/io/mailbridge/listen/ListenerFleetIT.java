@@ -60,7 +60,7 @@ class ListenerFleetIT {
       for (MailStack.User u : users) {
         Lst.Sink sink = new Lst.Sink();
         sinks.put(u.user(), sink);
-        listeners.add(Listener.builder(connection(stack, u))
+        listeners.add(Listener.of(connection(stack, u))
             .settings(Lst.fast(FOLDERS).start(StartPosition.all()).maxConnections(perMailbox).build())
             .stateFile(dir.resolve(u.user() + ".json")).connectionBudget(budget).handler(sink).build());
       }

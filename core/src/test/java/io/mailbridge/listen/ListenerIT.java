@@ -35,7 +35,7 @@ class ListenerIT {
     List<Long> latenciesMs = new ArrayList<>();
     List<Long> afterAppendMs = new ArrayList<>();
     Duration never = WAIT.multipliedBy(4);
-    try (Listener l = Listener.builder(t.carol.connection())
+    try (Listener l = Listener.of(t.carol.connection())
         .settings(Lst.fast("lst-idle").keepalive(never).idleRenew(never).pollInterval(never).build())
         .stateFile(dir.resolve("state.json")).handler(sink).build()) {
       l.start();
@@ -66,14 +66,14 @@ class ListenerIT {
     Path state = dir.resolve("state.json");
     ListenerSettings s = Lst.fast("lst-restart").start(StartPosition.all()).build();
     Lst.Sink first = new Lst.Sink();
-    try (Listener l = Listener.builder(t.carol.connection()).settings(s).stateFile(state).handler(first).build()) {
+    try (Listener l = Listener.of(t.carol.connection()).settings(s).stateFile(state).handler(first).build()) {
       l.start();
       Lst.await("3 delivered", WAIT, () -> first.subjects.size() == 3);
       assertThat(l.stop(Duration.ofSeconds(5))).isTrue();
     }
     t.append("lst-restart", "b1", "b2");
     Lst.Sink second = new Lst.Sink();
-    try (Listener l = Listener.builder(t.carol.connection()).settings(s).stateFile(state).handler(second).build()) {
+    try (Listener l = Listener.of(t.carol.connection()).settings(s).stateFile(state).handler(second).build()) {
       l.start();
       Lst.await("2 delivered", WAIT, () -> second.subjects.size() == 2);
       Lst.await("idling", WAIT, () -> Lst.idling(l));
@@ -95,7 +95,7 @@ class ListenerIT {
     List<String> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
     ListenerSettings s = Lst.fast("lst-fail").start(StartPosition.all())
         .postAction(PostAction.moveTo("lst-fail-done")).build();
-    try (Listener l = Listener.builder(t.carol.connection()).settings(s).stateFile(dir.resolve("state.json"))
+    try (Listener l = Listener.of(t.carol.connection()).settings(s).stateFile(dir.resolve("state.json"))
         .handler(d -> {
           seen.add(d.properties().subject());
           if (d.properties().subject().equals("m2") && failedOnce.compareAndSet(false, true)) {
@@ -124,7 +124,7 @@ class ListenerIT {
         uidValidity, 3, List.of(1L, 2L, 3L)));
     Lst.Sink sink = new Lst.Sink();
     ListenerSettings s = Lst.fast("lst-pending").postAction(PostAction.moveTo("lst-pending-done")).build();
-    try (Listener l = Listener.builder(t.carol.connection()).settings(s).stateFile(state).handler(sink).build()) {
+    try (Listener l = Listener.of(t.carol.connection()).settings(s).stateFile(state).handler(sink).build()) {
       l.start();
       Lst.await("moved", WAIT, () -> t.carol.stack.messageCount(t.carol.user, "lst-pending-done") == 3);
       Lst.await("idling", WAIT, () -> Lst.idling(l));
@@ -147,7 +147,7 @@ class ListenerIT {
     JsonFileStateStore.open(state).save(new FolderState(Listener.mailboxOf(t.carol.endpoint()), folder, 12345, 7,
         List.of(7L)));
     ListenerSettings s = Lst.fast(folder).uidValidityPolicy(policy).build();
-    try (Listener l = Listener.builder(t.carol.connection()).settings(s).stateFile(state).handler(sink).build()) {
+    try (Listener l = Listener.of(t.carol.connection()).settings(s).stateFile(state).handler(sink).build()) {
       l.start();
       if (policy == UidValidityPolicy.FAIL) {
         Lst.await("failed", WAIT, () -> l.health().folders().get(0).status() == Health.Status.FAILED);
@@ -187,7 +187,7 @@ class ListenerIT {
   @Test
   void aMissingFolderFailsWithAClearError(MailStack stack) {
     Lst t = new Lst(stack);
-    try (Listener l = Listener.builder(t.carol.connection()).settings(Lst.fast("lst-no-such-folder").build())
+    try (Listener l = Listener.of(t.carol.connection()).settings(Lst.fast("lst-no-such-folder").build())
         .stateFile(dir.resolve("state.json")).handler(new Lst.Sink()).build()) {
       l.start();
       Lst.await("failed", WAIT, () -> l.health().folders().get(0).status() == Health.Status.FAILED);
@@ -201,7 +201,7 @@ class ListenerIT {
     Lst t = new Lst(stack);
     t.carol.reset("lst-poll");
     Lst.Sink sink = new Lst.Sink();
-    try (Listener l = Listener.builder(t.carol.connection()).settings(Lst.fast("lst-poll").useIdle(false).build())
+    try (Listener l = Listener.of(t.carol.connection()).settings(Lst.fast("lst-poll").useIdle(false).build())
         .stateFile(dir.resolve("state.json")).handler(sink).build()) {
       l.start();
       Lst.await("polling", WAIT, () -> l.health().folders().get(0).status() == Health.Status.POLLING);
@@ -219,7 +219,7 @@ class ListenerIT {
     Lst.Sink sink = new Lst.Sink();
     ListenerSettings s = Lst.fast("lst-multi-a", "lst-multi-b", "lst-multi-c").maxConnections(2).build();
     try (FaultProxy proxy = FaultProxy.to(stack.host(), stack.imapsPort());
-        Listener l = Listener.builder(t.via(proxy.port())).settings(s).stateFile(dir.resolve("state.json"))
+        Listener l = Listener.of(t.via(proxy.port())).settings(s).stateFile(dir.resolve("state.json"))
             .handler(sink).build()) {
       l.start();
       Lst.await("all connected", WAIT, () -> l.health().folders().stream().allMatch(f -> f.lastSuccess().isPresent()));
@@ -243,7 +243,7 @@ class ListenerIT {
         "carol@example.test", "with file", "invoice.pdf", pdf)), "");
     Lst.Sink sink = new Lst.Sink();
     Path cache = dir.resolve("cache");
-    try (Listener l = Listener.builder(t.carol.connection()).settings(Lst.fast("lst-cache").start(StartPosition.all())
+    try (Listener l = Listener.of(t.carol.connection()).settings(Lst.fast("lst-cache").start(StartPosition.all())
         .cacheDir(cache).build()).stateFile(dir.resolve("state.json")).handler(sink).build()) {
       l.start();
       Lst.await("delivered", WAIT, () -> sink.docs.size() == 1);

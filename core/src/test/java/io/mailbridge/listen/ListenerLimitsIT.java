@@ -53,7 +53,7 @@ class ListenerLimitsIT {
     Path state = dir.resolve("state.json");
     ListenerSettings s = Lst.fast("lst-q").start(StartPosition.all())
         .quarantine(Quarantine.toFolder("lst-q-quarantine").maxAttempts(3)).build();
-    try (Listener l = Listener.builder(t.carol.connection()).settings(s).stateFile(state).handler(h).build()) {
+    try (Listener l = Listener.of(t.carol.connection()).settings(s).stateFile(state).handler(h).build()) {
       l.start();
       Lst.await("good 2 delivered", WAIT, () -> h.accepted.contains("good 2"));
       Lst.await("watermark at 4", WAIT, () -> lastUid(state) == 4);
@@ -84,7 +84,7 @@ class ListenerLimitsIT {
     ListenerSettings s = Lst.fast("lst-q-restart").start(StartPosition.all()).reconnectMin(Duration.ofMillis(300))
         .quarantine(Quarantine.toFolder("lst-q-restart-quarantine").maxAttempts(5)).build();
     PoisonHandler first = new PoisonHandler();
-    try (Listener l = Listener.builder(t.carol.connection()).settings(s).stateFile(state).handler(first).build()) {
+    try (Listener l = Listener.of(t.carol.connection()).settings(s).stateFile(state).handler(first).build()) {
       l.start();
       Lst.await("2 refusals", WAIT, () -> first.poisonCalls.get() >= 2);
       l.stop(Duration.ofSeconds(10));
@@ -94,7 +94,7 @@ class ListenerLimitsIT {
     assertThat(first.dead).isEmpty();
 
     PoisonHandler second = new PoisonHandler();
-    try (Listener l = Listener.builder(t.carol.connection()).settings(s).stateFile(state).handler(second).build()) {
+    try (Listener l = Listener.of(t.carol.connection()).settings(s).stateFile(state).handler(second).build()) {
       l.start();
       Lst.await("quarantined", WAIT, () -> second.dead.size() == 1);
       Lst.await("good 2 delivered", WAIT, () -> second.accepted.contains("good 2"));
@@ -117,7 +117,7 @@ class ListenerLimitsIT {
     ListenerSettings s = Lst.fast("lst-size-skip").start(StartPosition.all())
         .postAction(io.mailbridge.receive.PostAction.markRead())
         .sizeLimits(SizeLimits.of(100_000, Long.MAX_VALUE, SizePolicy.SKIP)).build();
-    try (Listener l = Listener.builder(t.carol.connection()).settings(s).stateFile(state).handler(sink).build()) {
+    try (Listener l = Listener.of(t.carol.connection()).settings(s).stateFile(state).handler(sink).build()) {
       l.start();
       Lst.await("watermark at 3", WAIT, () -> lastUid(state) == 3);
     }
@@ -136,7 +136,7 @@ class ListenerLimitsIT {
     Lst.Sink sink = new Lst.Sink();
     ListenerSettings s = Lst.fast("lst-size-fail").start(StartPosition.all())
         .sizeLimits(SizeLimits.of(100_000, Long.MAX_VALUE, SizePolicy.FAIL)).build();
-    try (Listener l = Listener.builder(t.carol.connection()).settings(s).stateFile(state).handler(sink).build()) {
+    try (Listener l = Listener.of(t.carol.connection()).settings(s).stateFile(state).handler(sink).build()) {
       l.start();
       Lst.await("failed", WAIT, () -> l.health().folders().get(0).status() == Health.Status.FAILED);
       assertThat(l.health().folders().get(0).lastError()).hasValueSatisfying(e ->

@@ -166,7 +166,7 @@ class ListenerServerRestartIT {
     Lst.Sink sink = new Lst.Sink();
     ListenerSettings s = Lst.fast(folder).start(StartPosition.all()).postAction(PostAction.moveTo("lst-srv-done"))
         .build();
-    try (Listener l = Listener.builder(carol()).settings(s).stateFile(dir.resolve("state.json")).handler(sink)
+    try (Listener l = Listener.of(carol()).settings(s).stateFile(dir.resolve("state.json")).handler(sink)
         .build()) {
       l.start();
       Lst.await("idling", WAIT, () -> sink.subjects.size() == 2 && Lst.idling(l));

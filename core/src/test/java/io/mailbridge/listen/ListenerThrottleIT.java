@@ -58,7 +58,7 @@ class ListenerThrottleIT {
         }
         return line;
       });
-      try (Listener l = Listener.builder(via(proxy)).settings(Lst.fast("lst-throttle-select").start(StartPosition.all())
+      try (Listener l = Listener.of(via(proxy)).settings(Lst.fast("lst-throttle-select").start(StartPosition.all())
           .build()).stateFile(dir.resolve("state.json")).handler(sink).build()) {
         l.start();
         Lst.await("3 delivered", WAIT, () -> sink.subjects.size() >= 3);
@@ -85,7 +85,7 @@ class ListenerThrottleIT {
     try (FaultProxy proxy = FaultProxy.to(stack.host(), stack.imapPort())) {
       proxy.rewriteServerLines(line -> line.startsWith("* OK") && line.contains("ready")
           && greetings.getAndIncrement() < 2 ? "* BYE [UNAVAILABLE] Too many connections, rate limit exceeded" : line);
-      try (Listener l = Listener.builder(via(proxy)).settings(Lst.fast("lst-throttle-bye").start(StartPosition.all())
+      try (Listener l = Listener.of(via(proxy)).settings(Lst.fast("lst-throttle-bye").start(StartPosition.all())
           .build()).stateFile(dir.resolve("state.json")).handler(sink).build()) {
         l.start();
         Lst.await("2 delivered", WAIT, () -> sink.subjects.size() >= 2);
@@ -109,7 +109,7 @@ class ListenerThrottleIT {
     Lst.Sink sink = new Lst.Sink();
     List<Integer> perFetch = new ArrayList<>();
     try (FaultProxy proxy = FaultProxy.to(stack.host(), stack.imapPort())) {
-      try (Listener l = Listener.builder(via(proxy)).settings(Lst.fast("lst-throttle-rate").start(StartPosition.all())
+      try (Listener l = Listener.of(via(proxy)).settings(Lst.fast("lst-throttle-rate").start(StartPosition.all())
           .build()).stateFile(dir.resolve("state.json")).rateLimit(new RateLimit(50, 4)).handler(sink).build()) {
         l.start();
         Lst.await("14 delivered", WAIT, () -> sink.subjects.size() >= 14);

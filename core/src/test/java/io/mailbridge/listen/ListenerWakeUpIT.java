@@ -38,7 +38,7 @@ class ListenerWakeUpIT {
     Lst.Sink sink = new Lst.Sink();
     // Batches of one: the late message lands between the FETCH of a1 and the FETCH of a2.
     ListenerSettings s = quietKeepalive("lst-wake-fetch").batchSize(1).build();
-    try (Listener l = Listener.builder(t.carol.connection()).settings(s).stateFile(dir.resolve("state.json"))
+    try (Listener l = Listener.of(t.carol.connection()).settings(s).stateFile(dir.resolve("state.json"))
         .handler(d -> {
           sink.handle(d);
           if (d.properties().subject().equals("a1") && appended.compareAndSet(false, true)) {
@@ -59,7 +59,7 @@ class ListenerWakeUpIT {
     AtomicBoolean appended = new AtomicBoolean();
     Lst.Sink sink = new Lst.Sink();
     ListenerSettings s = quietKeepalive("lst-wake-post").postAction(PostAction.markRead()).build();
-    try (Listener l = Listener.builder(t.carol.connection()).settings(s).stateFile(dir.resolve("state.json"))
+    try (Listener l = Listener.of(t.carol.connection()).settings(s).stateFile(dir.resolve("state.json"))
         .handler(d -> {
           sink.handle(d);
           if (d.properties().subject().equals("b1") && appended.compareAndSet(false, true)) {

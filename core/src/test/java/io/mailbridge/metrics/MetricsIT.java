@@ -144,7 +144,7 @@ class MetricsIT {
     List<String> handled = new java.util.concurrent.CopyOnWriteArrayList<>();
     ListenerSettings s = ListenerSettings.builder().folders("met-lst").start(StartPosition.all()).batchSize(1)
         .keepalive(Duration.ofSeconds(2)).responseTimeout(Duration.ofSeconds(2)).build();
-    try (Listener l = Listener.builder(connection(carol, registry)).settings(s).stateFile(dir.resolve("state.json"))
+    try (Listener l = Listener.of(connection(carol, registry)).settings(s).stateFile(dir.resolve("state.json"))
         .handler(d -> {
           await(release);
           handled.add(d.properties().subject());
@@ -181,7 +181,7 @@ class MetricsIT {
     try (FaultProxy proxy = FaultProxy.to(stack.host(), stack.imapsPort())) {
       Endpoint viaProxy = carol.endpoint().toBuilder().port(proxy.port()).build();
       MailConnection mail = MailConnection.builder().inbound(viaProxy).metrics(Metrics.micrometer(registry)).build();
-      try (Listener l = Listener.builder(mail).settings(s).stateFile(dir.resolve("state.json"))
+      try (Listener l = Listener.of(mail).settings(s).stateFile(dir.resolve("state.json"))
           .handler(d -> handled.add(d.properties().subject())).build()) {
         l.start();
         waitFor("idling", () -> l.health().folders().get(0).idling());
