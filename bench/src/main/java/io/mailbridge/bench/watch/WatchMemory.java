@@ -44,7 +44,7 @@ final class WatchMemory {
       for (MailStack.User u : users) {
         Endpoint e = Endpoint.imap(stack.host()).port(stack.imapsPort()).security(Security.SSL_TLS)
             .trustedCertificates(stack.ca()).auth(Auth.basic(u.user(), Secret.of(u.password()))).build();
-        Listener l = Listener.builder(MailConnection.builder().inbound(e).build()).settings(s)
+        Listener l = Listener.of(MailConnection.builder().inbound(e).build()).settings(s)
             .stateFile(dir.resolve(u.user() + ".json")).connectionBudget(cb).handler(d -> { }).build();
         ls.add(l);
         l.start();
