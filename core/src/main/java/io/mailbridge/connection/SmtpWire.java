@@ -32,8 +32,8 @@ public final class SmtpWire {
   SmtpWire(Endpoint endpoint, Socket socket, Trace trace, boolean utf8) throws IOException {
     this.server = endpoint.address();
     this.maxReplyBytes = endpoint.limits().maxSmtpReplyBytes();
-    // Large enough that a whole transaction of a typical message leaves in one flush (one TLS
-    // record run, one round trip), small enough to stay a per-connection constant.
+    // Large enough that a typical message leaves in one write, small enough to stay a
+    // per-connection constant.
     this.out = new BufferedOutputStream(socket.getOutputStream(), 64 * 1024);
     this.in = new BufferedInputStream(socket.getInputStream(), 8 * 1024);
     this.trace = trace.wanted() ? trace : null;

@@ -117,8 +117,8 @@ public final class SmtpSinkConfig extends AbstractConfig {
           "When a batch still fails transiently after send.max.attempts, Kafka Connect redelivers it after this "
               + "many milliseconds. Default 10000.", DELIVERY, 4, Width.SHORT, "Redelivery backoff (ms)")
       .define(SEND_PIPELINING, Type.BOOLEAN, true, Importance.LOW,
-          "Where the server offers PIPELINING (and CHUNKING), send each message's commands (and data, as BDAT) "
-              + "together: one round trip per message. false sends one command at a time, for a server that "
+          "Where the server offers PIPELINING (and CHUNKING), send each message's envelope commands together "
+              + "and its data right after their replies (as BDAT with CHUNKING): two round trips per message. false sends one command at a time, for a server that "
               + "mishandles them. Default true.", DELIVERY, 5, Width.SHORT, "Pipelining"),
       "smtp", SMTP, 12, null));
 

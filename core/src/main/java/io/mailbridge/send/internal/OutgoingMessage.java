@@ -51,15 +51,6 @@ final class OutgoingMessage extends MimeMessage {
     return dataWritten;
   }
 
-  /**
-   * The data was written, but the server had already refused the transaction (MAIL FROM or every
-   * RCPT TO, replies read before the connection was lost): it cannot have taken the message, so
-   * the transmission counts as not written. Happens with BDAT pipelined behind the envelope.
-   */
-  void refusedBeforeData() {
-    dataWritten = false;
-  }
-
   /** Bytes of message data written by the last transmission (before SMTP dot-stuffing). */
   long dataBytes() {
     return dataBytes;

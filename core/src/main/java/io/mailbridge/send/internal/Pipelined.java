@@ -18,9 +18,11 @@ import org.eclipse.angus.mail.smtp.SMTPSenderFailedException;
 import org.eclipse.angus.mail.util.CRLFOutputStream;
 
 /**
- * One mail transaction with its commands pipelined (RFC 2920): MAIL FROM, every RCPT TO and DATA
- * leave in one write and their replies are read afterwards; with CHUNKING (RFC 3030) the message
- * itself follows as {@code BDAT n LAST} in the same write, so a message costs one round trip.
+ * One mail transaction with its commands pipelined (RFC 2920): MAIL FROM and every RCPT TO (and
+ * DATA) leave in one write and their replies are read afterwards; the message follows in a second
+ * write, after DATA's 354 or, with CHUNKING (RFC 3030), as {@code BDAT n LAST} without waiting for a
+ * 354 and without dot-stuffing. Two round trips per message instead of Angus's four (MAIL, RCPT,
+ * DATA, the final dot), and never message data for a transaction the server already refused.
  *
  * <p>Failures are reported as Angus's {@code SMTPTransport.sendMessage} reports them (same
  * exception types, codes and address lists, "send partial" semantics), so retry and at-most-once
@@ -29,8 +31,8 @@ import org.eclipse.angus.mail.util.CRLFOutputStream;
  */
 final class Pipelined {
   /**
-   * Largest BDAT chunk: a message up to this size goes as one {@code BDAT n LAST} right behind its
-   * envelope; a larger one in chunks of this size, each confirmed before the next.
+   * Largest BDAT chunk: a message up to this size goes as one {@code BDAT n LAST}; a larger one in
+   * chunks of this size, each confirmed before the next.
    */
   static final int CHUNK_BYTES = 256 * 1024;
 
@@ -47,7 +49,6 @@ final class Pipelined {
       boolean smtpUtf8) throws MessagingException {
     String from = envelopeFrom(m);
     String mail = "MAIL FROM:<" + from + ">" + (smtpUtf8 ? " SMTPUTF8" : "");
-    Progress progress = new Progress();
     try {
       if (!wire.idle()) {
         // Replies nobody asked for yet would be taken for this transaction's: never trust them.
@@ -58,11 +59,11 @@ final class Pipelined {
         wire.command(rcpt(a));
       }
       if (chunking) {
-        return bdat(wire, m, mail, recipients, progress);
+        return bdat(wire, m, mail, recipients);
       }
       wire.command("DATA");
       wire.flush();
-      Envelope env = envelope(wire, mail, recipients, progress);
+      Envelope env = envelope(wire, mail, recipients);
       Reply data = wire.reply();
       if (data.code() != 354) {
         // Nothing of the message was sent: the transaction failed as a whole (RFC 2920 3.1).
@@ -80,18 +81,24 @@ final class Pipelined {
       wire.flush();
       return env.complete(".", wire.reply());
     } catch (IOException e) {
-      if (progress.refused(recipients.length)) {
-        m.refusedBeforeData();
-      }
       throw new MessagingException("IOException while sending message", e);
     } catch (IllegalArgumentException e) {
       throw new MessagingException("cannot send an envelope address: " + e.getMessage(), e);
     }
   }
 
-  private static String bdat(SmtpWire wire, OutgoingMessage m, String mail, InternetAddress[] recipients,
-      Progress progress) throws IOException, MessagingException {
-    Chunks chunks = new Chunks(wire, mail, recipients, progress);
+  private static String bdat(SmtpWire wire, OutgoingMessage m, String mail, InternetAddress[] recipients)
+      throws IOException, MessagingException {
+    // The envelope's replies come before any data: a server that answers in two bursts (envelope,
+    // then the data) could otherwise hold the second behind the first until our delayed ACK
+    // (Nagle), and a message is never written to a transaction already refused.
+    wire.flush();
+    Envelope env = envelope(wire, mail, recipients);
+    if (env.mailReply().code() != 250 || env.accepted().isEmpty()) {
+      throw env.failure("BDAT", env.mailReply(), true);
+    }
+    Chunks chunks = new Chunks(wire);
+    chunks.envelope = env;
     try {
       // Line ends canonicalised as on Angus's DATA path; BDAT data is not dot-stuffed (RFC 3030 2).
       Canonical crlf = new Canonical(chunks);
@@ -106,17 +113,6 @@ final class Pipelined {
     }
     chunks.send(true);
     return chunks.envelope.complete("BDAT", wire.reply());
-  }
-
-  /** The envelope replies read so far, to tell a refused transaction from an unknown one. */
-  private static final class Progress {
-    boolean mailRefused;
-    int recipientsRefused;
-
-    /** RFC 5321 3.3: without an accepted MAIL FROM or any accepted RCPT TO no message can be taken. */
-    boolean refused(int recipients) {
-      return mailRefused || recipientsRefused == recipients;
-    }
   }
 
   /** CRLF line ends, and a message that ends mid-line gets its CRLF, as Angus ends DATA. */
@@ -145,10 +141,8 @@ final class Pipelined {
   }
 
   /** Reads the replies to MAIL FROM and each RCPT TO, in order (RFC 2920 3.1). */
-  private static Envelope envelope(SmtpWire wire, String mail, InternetAddress[] recipients, Progress progress)
-      throws IOException {
+  private static Envelope envelope(SmtpWire wire, String mail, InternetAddress[] recipients) throws IOException {
     Reply mailReply = wire.reply();
-    progress.mailRefused = mailReply.code() / 100 != 2;
     List<InternetAddress> accepted = new ArrayList<>();
     List<InternetAddress> unsent = new ArrayList<>();
     List<InternetAddress> invalid = new ArrayList<>();
@@ -165,7 +159,6 @@ final class Pipelined {
       } else {
         invalid.add(a);
       }
-      progress.recipientsRefused++;
       SMTPAddressFailedException f = new SMTPAddressFailedException(a, rcpt(a), r.code(), r.text());
       if (chain == null) {
         chain = f;
@@ -235,24 +228,18 @@ final class Pipelined {
   }
 
   /**
-   * Buffers message data into BDAT chunks. The first chunk leaves together with the envelope, so
-   * the envelope's replies are read after it; later chunks are each confirmed before the next.
+   * Buffers message data into BDAT chunks; each chunk but the last is confirmed before the next
+   * (the last one's reply is the transaction's).
    */
   private static final class Chunks extends OutputStream {
     private final SmtpWire wire;
-    private final String mail;
-    private final InternetAddress[] recipients;
-    private final Progress progress;
     private final byte[] buf = new byte[CHUNK_BYTES];
     private int count;
     Envelope envelope;
     Reply refused;
 
-    Chunks(SmtpWire wire, String mail, InternetAddress[] recipients, Progress progress) {
+    Chunks(SmtpWire wire) {
       this.wire = wire;
-      this.progress = progress;
-      this.mail = mail;
-      this.recipients = recipients;
     }
 
     @Override
@@ -286,9 +273,6 @@ final class Pipelined {
       wire.data().write(buf, 0, count);
       count = 0;
       wire.flush();
-      if (envelope == null) {
-        envelope = envelope(wire, mail, recipients, progress);
-      }
       if (!last) {
         Reply r = wire.reply();
         if (r.code() != 250) {

@@ -214,7 +214,7 @@ public final class Transmitter implements AutoCloseable {
   }
 
   /**
-   * One transaction: pipelined where the server offers PIPELINING (and BDAT with CHUNKING), else
+   * One transaction: pipelined where the server offers PIPELINING (BDAT with CHUNKING if asked), else
    * Angus's one command at a time. Returns the server's final reply.
    */
   private String deliver(OutgoingMessage m, InternetAddress[] recipients) throws MessagingException {
@@ -224,7 +224,7 @@ public final class Transmitter implements AutoCloseable {
       transport.sendMessage(m, recipients);
       return transport.getLastServerResponse();
     }
-    return Pipelined.send(wire.get(), m, recipients, transport.supportsExtension("CHUNKING"),
+    return Pipelined.send(wire.get(), m, recipients, settings.chunking() && transport.supportsExtension("CHUNKING"),
         smtpUtf8 && transport.supportsExtension("SMTPUTF8"));
   }
 

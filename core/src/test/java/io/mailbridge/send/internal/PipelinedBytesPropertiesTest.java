@@ -22,7 +22,7 @@ import org.eclipse.angus.mail.util.CRLFOutputStream;
  * bodies full of dots, bare CRs and LFs, and attachments around the chunk size.
  */
 class PipelinedBytesPropertiesTest {
-  private static final SendSettings ONE_TRY = SendSettings.builder().maxAttempts(1).build();
+  private static final SendSettings ONE_TRY = SendSettings.builder().maxAttempts(1).chunking(true).build();
 
   @Provide
   Arbitrary<String> bodies() {

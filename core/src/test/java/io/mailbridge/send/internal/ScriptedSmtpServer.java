@@ -61,8 +61,8 @@ public final class ScriptedSmtpServer implements AutoCloseable {
   }
 
   /**
-   * Hold the replies to MAIL and RCPT until DATA or BDAT arrives, as a pipelining server may: a
-   * client that waits for each reply before the next command hangs here.
+   * Hold the reply to MAIL until the next command arrives, as a pipelining server may: a client
+   * that waits for each reply before the next command hangs here.
    */
   public ScriptedSmtpServer holdingEnvelopeReplies() {
     this.hold = true;
@@ -224,7 +224,7 @@ public final class ScriptedSmtpServer implements AutoCloseable {
         if (reply == null) {
           return; // drop the connection without answering
         }
-        if (hold && (verb.equals("MAIL") || verb.equals("RCPT"))) {
+        if (hold && verb.equals("MAIL")) {
           held.append(reply).append("\r\n");
           continue;
         }
