@@ -39,13 +39,15 @@ class ServerLimitOptionsTest {
 
   @Test
   void flagRaisesABoundTheServerGoesBeyond() throws IOException {
-    try (HostileServer s = listing(120_000)) {
+    // A 9 MiB capability list: beyond the default 8 MiB line, within a raised 16 MiB.
+    String caps = ImapScript.CAPABILITIES + " X-" + "A".repeat(9 << 20);
+    try (HostileServer s = HostileServer.start(ImapScript.mailbox(1).capabilities(caps).build())) {
       Cli refused = folders(s);
       assertThat(refused.exit()).as(refused.err()).isEqualTo(ExitCodes.PROTOCOL);
-      assertThat(refused.err()).contains("100000 LIST entries", "limits.maxListEntries");
-      Cli raised = folders(s, "--server-limit", "maxListEntries=200000");
+      assertThat(refused.err()).contains("limits.maxLineBytes");
+      Cli raised = folders(s, "--server-limit", "maxLineBytes=16MB");
       assertThat(raised.exit()).as(raised.err()).isZero();
-      assertThat(raised.out().lines().count()).isEqualTo(120_000);
+      assertThat(raised.out()).contains("\"name\":\"INBOX\"");
     }
   }
 
