@@ -1,21 +1,15 @@
 package io.mailbridge.cli;
 
 import io.mailbridge.BadInputException;
-import io.mailbridge.MailbridgeException;
 import io.mailbridge.document.CacheRetention;
-import io.mailbridge.document.DocumentCache;
 import io.mailbridge.document.PruneResult;
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.Optional;
 import picocli.CommandLine.Option;
 
 /** {@code --cache-max-age}, {@code --cache-max-size}: retention of the Document Cache a receive or watch fills. */
 public final class CacheRetentionOptions {
-  /** How often a watch prunes its cache. */
-  static final Duration WATCH_EVERY = Duration.ofMinutes(10);
-
   @Option(names = "--cache-max-age", paramLabel = "DURATION",
       description = "Delete Document Cache entries stored longer ago than this, e.g. 30d (receive: after the run; "
           + "watch: at start and every 10 minutes). Default: keep.")
@@ -38,36 +32,12 @@ public final class CacheRetentionOptions {
     return Optional.of(CacheCommand.retention("--cache-max-age", maxAge, "--cache-max-size", maxSize));
   }
 
-  /** Prunes once; a failure is a warning (the mail was received either way). */
-  static void prune(Path cacheDir, CacheRetention retention, PrintWriter err) {
-    try {
-      PruneResult r = DocumentCache.open(cacheDir).prune(retention);
-      if (r.deletedEntries() > 0) {
-        err.println("mailbridge: Document Cache " + cacheDir + ": pruned " + r.deletedEntries() + " entries ("
-            + r.deletedBytes() + " bytes), kept " + r.keptEntries() + " (" + r.keptBytes() + " bytes)");
-      }
-    } catch (MailbridgeException e) {
-      err.println("mailbridge: warning: Document Cache " + cacheDir + " was not pruned: " + e.getMessage());
+  /** One stderr line when a prune deleted something. */
+  static void report(Path cacheDir, PruneResult r, PrintWriter err) {
+    if (r.deletedEntries() > 0) {
+      err.println("mailbridge: Document Cache " + cacheDir + ": pruned " + r.deletedEntries() + " entries ("
+          + r.deletedBytes() + " bytes), kept " + r.keptEntries() + " (" + r.keptBytes() + " bytes)");
+      err.flush();
     }
-    err.flush();
-  }
-
-  /** Prunes now and then every {@link #WATCH_EVERY} on a daemon thread, until closed. */
-  static AutoCloseable pruneWhileWatching(Path cacheDir, CacheRetention retention, PrintWriter err) {
-    Thread t = new Thread(() -> {
-      while (!Thread.currentThread().isInterrupted()) {
-        synchronized (err) {
-          prune(cacheDir, retention, err);
-        }
-        try {
-          Thread.sleep(WATCH_EVERY.toMillis());
-        } catch (InterruptedException e) {
-          return;
-        }
-      }
-    }, "mailbridge-cache-prune");
-    t.setDaemon(true);
-    t.start();
-    return t::interrupt;
   }
 }

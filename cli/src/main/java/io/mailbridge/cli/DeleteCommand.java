@@ -41,7 +41,7 @@ public final class DeleteCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     MailConnection mail = connection.connection(true, false);
-    try (JournalSink sink = journal.open(spec.commandLine().getErr())) {
+    try (JournalSink sink = journal.open(spec.commandLine().getErr(), connection)) {
       MoveResult r = Delete.of(mail).delete(folder, select.selection(), expunge, select.uidValidity(), expungeAll);
       int exit = Outcomes.print(spec, r, "delete", mail, sink);
       // As for move: flagged but not expunged (server without UIDPLUS), or copied to Trash but not

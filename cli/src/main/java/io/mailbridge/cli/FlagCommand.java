@@ -56,7 +56,7 @@ public final class FlagCommand implements Callable<Integer> {
       minus.add("\\Seen");
     }
     MailConnection mail = connection.connection(true, false);
-    try (JournalSink sink = journal.open(spec.commandLine().getErr())) {
+    try (JournalSink sink = journal.open(spec.commandLine().getErr(), connection)) {
       return Outcomes.print(spec, Flags.of(mail).change(folder, select.selection(), plus, minus, select.uidValidity()),
           "flag", mail, sink);
     }

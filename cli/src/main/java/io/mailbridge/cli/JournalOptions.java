@@ -1,6 +1,9 @@
 package io.mailbridge.cli;
 
+import io.mailbridge.BadInputException;
+import io.mailbridge.journal.Journal;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import picocli.CommandLine.Option;
@@ -12,6 +15,16 @@ public final class JournalOptions {
           + "Default: $MAILBRIDGE_JOURNAL, else $XDG_STATE_HOME/mailbridge/journal.db "
           + "(~/.local/state/mailbridge/journal.db); off: keep none.")
   String journal;
+
+  @Option(names = "--journal-max-age", paramLabel = "DURATION",
+      description = "Remove journal records older than this when the command ends, e.g. 30d (default: "
+          + "$MAILBRIDGE_JOURNAL_MAX_AGE, else journal.maxAge in the profile, else 90d).")
+  String maxAge;
+
+  @Option(names = "--journal-max-records", paramLabel = "N",
+      description = "Keep at most the newest N journal records, removing the oldest first (default: "
+          + "$MAILBRIDGE_JOURNAL_MAX_RECORDS, else journal.maxRecords in the profile, else 1000000).")
+  String maxRecords;
 
   /** The journal file, or empty when it is off. */
   Optional<Path> file() {
@@ -35,8 +48,44 @@ public final class JournalOptions {
     return base.resolve("mailbridge").resolve("journal.db");
   }
 
-  /** Starts the journal writer (a no-op one when off). */
-  JournalSink open(java.io.PrintWriter stderr) {
-    return JournalSink.start(file(), stderr);
+  /** Starts the journal writer (a no-op one when off), with the retention of flags, environment or profile. */
+  JournalSink open(java.io.PrintWriter stderr, ConnectionOptions connection) {
+    Optional<Path> file = file();
+    if (file.isEmpty()) {
+      return JournalSink.off();
+    }
+    Settings settings = maxAge != null && maxRecords != null ? null : connection.settings(System.getenv());
+    return JournalSink.start(file, retention(maxAge, maxRecords, settings), stderr);
+  }
+
+  /** Flag, else the settings' {@code journal.maxAge} / {@code journal.maxRecords}, else the defaults. */
+  static Journal.Retention retention(String ageFlag, String recordsFlag, Settings settings) {
+    Journal.Retention d = Journal.Retention.defaults();
+    String age = ageFlag != null ? ageFlag : settings == null ? null : settings.get("journal.maxAge").orElse(null);
+    String records = recordsFlag != null ? recordsFlag
+        : settings == null ? null : settings.get("journal.maxRecords").orElse(null);
+    String ageName = ageFlag != null ? "--journal-max-age" : "journal.maxAge (" + origin(settings, "journal.maxAge") + ")";
+    String recordsName = recordsFlag != null ? "--journal-max-records"
+        : "journal.maxRecords (" + origin(settings, "journal.maxRecords") + ")";
+    Duration maxAge = age == null ? d.maxAge() : Settings.parseDuration(ageName, age);
+    if (maxAge.isZero() || maxAge.isNegative()) {
+      throw new BadInputException(ageName + " '" + age + "' must be positive, e.g. 90d");
+    }
+    long max = d.maxRecords();
+    if (records != null) {
+      try {
+        max = Long.parseLong(records.strip().replace("_", ""));
+      } catch (NumberFormatException e) {
+        throw new BadInputException(recordsName + " '" + records + "' is not a number of records, e.g. 100000");
+      }
+      if (max < 1) {
+        throw new BadInputException(recordsName + " '" + records + "' must be at least 1");
+      }
+    }
+    return new Journal.Retention(maxAge, max);
+  }
+
+  private static String origin(Settings settings, String key) {
+    return settings == null ? "default" : settings.origin(key);
   }
 }

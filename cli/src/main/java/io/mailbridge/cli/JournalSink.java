@@ -22,13 +22,15 @@ final class JournalSink implements AutoCloseable {
       Optional.empty(), List.of(), Optional.empty(), Optional.empty());
 
   private final Path file;
+  private final Journal.Retention retention;
   private final PrintWriter stderr;
   private final LinkedBlockingQueue<JournalRecord> queue = new LinkedBlockingQueue<>();
   private final Thread writer;
   private volatile String failure;
 
-  private JournalSink(Path file, PrintWriter stderr) {
+  private JournalSink(Path file, Journal.Retention retention, PrintWriter stderr) {
     this.file = file;
+    this.retention = retention;
     this.stderr = stderr;
     if (file == null) {
       writer = null;
@@ -39,13 +41,13 @@ final class JournalSink implements AutoCloseable {
     writer.start();
   }
 
-  static JournalSink start(Optional<Path> file, PrintWriter stderr) {
-    return new JournalSink(file.orElse(null), stderr);
+  static JournalSink start(Optional<Path> file, Journal.Retention retention, PrintWriter stderr) {
+    return new JournalSink(file.orElse(null), retention, stderr);
   }
 
   /** A sink that records nothing. */
   static JournalSink off() {
-    return new JournalSink(null, null);
+    return new JournalSink(null, null, null);
   }
 
   boolean enabled() {
@@ -60,7 +62,7 @@ final class JournalSink implements AutoCloseable {
 
   private void write() {
     SqliteNative.useCachedCopy(System.getenv());
-    try (Journal journal = Journal.open(file)) {
+    try (Journal journal = Journal.open(file, retention)) {
       List<JournalRecord> batch = new ArrayList<>();
       while (true) {
         batch.add(queue.take());

@@ -62,7 +62,7 @@ public final class MoveCommand implements Callable<Integer> {
     Move move = Move.of(mail);
     int exit;
     MoveResult r;
-    try (JournalSink sink = journal.open(spec.commandLine().getErr())) {
+    try (JournalSink sink = journal.open(spec.commandLine().getErr(), connection)) {
       r = copy ? move.copy(settings) : move.move(settings);
       exit = Outcomes.print(spec, r, copy ? "copy" : "move", mail, sink);
     }

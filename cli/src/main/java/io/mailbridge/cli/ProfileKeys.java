@@ -33,6 +33,8 @@ final class ProfileKeys {
       ServerLimitsSettings.NAMES.forEach(n -> out.add(role + "limits." + n));
     }
     OAUTH2.forEach(k -> out.add("oauth2." + k));
+    out.add("journal.maxAge");
+    out.add("journal.maxRecords");
     return out;
   }
 

@@ -112,7 +112,7 @@ public final class ReceiveCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    try (JournalSink sink = journal.open(spec.commandLine().getErr())) {
+    try (JournalSink sink = journal.open(spec.commandLine().getErr(), connection)) {
       return receive(sink);
     } catch (Relaunch.Wanted large) {
       return Relaunch.run(spec.root().commandLine().getParseResult().originalArgs(), spec.commandLine().getErr());
@@ -141,8 +141,8 @@ public final class ReceiveCommand implements Callable<Integer> {
       }
     }
     PrintWriter stderr = spec.commandLine().getErr();
+    retention.retention(cacheDir).ifPresent(s::cacheRetention);
     ReceiveSettings settings = s.build();
-    var cacheRetention = retention.retention(cacheDir);
     // Nothing changes on the server: lines may wait in stdout's buffer (a crash loses nothing a rerun
     // does not print again). Otherwise each line is out before its message is marked, moved or deleted.
     boolean readOnly = !settings.postAction().writes() && settings.quarantine().isEmpty() && settings.peek();
@@ -158,7 +158,7 @@ public final class ReceiveCommand implements Callable<Integer> {
       throw ThenOptions.explain(e, settings.postAction());
     }
     progress.done();
-    cacheRetention.ifPresent(r -> CacheRetentionOptions.prune(cacheDir, r, stderr));
+    result.cachePruned().ifPresent(p -> CacheRetentionOptions.report(cacheDir, p, stderr));
     for (ReceiveResult.Skipped sk : result.skipped()) {
       sink.add(JournalRecords.notDelivered("receive", "skipped", mail.inbound(), folder, result.uidValidity(), sk));
     }

@@ -150,7 +150,7 @@ public final class SendCommand implements Callable<Integer> {
         .pipelining(!noPipelining).attachmentContentType(auto ? SendSettings.SEED_CONTENT_TYPE : contentType).build();
     Send send = Send.of(connection.connection(copyToSent || skipIfAlreadySent, true), settings);
     int[] exit = {ExitCodes.OK};
-    try (JournalSink sink = journal.open(spec.commandLine().getErr())) {
+    try (JournalSink sink = journal.open(spec.commandLine().getErr(), connection)) {
       send.send(emails, r -> {
         Json.line(spec.commandLine().getOut(), view(r));
         sink.add(JournalRecords.sent(r));

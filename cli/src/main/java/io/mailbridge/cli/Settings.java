@@ -130,7 +130,8 @@ public final class Settings {
     String[] parts = env.toLowerCase(Locale.ROOT).split("_");
     StringBuilder key = new StringBuilder();
     int i = 0;
-    if (parts.length > 1 && (parts[0].equals("imap") || parts[0].equals("smtp") || parts[0].equals("oauth2"))) {
+    if (parts.length > 1 && (parts[0].equals("imap") || parts[0].equals("smtp") || parts[0].equals("oauth2")
+        || parts[0].equals("journal"))) {
       key.append(parts[0]).append('.');
       i = 1;
     }

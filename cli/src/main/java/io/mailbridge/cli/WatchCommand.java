@@ -182,22 +182,19 @@ public final class WatchCommand implements Callable<Integer> {
         .pollInterval(Settings.parseDuration("--poll", poll)).keepalive(Settings.parseDuration("--keepalive", keepalive))
         .stallTimeout(Settings.parseDuration("--stall-timeout", stallTimeout))
         .batchSize(batch).maxConnections(maxConnections).format(format).cacheDir(cacheDir)
-        .sizeLimits(limits.sizeLimits()).quarantine(limits.quarantine().orElse(null)).build();
+        .sizeLimits(limits.sizeLimits()).quarantine(limits.quarantine().orElse(null))
+        .cacheRetention(retention.retention(cacheDir).orElse(null)).build();
     if (connection.readTimeout != null) {
       // What a watcher waits at most for an answer is the keepalive plus this.
       settings = settings.toBuilder().responseTimeout(Settings.parseDuration("--read-timeout", connection.readTimeout))
           .build();
     }
     Duration graceTime = Settings.parseDuration("--grace", grace);
-    var cacheRetention = retention.retention(cacheDir);
     MetricsEndpoint metrics = metricsPort == null ? null : MetricsEndpoint.start(metricsHost, metricsPort);
-    sink = journal.open(spec.commandLine().getErr());
-    AutoCloseable pruning = cacheRetention.map(r -> CacheRetentionOptions.pruneWhileWatching(cacheDir, r,
-        spec.commandLine().getErr())).orElse(() -> { });
+    sink = journal.open(spec.commandLine().getErr(), connection);
     try {
       return watch(settings, graceTime, metrics);
     } finally {
-      pruning.close();
       sink.close();
       if (metrics != null) {
         metrics.close();

@@ -3,6 +3,7 @@ package io.mailbridge.listen;
 import io.mailbridge.ConfigException;
 import io.mailbridge.connection.Endpoint;
 import io.mailbridge.connection.MailConnection;
+import io.mailbridge.listen.internal.CachePruner;
 import io.mailbridge.listen.internal.FolderStatus;
 import io.mailbridge.listen.internal.ServerPermits;
 import io.mailbridge.listen.internal.TokenBucket;
@@ -57,11 +58,13 @@ public final class Listener implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Listener.class);
 
   private final List<Watcher> watchers;
+  private final Optional<CachePruner> pruner;
   private volatile boolean running;
   private boolean started;
 
-  private Listener(List<Watcher> watchers) {
+  private Listener(List<Watcher> watchers, Optional<CachePruner> pruner) {
     this.watchers = watchers;
+    this.pruner = pruner;
   }
 
   /**
@@ -95,6 +98,7 @@ public final class Listener implements AutoCloseable {
     }
     started = true;
     running = true;
+    pruner.ifPresent(CachePruner::start);
     watchers.forEach(Watcher::start);
   }
 
@@ -105,6 +109,7 @@ public final class Listener implements AutoCloseable {
    * @return true when everything stopped within the grace period
    */
   public boolean stop(Duration grace) {
+    pruner.ifPresent(CachePruner::stop);
     watchers.forEach(Watcher::requestStop);
     long deadline = System.nanoTime() + grace.toNanos();
     boolean clean = true;
@@ -229,7 +234,10 @@ public final class Listener implements AutoCloseable {
       for (Watched w : others) {
         plan(w.connection().requireInbound("listen"), s.toBuilder().folders(w.folders()).build(), watchers);
       }
-      return new Listener(watchers);
+      ListenerSettings all = s;
+      Optional<CachePruner> pruner = all.cacheRetention().map(r -> new CachePruner(all.cacheDir().orElseThrow(), r,
+          all.cachePruneInterval()));
+      return new Listener(watchers, pruner);
     }
 
     /**

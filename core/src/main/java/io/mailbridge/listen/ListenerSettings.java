@@ -2,6 +2,7 @@ package io.mailbridge.listen;
 
 import io.mailbridge.ConfigException;
 import io.mailbridge.document.BodyFormat;
+import io.mailbridge.document.CacheRetention;
 import io.mailbridge.folder.FolderNames;
 import io.mailbridge.receive.PostAction;
 import io.mailbridge.receive.Quarantine;
@@ -58,6 +59,10 @@ import java.util.Optional;
  * @param stallTimeout how long a folder may be delivering without handing a document over or moving
  *     its watermark before its health says {@link Health.Status#STALLED} (default 10 min): a handler
  *     that never returns, or a download that no longer advances
+ * @param cacheRetention how long and how large the Document Cache in {@code cacheDir} may grow:
+ *     applied when the listener starts and then every {@code cachePruneInterval} while it runs, oldest
+ *     entries first, never an entry being written (default empty: keep everything)
+ * @param cachePruneInterval time between two prunes of the cache (default 10 min)
  */
 public record ListenerSettings(
     List<String> folders,
@@ -78,7 +83,9 @@ public record ListenerSettings(
     Optional<Path> cacheDir,
     SizeLimits sizeLimits,
     Optional<Quarantine> quarantine,
-    Duration stallTimeout) {
+    Duration stallTimeout,
+    Optional<CacheRetention> cacheRetention,
+    Duration cachePruneInterval) {
 
   public ListenerSettings {
     Objects.requireNonNull(folders, "listener.folders");
@@ -99,6 +106,12 @@ public record ListenerSettings(
     Objects.requireNonNull(cacheDir, "listener.cacheDir");
     Objects.requireNonNull(sizeLimits, "listener.sizeLimits");
     Objects.requireNonNull(quarantine, "listener.quarantine");
+    Objects.requireNonNull(cacheRetention, "listener.cacheRetention");
+    if (cacheRetention.isPresent() && cacheDir.isEmpty()) {
+      throw new ConfigException("listener.cacheRetention limits the Document Cache, but there is none: set "
+          + "listener.cacheDir too");
+    }
+    positive("cachePruneInterval", cachePruneInterval);
     positive("pollInterval", pollInterval);
     positive("idleRenew", idleRenew);
     positive("keepalive", keepalive);
@@ -167,6 +180,8 @@ public record ListenerSettings(
     b.sizeLimits = sizeLimits;
     b.quarantine = quarantine.orElse(null);
     b.stallTimeout = stallTimeout;
+    b.cacheRetention = cacheRetention.orElse(null);
+    b.cachePruneInterval = cachePruneInterval;
     return b;
   }
 
@@ -191,6 +206,8 @@ public record ListenerSettings(
     private SizeLimits sizeLimits = SizeLimits.none();
     private Quarantine quarantine;
     private Duration stallTimeout = Duration.ofMinutes(10);
+    private CacheRetention cacheRetention;
+    private Duration cachePruneInterval = Duration.ofMinutes(10);
 
     public Builder folders(String... v) { folders = new ArrayList<>(List.of(v)); return this; }
     public Builder folders(List<String> v) { folders = new ArrayList<>(v); return this; }
@@ -213,11 +230,15 @@ public record ListenerSettings(
     /** Quarantine for poison messages; null for none. */
     public Builder quarantine(Quarantine v) { quarantine = v; return this; }
     public Builder stallTimeout(Duration v) { stallTimeout = v; return this; }
+    /** Retention of the Document Cache in {@code cacheDir}, applied at start and every cachePruneInterval; null keeps everything. */
+    public Builder cacheRetention(CacheRetention v) { cacheRetention = v; return this; }
+    public Builder cachePruneInterval(Duration v) { cachePruneInterval = v; return this; }
 
     public ListenerSettings build() {
       return new ListenerSettings(folders, start, uidValidityPolicy, postAction, useIdle, pollInterval, idleRenew,
           keepalive, responseTimeout, reconnectMin, reconnectMax, jitter, maxConnections, batchSize, format,
-          Optional.ofNullable(cacheDir), sizeLimits, Optional.ofNullable(quarantine), stallTimeout);
+          Optional.ofNullable(cacheDir), sizeLimits, Optional.ofNullable(quarantine), stallTimeout,
+          Optional.ofNullable(cacheRetention), cachePruneInterval);
     }
   }
 }

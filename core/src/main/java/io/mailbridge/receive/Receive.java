@@ -3,12 +3,17 @@ package io.mailbridge.receive;
 import io.mailbridge.MailbridgeException;
 import io.mailbridge.connection.Endpoint;
 import io.mailbridge.connection.MailConnection;
+import io.mailbridge.document.DocumentCache;
 import io.mailbridge.document.MailDocument;
+import io.mailbridge.document.PruneResult;
 import io.mailbridge.metrics.Recorder;
 import io.mailbridge.receive.internal.ReceiveRun;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Reads messages from a folder as {@link MailDocument}s: filters run on the server (one
@@ -30,6 +35,8 @@ import java.util.Objects;
  * server's sizes before the download ({@link SizePolicy}).
  */
 public final class Receive {
+  private static final Logger LOG = LoggerFactory.getLogger(Receive.class);
+
   private final MailConnection connection;
 
   private Receive(MailConnection connection) {
@@ -55,7 +62,7 @@ public final class Receive {
   public ReceiveResult run(ReceiveSettings settings, DocumentHandler handler) {
     Endpoint inbound = connection.requireInbound("receive");
     try {
-      return new ReceiveRun(inbound, settings, false).run(handler);
+      return pruneCache(settings, new ReceiveRun(inbound, settings, false).run(handler));
     } catch (MailbridgeException e) {
       inbound.recorder().error(settings.folder(), "receive", Recorder.kind(e));
       throw e;
@@ -70,11 +77,28 @@ public final class Receive {
     List<MailDocument> out = new ArrayList<>();
     Endpoint inbound = connection.requireInbound("receive");
     try {
-      new ReceiveRun(inbound, settings, true).run(out::add);
+      pruneCache(settings, new ReceiveRun(inbound, settings, true).run(out::add));
     } catch (MailbridgeException e) {
       inbound.recorder().error(settings.folder(), "receive", Recorder.kind(e));
       throw e;
     }
     return out;
+  }
+
+  /** Applies the cache retention after a run; a failure is logged, the mail was received either way. */
+  private static ReceiveResult pruneCache(ReceiveSettings settings, ReceiveResult result) {
+    if (settings.cacheRetention().isEmpty() || settings.cacheDir().isEmpty()) {
+      return result;
+    }
+    Path dir = settings.cacheDir().get();
+    try {
+      PruneResult p = DocumentCache.open(dir).prune(settings.cacheRetention().get());
+      LOG.info("cache pruned dir={} deletedEntries={} deletedBytes={} keptEntries={} keptBytes={}", dir,
+          p.deletedEntries(), p.deletedBytes(), p.keptEntries(), p.keptBytes());
+      return result.withCachePruned(p);
+    } catch (MailbridgeException e) {
+      LOG.warn("cache not pruned dir={} error={}", dir, e.getMessage());
+      return result;
+    }
   }
 }

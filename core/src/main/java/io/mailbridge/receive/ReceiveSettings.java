@@ -2,6 +2,7 @@ package io.mailbridge.receive;
 
 import io.mailbridge.ConfigException;
 import io.mailbridge.document.BodyFormat;
+import io.mailbridge.document.CacheRetention;
 import io.mailbridge.search.Filter;
 import java.nio.file.Path;
 import java.util.Objects;
@@ -52,6 +53,9 @@ import java.util.Optional;
  * @param quarantine where unparseable messages and documents the handler refused
  *     {@code maxAttempts} times go, with a {@link DeadLetter} each (default empty: an unparseable
  *     message is skipped and reported, a refusal stops the receive)
+ * @param cacheRetention how long and how large the Document Cache in {@code cacheDir} may grow:
+ *     applied after each run, oldest entries first, never an entry being written (default empty:
+ *     keep everything). The result says what was deleted ({@link ReceiveResult#cachePruned()})
  */
 public record ReceiveSettings(
     String folder,
@@ -73,7 +77,8 @@ public record ReceiveSettings(
     int maxParts,
     int maxHeaderBytes,
     SizeLimits sizeLimits,
-    Optional<Quarantine> quarantine) {
+    Optional<Quarantine> quarantine,
+    Optional<CacheRetention> cacheRetention) {
 
   /** Which messages come first. */
   public enum Order {
@@ -129,6 +134,11 @@ public record ReceiveSettings(
       throw new ConfigException("receive.quarantine folder '" + folder + "' is the folder being read: choose another "
           + "quarantine folder");
     }
+    Objects.requireNonNull(cacheRetention, "receive.cacheRetention");
+    if (cacheRetention.isPresent() && cacheDir.isEmpty()) {
+      throw new ConfigException("receive.cacheRetention limits the Document Cache, but there is none: set "
+          + "receive.cacheDir too");
+    }
     if (postAction instanceof PostAction.Move m && m.folder().equals(folder)) {
       throw new ConfigException("receive.postAction moves to '" + folder + "', the folder being read: choose "
           + "another target folder");
@@ -161,6 +171,7 @@ public record ReceiveSettings(
     b.maxHeaderBytes = maxHeaderBytes;
     b.sizeLimits = sizeLimits;
     b.quarantine = quarantine.orElse(null);
+    b.cacheRetention = cacheRetention.orElse(null);
     return b;
   }
 
@@ -186,6 +197,7 @@ public record ReceiveSettings(
     private int maxHeaderBytes = 1 << 20;
     private SizeLimits sizeLimits = SizeLimits.none();
     private Quarantine quarantine;
+    private CacheRetention cacheRetention;
 
     public Builder folder(String v) { folder = v; return this; }
     public Builder filter(Filter v) { filter = v; return this; }
@@ -208,12 +220,14 @@ public record ReceiveSettings(
     public Builder sizeLimits(SizeLimits v) { sizeLimits = v; return this; }
     /** Quarantine for poison messages; null for none. */
     public Builder quarantine(Quarantine v) { quarantine = v; return this; }
+    /** Retention of the Document Cache in {@code cacheDir}, applied after each run; null keeps everything. */
+    public Builder cacheRetention(CacheRetention v) { cacheRetention = v; return this; }
 
     public ReceiveSettings build() {
       return new ReceiveSettings(folder, filter, maxMessages, order, format, peek, postAction,
           Optional.ofNullable(cacheDir), includeHeaders, batchMaxBytes, batchMaxMessages, largeMessageBytes,
           chunkBytes, maxBodyBytes, traceProtocol, maxPartDepth, maxParts, maxHeaderBytes, sizeLimits,
-          Optional.ofNullable(quarantine));
+          Optional.ofNullable(quarantine), Optional.ofNullable(cacheRetention));
     }
   }
 }

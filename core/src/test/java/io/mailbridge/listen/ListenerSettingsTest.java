@@ -23,6 +23,20 @@ class ListenerSettingsTest {
   }
 
   @Test
+  void cacheRetentionNeedsACacheAndKeepsThroughTheBuilder() {
+    io.mailbridge.document.CacheRetention r = io.mailbridge.document.CacheRetention.of(Duration.ofDays(30), 1L << 30);
+    assertThatThrownBy(() -> ListenerSettings.builder().folders("INBOX").cacheRetention(r).build())
+        .isInstanceOf(ConfigException.class).hasMessageContaining("set listener.cacheDir too");
+    ListenerSettings s = ListenerSettings.builder().folders("INBOX").cacheDir(java.nio.file.Path.of("c"))
+        .cacheRetention(r).cachePruneInterval(Duration.ofMinutes(1)).build();
+    assertThat(s.cacheRetention()).hasValue(r);
+    assertThat(s.toBuilder().build()).isEqualTo(s);
+    assertThat(ListenerSettings.builder().folders("INBOX").build().cachePruneInterval()).isEqualTo(Duration.ofMinutes(10));
+    assertThatThrownBy(() -> ListenerSettings.builder().folders("INBOX").cachePruneInterval(Duration.ZERO).build())
+        .isInstanceOf(ConfigException.class).hasMessageContaining("cachePruneInterval");
+  }
+
+  @Test
   void rejectsNoFolders() {
     assertThatThrownBy(() -> ListenerSettings.builder().build()).isInstanceOf(ConfigException.class)
         .hasMessage("listener.folders is empty: give at least one folder to watch, e.g. INBOX");

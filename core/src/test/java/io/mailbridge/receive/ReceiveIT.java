@@ -200,6 +200,27 @@ class ReceiveIT {
   }
 
   @Test
+  void cacheRetentionPrunesAfterTheRunOldestFirstAndSaysWhat(MailStack stack) throws Exception {
+    String folder = "rcv-retention";
+    stack.resetFolder(stack.alice(), folder);
+    Seeding.seed(stack, folder, List.of(
+        TestMessages.withAttachment("a@example.com", "alice@example.test", "r1", "r1.bin", new byte[1000]),
+        TestMessages.withAttachment("a@example.com", "alice@example.test", "r2", "r2.bin", new byte[1000])), "");
+    Path cacheDir = tmp.resolve("retained");
+    Receive receive = Receive.of(Seeding.connection(stack));
+    ReceiveResult first = receive.run(in(folder).cacheDir(cacheDir).maxMessages(1).build(), d -> {});
+    assertThat(first.cachePruned()).isEmpty(); // no retention asked for
+    Thread.sleep(5); // the second entry is stored later than the first
+    ReceiveResult second = receive.run(in(folder).cacheDir(cacheDir).order(ReceiveSettings.Order.NEWEST_FIRST)
+        .maxMessages(1).cacheRetention(io.mailbridge.document.CacheRetention.of(null, 1500L)).build(), d -> {});
+    io.mailbridge.document.PruneResult p = second.cachePruned().orElseThrow();
+    assertThat(p.deletedEntries()).isEqualTo(1);
+    assertThat(p.keptEntries()).isEqualTo(1);
+    assertThat(DocumentCache.open(cacheDir).find(io.mailbridge.document.CacheQuery.all()))
+        .extracting(DocumentCache.Entry::fileName).containsExactly("r2.bin");
+  }
+
+  @Test
   void emlFormatGivesTheRawMessageByteForByte(MailStack stack) throws Exception {
     String folder = "rcv-eml";
     stack.resetFolder(stack.alice(), folder);

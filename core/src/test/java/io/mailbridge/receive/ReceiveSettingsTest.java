@@ -82,4 +82,16 @@ class ReceiveSettingsTest {
     assertThatThrownBy(() -> ReceiveSettings.builder().maxHeaderBytes(100).build()).isInstanceOf(ConfigException.class)
         .hasMessage("receive.maxHeaderBytes 100 must be at least 1024 (RFC 5322 allows 998-byte lines)");
   }
+
+  @Test
+  void cacheRetentionNeedsACacheAndKeepsThroughTheBuilder() {
+    io.mailbridge.document.CacheRetention r = io.mailbridge.document.CacheRetention.of(java.time.Duration.ofDays(30),
+        null);
+    assertThatThrownBy(() -> ReceiveSettings.builder().cacheRetention(r).build()).isInstanceOf(ConfigException.class)
+        .hasMessageContaining("set receive.cacheDir too");
+    ReceiveSettings s = ReceiveSettings.builder().cacheDir(Path.of("c")).cacheRetention(r).build();
+    assertThat(s.cacheRetention()).hasValue(r);
+    assertThat(s.toBuilder().build()).isEqualTo(s);
+    assertThat(ReceiveSettings.builder().build().cacheRetention()).isEmpty();
+  }
 }
