@@ -2,9 +2,7 @@ package io.mailbridge.receive.internal;
 
 import io.mailbridge.imap.Fetcher;
 import io.mailbridge.imap.Prefetcher;
-import io.mailbridge.imap.RawMessage;
 import io.mailbridge.ConfigException;
-import io.mailbridge.MailbridgeException;
 import io.mailbridge.connection.Endpoint;
 import io.mailbridge.connection.Errors;
 import io.mailbridge.connection.ImapClient;
@@ -22,19 +20,15 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongFunction;
-import org.apache.james.mime4j.MimeException;
 import org.eclipse.angus.mail.imap.IMAPFolder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -45,11 +39,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class ReceiveRun {
   private static final Logger LOG = LoggerFactory.getLogger(ReceiveRun.class);
-  /**
-   * Messages of a batch parsed by one task, handed over together: a task, a future and a wake-up
-   * of the handing thread per message cost 5% more CPU and 3% more wall time on 10k small messages.
-   */
-  private static final int PARSE_RUN = 32;
 
   private final Endpoint endpoint;
   private final ReceiveSettings settings;
@@ -152,7 +141,7 @@ public final class ReceiveRun {
     }
     Fetcher fetcher = new Fetcher(endpoint, folder, settings.peek());
     Map<Long, Long> sizes = fetcher.sizes(uids);
-    Delivery d = new Delivery(folder, uidValidity, handler,
+    Delivery d = new Delivery(tools(), folder, uidValidity, handler,
         new PostActions(endpoint, folder, io.mailbridge.receive.PostAction.none()), fetcher, false);
     for (long uid : uids) {
       if (!sizes.containsKey(uid)) {
@@ -239,6 +228,10 @@ public final class ReceiveRun {
         .quarantine(uid, uidValidity, io.mailbridge.receive.DeadLetter.Kind.REJECTED, reason, attempts, deadLetters);
   }
 
+  private Delivery.Tools tools() {
+    return new Delivery.Tools(endpoint, settings, documents, parsers, tempDir, metrics, operation);
+  }
+
   private IMAPFolder openFolder(ImapClient imap, boolean write) {
     // Angus encodes the Unicode name as modified UTF-7 on the wire (RFC 3501 5.1.3).
     return imap.openFolder(io.mailbridge.imap.FolderPaths.serverName(imap.store(), settings.folder()), write ? Folder.READ_WRITE : Folder.READ_ONLY,
@@ -275,7 +268,7 @@ public final class ReceiveRun {
     LOG.info("receive mailbox={} folder={} uidValidity={} selected={}", endpoint.auth().user(), settings.folder(),
         uidValidity, uids.size());
 
-    Delivery d = new Delivery(folder, uidValidity, handler, post, fetcher, true);
+    Delivery d = new Delivery(tools(), folder, uidValidity, handler, post, fetcher, true);
     try {
       deliverAll(fetcher, uids, sizes, d);
     } finally {
@@ -357,236 +350,4 @@ public final class ReceiveRun {
     return plan;
   }
 
-  /** Hands documents over one by one and applies post-actions to the accepted ones per batch. */
-  private final class Delivery {
-    private final String folderName;
-    private final long uidValidity;
-    private final DocumentHandler handler;
-    private final PostActions post;
-    private final Quarantiner quarantiner;
-    /** Whether a refused document is offered again and quarantined here (Receive) or the refusal propagates. */
-    private final boolean retryRefusals;
-    private final List<Long> pending = new ArrayList<>();
-    final List<ReceiveResult.Skipped> skipped = new ArrayList<>();
-    final List<ReceiveResult.Skipped> oversized = new ArrayList<>();
-    final List<ReceiveResult.Skipped> quarantined = new ArrayList<>();
-    /** Part paths (with the reason) not to store, per UID, decided by the size limits. */
-    final Map<Long, Map<String, String>> withheld = new java.util.concurrent.ConcurrentHashMap<>();
-    int accepted;
-    int postActions;
-    long fetchWaitNanos;
-    long parseNanos;
-    long handlerNanos;
-
-    Delivery(IMAPFolder folder, long uidValidity, DocumentHandler handler, PostActions post, Fetcher fetcher,
-        boolean retryRefusals) {
-      this.folderName = folder.getFullName();
-      this.uidValidity = uidValidity;
-      this.handler = handler;
-      this.post = post;
-      this.retryRefusals = retryRefusals && settings.quarantine().isPresent();
-      this.quarantiner = settings.quarantine().map(q -> new Quarantiner(endpoint, folder, q, documents, fetcher,
-          settings.chunkBytes(), tempDir)).orElse(null);
-    }
-
-    /** A message over the message limit: a document from its header and structure, never post-actioned. */
-    void reference(long uid, SizeGate.Reference r, Fetcher fetcher) {
-      RawMessage header = fetcher.headerOnly(uid);
-      if (header == null) {
-        skipped.add(new ReceiveResult.Skipped(uid, "expunged before it could be fetched"));
-        return;
-      }
-      Object built;
-      try {
-        if (r.textPart() != null && settings.format() != io.mailbridge.document.BodyFormat.EML) {
-          byte[] text = fetcher.section(uid, r.textPart().path());
-          if (text != null) {
-            r = r.withText(documents.referenceText(r.textPart(), text));
-          }
-        }
-        built = documents.build(header, folderName, uidValidity, Map.of(), r);
-      } catch (IOException | MimeException | RuntimeException e) {
-        built = e;
-      }
-      hand(uid, built);
-      flushPostActions();
-    }
-
-    void smallBatch(List<Long> uids, List<RawMessage> fetched) {
-      Map<Long, RawMessage> byUid = new HashMap<>();
-      for (RawMessage m : fetched) {
-        byUid.put(m.uid(), m);
-      }
-      List<RawMessage> ordered = new ArrayList<>(uids.size());
-      for (long uid : uids) {
-        ordered.add(byUid.remove(uid)); // null: the server sent no body for it
-      }
-      // Parse (and write attachments) on a few threads, a run of messages per task, and hand over
-      // strictly in order on this one.
-      List<Future<Object[]>> parsed = new ArrayList<>(ordered.size() / PARSE_RUN + 1);
-      for (int from = 0; from < ordered.size(); from += PARSE_RUN) {
-        List<RawMessage> run = ordered.subList(from, Math.min(ordered.size(), from + PARSE_RUN));
-        parsed.add(parsers.submit(() -> {
-          Object[] built = new Object[run.size()];
-          for (int k = 0; k < built.length; k++) {
-            RawMessage m = run.set(k, null); // drop each reference once used: the batch buffer can go
-            built[k] = m == null ? null : buildOrError(m);
-          }
-          return built;
-        }));
-      }
-      try {
-        for (int r = 0; r < parsed.size(); r++) {
-          Object[] built = await(parsed.get(r));
-          parsed.set(r, null);
-          for (int k = 0; k < built.length; k++) {
-            long uid = uids.get(r * PARSE_RUN + k);
-            if (built[k] == null) {
-              skipped.add(new ReceiveResult.Skipped(uid, "the server returned no body (expunged meanwhile or unreadable)"));
-            } else {
-              hand(uid, built[k]);
-            }
-          }
-        }
-      } finally {
-        for (Future<Object[]> f : parsed) {
-          if (f != null) {
-            f.cancel(false);
-          }
-        }
-      }
-      flushPostActions();
-    }
-
-    private Object[] await(Future<Object[]> f) {
-      long t0 = System.nanoTime();
-      try {
-        return f.get();
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new IllegalStateException("interrupted while parsing", e);
-      } catch (ExecutionException e) {
-        if (e.getCause() instanceof Error err) {
-          throw err; // buildOrError returns every exception: only an Error gets here
-        }
-        throw new IllegalStateException("parsing failed: " + e.getCause(), e.getCause());
-      } finally {
-        parseNanos += System.nanoTime() - t0;
-      }
-    }
-
-    private Object buildOrError(RawMessage m) {
-      try {
-        return documents.build(m, folderName, uidValidity,
-            withheld.isEmpty() ? Map.of() : withheld.getOrDefault(m.uid(), Map.of()), null);
-      } catch (IOException | MimeException | RuntimeException e) {
-        return e;
-      }
-    }
-
-    void large(List<RawMessage> fetched) {
-      if (fetched.isEmpty()) {
-        return; // expunged meanwhile
-      }
-      RawMessage m = fetched.get(0);
-      boolean keep = false;
-      try {
-        keep = deliver(m);
-      } finally {
-        if (m.arrival() != null) {
-          m.arrival().abandon(); // the parser stopped early or failed: let the fetch drop the rest
-        }
-        if (!keep) {
-          deleteQuietly(m.file());
-        }
-      }
-      flushPostActions();
-    }
-
-    /** Returns true when the message's temp file now belongs to the document (kept). */
-    private boolean deliver(RawMessage m) {
-      long t0 = System.nanoTime();
-      Object built = buildOrError(m);
-      parseNanos += System.nanoTime() - t0;
-      return hand(m.uid(), built);
-    }
-
-    /** Hands a built document over, or records why it could not be built; true when a temp file is kept. */
-    private boolean hand(long uid, Object built) {
-      if (built instanceof MailbridgeException e) {
-        throw e; // the cache failed: stop, nothing more is marked or moved
-      }
-      if (built instanceof Exception e) {
-        String reason = "cannot be parsed: " + e.getMessage();
-        if (quarantiner != null) {
-          quarantine(uid, io.mailbridge.receive.DeadLetter.Kind.UNPARSEABLE, reason, 0);
-          return false;
-        }
-        LOG.warn("skipped mailbox={} folder={} uid={} reason={}", endpoint.auth().user(), settings.folder(), uid,
-            e.toString());
-        skipped.add(new ReceiveResult.Skipped(uid, reason));
-        metrics.error(folderName, operation, "unparseable");
-        return false;
-      }
-      DocumentBuilder.Built b = (DocumentBuilder.Built) built;
-      long t1 = System.nanoTime();
-      int attempts = 0;
-      while (true) {
-        try {
-          handler.handle(b.document());
-          break;
-        } catch (RuntimeException e) {
-          if (!retryRefusals) {
-            throw e;
-          }
-          attempts++;
-          int max = settings.quarantine().get().maxAttempts();
-          LOG.warn("handler refused mailbox={} folder={} uid={} attempt={}/{} error={}", endpoint.auth().user(),
-              settings.folder(), uid, attempts, max, e.toString());
-          if (attempts >= max) {
-            handlerNanos += System.nanoTime() - t1;
-            quarantine(uid, io.mailbridge.receive.DeadLetter.Kind.REJECTED, e.toString(), attempts);
-            return false;
-          }
-        }
-      }
-      handlerNanos += System.nanoTime() - t1;
-      accepted++;
-      metrics.received(folderName, operation, b.document().properties().size().orElse(0L));
-      // A document with withheld content keeps its message on the server as it is: no post-action.
-      if (!b.document().reference()) {
-        pending.add(uid);
-      }
-      return b.keepsFile();
-    }
-
-    private void quarantine(long uid, io.mailbridge.receive.DeadLetter.Kind kind, String reason, int attempts) {
-      if (quarantiner.quarantine(uid, uidValidity, kind, reason, attempts, handler).isPresent()) {
-        quarantined.add(new ReceiveResult.Skipped(uid, "quarantined (" + kind.name().toLowerCase(java.util.Locale.ROOT)
-            + ") to " + settings.quarantine().get().describe() + ": " + reason));
-      } else {
-        skipped.add(new ReceiveResult.Skipped(uid, "expunged before it could be quarantined"));
-      }
-    }
-
-    void flushPostActions() {
-      if (!pending.isEmpty()) {
-        List<Long> uids = new ArrayList<>(pending);
-        pending.clear();
-        postActions += post.apply(uids);
-        PostActions.tell(handler, post.acts(), folderName, uidValidity, uids);
-      }
-    }
-  }
-
-  private static void deleteQuietly(Path p) {
-    if (p == null) {
-      return; // passed through memory, no file
-    }
-    try {
-      Files.deleteIfExists(p);
-    } catch (IOException ignored) {
-      // a leftover temp file is harmless
-    }
-  }
 }
