@@ -76,7 +76,7 @@ final class SendMoveCliWorkloads extends Workloads {
       stack.doveadm("expunge", "-u", user, "mailbox", "INBOX", "header", "X-Mailbridge-Bench", run);
     }
     List<Row> rows = List.of(new Row("Python smtplib, one connection, TCP_NODELAY (the reference)", py, n, 0, 0),
-        new Row("**Mailbridge Send**, one STARTTLS connection (PIPELINING + CHUNKING)", mb, n, 0, 0),
+        new Row("**Mailbridge Send**, one STARTTLS connection (PIPELINING, then DATA)", mb, n, 0, 0),
         new Row("Mailbridge Send, pipelining off (one command at a time)", off, n, 0, 0));
     table("Send 1,000 × 20 KB attachment (STARTTLS submission + AUTH, bob to bob)", "msg/s", rows, 0, 1);
     goal("send ≥ 2.0× smtplib (TCP_NODELAY)", ratio(rows.get(0), rows.get(1)), 2.0, "");
