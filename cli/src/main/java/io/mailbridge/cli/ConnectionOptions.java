@@ -24,6 +24,11 @@ public final class ConnectionOptions {
   @Option(names = "--imap-security", paramLabel = "MODE", description = "ssl_tls | starttls | none (default: ssl_tls).")
   String imapSecurity;
 
+  @Option(names = "--imap-auth", paramLabel = "HOW", description = "How to log in to IMAP: password (default: SASL "
+      + "PLAIN, else SASL LOGIN, else the LOGIN command), login (the LOGIN command only, for servers whose SASL is broken), "
+      + "plain (SASL PLAIN), oauth2, xoauth2, oauthbearer (an OAuth 2.0 token, see auth login).")
+  String imapAuth;
+
   @Option(names = "--smtp-host", paramLabel = "HOST", description = "SMTP server host.")
   String smtpHost;
 
@@ -81,6 +86,7 @@ public final class ConnectionOptions {
     put(flags, "imap.host", imapHost);
     put(flags, "imap.port", imapPort);
     put(flags, "imap.security", imapSecurity);
+    put(flags, "imap.auth", imapAuth);
     put(flags, "smtp.host", smtpHost);
     put(flags, "smtp.port", smtpPort);
     put(flags, "smtp.security", smtpSecurity);

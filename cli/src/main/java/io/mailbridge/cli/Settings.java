@@ -229,16 +229,28 @@ public final class Settings {
     b.allowPlaintext(get(role + ".allowPlaintext").or(() -> get("allowPlaintext")).map(Boolean::parseBoolean)
         .orElse(false));
     Optional<String> user = get(role + ".user").or(() -> get("user"));
-    boolean oauth2 = get(role + ".auth").or(() -> get("auth")).map(a -> a.strip().equalsIgnoreCase("oauth2"))
-        .orElse(false);
-    if (user.isPresent() && oauth2) {
-      b.auth(Auth.oauth2(user.get(), tokenProvider(), OAuthProfiles.mechanism(this)));
-    } else if (user.isPresent()) {
-      b.auth(Auth.basic(user.get(), password(role)));
+    if (user.isPresent()) {
+      b.auth(auth(role, user.get()));
     } else if (role.equals("imap")) {
       throw new ConfigException("no user for the IMAP server: give --user, MAILBRIDGE_USER or user in mailbridge.yaml");
     }
     return b.build();
+  }
+
+  /** {@code auth} (or {@code imap.auth}/{@code smtp.auth}): how to log in, default the password, best mechanism. */
+  private Auth auth(String role, String user) {
+    String key = get(role + ".auth").isPresent() ? role + ".auth" : "auth";
+    String how = get(key).map(a -> a.strip().toLowerCase(Locale.ROOT)).orElse("password");
+    return switch (how) {
+      case "password", "basic" -> Auth.basic(user, password(role));
+      case "login" -> Auth.basic(user, password(role), Auth.Basic.Mechanism.LOGIN);
+      case "plain" -> Auth.basic(user, password(role), Auth.Basic.Mechanism.PLAIN);
+      case "oauth2" -> Auth.oauth2(user, tokenProvider(), OAuthProfiles.mechanism(this));
+      case "xoauth2" -> Auth.oauth2(user, tokenProvider(), Auth.OAuth2.Mechanism.XOAUTH2);
+      case "oauthbearer" -> Auth.oauth2(user, tokenProvider(), Auth.OAuth2.Mechanism.OAUTHBEARER);
+      default -> throw new ConfigException(key + (key.equals("imap.auth") ? " (--imap-auth)" : "") + " '" + how
+          + "' is not one of password, login, plain, oauth2, xoauth2, oauthbearer");
+    };
   }
 
   /** The OAuth 2.0 settings of this profile ({@code oauth2.*} keys). */

@@ -190,4 +190,31 @@ class SettingsTest {
         Optional.empty()).connection(true, false))
         .isInstanceOf(ConfigException.class).hasMessageContaining("has no port");
   }
+
+  @Test
+  void imapAuthChoosesHowThePasswordIsSent() throws Exception {
+    Path f = yaml();
+    Map<String, String> env = Map.of("HOME", dir.toString());
+    Settings login = Settings.resolve(Map.of("imap.auth", "login"), env, Optional.of(f), Optional.empty());
+    MailConnection c = login.connection(true, true);
+    assertThat(((Auth.Basic) c.inbound().orElseThrow().auth()).mechanism()).isEqualTo(Auth.Basic.Mechanism.LOGIN);
+    assertThat(((Auth.Basic) c.inbound().orElseThrow().auth()).password().reveal()).isEqualTo("file-secret");
+    assertThat(((Auth.Basic) c.outbound().orElseThrow().auth()).mechanism()).as("SMTP keeps its default")
+        .isEqualTo(Auth.Basic.Mechanism.AUTO);
+    Settings plain = Settings.resolve(Map.of("imap.auth", "PLAIN"), env, Optional.of(f), Optional.empty());
+    assertThat(((Auth.Basic) plain.connection(true, false).inbound().orElseThrow().auth()).mechanism())
+        .isEqualTo(Auth.Basic.Mechanism.PLAIN);
+    Settings none = Settings.resolve(Map.of(), env, Optional.of(f), Optional.empty());
+    assertThat(((Auth.Basic) none.connection(true, false).inbound().orElseThrow().auth()).mechanism())
+        .isEqualTo(Auth.Basic.Mechanism.AUTO);
+  }
+
+  @Test
+  void unknownImapAuthNamesTheFlagAndTheChoices() throws Exception {
+    Path f = yaml();
+    Settings s = Settings.resolve(Map.of("imap.auth", "cram-md5"), Map.of("HOME", dir.toString()), Optional.of(f),
+        Optional.empty());
+    assertThatThrownBy(() -> s.connection(true, false)).isInstanceOf(ConfigException.class)
+        .hasMessage("imap.auth (--imap-auth) 'cram-md5' is not one of password, login, plain, oauth2, xoauth2, oauthbearer");
+  }
 }

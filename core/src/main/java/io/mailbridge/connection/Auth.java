@@ -8,15 +8,24 @@ import java.util.Objects;
  *
  * <pre>{@code
  * Auth.basic("alice@example.com", Secret.of(System.getenv("MAIL_PASSWORD")))
+ * Auth.basic("alice@example.com", password, Auth.Basic.Mechanism.LOGIN)   // IMAP LOGIN command only
  * Auth.oauth2("alice@example.com", tokenProvider)
  * Auth.none()   // SMTP relays that accept mail from this host without AUTH
  * }</pre>
  */
 public sealed interface Auth permits Auth.Basic, Auth.OAuth2, Auth.None {
 
-  /** User name and password (or app password), sent with SASL PLAIN/LOGIN or IMAP LOGIN. */
+  /**
+   * User name and password (or app password), sent the best way the server offers ({@link
+   * Basic.Mechanism#AUTO}): SASL PLAIN, else SASL LOGIN, else the IMAP LOGIN command.
+   */
   static Auth basic(String user, Secret password) {
     return new Basic(user, password);
+  }
+
+  /** User name and password, sent with the given mechanism. */
+  static Auth basic(String user, Secret password, Basic.Mechanism mechanism) {
+    return new Basic(user, password, mechanism);
   }
 
   /** OAuth 2.0 bearer token for {@code user}, sent with SASL XOAUTH2 (Gmail, Microsoft 365, Dovecot). */
@@ -37,16 +46,34 @@ public sealed interface Auth permits Auth.Basic, Auth.OAuth2, Auth.None {
   /** The user the server sees, or empty for {@link None}. */
   String user();
 
-  /** User name and password. */
-  record Basic(String user, Secret password) implements Auth {
+  /** User name and password, sent with {@code mechanism} (default {@link Mechanism#AUTO}). */
+  record Basic(String user, Secret password, Mechanism mechanism) implements Auth {
+    /** How the password is sent. */
+    public enum Mechanism {
+      /** SASL PLAIN when the server offers it, else SASL LOGIN, else the IMAP LOGIN command. */
+      AUTO,
+      /**
+       * IMAP: the LOGIN command only (RFC 3501 6.2.3), for servers whose SASL exchange is broken;
+       * SMTP: SASL LOGIN only.
+       */
+      LOGIN,
+      /** SASL PLAIN only (RFC 4616); an IMAP server that does not offer it gets the LOGIN command. */
+      PLAIN
+    }
+
     public Basic {
       requireUser(user);
       Objects.requireNonNull(password, "password");
+      Objects.requireNonNull(mechanism, "mechanism");
+    }
+
+    public Basic(String user, Secret password) {
+      this(user, password, Mechanism.AUTO);
     }
 
     @Override
     public String toString() {
-      return "Basic[user=" + user + ", password=***]";
+      return "Basic[user=" + user + ", password=***" + (mechanism == Mechanism.AUTO ? "" : ", mechanism=" + mechanism) + "]";
     }
   }
 

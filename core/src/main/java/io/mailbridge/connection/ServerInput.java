@@ -16,6 +16,7 @@ import java.time.Duration;
  * Beyond a bound the read fails with a {@link ServerViolation}.
  *
  * <p>Only line bytes are scanned one by one; literal bytes (message bodies) are counted in bulk.
+ * An IMAP line ended by a bare LF is read as ended ({@link BareLineFeeds}, below this).
  */
 public final class ServerInput extends FilterInputStream {
   /** Words in the message of a timeout raised here (a server sending too slowly). */
@@ -53,7 +54,7 @@ public final class ServerInput extends FilterInputStream {
   private StatusValues status;
 
   public ServerInput(InputStream in, Endpoint endpoint) {
-    super(in);
+    super(endpoint.protocol() == Endpoint.Protocol.IMAP ? new BareLineFeeds(in) : in);
     this.limits = endpoint.limits();
     this.imap = endpoint.protocol() == Endpoint.Protocol.IMAP;
     this.timeoutNanos = endpoint.readTimeout().toNanos();
@@ -94,6 +95,9 @@ public final class ServerInput extends FilterInputStream {
   /** From now on the bytes are not the protocol's own (TLS is layered over this connection). */
   public void stopChecking() {
     passThrough = true;
+    if (in instanceof BareLineFeeds lines) {
+      lines.stop();
+    }
   }
 
   @Override

@@ -100,6 +100,12 @@ public final class MailSessions {
         props.put(p + "sasl.mechanisms", "XOAUTH2");
       }
     }
+    if (endpoint.auth() instanceof Auth.Basic b && b.mechanism() != Auth.Basic.Mechanism.AUTO) {
+      // IMAP: an empty list leaves Angus only the LOGIN command; PLAIN falls back to it when the
+      // server does not offer AUTH=PLAIN. SMTP has no LOGIN command: the name is the SASL mechanism.
+      boolean imapLogin = endpoint.protocol() == Endpoint.Protocol.IMAP && b.mechanism() == Auth.Basic.Mechanism.LOGIN;
+      props.put(p + "auth.mechanisms", imapLogin ? "" : b.mechanism().name());
+    }
     props.put("mail.debug.auth", "false");
     props.putAll(extra);
 
