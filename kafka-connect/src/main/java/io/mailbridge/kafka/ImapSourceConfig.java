@@ -77,6 +77,7 @@ public final class ImapSourceConfig extends AbstractConfig {
   public static final String START = "start";
   public static final String UIDVALIDITY_POLICY = "uidvalidity.policy";
   public static final String POST_ACTION = "post.action";
+  public static final String POST_ACTION_EXPUNGE_ALL = "post.action.expunge.all";
   public static final String ATTACHMENTS_MODE = "attachments.mode";
   public static final String ATTACHMENTS_INLINE_MAX_BYTES = "attachments.inline.max.bytes";
   public static final String ATTACHMENTS_CACHE_DIR = "attachments.cache.dir";
@@ -155,6 +156,10 @@ public final class ImapSourceConfig extends AbstractConfig {
       .define(POST_ACTION, Type.STRING, "none", Importance.MEDIUM,
           "What is done to a message once Kafka acknowledged its record: none, read (\\Seen), flag (\\Flagged), "
               + "delete or move:FOLDER (the folder must exist). Default none.", READ, 6, Width.MEDIUM, "Post-action")
+      .define(POST_ACTION_EXPUNGE_ALL, Type.BOOLEAN, false, Importance.LOW,
+          "On a server without MOVE and UIDPLUS, post.action delete or move:FOLDER can only end with a plain EXPUNGE, "
+              + "which also removes every message another client flagged \\Deleted in the folder: such a task "
+              + "refuses to start unless this is true. Default false.", READ, 7, Width.SHORT, "Allow a plain EXPUNGE")
       .define(FILTER_SUBJECT, Type.STRING, "", Importance.MEDIUM,
           "Only messages whose Subject contains this text (IMAP SUBJECT, case-insensitive, Unicode allowed). All "
               + "filter.* keys are combined with AND and run on the server as part of the UID SEARCH. Default: any.",
@@ -250,6 +255,9 @@ public final class ImapSourceConfig extends AbstractConfig {
     }
     try {
       post = PostAction.parse(getString(POST_ACTION));
+      if (getBoolean(POST_ACTION_EXPUNGE_ALL)) {
+        post = post.expungingAll();
+      }
     } catch (MailbridgeException e) {
       throw new ConfigException(POST_ACTION + " '" + getString(POST_ACTION) + "' is unknown: use none, read, flag, "
           + "delete or move:FOLDER");

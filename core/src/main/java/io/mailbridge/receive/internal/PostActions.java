@@ -123,7 +123,8 @@ public final class PostActions {
     throw new BadInputException("post-action " + what + " refused before receiving anything: " + endpoint.address()
         + " supports neither " + (action instanceof PostAction.Move ? "MOVE nor " : "") + "UIDPLUS, so the only way "
         + "to remove the messages from '" + folder.getFullName() + "' is a plain EXPUNGE, which also removes every "
-        + "other message flagged \\Deleted there (by any client). Allow that with --expunge-all (expungingAll()), "
+        + "other message flagged \\Deleted there (by any client). Allow that with --expunge-all (Kafka source: "
+        + "post.action.expunge.all=true; library: expungingAll()), "
         + "or choose a post-action that does not remove messages (read, flag)");
   }
 
