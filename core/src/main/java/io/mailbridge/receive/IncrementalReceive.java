@@ -55,8 +55,17 @@ public final class IncrementalReceive implements AutoCloseable {
      * Waits in IDLE (RFC 2177) until the server sends something or another thread ends it; returns
      * at once when new mail was announced since the last search (a server announces it only once,
      * in the answer to whichever command ran: a FETCH, a STORE, not only an IDLE).
+     *
+     * @return true unless {@link #keepalive()} ended it: the server sent something (or we stop)
      */
-    void idle();
+    boolean idle();
+
+    /**
+     * The keepalive's NOOP, from another thread: ends a running IDLE like {@link #noop()}, and makes
+     * that {@link #idle()} return false, so a watcher can tell a server that never reports new mail
+     * during IDLE.
+     */
+    void keepalive();
 
     /** Closes the folder without expunging (the connection stays open). */
     @Override

@@ -64,6 +64,8 @@ public final class Watcher {
   // When the current check began: the new-mail signal (IDLE answered) or the poll; for hand-over latency.
   private volatile long signalNanos;
   private boolean handedOver;
+  /** Whether the server reports new mail during IDLE (one folder per watcher when idling). */
+  private final IdlePush push = new IdlePush();
 
   /**
    * What a watcher shares with others: the server's connection slots (a ConnectionBudget) and the
@@ -316,7 +318,8 @@ public final class Watcher {
       if (stopping) {
         return;
       }
-      boolean idle = settings.useIdle() && folders.size() == 1 && imap.capabilities().containsKey("IDLE");
+      boolean idle = settings.useIdle() && folders.size() == 1 && imap.capabilities().containsKey("IDLE")
+          && !push.absent();
       if (folders.size() == 1) {
         watchOne(imap, pipeline, idle);
       } else {
@@ -344,17 +347,7 @@ public final class Watcher {
         return;
       }
       if (!idle) {
-        LOG.info("listen polling mailbox={} folder={} interval={}", mailbox, folder, settings.pollInterval());
-        while (!stopping) {
-          if (handOver()) {
-            return;
-          }
-          st.status = Health.Status.POLLING;
-          sleep(untilNextPoll(signalNanos));
-          if (!stopping) {
-            check(st, sync, s);
-          }
-        }
+        pollOne(st, sync, s);
         return;
       }
       LOG.info("listen idling mailbox={} folder={} lastUid={}", mailbox, folder, sync.state().lastUid());
@@ -367,10 +360,19 @@ public final class Watcher {
           if (stopping) {
             break;
           }
-          s.idle(); // returns on any untagged response, when keepalive/stop ends it, or at once for mail announced since the search
+          // Returns on any untagged response, when keepalive/stop ends it, or at once for mail
+          // announced since the search.
+          boolean pushed = s.idle();
           st.idling = false;
           if (!stopping) {
+            long before = sync.state().lastUid();
             check(st, sync, s);
+            if (push.afterIdle(pushed, sync.state().lastUid() > before)) {
+              LOG.warn("listen gets no IDLE push mailbox={} folder={}: new mail showed only after a keepalive NOOP "
+                  + "{} times in a row; polling every {} instead", mailbox, folder, IdlePush.MISSES,
+                  settings.pollInterval());
+              break;
+            }
           }
           if (handOver()) {
             return;
@@ -380,6 +382,23 @@ public final class Watcher {
         idleSession = null;
         st.idling = false;
         keepalive.interrupt();
+      }
+      if (push.absent()) {
+        pollOne(st, sync, s);
+      }
+    }
+  }
+
+  private void pollOne(FolderStatus st, FolderSync sync, IncrementalReceive.Selected s) {
+    LOG.info("listen polling mailbox={} folder={} interval={}", mailbox, folders.get(0), settings.pollInterval());
+    while (!stopping) {
+      if (handOver()) {
+        return;
+      }
+      st.status = Health.Status.POLLING;
+      sleep(untilNextPoll(signalNanos));
+      if (!stopping) {
+        check(st, sync, s);
       }
     }
   }
@@ -408,7 +427,7 @@ public final class Watcher {
         if (idleSession == s && (due || turnOver)) {
           lastNoop = now;
           try {
-            s.noop();
+            s.keepalive();
           } catch (RuntimeException e) {
             LOG.debug("listen keepalive NOOP failed error={}", e.toString());
             return;

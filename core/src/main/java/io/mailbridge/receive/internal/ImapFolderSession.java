@@ -32,6 +32,8 @@ public final class ImapFolderSession implements IncrementalReceive.Selected {
   private volatile org.eclipse.angus.mail.imap.protocol.IMAPProtocol protocol;
   // What had been announced when the last search's view of the folder was fixed.
   private volatile long searched;
+  /** The keepalive's NOOP was sent since the last IDLE began: then it, not the server, ended the IDLE. */
+  private volatile boolean keptAlive;
 
   private ImapFolderSession(Endpoint endpoint, IMAPFolder folder, ReceiveRun pipeline, Filter filter,
       PostActions post, long uidValidity, long uidNext) {
@@ -150,13 +152,16 @@ public final class ImapFolderSession implements IncrementalReceive.Selected {
   /**
    * Waits in IDLE (RFC 2177) until the server sends something or another thread ends it; returns at
    * once when new mail was announced since the last search (it will not be announced again).
+   *
+   * @return true unless the keepalive's NOOP ended it (the server sent something, or we stop)
    */
   @Override
-  public void idle() {
+  public boolean idle() {
+    keptAlive = false;
     announcements.arm();
     try {
       if (announcements.since(searched)) {
-        return;
+        return true;
       }
       folder.idle(true);
     } catch (MessagingException e) {
@@ -164,6 +169,7 @@ public final class ImapFolderSession implements IncrementalReceive.Selected {
     } finally {
       announcements.disarm();
     }
+    return !keptAlive;
   }
 
   /** Ends a running IDLE from another thread (the IDLE's own thread is blocked reading). */
@@ -180,6 +186,13 @@ public final class ImapFolderSession implements IncrementalReceive.Selected {
   }
 
   @Override
+  public void keepalive() {
+    keptAlive = true;
+    noop();
+  }
+
+  /** Leaves the folder without expunging anything (UNSELECT where a read-only CLOSE would, see FolderClose). */
+  @Override
   public void close() {
     org.eclipse.angus.mail.imap.protocol.IMAPProtocol p = protocol;
     if (p != null) {
@@ -187,9 +200,7 @@ public final class ImapFolderSession implements IncrementalReceive.Selected {
       p.removeResponseHandler(announcements);
     }
     try {
-      if (folder.isOpen()) {
-        folder.close(false);
-      }
+      io.mailbridge.imap.FolderClose.close(folder);
     } catch (MessagingException | IllegalStateException e) {
       LOG.debug("close folder={} error={}", folder.getFullName(), e.toString());
     }
