@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.mailbridge.MailbridgeException;
+import io.mailbridge.connection.Auth;
+import io.mailbridge.connection.MailConnection;
+import io.mailbridge.connection.Secret;
 import io.mailbridge.document.MailDocument;
 import io.mailbridge.folder.FolderInfo;
 import io.mailbridge.folder.Folders;
@@ -68,6 +71,15 @@ class InteropIT {
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("servers")
+  @Feature("login with the LOGIN command (--imap-auth login)")
+  void logsInWithTheLoginCommand(Server s) {
+    MailConnection login = MailConnection.builder().inbound(s.endpoint().toBuilder()
+        .auth(Auth.basic(s.user(), Secret.of(s.password()), Auth.Basic.Mechanism.LOGIN)).build()).build();
+    assertThat(login.check().ok()).isTrue();
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("servers")
   @Feature("receive: server-side filters, non-ASCII subject")
   void receivesWithFiltersAndNonAsciiSubject(Server s) {
     String folder = "interop-receive";
@@ -97,6 +109,31 @@ class InteropIT {
       assertThat(subjects(receive, folder, Filter.all())).containsExactly("r-1", "other-deleted");
       receive.receiveAll(ReceiveSettings.builder().folder(folder).postAction(PostAction.markRead()).build());
       assertThat(peer.subjects(peer.wire(folder))).containsExactly("r-1", "other-deleted [deleted]");
+      peer.drop(folder);
+    }
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("servers")
+  @Feature("watch: leaves another client's \\Deleted message")
+  void watchLeavesAnotherClientsDeletedMessage(Server s) {
+    String folder = "interop-watch-deleted";
+    try (Peer peer = s.peer()) {
+      peer.reset(folder);
+      peer.append(folder, "w-1");
+      peer.append(folder, new Flags(Flags.Flag.DELETED), "other-deleted");
+      Sink sink = new Sink();
+      // Polling: each check leaves the folder and selects it again, so a leaving CLOSE would show.
+      ListenerSettings settings = fast(folder).useIdle(false).start(StartPosition.all()).build();
+      try (Listener l = Listener.builder(s.connection()).settings(settings).stateFile(dir.resolve("wd.json"))
+          .handler(sink).build()) {
+        l.start();
+        await("both delivered", () -> sink.subjects.size() == 2);
+        peer.append(folder, "w-2");
+        await("w-2 delivered", () -> sink.subjects.size() == 3);
+      }
+      assertThat(sink.subjects).containsExactly("w-1", "other-deleted", "w-2");
+      assertThat(peer.subjects(peer.wire(folder))).containsExactly("w-1", "other-deleted [deleted]", "w-2");
       peer.drop(folder);
     }
   }
@@ -272,6 +309,37 @@ class InteropIT {
   @Feature("watch: polling")
   void watchDeliversNewMailByPolling(Server s) {
     watch(s, "interop-watch-poll", false);
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("servers")
+  @Feature("watch: IDLE without push falls back to polling")
+  void watchPollsWhenIdleGivesNoPush(Server s) {
+    String folder = "interop-watch-nopush";
+    try (Peer peer = s.peer()) {
+      peer.reset(folder);
+      Sink sink = new Sink();
+      // A short keepalive ends each IDLE soon; a server without push (Cyrus without idled) shows new
+      // mail only on the check after it, which the watcher counts until it polls instead.
+      ListenerSettings settings = fast(folder).keepalive(Duration.ofSeconds(1)).pollInterval(Duration.ofMillis(300))
+          .build();
+      try (Listener l = Listener.builder(s.connection()).settings(settings).stateFile(dir.resolve("np.json"))
+          .handler(sink).build()) {
+        l.start();
+        await("connected", () -> l.health().folders().stream().allMatch(f -> f.connected()));
+        int n = 5;
+        for (int i = 1; i <= n; i++) {
+          peer.append(folder, "np-" + i);
+          int want = i;
+          await("delivery of np-" + i, () -> sink.subjects.size() >= want);
+        }
+        if (s.name().equals("cyrus")) {
+          await("polling instead of IDLE", () -> l.health().folders().get(0).status() == Health.Status.POLLING);
+        }
+      }
+      assertThat(sink.subjects).containsExactly("np-1", "np-2", "np-3", "np-4", "np-5");
+      peer.drop(folder);
+    }
   }
 
   private void watch(Server s, String folder, boolean idle) {

@@ -14,7 +14,21 @@ import org.opentest4j.TestAbortedException;
  */
 final class KnownGaps implements InvocationInterceptor {
   /** "server:testMethod" -> why it fails. */
-  static final Map<String, String> GAPS = Map.ofEntries();
+  static final Map<String, String> GAPS = Map.ofEntries(
+      mailutilsUidSearch("watchDeliversNewMailWithIdle"),
+      mailutilsUidSearch("watchDeliversNewMailByPolling"),
+      mailutilsUidSearch("watchPollsWhenIdleGivesNoPush"),
+      mailutilsUidSearch("watchLeavesAnotherClientsDeletedMessage"),
+      mailutilsUidSearch("watchRescansAFolderWhoseUidValidityChanged"));
+
+  /**
+   * Mailutils imap4d 3.15 answers {@code UID SEARCH UID n:*} with no UIDs at all (and reads other UID
+   * ranges in a SEARCH as message numbers), so the watcher, which asks for the UIDs above its
+   * watermark that way, never sees a message there.
+   */
+  private static Map.Entry<String, String> mailutilsUidSearch(String test) {
+    return Map.entry("mailutils:" + test, "imap4d 3.15 answers UID SEARCH UID n:* with no UIDs, so watch sees no mail");
+  }
 
   @Override
   public void interceptTestTemplateMethod(Invocation<Void> invocation, ReflectiveInvocationContext<Method> call,

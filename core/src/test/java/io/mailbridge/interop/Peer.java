@@ -30,6 +30,9 @@ final class Peer implements AutoCloseable {
     p.put("mail." + proto + ".ssl.trust", "*");
     p.put("mail." + proto + ".ssl.checkserveridentity", "false");
     p.put("mail." + proto + ".timeout", "20000");
+    // The LOGIN command, not SASL: plain Jakarta Mail waits for a CRLF that Mailutils' AUTHENTICATE
+    // reply never sends (its line ends with LF alone).
+    p.put("mail." + proto + ".auth.mechanisms", "");
     session = Session.getInstance(p);
     try {
       store = session.getStore(proto);
@@ -129,6 +132,18 @@ final class Peer implements AutoCloseable {
         msgs.add(m);
       }
       f.appendMessages(msgs.toArray(Message[]::new));
+      if (flags != null) {
+        // Mailutils ignores the flags of APPEND: set them again on the messages just appended.
+        f.open(Folder.READ_WRITE);
+        try {
+          Message[] all = f.getMessages();
+          for (int i = Math.max(0, all.length - subjects.length); i < all.length; i++) {
+            all[i].setFlags(flags, true);
+          }
+        } finally {
+          f.close(false);
+        }
+      }
     } catch (Exception e) {
       throw new IllegalStateException("append to " + userName + " failed: " + e, e);
     }
