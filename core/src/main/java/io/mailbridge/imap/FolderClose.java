@@ -3,7 +3,6 @@ package io.mailbridge.imap;
 import jakarta.mail.Folder;
 import jakarta.mail.MessagingException;
 import org.eclipse.angus.mail.imap.IMAPFolder;
-import org.eclipse.angus.mail.imap.IMAPStore;
 
 /**
  * Leaves a selected folder without expunging anything. Angus ends a read-only folder with
@@ -19,12 +18,15 @@ public final class FolderClose {
     if (!folder.isOpen()) {
       return;
     }
-    if (folder.getMode() == Folder.READ_ONLY && folder.getStore() instanceof IMAPStore s
-        && s.hasCapability("UNSELECT")) {
-      folder.doCommand(p -> {
-        p.unselect();
-        return null;
-      });
+    // The capability is asked on the folder's own connection: the store's hasCapability needs a
+    // connection of the store's, which opens a second one while the folder holds the pooled one.
+    if (folder.getMode() == Folder.READ_ONLY && Boolean.TRUE.equals(folder.doCommand(p -> {
+      if (!p.hasCapability("UNSELECT")) {
+        return false;
+      }
+      p.unselect();
+      return true;
+    }))) {
       try {
         folder.close(false); // Angus still sends CLOSE: refused, as nothing is selected any more
       } catch (MessagingException nothingSelected) {
