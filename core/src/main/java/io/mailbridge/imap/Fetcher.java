@@ -3,15 +3,12 @@ package io.mailbridge.imap;
 import io.mailbridge.connection.Endpoint;
 import io.mailbridge.connection.Errors;
 import io.mailbridge.search.UidSet;
-import jakarta.mail.Flags;
 import jakarta.mail.MessagingException;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -121,7 +118,7 @@ public final class Fetcher {
       }
       ByteArray ba = body.getByteArray();
       RFC822SIZE size = fr.getItem(RFC822SIZE.class);
-      return new RawMessage(u.uid, flags(fr), size == null ? 0 : size.size, date(fr), ba.getBytes(), ba.getStart(),
+      return new RawMessage(u.uid, FetchItems.flags(fr), size == null ? 0 : size.size, FetchItems.date(fr), ba.getBytes(), ba.getStart(),
           ba.getCount(), null, null);
     }
     return null;
@@ -182,7 +179,7 @@ public final class Fetcher {
       }
       ByteArray ba = body.getByteArray();
       RFC822SIZE size = fr.getItem(RFC822SIZE.class);
-      out.add(new RawMessage(uid.uid, flags(fr), size == null ? ba.getCount() : size.size, date(fr), ba.getBytes(),
+      out.add(new RawMessage(uid.uid, FetchItems.flags(fr), size == null ? ba.getCount() : size.size, FetchItems.date(fr), ba.getBytes(),
           ba.getStart(), ba.getCount(), null, null));
     }
     return out;
@@ -208,7 +205,7 @@ public final class Fetcher {
       return null;
     }
     long size = first.getItem(RFC822SIZE.class) == null ? expectedSize : first.getItem(RFC822SIZE.class).size;
-    return new RawMessage(uid, flags(first), size, date(first), null, 0, 0, file, arrival);
+    return new RawMessage(uid, FetchItems.flags(first), size, FetchItems.date(first), null, 0, 0, file, arrival);
   }
 
   /**
@@ -241,10 +238,10 @@ public final class Fetcher {
       return;
     }
     try (OutputStream out = Files.newOutputStream(file)) {
-      BodySink sink = new BodySink(out, arrival::advance, cancelled);
+      FetchItems.BodySink sink = new FetchItems.BodySink(out, arrival::advance, cancelled);
       if (stream(Long.toString(uid), "(UID " + bodyItem + ")", Fetcher::hasBody, sink, chunk, f -> { })) {
-        if (sink.failure != null) {
-          throw sink.failure;
+        if (sink.failure() != null) {
+          throw sink.failure();
         }
         return;
       }
@@ -252,52 +249,6 @@ public final class Fetcher {
       throw new UncheckedIOException(e);
     }
     partialBody(uid, chunk, file, arrival, cancelled);
-  }
-
-  /**
-   * A large body's way to the file, until that fails or the receive is cancelled; then the rest of
-   * the literal is read and dropped, so the connection stays usable.
-   */
-  private static final class BodySink implements FetchReader.Bodies {
-    private final OutputStream target;
-    private final java.util.function.IntConsumer written;
-    private final BooleanSupplier cancelled;
-    private IOException failure;
-
-    BodySink(OutputStream target, java.util.function.IntConsumer written, BooleanSupplier cancelled) {
-      this.target = target;
-      this.written = written;
-      this.cancelled = cancelled;
-    }
-
-    @Override
-    public OutputStream open(FetchReader.Fetch sofar, long length) {
-      return new OutputStream() {
-        @Override
-        public void write(int b) throws IOException {
-          write(new byte[] {(byte) b}, 0, 1);
-        }
-
-        @Override
-        public void write(byte[] b, int off, int len) {
-          if (failure != null || cancelled.getAsBoolean()) {
-            return;
-          }
-          try {
-            target.write(b, off, len); // unbuffered: in the file once written
-          } catch (IOException e) {
-            failure = e;
-          }
-        }
-      };
-    }
-
-    @Override
-    public void wrote(int bytes) {
-      if (failure == null) {
-        written.accept(bytes);
-      }
-    }
   }
 
   /** {@link #largeBody} through Angus: {@code chunk}-byte partial fetches (RFC 3501 6.4.5). */
@@ -437,43 +388,6 @@ public final class Fetcher {
     } catch (MessagingException e) {
       throw Errors.translate(endpoint, "UID FETCH " + abbreviate(uidSet) + " " + items, e);
     }
-  }
-
-  private static List<String> flags(FetchResponse fr) {
-    FLAGS f = fr.getItem(FLAGS.class);
-    if (f == null) {
-      return List.of();
-    }
-    List<String> out = new ArrayList<>();
-    for (Flags.Flag s : f.getSystemFlags()) {
-      out.add(systemFlag(s));
-    }
-    for (String u : f.getUserFlags()) {
-      out.add(u);
-    }
-    return out;
-  }
-
-  private static String systemFlag(Flags.Flag f) {
-    if (f == Flags.Flag.SEEN) {
-      return "\\Seen";
-    } else if (f == Flags.Flag.ANSWERED) {
-      return "\\Answered";
-    } else if (f == Flags.Flag.DELETED) {
-      return "\\Deleted";
-    } else if (f == Flags.Flag.DRAFT) {
-      return "\\Draft";
-    } else if (f == Flags.Flag.FLAGGED) {
-      return "\\Flagged";
-    } else if (f == Flags.Flag.RECENT) {
-      return "\\Recent";
-    }
-    return "\\User";
-  }
-
-  private static OffsetDateTime date(FetchResponse fr) {
-    INTERNALDATE d = fr.getItem(INTERNALDATE.class);
-    return d == null || d.getDate() == null ? null : d.getDate().toInstant().atOffset(ZoneOffset.UTC);
   }
 
   private static String abbreviate(String set) {
