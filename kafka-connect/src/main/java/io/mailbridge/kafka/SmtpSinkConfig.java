@@ -235,27 +235,4 @@ public final class SmtpSinkConfig extends AbstractConfig {
     int at = bare.lastIndexOf('@');
     return at > 0 ? bare.substring(at + 1).strip() : "";
   }
-
-  /** A port range that also accepts "unset" (the default by security). */
-  private static final class OptionalRange implements ConfigDef.Validator {
-    private final ConfigDef.Range range;
-    private final String text;
-
-    OptionalRange(int min, int max) {
-      this.range = ConfigDef.Range.between(min, max);
-      this.text = "unset or " + range;
-    }
-
-    @Override
-    public void ensureValid(String name, Object value) {
-      if (value != null) {
-        range.ensureValid(name, value);
-      }
-    }
-
-    @Override
-    public String toString() {
-      return text;
-    }
-  }
 }
