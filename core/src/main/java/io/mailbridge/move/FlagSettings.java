@@ -66,12 +66,12 @@ public record FlagSettings(String folder, Selection selection, Set<String> add, 
     }
 
     public Builder add(String... flags) {
-      add.addAll(Set.of(flags));
+      add.addAll(java.util.Arrays.asList(flags));
       return this;
     }
 
     public Builder remove(String... flags) {
-      remove.addAll(Set.of(flags));
+      remove.addAll(java.util.Arrays.asList(flags));
       return this;
     }
 
