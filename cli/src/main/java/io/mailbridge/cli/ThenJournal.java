@@ -4,7 +4,6 @@ import io.mailbridge.connection.Endpoint;
 import io.mailbridge.document.MailDocument;
 import io.mailbridge.document.TrackedProperties;
 import io.mailbridge.journal.JournalRecord;
-import io.mailbridge.receive.DeadLetter;
 import io.mailbridge.receive.DocumentHandler;
 import io.mailbridge.receive.PostAction;
 import java.time.Instant;
@@ -37,31 +36,16 @@ final class ThenJournal {
 
   /** A handler that hands documents to {@code inner} and journals the post-action once it ran. */
   DocumentHandler around(DocumentHandler inner) {
-    return new DocumentHandler() {
+    return new DocumentHandler.Forwarding(inner) {
       @Override
       public void handle(MailDocument document) {
-        inner.handle(document); // a refusal throws: no action follows
+        super.handle(document); // a refusal throws: no action follows
         handed(document);
       }
 
       @Override
-      public void started(int selected) {
-        inner.started(selected);
-      }
-
-      @Override
-      public void started(int selected, long largeMessagesBytes) {
-        inner.started(selected, largeMessagesBytes);
-      }
-
-      @Override
-      public void deadLetter(DeadLetter letter) {
-        inner.deadLetter(letter);
-      }
-
-      @Override
       public void postActionApplied(String folder, long uidValidity, List<Long> uids) {
-        inner.postActionApplied(folder, uidValidity, uids);
+        super.postActionApplied(folder, uidValidity, uids);
         applied(folder, uidValidity, uids);
       }
     };

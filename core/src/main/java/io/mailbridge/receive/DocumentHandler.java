@@ -52,33 +52,50 @@ public interface DocumentHandler {
    */
   static DocumentHandler withDeadLetters(DocumentHandler documents,
       java.util.function.Consumer<DeadLetter> deadLetters) {
-    java.util.Objects.requireNonNull(documents, "documents");
     java.util.Objects.requireNonNull(deadLetters, "deadLetters");
-    return new DocumentHandler() {
-      @Override
-      public void handle(MailDocument document) {
-        documents.handle(document);
-      }
-
-      @Override
-      public void started(int selected) {
-        documents.started(selected);
-      }
-
-      @Override
-      public void started(int selected, long largeMessagesBytes) {
-        documents.started(selected, largeMessagesBytes);
-      }
-
+    return new Forwarding(documents) {
       @Override
       public void deadLetter(DeadLetter letter) {
         deadLetters.accept(letter);
       }
-
-      @Override
-      public void postActionApplied(String folder, long uidValidity, java.util.List<Long> uids) {
-        documents.postActionApplied(folder, uidValidity, uids);
-      }
     };
+  }
+
+  /**
+   * A handler that passes every callback on to another; a wrapper overrides only what it adds.
+   * Wrappers that forwarded callbacks one by one lost the ones added later (dead letters,
+   * post-action notices): this class is the one place a new callback has to be forwarded.
+   */
+  abstract class Forwarding implements DocumentHandler {
+    private final DocumentHandler inner;
+
+    protected Forwarding(DocumentHandler inner) {
+      this.inner = java.util.Objects.requireNonNull(inner, "inner handler");
+    }
+
+    @Override
+    public void handle(MailDocument document) {
+      inner.handle(document);
+    }
+
+    @Override
+    public void started(int selected) {
+      inner.started(selected);
+    }
+
+    @Override
+    public void started(int selected, long largeMessagesBytes) {
+      inner.started(selected, largeMessagesBytes);
+    }
+
+    @Override
+    public void deadLetter(DeadLetter letter) {
+      inner.deadLetter(letter);
+    }
+
+    @Override
+    public void postActionApplied(String folder, long uidValidity, java.util.List<Long> uids) {
+      inner.postActionApplied(folder, uidValidity, uids);
+    }
   }
 }

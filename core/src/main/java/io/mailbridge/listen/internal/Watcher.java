@@ -99,24 +99,14 @@ public final class Watcher {
       FolderStatus st = new FolderStatus(mailbox, f, settings.stallTimeout());
       statuses.put(f, st);
       // Times the hand-over and hands every other callback (dead letters, post-actions) on unchanged.
-      DocumentHandler timed = new DocumentHandler() {
+      DocumentHandler timed = new DocumentHandler.Forwarding(handler) {
         @Override
         public void handle(io.mailbridge.document.MailDocument doc) {
-          handler.handle(doc);
+          super.handle(doc);
           st.moved();
           if (metrics.enabled()) {
             metrics.handover(f, System.nanoTime() - signalNanos);
           }
-        }
-
-        @Override
-        public void deadLetter(io.mailbridge.receive.DeadLetter letter) {
-          handler.deadLetter(letter);
-        }
-
-        @Override
-        public void postActionApplied(String folder, long uidValidity, List<Long> uids) {
-          handler.postActionApplied(folder, uidValidity, uids);
         }
       };
       syncs.put(f, new FolderSync(new FolderState.Key(mailbox, f), rules, store, timed, st));
