@@ -5,32 +5,25 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
 import java.util.function.Consumer;
 import java.util.function.IntConsumer;
 
 /**
  * The lexical layer of {@link FetchReader}: IMAP response bytes from a stream through a buffer of
  * our own (RFC 3501 9: atoms, numbers, quoted strings, literals, parenthesized lists), the current
- * response recorded for its text and the trace, literal bytes copied without being recorded.
+ * response recorded for its text and the trace ({@link ResponseRecord}), literal bytes copied
+ * without being recorded.
  */
 final class ImapScanner {
   /** A line (without literals) longer than this is not an IMAP response we asked for. */
   private static final int MAX_LINE = 1 << 20;
-  /** A response kept whole (lines plus literals other than bodies) is never larger than this. */
-  private static final int MAX_KEPT = 16 << 20;
 
   private final InputStream in;
   private final byte[] buf;
   private int pos;
   private int lim;
   /** The current response as read, literals of FETCH bodies left out. */
-  private byte[] rec = new byte[256];
-  private int recLen;
-  /** Where the current trace line starts in {@link #rec}. */
-  private int traceFrom;
-  private final Consumer<String> trace;
+  private final ResponseRecord rec;
 
   /**
    * @param in the connection's input, positioned at the start of a response
@@ -40,7 +33,7 @@ final class ImapScanner {
   ImapScanner(InputStream in, int bufferBytes, Consumer<String> trace) {
     this.in = in;
     this.buf = new byte[bufferBytes];
-    this.trace = trace;
+    this.rec = new ResponseRecord(trace);
   }
 
   /** Whether bytes already read from the stream wait in the buffer. */
@@ -192,7 +185,7 @@ final class ImapScanner {
       for (long i = 0; i < n; i++) {
         next();
       }
-      traceFrom = recLen; // a literal's bytes never reach the trace
+      rec.skipTrace();
     } else {
       atom();
     }
@@ -268,67 +261,40 @@ final class ImapScanner {
 
   /** The rest of a response we do not parse, literals included; returns the whole response text. */
   String restOfResponse() throws IOException {
-    int start = recLen;
+    int start = rec.length();
     while (true) {
       int c = next();
-      if (c == '\n' && recLen >= 2 && rec[recLen - 2] == '\r') {
+      if (c == '\n' && rec.endsWithLineBreak()) {
         // A literal "{n}" (or "{n+}") just before CRLF: its bytes belong to this response.
-        int close = recLen - 3;
-        int open = close;
-        if (close >= start && rec[close] == '}') {
-          while (open > start && rec[open] != '{') {
-            open--;
+        long n = rec.literalAtEnd(start);
+        if (n >= 0) {
+          flushTrace();
+          for (long i = 0; i < n; i++) {
+            next();
           }
-        }
-        if (open < close && rec[open] == '{') {
-          int end = rec[close - 1] == '+' ? close - 1 : close;
-          long n = -1;
-          try {
-            n = Long.parseLong(new String(rec, open + 1, end - open - 1, StandardCharsets.US_ASCII));
-          } catch (NumberFormatException notLiteral) {
-            // "{abc}" at the end of text is text
-          }
-          if (n >= 0) {
-            flushTrace();
-            for (long i = 0; i < n; i++) {
-              next();
-            }
-            traceFrom = recLen; // a literal's bytes never reach the trace
-            continue;
-          }
+          rec.skipTrace();
+          continue;
         }
         flushTrace();
         return recorded();
       }
-      if (recLen - start > MAX_LINE) {
+      if (rec.length() - start > MAX_LINE) {
         throw malformed("response line longer than " + MAX_LINE + " bytes");
       }
     }
   }
 
   void startResponse() {
-    recLen = 0;
-    traceFrom = 0;
+    rec.start();
   }
 
   /** The recorded response without its final CRLF. */
   String recorded() {
-    int end = recLen;
-    if (end >= 2 && rec[end - 2] == '\r' && rec[end - 1] == '\n') {
-      end -= 2;
-    }
-    return new String(rec, 0, end, StandardCharsets.ISO_8859_1);
+    return rec.text();
   }
 
   void flushTrace() {
-    if (trace != null && recLen > traceFrom) {
-      int end = recLen;
-      while (end > traceFrom && (rec[end - 1] == '\n' || rec[end - 1] == '\r')) {
-        end--;
-      }
-      trace.accept(new String(rec, traceFrom, end - traceFrom, StandardCharsets.UTF_8));
-    }
-    traceFrom = recLen;
+    rec.flushTrace();
   }
 
   void expect(int want) throws IOException {
@@ -355,13 +321,9 @@ final class ImapScanner {
   }
 
   void record(int c) throws IOException {
-    if (recLen == rec.length) {
-      if (rec.length >= MAX_KEPT) {
-        throw malformed("a response over " + MAX_KEPT + " bytes besides message bodies");
-      }
-      rec = Arrays.copyOf(rec, rec.length * 2);
+    if (!rec.add(c)) {
+      throw malformed("a response over " + ResponseRecord.MAX_KEPT + " bytes besides message bodies");
     }
-    rec[recLen++] = (byte) c;
   }
 
   /** Reads more into the (empty) buffer; false at the end of the stream. */
