@@ -147,7 +147,7 @@ public final class SendCommand implements Callable<Integer> {
     }
     SendSettings settings = SendSettings.builder().maxAttempts(maxAttempts).copyToSent(copyToSent)
         .sentFolder(sentFolder).skipIfAlreadySent(skipIfAlreadySent).contentTypeFromName(auto)
-        .pipelining(!noPipelining).attachmentContentType(auto ? SendSettings.SEED_CONTENT_TYPE : contentType).build();
+        .pipelining(!noPipelining).attachmentContentType(auto ? SendSettings.DEFAULT_ATTACHMENT_CONTENT_TYPE : contentType).build();
     Send send = Send.of(connection.connection(copyToSent || skipIfAlreadySent, true), settings);
     int[] exit = {ExitCodes.OK};
     try (JournalSink sink = journal.open(spec.commandLine().getErr(), connection)) {

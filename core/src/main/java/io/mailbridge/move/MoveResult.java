@@ -26,9 +26,8 @@ public record MoveResult(String folder, Optional<String> target, String method, 
   }
 
   /**
-   * The tracked properties of one message's outcome, with the seed's names: {@code fromFolder} the
-   * folder it was taken from, {@code folder} where it is now (the target of a move or copy, else the
-   * same folder), {@code uid} and {@code uidValidity} in the source, {@code messageId} when it was
+   * The tracked properties of one message's outcome: {@code fromFolder} the folder it was taken
+   * from, {@code folder} where it is now (the target of a move or copy, else the same folder), {@code uid} and {@code uidValidity} in the source, {@code messageId} when it was
    * selected by it. The command line's move, flag and delete lines carry the same keys.
    */
   public TrackedProperties properties(MessageOutcome o) {

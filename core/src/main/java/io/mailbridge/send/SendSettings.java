@@ -57,7 +57,7 @@ public record SendSettings(
     boolean chunking) {
 
   /** The default Content-Type for an attachment that was given none. */
-  public static final String SEED_CONTENT_TYPE = "application/binary";
+  public static final String DEFAULT_ATTACHMENT_CONTENT_TYPE = "application/binary";
 
   public SendSettings {
     if (maxAttempts < 1 || maxAttempts > 100) {
@@ -110,7 +110,7 @@ public record SendSettings(
     private boolean copyToSent;
     private String sentFolder;
     private boolean skipIfAlreadySent;
-    private String attachmentContentType = SEED_CONTENT_TYPE;
+    private String attachmentContentType = DEFAULT_ATTACHMENT_CONTENT_TYPE;
     private boolean contentTypeFromName;
     private boolean pipelining = true;
     private boolean chunking;
