@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.mailbridge.connection.ImapClient;
 import io.mailbridge.connection.SmtpClient;
-import io.mailbridge.send.internal.ScriptedSmtpServer;
 import io.mailbridge.testkit.MailStack;
 import io.mailbridge.testkit.RealServer;
+import io.mailbridge.testkit.ScriptedSmtpServer;
 import jakarta.mail.Folder;
 import jakarta.mail.Message;
 import jakarta.mail.internet.MimeMultipart;
@@ -67,11 +67,11 @@ class BigAttachmentIT {
     writeRandom(file, size);
     try (ScriptedSmtpServer server = new ScriptedSmtpServer(0, (c, e, n) -> "")) {
       String out = runChild("-Xmx64m", file, "big local " + UUID.randomUUID(),
-          "plain:" + server.endpoint().port());
+          "plain:" + server.port());
       assertThat(out).contains("RESULT SENT");
-      assertThat(server.messagesReceived.get()).isEqualTo(1);
+      assertThat(server.messagesReceived()).isEqualTo(1);
       // base64 of 100 MiB without line ends: 4/3 of it
-      assertThat(server.dataBytes.get()).isGreaterThan(size * 4 / 3);
+      assertThat(server.dataBytes()).isGreaterThan(size * 4 / 3);
     }
   }
 

@@ -3,6 +3,7 @@ package io.mailbridge.kafka;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.mailbridge.testkit.ScriptedSmtpServer;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.util.ArrayList;
@@ -12,7 +13,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Future;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.connect.errors.ConnectException;
 import org.apache.kafka.connect.errors.RetriableException;
@@ -24,7 +24,7 @@ import org.junit.jupiter.api.Test;
 
 /** The task's delivery semantics against a scripted SMTP server: retriable, DLQ, unknown outcome. */
 class SmtpSinkTaskTest {
-  private ScriptedSmtp server;
+  private ScriptedSmtpServer server;
   private final SmtpSinkTask task = new SmtpSinkTask();
 
   @AfterEach
@@ -111,10 +111,8 @@ class SmtpSinkTaskTest {
 
   @Test
   void temporaryRefusalIsRetriableAndTheRedeliveredBatchSkipsTheRecordsAlreadySent() throws Exception {
-    AtomicInteger laterSeen = new AtomicInteger();
-    server = new ScriptedSmtp(
-        rcpt -> rcpt.equals("later@example.test") && laterSeen.getAndIncrement() == 0 ? "451 4.3.0 try later" : "",
-        subject -> "");
+    server = new ScriptedSmtpServer(0, (c, event, n) -> "").keepMessages()
+        .recipients((rcpt, seen) -> rcpt.equals("later@example.test") && seen == 0 ? "451 4.3.0 try later" : "");
     Context context = start(server.port(), true);
     List<SinkRecord> batch = List.of(mail(0, "a@example.test"), mail(1, "later@example.test"),
         mail(2, "b@example.test"));
@@ -124,39 +122,41 @@ class SmtpSinkTaskTest {
         .hasMessageContaining("1 of 3 messages failed temporarily")
         .hasMessageContaining("record out/0@1")
         .hasMessageContaining("451 4.3.0 try later");
-    assertThat(server.accepted).containsExactly("s0", "s2");
+    assertThat(server.subjects()).containsExactly("s0", "s2");
     assertThat(context.timeout).isEqualTo(1234);
 
     task.put(batch); // Kafka Connect redelivers the same batch
-    assertThat(server.accepted).as("s0 and s2 not sent twice").containsExactly("s0", "s2", "s1");
+    assertThat(server.subjects()).as("s0 and s2 not sent twice").containsExactly("s0", "s2", "s1");
     assertThat(context.reported).isEmpty();
 
     task.put(List.of(mail(3, "a@example.test")));
-    assertThat(server.accepted).containsExactly("s0", "s2", "s1", "s3");
-    assertThat(server.connections).as("one connection for the task, reused across put()").hasSize(1);
+    assertThat(server.subjects()).containsExactly("s0", "s2", "s1", "s3");
+    assertThat(server.connections()).as("one connection for the task, reused across put()").isEqualTo(1);
   }
 
   @Test
   void connectionClosedByTheServerWhileIdleIsReopenedWithoutSpendingAnAttempt() throws Exception {
-    server = new ScriptedSmtp(rcpt -> "", subject -> subject.equals("s0") ? "CLOSE:250 2.0.0 Ok: queued" : "");
+    server = new ScriptedSmtpServer(0, (c, event, n) -> event.equals("END") && n == 0
+        ? ScriptedSmtpServer.thenClose("250 2.0.0 Ok: queued") : "").keepMessages();
     Context context = start(server.port(), true); // send.max.attempts=1
 
     task.put(List.of(mail(0, "a@example.test")));
     task.put(List.of(mail(1, "a@example.test")));
 
-    assertThat(server.accepted).containsExactly("s0", "s1");
-    assertThat(server.connections).hasSize(2);
+    assertThat(server.subjects()).containsExactly("s0", "s1");
+    assertThat(server.connections()).isEqualTo(2);
     assertThat(context.reported).isEmpty();
   }
 
   @Test
   void permanentRefusalGoesToTheDeadLetterQueueAndTheBatchGoesOn() throws Exception {
-    server = new ScriptedSmtp(rcpt -> rcpt.startsWith("gone") ? "550 5.1.1 no such user" : "", subject -> "");
+    server = new ScriptedSmtpServer(0, (c, event, n) -> "").keepMessages()
+        .recipients((rcpt, seen) -> rcpt.startsWith("gone") ? "550 5.1.1 no such user" : "");
     Context context = start(server.port(), true);
 
     task.put(List.of(mail(0, "gone@example.test"), mail(1, "a@example.test")));
 
-    assertThat(server.accepted).containsExactly("s1");
+    assertThat(server.subjects()).containsExactly("s1");
     assertThat(context.reported).singleElement().asString()
         .startsWith("0: record out/0@0 message <out.0.0.")
         .contains("refused").contains("550 5.1.1 no such user");
@@ -164,18 +164,18 @@ class SmtpSinkTaskTest {
 
   @Test
   void replyLostAfterTheDataIsReportedAsOutcomeUnknownAndNeverResent() throws Exception {
-    server = new ScriptedSmtp(rcpt -> "", subject -> subject.equals("s0") ? null : "");
+    server = new ScriptedSmtpServer(0, (c, event, n) -> event.equals("END") && n == 0 ? null : "").keepMessages();
     Context context = start(server.port(), true);
 
     task.put(List.of(mail(0, "a@example.test"), mail(1, "b@example.test")));
 
     assertThat(context.reported).singleElement().asString().startsWith("0: record out/0@0").contains("outcome unknown");
-    assertThat(server.accepted).containsExactly("s1");
+    assertThat(server.subjects()).containsExactly("s1");
   }
 
   @Test
   void badRecordWithoutDeadLetterQueueFailsTheTaskBeforeAnythingIsSent() throws Exception {
-    server = new ScriptedSmtp(rcpt -> "", subject -> "");
+    server = new ScriptedSmtpServer(0, (c, event, n) -> "").keepMessages();
     start(server.port(), false);
     SinkRecord bad = new SinkRecord("out", 0, null, null, null, "{\"subject\":\"no recipient\"}", 5);
 
@@ -185,19 +185,19 @@ class SmtpSinkTaskTest {
         .hasMessage("record out/0@5: no recipient: give at least one of to, cc or bcc (and 0 more bad records in "
             + "this batch): set errors.tolerance=all and errors.deadletterqueue.topic.name to set bad records aside "
             + "in a dead letter queue, or fix the producer");
-    assertThat(server.accepted).isEmpty();
+    assertThat(server.subjects()).isEmpty();
   }
 
   @Test
   void badRecordsGoToTheDeadLetterQueueAndTombstonesAreSkipped() throws Exception {
-    server = new ScriptedSmtp(rcpt -> "", subject -> "");
+    server = new ScriptedSmtpServer(0, (c, event, n) -> "").keepMessages();
     Context context = start(server.port(), true);
     SinkRecord bad = new SinkRecord("out", 0, null, null, null, "{\"to\":\"not an address\"}", 1);
     SinkRecord tombstone = new SinkRecord("out", 0, null, null, null, null, 2);
 
     task.put(List.of(mail(0, "a@example.test"), bad, tombstone, mail(3, "b@example.test")));
 
-    assertThat(server.accepted).containsExactly("s0", "s3");
+    assertThat(server.subjects()).containsExactly("s0", "s3");
     assertThat(context.reported).singleElement().asString().startsWith("1: record out/0@1: to");
   }
 

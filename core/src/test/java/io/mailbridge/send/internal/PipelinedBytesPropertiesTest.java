@@ -2,10 +2,12 @@ package io.mailbridge.send.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.mailbridge.TestEndpoints;
 import io.mailbridge.send.Attachment;
 import io.mailbridge.send.Email;
 import io.mailbridge.send.SendResult.Status;
 import io.mailbridge.send.SendSettings;
+import io.mailbridge.testkit.ScriptedSmtpServer;
 import java.io.ByteArrayOutputStream;
 import java.util.Random;
 import net.jqwik.api.Arbitraries;
@@ -46,9 +48,9 @@ class PipelinedBytesPropertiesTest {
     byte[] expected = canonical(c);
     for (String mode : new String[] {"8BITMIME", "PIPELINING", "PIPELINING CHUNKING"}) {
       try (ScriptedSmtpServer server = new ScriptedSmtpServer(0, (k, ev, n) -> "").offering(mode.split(" "))
-          .keepMessages(); Transmitter t = new Transmitter(server.endpoint(), ONE_TRY, false)) {
+          .keepMessages(); Transmitter t = new Transmitter(TestEndpoints.of(server), ONE_TRY, false)) {
         assertThat(t.send(c, 0).status()).as(mode).isEqualTo(Status.SENT);
-        assertThat(server.messages).as(mode).singleElement().isEqualTo(expected);
+        assertThat(server.messages()).as(mode).singleElement().isEqualTo(expected);
         assertThat(server.count("BDAT")).as(mode).isEqualTo(mode.contains("CHUNKING") ? 1 + expected.length
             / Pipelined.CHUNK_BYTES : 0);
       }

@@ -2,12 +2,14 @@ package io.mailbridge.send.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.mailbridge.TestEndpoints;
 import io.mailbridge.connection.Endpoint;
 import io.mailbridge.send.Attachment;
 import io.mailbridge.send.Email;
-import io.mailbridge.send.SendResult;
 import io.mailbridge.send.SendResult.Status;
+import io.mailbridge.send.SendResult;
 import io.mailbridge.send.SendSettings;
+import io.mailbridge.testkit.ScriptedSmtpServer;
 import java.time.Duration;
 import java.util.List;
 import org.assertj.core.groups.Tuple;
@@ -36,7 +38,7 @@ class PipelinedTransmitterTest {
   }
 
   private static SendResult sendOne(ScriptedSmtpServer server, Composer.Composed c) {
-    try (Transmitter t = new Transmitter(server.endpoint(), FAST, false)) {
+    try (Transmitter t = new Transmitter(TestEndpoints.of(server), FAST, false)) {
       return t.send(c, 0);
     }
   }
@@ -51,7 +53,7 @@ class PipelinedTransmitterTest {
     // The server answers MAIL only once the next command arrived: a client waiting for each reply
     // would hit the read timeout instead.
     try (ScriptedSmtpServer server = server(mode, (c, e, n) -> "").holdingEnvelopeReplies()) {
-      Endpoint endpoint = server.endpoint().toBuilder().readTimeout(Duration.ofSeconds(5)).build();
+      Endpoint endpoint = TestEndpoints.of(server).toBuilder().readTimeout(Duration.ofSeconds(5)).build();
       try (Transmitter t = new Transmitter(endpoint, FAST, false)) {
         for (int i = 0; i < 3; i++) {
           SendResult r = t.send(message("pipelined " + i, "alice@example.test", "carol@example.test"), i);
@@ -59,11 +61,11 @@ class PipelinedTransmitterTest {
           assertThat(r.serverReply()).startsWith("250 2.0.0 Ok: queued as " + (i + 1));
         }
       }
-      assertThat(server.messagesReceived.get()).isEqualTo(3);
-      assertThat(server.connections.get()).isEqualTo(1);
+      assertThat(server.messagesReceived()).isEqualTo(3);
+      assertThat(server.connections()).isEqualTo(1);
       assertThat(server.count("RSET")).isZero();
       assertThat(server.count("DATA")).isEqualTo(chunking(mode) ? 0 : 3);
-      assertThat(server.commands.stream().filter(c -> c.matches("BDAT \\d+ LAST")).count())
+      assertThat(server.commands().stream().filter(c -> c.matches("BDAT \\d+ LAST")).count())
           .isEqualTo(chunking(mode) ? 3 : 0);
     }
   }
@@ -80,7 +82,7 @@ class PipelinedTransmitterTest {
       assertThat(r.rejected()).extracting(SendResult.Rejection::address, SendResult.Rejection::code)
           .containsExactly(Tuple.tuple("gone@example.test", 550));
       assertThat(r.attempts()).isEqualTo(1);
-      assertThat(server.messagesReceived.get()).isEqualTo(1);
+      assertThat(server.messagesReceived()).isEqualTo(1);
     }
   }
 
@@ -92,8 +94,8 @@ class PipelinedTransmitterTest {
       SendResult r = sendOne(server, message("busy", "alice@example.test", "busy@example.test"));
       assertThat(r.status()).isEqualTo(Status.SENT);
       assertThat(r.attempts()).isEqualTo(2);
-      assertThat(server.messagesReceived.get()).isEqualTo(2);
-      assertThat(server.commands.stream().filter(c -> c.equals("RCPT TO:<alice@example.test>")).count()).isOne();
+      assertThat(server.messagesReceived()).isEqualTo(2);
+      assertThat(server.commands().stream().filter(c -> c.equals("RCPT TO:<alice@example.test>")).count()).isOne();
     }
   }
 
@@ -102,16 +104,16 @@ class PipelinedTransmitterTest {
   void everyRecipientRefusedFailsWithoutDeliveryAndTheBatchGoesOn(String mode) throws Exception {
     try (ScriptedSmtpServer server = server(mode, (c, e, n) -> "")
         .recipients((a, n) -> a.startsWith("gone") ? "550 5.1.1 no such user" : "");
-        Transmitter t = new Transmitter(server.endpoint(), FAST, false)) {
+        Transmitter t = new Transmitter(TestEndpoints.of(server), FAST, false)) {
       SendResult r = t.send(message("nobody", "gone@example.test", "gone2@example.test"), 0);
       assertThat(r.status()).isEqualTo(Status.FAILED);
       assertThat(r.attempts()).isEqualTo(1);
       assertThat(r.rejected()).extracting(SendResult.Rejection::code).containsExactly(550, 550);
       assertThat(r.error().orElseThrow().isRetriable()).isFalse();
-      assertThat(server.messagesReceived.get()).isZero();
+      assertThat(server.messagesReceived()).isZero();
       assertThat(t.send(message("next"), 1).status()).isEqualTo(Status.SENT);
-      assertThat(server.messagesReceived.get()).isEqualTo(1);
-      assertThat(server.connections.get()).isEqualTo(1);
+      assertThat(server.messagesReceived()).isEqualTo(1);
+      assertThat(server.connections()).isEqualTo(1);
     }
   }
 
@@ -120,14 +122,14 @@ class PipelinedTransmitterTest {
   void refusalAtEachStepFailsOnceAndTheNextMessageGoesThrough(String mode) throws Exception {
     for (String event : chunking(mode) ? List.of("MAIL", "END") : List.of("MAIL", "DATA", "END")) {
       try (ScriptedSmtpServer server = server(mode, (c, e, n) -> e.equals(event) && n == 0 ? "554 5.7.1 no" : "");
-          Transmitter t = new Transmitter(server.endpoint(), FAST, false)) {
+          Transmitter t = new Transmitter(TestEndpoints.of(server), FAST, false)) {
         SendResult r = t.send(message("refused at " + event), 0);
         assertThat(r.status()).as(event).isEqualTo(Status.FAILED);
         assertThat(r.attempts()).as(event).isEqualTo(1);
         assertThat(r.serverReply()).as(event).contains("554 5.7.1 no");
         assertThat(r.error().orElseThrow().isRetriable()).as(event).isFalse();
         assertThat(t.send(message("next"), 1).status()).as(event).isEqualTo(Status.SENT);
-        assertThat(server.connections.get()).as(event).isEqualTo(1);
+        assertThat(server.connections()).as(event).isEqualTo(1);
         assertThat(server.count("RSET")).as(event).isOne();
       }
     }
@@ -140,7 +142,7 @@ class PipelinedTransmitterTest {
       SendResult r = sendOne(server, message("451 after data"));
       assertThat(r.status()).isEqualTo(Status.SENT);
       assertThat(r.attempts()).isEqualTo(2);
-      assertThat(server.connections.get()).isEqualTo(1);
+      assertThat(server.connections()).isEqualTo(1);
     }
   }
 
@@ -148,15 +150,15 @@ class PipelinedTransmitterTest {
   @ValueSource(strings = {DATA, BDAT})
   void connectionLostAfterTheDataIsUnknownAndNeverResent(String mode) throws Exception {
     try (ScriptedSmtpServer server = server(mode, (c, e, n) -> e.equals("END") && c == 0 ? null : "");
-        Transmitter t = new Transmitter(server.endpoint(), FAST, false)) {
+        Transmitter t = new Transmitter(TestEndpoints.of(server), FAST, false)) {
       SendResult r = t.send(message("drop after data"), 0);
       assertThat(r.status()).isEqualTo(Status.UNKNOWN);
       assertThat(r.attempts()).isEqualTo(1);
-      assertThat(server.messagesReceived.get()).isEqualTo(1);
+      assertThat(server.messagesReceived()).isEqualTo(1);
       assertThat(server.count("MAIL")).isEqualTo(1);
       SendResult next = t.send(message("next"), 1);
       assertThat(next.status()).isEqualTo(Status.SENT);
-      assertThat(server.connections.get()).isEqualTo(2);
+      assertThat(server.connections()).isEqualTo(2);
       assertThat(server.count("MAIL")).isEqualTo(2);
     }
   }
@@ -168,8 +170,8 @@ class PipelinedTransmitterTest {
       SendResult r = sendOne(server, message("drop at RCPT"));
       assertThat(r.status()).isEqualTo(Status.SENT);
       assertThat(r.attempts()).isEqualTo(2);
-      assertThat(server.messagesReceived.get()).isEqualTo(1);
-      assertThat(server.connections.get()).isEqualTo(2);
+      assertThat(server.messagesReceived()).isEqualTo(1);
+      assertThat(server.connections()).isEqualTo(2);
     }
   }
 
@@ -181,8 +183,8 @@ class PipelinedTransmitterTest {
       SendResult r = sendOne(server, message("421 at MAIL"));
       assertThat(r.status()).isEqualTo(Status.SENT);
       assertThat(r.attempts()).isEqualTo(2);
-      assertThat(server.connections.get()).isEqualTo(2);
-      assertThat(server.messagesReceived.get()).isEqualTo(1);
+      assertThat(server.connections()).isEqualTo(2);
+      assertThat(server.messagesReceived()).isEqualTo(1);
     }
   }
 
@@ -197,10 +199,10 @@ class PipelinedTransmitterTest {
       assertThat(r.status()).isEqualTo(Status.FAILED);
       assertThat(r.serverReply()).contains("552 5.3.4");
       assertThat(r.attempts()).isEqualTo(1);
-      assertThat(server.commands.stream().filter(c -> c.startsWith("BDAT")).toList())
+      assertThat(server.commands().stream().filter(c -> c.startsWith("BDAT")).toList())
           .containsExactly("BDAT " + Pipelined.CHUNK_BYTES);
       assertThat(server.count("RSET")).isOne();
-      assertThat(server.messagesReceived.get()).isZero();
+      assertThat(server.messagesReceived()).isZero();
     }
   }
 
@@ -211,21 +213,21 @@ class PipelinedTransmitterTest {
     // reply to the next MAIL FROM. The connection is given up before anything is written.
     try (ScriptedSmtpServer server = server(mode, (c, e, n) -> e.equals("END") && n == 0
         ? "250 2.0.0 Ok: queued as 1\r\n250 2.0.0 Ok: queued as FAKE" : "");
-        Transmitter t = new Transmitter(server.endpoint(), FAST, false)) {
+        Transmitter t = new Transmitter(TestEndpoints.of(server), FAST, false)) {
       assertThat(t.send(message("first"), 0).status()).isEqualTo(Status.SENT);
       SendResult next = t.send(message("second"), 1);
       assertThat(next.status()).isEqualTo(Status.SENT);
       assertThat(next.serverReply()).doesNotContain("FAKE");
       assertThat(next.attempts()).isEqualTo(2);
-      assertThat(server.connections.get()).isEqualTo(2);
-      assertThat(server.messagesReceived.get()).isEqualTo(2);
+      assertThat(server.connections()).isEqualTo(2);
+      assertThat(server.messagesReceived()).isEqualTo(2);
     }
   }
 
   @org.junit.jupiter.api.Test
   void chunkingIsOnlyUsedWhenAskedFor() throws Exception {
     try (ScriptedSmtpServer server = server(BDAT, (c, e, n) -> "");
-        Transmitter t = new Transmitter(server.endpoint(), FAST.toBuilder().chunking(false).build(), false)) {
+        Transmitter t = new Transmitter(TestEndpoints.of(server), FAST.toBuilder().chunking(false).build(), false)) {
       assertThat(t.send(message("pipelined DATA"), 0).status()).isEqualTo(Status.SENT);
       assertThat(server.count("DATA")).isOne();
       assertThat(server.count("BDAT")).isZero();
@@ -235,7 +237,7 @@ class PipelinedTransmitterTest {
   @org.junit.jupiter.api.Test
   void pipeliningOffSendsOneCommandAtATime() throws Exception {
     try (ScriptedSmtpServer server = server(BDAT, (c, e, n) -> "");
-        Transmitter t = new Transmitter(server.endpoint(), FAST.toBuilder().pipelining(false).build(), false)) {
+        Transmitter t = new Transmitter(TestEndpoints.of(server), FAST.toBuilder().pipelining(false).build(), false)) {
       assertThat(t.send(message("no pipelining"), 0).status()).isEqualTo(Status.SENT);
       assertThat(server.count("DATA")).isOne();
       assertThat(server.count("BDAT")).isZero();

@@ -3,11 +3,13 @@ package io.mailbridge.send.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.mailbridge.BadInputException;
+import io.mailbridge.TestEndpoints;
 import io.mailbridge.send.Attachment;
 import io.mailbridge.send.Email;
-import io.mailbridge.send.SendResult;
 import io.mailbridge.send.SendResult.Status;
+import io.mailbridge.send.SendResult;
 import io.mailbridge.send.SendSettings;
+import io.mailbridge.testkit.ScriptedSmtpServer;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
@@ -23,7 +25,7 @@ class TransmitterTest {
   }
 
   private static SendResult sendOne(ScriptedSmtpServer server, Composer.Composed c) {
-    try (Transmitter t = new Transmitter(server.endpoint(), FAST, false)) {
+    try (Transmitter t = new Transmitter(TestEndpoints.of(server), FAST, false)) {
       return t.send(c, 0);
     }
   }
@@ -35,10 +37,10 @@ class TransmitterTest {
       SendResult r = sendOne(server, message("451 once"));
       assertThat(r.status()).isEqualTo(Status.SENT);
       assertThat(r.attempts()).isEqualTo(2);
-      assertThat(server.messagesReceived.get()).isEqualTo(1);
+      assertThat(server.messagesReceived()).isEqualTo(1);
       assertThat(server.count("RSET")).isEqualTo(1);
       assertThat(server.count("MAIL")).isEqualTo(2);
-      assertThat(server.connections.get()).isEqualTo(1);
+      assertThat(server.connections()).isEqualTo(1);
     }
   }
 
@@ -49,8 +51,8 @@ class TransmitterTest {
       SendResult r = sendOne(server, message("drop at RCPT"));
       assertThat(r.status()).isEqualTo(Status.SENT);
       assertThat(r.attempts()).isEqualTo(2);
-      assertThat(server.connections.get()).isEqualTo(2);
-      assertThat(server.messagesReceived.get()).isEqualTo(1);
+      assertThat(server.connections()).isEqualTo(2);
+      assertThat(server.messagesReceived()).isEqualTo(1);
     }
   }
 
@@ -58,18 +60,18 @@ class TransmitterTest {
   void connectionLostAfterTheDataIsUnknownAndNeverResent() throws Exception {
     try (ScriptedSmtpServer server = new ScriptedSmtpServer(0, (conn, event, n) ->
         event.equals("END") && conn == 0 ? null : "")) {
-      try (Transmitter t = new Transmitter(server.endpoint(), FAST, false)) {
+      try (Transmitter t = new Transmitter(TestEndpoints.of(server), FAST, false)) {
         SendResult r = t.send(message("drop after dot"), 0);
         assertThat(r.status()).isEqualTo(Status.UNKNOWN);
         assertThat(r.attempts()).isEqualTo(1);
         assertThat(r.error().orElseThrow().getMessage()).contains("may or may not have been delivered");
-        assertThat(server.messagesReceived.get()).isEqualTo(1);
+        assertThat(server.messagesReceived()).isEqualTo(1);
         assertThat(server.count("MAIL")).isEqualTo(1);
         // The batch goes on with the next message on a new connection.
         SendResult next = t.send(message("next"), 1);
         assertThat(next.status()).isEqualTo(Status.SENT);
-        assertThat(server.messagesReceived.get()).isEqualTo(2);
-        assertThat(server.connections.get()).isEqualTo(2);
+        assertThat(server.messagesReceived()).isEqualTo(2);
+        assertThat(server.connections()).isEqualTo(2);
       }
     }
   }
@@ -83,7 +85,7 @@ class TransmitterTest {
       assertThat(r.attempts()).isEqualTo(1);
       assertThat(r.serverReply()).contains("554 5.7.1");
       assertThat(r.error().orElseThrow().isRetriable()).isFalse();
-      assertThat(server.messagesReceived.get()).isEqualTo(1);
+      assertThat(server.messagesReceived()).isEqualTo(1);
     }
   }
 
@@ -106,7 +108,7 @@ class TransmitterTest {
       assertThat(r.attempts()).isEqualTo(3);
       assertThat(r.rejected()).singleElement().satisfies(x -> assertThat(x.code()).isEqualTo(450));
       assertThat(r.error().orElseThrow().isRetriable()).isTrue();
-      assertThat(server.messagesReceived.get()).isZero();
+      assertThat(server.messagesReceived()).isZero();
     }
   }
 
@@ -120,8 +122,8 @@ class TransmitterTest {
       assertThat(r.status()).isEqualTo(Status.SENT);
       assertThat(r.attempts()).isEqualTo(2);
       assertThat(r.accepted()).containsExactly("alice@example.test", "busy@example.test");
-      assertThat(server.messagesReceived.get()).isEqualTo(2);
-      assertThat(server.commands.stream().filter(c -> c.equals("RCPT TO:<alice@example.test>")).count()).isOne();
+      assertThat(server.messagesReceived()).isEqualTo(2);
+      assertThat(server.commands().stream().filter(c -> c.equals("RCPT TO:<alice@example.test>")).count()).isOne();
     }
   }
 
@@ -142,20 +144,20 @@ class TransmitterTest {
               org.assertj.core.groups.Tuple.tuple("gone@example.test", 550));
       assertThat(r.error().orElseThrow().isRetriable()).isTrue();
       // gone@ is not asked again; busy@ is asked on every attempt
-      assertThat(server.commands.stream().filter(c -> c.equals("RCPT TO:<gone@example.test>")).count()).isOne();
-      assertThat(server.commands.stream().filter(c -> c.equals("RCPT TO:<busy@example.test>")).count()).isEqualTo(3);
-      assertThat(server.messagesReceived.get()).isEqualTo(1);
+      assertThat(server.commands().stream().filter(c -> c.equals("RCPT TO:<gone@example.test>")).count()).isOne();
+      assertThat(server.commands().stream().filter(c -> c.equals("RCPT TO:<busy@example.test>")).count()).isEqualTo(3);
+      assertThat(server.messagesReceived()).isEqualTo(1);
     }
   }
 
   @Test
   void aBatchUsesOneConnectionAndNoRsetBetweenCompletedTransactions() throws Exception {
     try (ScriptedSmtpServer server = new ScriptedSmtpServer(0, (conn, event, n) -> "");
-        Transmitter t = new Transmitter(server.endpoint(), FAST, false)) {
+        Transmitter t = new Transmitter(TestEndpoints.of(server), FAST, false)) {
       for (int i = 0; i < 5; i++) {
         assertThat(t.send(message("batch " + i), i).status()).isEqualTo(Status.SENT);
       }
-      assertThat(server.connections.get()).isEqualTo(1);
+      assertThat(server.connections()).isEqualTo(1);
       assertThat(server.count("EHLO")).isEqualTo(1);
       assertThat(server.count("MAIL")).isEqualTo(5);
       assertThat(server.count("RSET")).isZero();
@@ -167,10 +169,10 @@ class TransmitterTest {
     for (String event : new String[] {"MAIL", "RCPT", "DATA", "END"}) {
       try (ScriptedSmtpServer server = new ScriptedSmtpServer(0, (conn, e, n) ->
           e.equals(event) && n == 0 ? "554 5.7.1 no" : "");
-          Transmitter t = new Transmitter(server.endpoint(), FAST, false)) {
+          Transmitter t = new Transmitter(TestEndpoints.of(server), FAST, false)) {
         assertThat(t.send(message("refused at " + event), 0).status()).as(event).isEqualTo(Status.FAILED);
         assertThat(t.send(message("next"), 1).status()).as(event).isEqualTo(Status.SENT);
-        assertThat(server.connections.get()).as(event).isEqualTo(1);
+        assertThat(server.connections()).as(event).isEqualTo(1);
       }
     }
   }
@@ -180,25 +182,25 @@ class TransmitterTest {
     Email e = Email.builder().from("bob@example.test").to("jürgen@exämple.test").text("x").build();
     Composer.validate(e, 0, "");
     try (ScriptedSmtpServer server = new ScriptedSmtpServer(0, (conn, event, n) -> "");
-        Transmitter t = new Transmitter(server.endpoint(), FAST, false, true)) {
+        Transmitter t = new Transmitter(TestEndpoints.of(server), FAST, false, true)) {
       SendResult r = t.send(Composer.compose(e, ""), 0);
       assertThat(r.status()).isEqualTo(Status.FAILED);
       assertThat(r.error().orElseThrow()).isInstanceOf(BadInputException.class).hasMessageContaining("SMTPUTF8");
       assertThat(server.count("MAIL")).isZero();
     }
     try (ScriptedSmtpServer server = new ScriptedSmtpServer(0, (conn, event, n) -> "").offering("SMTPUTF8");
-        Transmitter t = new Transmitter(server.endpoint(), FAST, false, true)) {
+        Transmitter t = new Transmitter(TestEndpoints.of(server), FAST, false, true)) {
       assertThat(t.send(Composer.compose(e, ""), 0).status()).isEqualTo(Status.SENT);
-      assertThat(server.commands).contains("MAIL FROM:<bob@example.test> SMTPUTF8", "RCPT TO:<jürgen@exämple.test>");
+      assertThat(server.commands()).contains("MAIL FROM:<bob@example.test> SMTPUTF8", "RCPT TO:<jürgen@exämple.test>");
     }
   }
 
   @Test
   void plainBatchesNeverAskForSmtpUtf8() throws Exception {
     try (ScriptedSmtpServer server = new ScriptedSmtpServer(0, (conn, event, n) -> "").offering("SMTPUTF8");
-        Transmitter t = new Transmitter(server.endpoint(), FAST, false)) {
+        Transmitter t = new Transmitter(TestEndpoints.of(server), FAST, false)) {
       assertThat(t.send(message("ascii"), 0).status()).isEqualTo(Status.SENT);
-      assertThat(server.commands).contains("MAIL FROM:<bob@example.test>");
+      assertThat(server.commands()).contains("MAIL FROM:<bob@example.test>");
     }
   }
 
