@@ -1,0 +1,51 @@
+package io.mailbridge.listen.internal;
+
+import io.mailbridge.listen.ListenerSettings;
+import io.mailbridge.receive.IncrementalReceive;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Ends IDLE every min(keepalive, idleRenew) with a NOOP from its own thread: Angus sends DONE, the
+ * IDLE call returns, and the watcher re-issues IDLE. A dead connection makes the pending read time
+ * out (keepalive + responseTimeout), which fails the watcher's IDLE and triggers a reconnect. Under
+ * a connection budget it also ends IDLE once the slot is due to be handed over ({@link Turns#due()}).
+ */
+final class Keepalive {
+  private static final Logger LOG = LoggerFactory.getLogger(Keepalive.class);
+
+  private Keepalive() {}
+
+  /** Starts the keepalive thread for {@code s}; it ends when interrupted, on stop or when a NOOP fails. */
+  static Thread start(IncrementalReceive.Selected s, WatchSignals signals, Turns turns, ListenerSettings settings,
+      String name) {
+    long period = (settings.keepalive().compareTo(settings.idleRenew()) <= 0 ? settings.keepalive()
+        : settings.idleRenew()).toNanos();
+    long tick = turns.limited() ? Math.min(period, TimeUnit.MILLISECONDS.toNanos(200)) : period;
+    Thread t = new Thread(() -> {
+      long lastNoop = System.nanoTime();
+      while (!signals.stopping()) {
+        try {
+          TimeUnit.NANOSECONDS.sleep(tick);
+        } catch (InterruptedException e) {
+          return;
+        }
+        long now = System.nanoTime();
+        boolean due = now - lastNoop >= period;
+        if (signals.idleSession() == s && (due || turns.due())) {
+          lastNoop = now;
+          try {
+            s.keepalive();
+          } catch (RuntimeException e) {
+            LOG.debug("listen keepalive NOOP failed error={}", e.toString());
+            return;
+          }
+        }
+      }
+    }, name);
+    t.setDaemon(true);
+    t.start();
+    return t;
+  }
+}
