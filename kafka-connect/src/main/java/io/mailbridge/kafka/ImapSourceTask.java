@@ -80,10 +80,22 @@ import org.slf4j.LoggerFactory;
  */
 public final class ImapSourceTask extends SourceTask {
   private static final Logger LOG = LoggerFactory.getLogger(ImapSourceTask.class);
+  /**
+   * Longest one {@link #poll()} waits for the poll interval. Kafka Connect stops (or pauses) a source
+   * task only between two polls: it calls {@link #stop()} on the task's own thread after poll returned,
+   * and gives up on a task still polling after {@code task.shutdown.graceful.timeout.ms} (5 s by
+   * default), which holds up every rebalance, connector deletion and reconfiguration of the worker.
+   * An idle task therefore hands control back this often and waits out the rest of the interval
+   * over the next polls, without visiting the server before the interval is over.
+   */
+  static final Duration MAX_POLL_WAIT = Duration.ofMillis(500);
 
   private final Map<Map<String, String>, FolderReader> readers = new HashMap<>();
   private final List<Account> accounts = new ArrayList<>();
   private final CountDownLatch stopping = new CountDownLatch(1);
+  /** After a visit that found nothing: the mailboxes are not visited again before this System.nanoTime(). */
+  private long idleUntil;
+  private boolean idle;
   private TaskMetrics metrics;
   private Path tempCache;
   private int nextAccount;
@@ -210,6 +222,16 @@ public final class ImapSourceTask extends SourceTask {
     if (stopping.getCount() == 0) {
       return null;
     }
+    if (idle) {
+      long left = idleUntil - System.nanoTime();
+      if (left > 0) {
+        stopping.await(Math.min(left, MAX_POLL_WAIT.toNanos()), TimeUnit.NANOSECONDS);
+        if (stopping.getCount() == 0 || idleUntil - System.nanoTime() > 0) {
+          return null;
+        }
+      }
+      idle = false;
+    }
     String retriable = null;
     Throwable cause = null;
     // Each poll visits every mailbox, starting one further each time so none starves.
@@ -244,14 +266,17 @@ public final class ImapSourceTask extends SourceTask {
     if (!out.isEmpty()) {
       return out;
     }
-    // Nothing new: wait the poll interval, or less when a failing mailbox is due again first.
+    // Nothing new: wait the poll interval, or less when a failing mailbox is due again first; this
+    // poll waits at most MAX_POLL_WAIT of it, the next ones the rest.
     long waitNanos = accounts.get(0).settings.pollInterval().toNanos();
     for (Account a : accounts) {
       if (a.outage.failing()) {
         waitNanos = Math.min(waitNanos, Math.max(0, a.retryAt - System.nanoTime()));
       }
     }
-    stopping.await(waitNanos, TimeUnit.NANOSECONDS);
+    idleUntil = System.nanoTime() + waitNanos;
+    idle = true;
+    stopping.await(Math.min(waitNanos, MAX_POLL_WAIT.toNanos()), TimeUnit.NANOSECONDS);
     if (retriable != null) {
       // Kafka Connect logs it and polls again at once: the wait above keeps an outage from busy looping.
       throw new RetriableException(retriable, cause);

@@ -351,6 +351,38 @@ class ImapSourceTaskTest {
     assertThat(pollAll(start(props(alice, "start", "now"), null))).isEmpty();
   }
 
+  /**
+   * Kafka Connect stops a source task only after poll() returned and gives up on it after
+   * task.shutdown.graceful.timeout.ms (5 s by default): an idle task must hand control back long
+   * before a long poll interval is over, yet not check the server again before the interval ends.
+   */
+  @Test
+  void anIdleTaskReturnsFromPollLongBeforeTheIntervalButChecksTheServerOnlyOncePerInterval() throws Exception {
+    String alice = mail.user("alice");
+    seed(alice, "INBOX");
+    long interval = 3_000;
+    ImapSourceTask task = start(props(alice, "poll.interval.ms", String.valueOf(interval)), null);
+
+    long t0 = System.nanoTime();
+    assertThat(task.poll()).as("nothing in the folder").isNull();
+    long firstMs = (System.nanoTime() - t0) / 1_000_000;
+    assertThat(firstMs).as("an idle poll returns well within Connect's 5 s graceful stop timeout")
+        .isLessThan(interval - 1_000);
+
+    seed(alice, "INBOX", TestMessages.plain("bob@example.test", alice, "New", 100));
+    List<SourceRecord> got = null;
+    int polls = 0;
+    while (got == null && System.nanoTime() - t0 < 60_000_000_000L) {
+      got = task.poll();
+      polls++;
+    }
+    long seenMs = (System.nanoTime() - t0) / 1_000_000;
+    assertThat(got).as("the new mail, once the interval is over").hasSize(1);
+    assertThat(seenMs).as("the server is not checked again before the poll interval is over")
+        .isGreaterThanOrEqualTo(interval);
+    assertThat(polls).as("the interval is waited out over several polls").isGreaterThan(1);
+  }
+
   @Test
   void unreachableServerFailsTheTaskWithTheReasonAfterTheConfiguredBound() throws Exception {
     int closedPort;
