@@ -32,11 +32,13 @@ final class GoalsChart {
   }
 
   void write(Path png, String title) throws Exception {
-    CategoryChart chart = new CategoryChartBuilder().width(1000).height(600).title(title)
+    // Upright labels (rotated 90°) are centred under their bars; at other angles XChart shifts them
+    // right of the bar and leaves out a label that would end beyond the plot (the last one).
+    CategoryChart chart = new CategoryChartBuilder().width(1000).height(760).title(title)
         .xAxisTitle("").yAxisTitle("throughput relative to the raw client (1.0 = the limit)").build();
     chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideS);
     chart.getStyler().setLegendLayout(Styler.LegendLayout.Horizontal);
-    chart.getStyler().setXAxisLabelRotation(30);
+    chart.getStyler().setXAxisLabelRotation(90);
     chart.getStyler().setLabelsVisible(true);
     chart.getStyler().setDecimalPattern("0.00");
     chart.getStyler().setChartBackgroundColor(Color.WHITE);

@@ -80,6 +80,7 @@ final class SendMoveCliWorkloads extends Workloads {
         new Row("Mailbridge Send, pipelining off (one command at a time)", off, n, 0, 0));
     table("Send 1,000 × 20 KB attachment (STARTTLS submission + AUTH, bob to bob)", "msg/s", rows, 0, 1);
     goal("send ≥ 2.0× smtplib (TCP_NODELAY)", ratio(rows.get(0), rows.get(1)), 2.0, "");
+    chart("send 1k × 20 KB, library, warm (vs smtplib)", ratio(rows.get(0), rows.get(1)), 2.0);
   }
 
   void move() throws Exception {
