@@ -23,6 +23,7 @@ import io.mailbridge.testkit.FaultProxy;
 import io.mailbridge.testkit.ImapSeeder;
 import io.mailbridge.testkit.MailStack;
 import io.mailbridge.testkit.RealServer;
+import io.mailbridge.testkit.StackMailbox;
 import io.mailbridge.testkit.TestMessages;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -65,8 +66,7 @@ class FaultInjectionIT {
     for (int i = 0; i < n; i++) {
       msgs.add(TestMessages.plain("hd@example.com", "alice@example.test", folder + " " + i, bytes));
     }
-    try (ImapSeeder s = ImapSeeder.tls(stack.host(), stack.imapsPort(), stack.ca(), stack.alice().user(),
-        stack.alice().password())) {
+    try (ImapSeeder s = StackMailbox.alice(stack).seeder()) {
       s.append(folder, msgs, "");
     }
   }
@@ -158,8 +158,7 @@ class FaultInjectionIT {
     // the wire, and the connection is cut during that skip.
     byte[] hopeless = ("From: a@example.com\r\nSubject: hopeless\r\nX-Long: " + "x".repeat(1_100_000)
         + "\r\n\r\n" + "body line\r\n".repeat(100_000)).getBytes(java.nio.charset.StandardCharsets.US_ASCII);
-    try (ImapSeeder s = ImapSeeder.tls(stack.host(), stack.imapsPort(), stack.ca(), stack.alice().user(),
-        stack.alice().password())) {
+    try (ImapSeeder s = StackMailbox.alice(stack).seeder()) {
       s.append(src, List.of(hopeless, TestMessages.plain("hd@example.com", "alice@example.test", "next", 100)), "");
     }
     ReceiveSettings settings = ReceiveSettings.builder().folder(src).cacheDir(tmp.resolve("cache"))
@@ -184,8 +183,7 @@ class FaultInjectionIT {
     stack.resetFolder(stack.alice(), dst);
     byte[] payload = new byte[2_000_000];
     random.nextBytes(payload);
-    try (ImapSeeder s = ImapSeeder.tls(stack.host(), stack.imapsPort(), stack.ca(), stack.alice().user(),
-        stack.alice().password())) {
+    try (ImapSeeder s = StackMailbox.alice(stack).seeder()) {
       s.append(src, List.of(TestMessages.withAttachment("hd@example.com", "alice@example.test", "big", "big.bin",
           payload)), "");
     }

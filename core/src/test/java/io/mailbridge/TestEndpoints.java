@@ -18,7 +18,12 @@ public final class TestEndpoints {
 
   /** Plain SMTP without TLS or AUTH to the scripted server. */
   public static Endpoint of(ScriptedSmtpServer server) {
-    return Endpoint.smtp(server.host()).port(server.port()).security(Security.NONE).allowPlaintext(true).build();
+    return plainSmtp(server.port());
+  }
+
+  /** Plain SMTP without TLS or AUTH to a test server on 127.0.0.1. */
+  public static Endpoint plainSmtp(int port) {
+    return Endpoint.smtp("127.0.0.1").port(port).security(Security.NONE).allowPlaintext(true).build();
   }
 
   /** The user's IMAPS (implicit TLS) on the stack, the stack's CA trusted. */

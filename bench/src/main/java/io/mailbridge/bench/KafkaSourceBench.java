@@ -2,6 +2,7 @@ package io.mailbridge.bench;
 
 import io.mailbridge.testkit.ImapSeeder;
 import io.mailbridge.testkit.MailStack;
+import io.mailbridge.testkit.StackMailbox;
 import io.mailbridge.testkit.TestMessages;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -56,8 +57,7 @@ public final class KafkaSourceBench {
     if (count(stack, carol) != n) {
       log("seeding " + n + " messages into " + FOLDER);
       stack.resetFolder(carol, FOLDER);
-      try (ImapSeeder s = ImapSeeder.tls(stack.host(), stack.imapsPort(), stack.ca(), carol.user(),
-          carol.password())) {
+      try (ImapSeeder s = new StackMailbox(stack, carol).seeder()) {
         s.append(FOLDER, TestMessages.bulk("bench@example.com", carol.user(), n), "");
       }
     }

@@ -2,10 +2,10 @@ package io.mailbridge.bench;
 
 import io.mailbridge.connection.Auth;
 import io.mailbridge.connection.Endpoint;
+import io.mailbridge.connection.ImapClient;
 import io.mailbridge.connection.MailConnection;
 import io.mailbridge.connection.Secret;
 import io.mailbridge.connection.Security;
-import io.mailbridge.connection.ImapClient;
 import io.mailbridge.move.Move;
 import io.mailbridge.move.MoveResult;
 import io.mailbridge.move.MoveSettings;
@@ -15,6 +15,7 @@ import io.mailbridge.move.internal.Strategy;
 import io.mailbridge.search.Filter;
 import io.mailbridge.testkit.ImapSeeder;
 import io.mailbridge.testkit.MailStack;
+import io.mailbridge.testkit.StackMailbox;
 import io.mailbridge.testkit.TestMessages;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
@@ -148,7 +149,7 @@ public final class MoveBench {
       }
       stack.resetFolder(user, f);
     }
-    try (ImapSeeder s = ImapSeeder.tls(stack.host(), stack.imapsPort(), stack.ca(), user.user(), user.password())) {
+    try (ImapSeeder s = new StackMailbox(stack, user).seeder()) {
       s.append(SRC, messages, "");
     }
   }
@@ -160,7 +161,7 @@ public final class MoveBench {
    * in ~10 ms instead of seconds of APPEND, so a run can afford many rounds.
    */
   static void moveBack(MailStack stack, MailStack.User user) {
-    try (ImapSeeder s = ImapSeeder.tls(stack.host(), stack.imapsPort(), stack.ca(), user.user(), user.password())) {
+    try (ImapSeeder s = new StackMailbox(stack, user).seeder()) {
       s.delete(SRC);
       s.rename(DST, SRC);
       s.create(DST);

@@ -10,6 +10,7 @@ import io.mailbridge.receive.ReceiveResult;
 import io.mailbridge.receive.ReceiveSettings;
 import io.mailbridge.testkit.ImapSeeder;
 import io.mailbridge.testkit.MailStack;
+import io.mailbridge.testkit.StackMailbox;
 import io.mailbridge.testkit.TestMessages;
 import jakarta.mail.BodyPart;
 import jakarta.mail.Folder;
@@ -151,8 +152,7 @@ public final class ReceiveBench {
     }
     System.out.println("seeding " + n + " messages into " + FOLDER + " ...");
     stack.resetFolder(stack.alice(), FOLDER);
-    try (ImapSeeder s = ImapSeeder.tls(stack.host(), stack.imapsPort(), stack.ca(), stack.alice().user(),
-        stack.alice().password())) {
+    try (ImapSeeder s = StackMailbox.alice(stack).seeder()) {
       s.append(FOLDER, TestMessages.bulk("bench@example.com", stack.alice().user(), n), "");
     }
   }

@@ -4,6 +4,7 @@ import static io.mailbridge.bench.Measure.log;
 
 import io.mailbridge.testkit.ImapSeeder;
 import io.mailbridge.testkit.MailStack;
+import io.mailbridge.testkit.StackMailbox;
 import io.mailbridge.testkit.TestMessages;
 import java.io.BufferedOutputStream;
 import java.io.OutputStream;
@@ -61,7 +62,7 @@ final class Seeding {
   }
 
   ImapSeeder seeder() {
-    return ImapSeeder.tls(stack.host(), stack.imapsPort(), stack.ca(), stack.alice().user(), stack.alice().password());
+    return StackMailbox.alice(stack).seeder();
   }
 
   long count(String folder) {

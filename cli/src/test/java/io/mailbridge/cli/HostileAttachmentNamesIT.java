@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.mailbridge.testkit.ImapSeeder;
 import io.mailbridge.testkit.MailStack;
 import io.mailbridge.testkit.RealServer;
+import io.mailbridge.testkit.StackMailbox;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -49,8 +50,7 @@ class HostileAttachmentNamesIT {
   void attachmentsNeverLeaveTheCacheDirectory(MailStack stack) throws Exception {
     String folder = "hd-names";
     stack.resetFolder(stack.alice(), folder);
-    try (ImapSeeder s = ImapSeeder.tls(stack.host(), stack.imapsPort(), stack.ca(), stack.alice().user(),
-        stack.alice().password())) {
+    try (ImapSeeder s = StackMailbox.alice(stack).seeder()) {
       s.append(folder, List.of(message()), "");
     }
     Path pw = Files.writeString(tmp.resolve("pw"), stack.alice().password() + "\n");

@@ -3,12 +3,15 @@ package io.mailbridge.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.mailbridge.testkit.Await;
 import io.mailbridge.testkit.ImapSeeder;
 import io.mailbridge.testkit.MailStack;
 import io.mailbridge.testkit.RealServer;
+import io.mailbridge.testkit.StackMailbox;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -56,8 +59,7 @@ class JournalIT {
     } catch (IllegalStateException absent) {
       // not there
     }
-    try (ImapSeeder s = ImapSeeder.tls(stack.host(), stack.imapsPort(), stack.ca(), stack.carol().user(),
-        stack.carol().password())) {
+    try (ImapSeeder s = StackMailbox.carol(stack).seeder()) {
       s.append(inbox, List.of(invoice()), "");
     }
     List<String> login = login(stack);
@@ -119,8 +121,7 @@ class JournalIT {
     Path jar = Path.of("target", "mailbridge.jar");
     org.junit.jupiter.api.Assumptions.assumeTrue(Files.isRegularFile(jar), "needs the packaged CLI (mvn verify)");
     stack.resetFolder(stack.carol(), "jr-default");
-    try (ImapSeeder s = ImapSeeder.tls(stack.host(), stack.imapsPort(), stack.ca(), stack.carol().user(),
-        stack.carol().password())) {
+    try (ImapSeeder s = StackMailbox.carol(stack).seeder()) {
       s.append("jr-default", List.of(invoice()), "");
     }
     Path state = tmp.resolve("xdg-state");
@@ -163,9 +164,9 @@ class JournalIT {
     Process p = w.start(out, "--folder", "jr-watch", "--start", "all", "--then", "move:jr-watch-done", "--no-body",
         "--journal", journal.toString());
     try {
-      WatchProcess.await("2 moved", 20_000, () -> stack.messageCount(stack.carol(), "jr-watch-done") == 2);
+      Await.until("2 moved", Duration.ofSeconds(20), () -> stack.messageCount(stack.carol(), "jr-watch-done") == 2);
       w.append("jr-watch", List.of(WatchProcess.message("w3", "<w3@jr.test>")));
-      WatchProcess.await("3 moved", 20_000, () -> stack.messageCount(stack.carol(), "jr-watch-done") == 3);
+      Await.until("3 moved", Duration.ofSeconds(20), () -> stack.messageCount(stack.carol(), "jr-watch-done") == 3);
     } finally {
       p.destroy(); // SIGTERM: the shutdown hook writes what the journal holds
       assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();

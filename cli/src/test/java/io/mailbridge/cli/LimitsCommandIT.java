@@ -3,13 +3,15 @@ package io.mailbridge.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.mailbridge.testkit.ImapSeeder;
+import io.mailbridge.testkit.Await;
 import io.mailbridge.testkit.MailStack;
 import io.mailbridge.testkit.RealServer;
+import io.mailbridge.testkit.StackMailbox;
 import io.mailbridge.testkit.TestMessages;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -22,14 +24,6 @@ class LimitsCommandIT {
   @TempDir
   Path tmp;
 
-  private static void fresh(MailStack stack, MailStack.User user, String folder) {
-    try {
-      stack.doveadm("mailbox", "delete", "-u", user.user(), "-s", folder);
-    } catch (IllegalStateException absent) {
-      // not there
-    }
-    stack.resetFolder(user, folder);
-  }
 
   private Cli receive(MailStack stack, String... args) throws Exception {
     Path pw = Files.writeString(tmp.resolve("pw"), stack.alice().password() + "\n");
@@ -50,17 +44,12 @@ class LimitsCommandIT {
     return l;
   }
 
-  private static void seed(MailStack stack, MailStack.User u, String folder, List<byte[]> msgs) {
-    try (ImapSeeder s = ImapSeeder.tls(stack.host(), stack.imapsPort(), stack.ca(), u.user(), u.password())) {
-      s.append(folder, msgs, "");
-    }
-  }
 
   @Test
   void receiveWithSizePolicyReferencePrintsTheAttachmentAsNotStored(MailStack stack) throws Exception {
     String folder = "cli-limits-ref";
-    fresh(stack, stack.alice(), folder);
-    seed(stack, stack.alice(), folder, List.of(TestMessages.plain("a@example.com", "alice@example.test", "small", 100),
+    StackMailbox.alice(stack).reset(folder);
+    StackMailbox.alice(stack).append(folder, List.of(TestMessages.plain("a@example.com", "alice@example.test", "small", 100),
         TestMessages.withAttachment("a@example.com", "alice@example.test", "big", "big.bin", new byte[300_000])));
 
     Cli r = receive(stack, "--folder", folder, "--max-message-size", "100KB", "--size-policy", "reference",
@@ -86,8 +75,8 @@ class LimitsCommandIT {
   @Test
   void receiveWithSizePolicyFailExitsWithBadInputNamingUidSizeAndLimit(MailStack stack) throws Exception {
     String folder = "cli-limits-fail";
-    fresh(stack, stack.alice(), folder);
-    seed(stack, stack.alice(), folder, List.of(
+    StackMailbox.alice(stack).reset(folder);
+    StackMailbox.alice(stack).append(folder, List.of(
         TestMessages.withAttachment("a@example.com", "alice@example.test", "big", "big.bin", new byte[300_000])));
     Cli r = receive(stack, "--folder", folder, "--max-message-size", "100k", "--size-policy", "fail");
     assertThat(r.exit()).isEqualTo(ExitCodes.BAD_INPUT);
@@ -98,11 +87,11 @@ class LimitsCommandIT {
   @Test
   void receiveQuarantinesAnUnparseableMessageAndPrintsADeadLetterLine(MailStack stack) throws Exception {
     String folder = "cli-limits-q";
-    fresh(stack, stack.alice(), folder);
-    fresh(stack, stack.alice(), folder + "-quarantine");
+    StackMailbox.alice(stack).reset(folder);
+    StackMailbox.alice(stack).reset(folder + "-quarantine");
     byte[] broken = ("From: a@example.com\r\nTo: alice@example.test\r\nSubject: broken\r\nX-Pad: "
         + "x".repeat(1_100_000) + "\r\n\r\nbody\r\n").getBytes(StandardCharsets.US_ASCII);
-    seed(stack, stack.alice(), folder, List.of(TestMessages.plain("a@example.com", "alice@example.test", "ok", 100),
+    StackMailbox.alice(stack).append(folder, List.of(TestMessages.plain("a@example.com", "alice@example.test", "ok", 100),
         broken));
 
     Cli r = receive(stack, "--folder", folder, "--quarantine-folder", folder + "-quarantine", "--no-body");
@@ -132,8 +121,8 @@ class LimitsCommandIT {
   @Test
   void watchQuarantinesAMessageThatCrashesTheProcessAfterMaxAttemptsRestarts(MailStack stack) throws Exception {
     String folder = "cli-limits-crash";
-    fresh(stack, stack.carol(), folder);
-    fresh(stack, stack.carol(), folder + "-quarantine");
+    StackMailbox.carol(stack).reset(folder);
+    StackMailbox.carol(stack).reset(folder + "-quarantine");
     WatchProcess w = new WatchProcess(stack, tmp);
     w.append(folder, List.of(WatchProcess.message("good 1", "<g1@lst.test>"),
         WatchProcess.message("poison", "<p@lst.test>"), WatchProcess.message("good 2", "<g2@lst.test>")));
@@ -147,7 +136,7 @@ class LimitsCommandIT {
       Path out = tmp.resolve("run-" + run + ".jsonl");
       Process p = w.start(out, "--folder", folder, "--start", "all", "--no-body", "--quarantine-folder",
           folder + "-quarantine", "--max-attempts", "2", "--exec", exec);
-      WatchProcess.await("exit or quarantine", 30_000, () -> !p.isAlive()
+      Await.until("exit or quarantine", Duration.ofSeconds(30), () -> !p.isAlive()
           || WatchProcess.lines(out).stream().anyMatch(l -> l.path("type").asText().equals("dead-letter")));
       if (!p.isAlive()) {
         assertThat(p.exitValue()).isEqualTo(137); // killed by the handler
@@ -156,7 +145,7 @@ class LimitsCommandIT {
       }
       dead = WatchProcess.lines(out).stream().filter(l -> l.path("type").asText().equals("dead-letter")).findFirst()
           .orElseThrow();
-      WatchProcess.await("good 2", 30_000, () -> WatchProcess.lines(delivered).stream()
+      Await.until("good 2", Duration.ofSeconds(30), () -> WatchProcess.lines(delivered).stream()
           .anyMatch(l -> l.path("subject").asText().equals("good 2")));
       p.destroy();
       assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();

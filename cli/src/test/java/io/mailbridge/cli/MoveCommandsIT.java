@@ -3,9 +3,9 @@ package io.mailbridge.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.mailbridge.testkit.ImapSeeder;
 import io.mailbridge.testkit.MailStack;
 import io.mailbridge.testkit.RealServer;
+import io.mailbridge.testkit.StackMailbox;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -48,27 +48,15 @@ class MoveCommandsIT {
     return new Run(exit, lines, err.toString());
   }
 
-  // Deleted and recreated so that UIDs start at 1.
-  private static void reset(MailStack stack, String folder) {
-    try {
-      stack.doveadm("mailbox", "delete", "-u", stack.carol().user(), "-s", folder);
-    } catch (IllegalStateException absent) {
-      // not there
-    }
-    stack.resetFolder(stack.carol(), folder);
-  }
 
   private static void seed(MailStack stack, String folder, String... subjects) {
-    reset(stack, folder);
+    StackMailbox.carol(stack).reset(folder);
     List<byte[]> msgs = new ArrayList<>();
     for (String s : subjects) {
       msgs.add(("From: a@example.test\r\nTo: carol@example.test\r\nSubject: " + s + "\r\nMessage-ID: <" + s.hashCode()
           + "." + System.nanoTime() + "@example.test>\r\n\r\nHi.\r\n").getBytes(StandardCharsets.UTF_8));
     }
-    try (ImapSeeder seeder = ImapSeeder.tls(stack.host(), stack.imapsPort(), stack.ca(), stack.carol().user(),
-        stack.carol().password())) {
-      seeder.append(folder, msgs, "");
-    }
+    StackMailbox.carol(stack).append(folder, msgs, "");
   }
 
   @Test
@@ -95,7 +83,7 @@ class MoveCommandsIT {
   @Test
   void moveByFilterFlagAndDelete(MailStack stack) throws IOException {
     seed(stack, "cli-mv-filter", "Invoice 1", "Hello", "Invoice 2");
-    reset(stack, "cli-mv-processed");
+    StackMailbox.carol(stack).reset("cli-mv-processed");
 
     Run moved = run(stack, "move", "--from", "cli-mv-filter", "--to", "cli-mv-processed", "--subject", "Invoice",
         "--before", "2999-01-01");

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.mailbridge.testkit.ImapSeeder;
 import io.mailbridge.testkit.MailStack;
 import io.mailbridge.testkit.RealServer;
+import io.mailbridge.testkit.StackMailbox;
 import io.mailbridge.testkit.TestMessages;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -47,8 +48,7 @@ class ReceiveCommandIT {
     String archive = "rcv-cli-archive";
     stack.resetFolder(stack.alice(), folder);
     stack.resetFolder(stack.alice(), archive);
-    try (ImapSeeder s = ImapSeeder.tls(stack.host(), stack.imapsPort(), stack.ca(), stack.alice().user(),
-        stack.alice().password())) {
+    try (ImapSeeder s = StackMailbox.alice(stack).seeder()) {
       s.append(folder, List.of(
           TestMessages.withAttachment("invoices@shop.example", "alice@example.test", "Invoice 7", "inv.pdf", new byte[] {1, 2, 3}),
           TestMessages.plain("friend@x.example", "alice@example.test", "Hello", 100),
@@ -77,8 +77,7 @@ class ReceiveCommandIT {
     String folder = "rcv-cli-eml";
     stack.resetFolder(stack.alice(), folder);
     byte[] raw = TestMessages.plain("a@example.com", "alice@example.test", "raw", 300);
-    try (ImapSeeder s = ImapSeeder.tls(stack.host(), stack.imapsPort(), stack.ca(), stack.alice().user(),
-        stack.alice().password())) {
+    try (ImapSeeder s = StackMailbox.alice(stack).seeder()) {
       s.append(folder, List.of(raw), "");
     }
     List<JsonNode> docs = run(stack, new StringWriter(), "--folder", folder, "--format", "eml", "--out",

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.mailbridge.testkit.ImapSeeder;
 import io.mailbridge.testkit.MailStack;
 import io.mailbridge.testkit.RealServer;
+import io.mailbridge.testkit.StackMailbox;
 import io.mailbridge.testkit.TestMessages;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -38,8 +39,7 @@ class RelaunchIT {
     stack.resetFolder(stack.carol(), FOLDER);
     byte[] big = new byte[5 << 20];
     new Random(5).nextBytes(big);
-    try (ImapSeeder s = ImapSeeder.tls(stack.host(), stack.imapsPort(), stack.ca(), stack.carol().user(),
-        stack.carol().password())) {
+    try (ImapSeeder s = StackMailbox.carol(stack).seeder()) {
       s.append(FOLDER, List.of(TestMessages.withAttachment("big@example.test", stack.carol().user(), "large one",
           "big.bin", big), TestMessages.withAttachment("small@example.test", stack.carol().user(), "small one",
           "small.bin", new byte[100])), "");

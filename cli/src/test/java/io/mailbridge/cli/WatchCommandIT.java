@@ -3,10 +3,12 @@ package io.mailbridge.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.mailbridge.testkit.Await;
 import io.mailbridge.testkit.MailStack;
 import io.mailbridge.testkit.RealServer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -27,10 +29,10 @@ class WatchCommandIT {
     Path out = dir.resolve("out.jsonl");
     Process p = w.start(out, "--folder", "lst-cli", "--start", "all", "--then", "move:lst-cli-done", "--no-body");
     try {
-      WatchProcess.await("2 lines", 20_000, () -> WatchProcess.lines(out).size() == 2);
+      Await.until("2 lines", Duration.ofSeconds(20), () -> WatchProcess.lines(out).size() == 2);
       w.append("lst-cli", List.of(WatchProcess.message("c3", "<c3@lst.test>")));
-      WatchProcess.await("3 moved", 20_000, () -> stack.messageCount(stack.carol(), "lst-cli-done") == 3);
-      WatchProcess.await("health written", 10_000, () -> Files.exists(dir.resolve("state.json.health.json")));
+      Await.until("3 moved", Duration.ofSeconds(20), () -> stack.messageCount(stack.carol(), "lst-cli-done") == 3);
+      Await.until("health written", Duration.ofSeconds(10), () -> Files.exists(dir.resolve("state.json.health.json")));
       Cli status = Cli.run("watch", "--status", "--state", w.state.toString());
       assertThat(status.exit()).isZero();
       JsonNode s = Json.MAPPER.readTree(status.out());
@@ -64,7 +66,7 @@ class WatchCommandIT {
     Process p = w.start(dir.resolve("stdout"), "--folder", "lst-cli-exec", "--start", "all", "--exec", cmd,
         "--no-body");
     try {
-      WatchProcess.await("2 handled", 20_000, () -> WatchProcess.lines(log).size() >= 2);
+      Await.until("2 handled", Duration.ofSeconds(20), () -> WatchProcess.lines(log).size() >= 2);
     } finally {
       p.destroy();
       p.waitFor(30, TimeUnit.SECONDS);

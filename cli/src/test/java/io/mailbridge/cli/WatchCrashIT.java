@@ -3,9 +3,11 @@ package io.mailbridge.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.mailbridge.testkit.Await;
 import io.mailbridge.testkit.MailStack;
 import io.mailbridge.testkit.RealServer;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -75,7 +77,7 @@ class WatchCrashIT {
     runs.add(drain);
     Process p = w.start(dir.resolve("run-drain.stdout"), args(src, done, drain));
     try {
-      WatchProcess.await("all moved", 60_000, () -> stack.messageCount(stack.carol(), done) == MESSAGES
+      Await.until("all moved", Duration.ofSeconds(60), () -> stack.messageCount(stack.carol(), done) == MESSAGES
           && stack.messageCount(stack.carol(), src) == 0);
     } finally {
       p.destroy();

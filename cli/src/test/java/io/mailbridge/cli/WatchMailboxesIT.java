@@ -3,11 +3,14 @@ package io.mailbridge.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.mailbridge.testkit.Await;
 import io.mailbridge.testkit.ImapSessionSampler;
 import io.mailbridge.testkit.MailStack;
 import io.mailbridge.testkit.RealServer;
+import io.mailbridge.testkit.StackMailbox;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -32,7 +35,7 @@ class WatchMailboxesIT {
     List<MailStack.User> users = List.of(stack.alice(), stack.bob(), stack.carol());
     for (MailStack.User u : users) {
       for (String f : FOLDERS) {
-        reset(stack, u, f);
+        new StackMailbox(stack, u).reset(f);
         append(stack, u, f, 1, 2);
       }
     }
@@ -62,13 +65,13 @@ class WatchMailboxesIT {
     Process p = pb.start();
     ImapSessionSampler who = ImapSessionSampler.start(stack);
     try {
-      WatchProcess.await("18 lines", 60_000, () -> WatchProcess.lines(out).size() >= 18);
+      Await.until("18 lines", Duration.ofSeconds(60), () -> WatchProcess.lines(out).size() >= 18);
       for (MailStack.User u : users) {
         for (String f : FOLDERS) {
           append(stack, u, f, 3, 3);
         }
       }
-      WatchProcess.await("27 lines", 60_000, () -> WatchProcess.lines(out).size() >= 27);
+      Await.until("27 lines", Duration.ofSeconds(60), () -> WatchProcess.lines(out).size() >= 27);
     } finally {
       who.stop();
       p.destroy();
@@ -107,14 +110,6 @@ class WatchMailboxesIT {
     return name(u) + " " + folder + " " + i;
   }
 
-  private static void reset(MailStack stack, MailStack.User u, String folder) {
-    try {
-      stack.doveadm("mailbox", "delete", "-u", u.user(), "-s", folder);
-    } catch (IllegalStateException absent) {
-      // not there
-    }
-    stack.resetFolder(u, folder);
-  }
 
   /** Saved with doveadm, not over IMAP: the test's own sessions must not count against the budget. */
   private static void append(MailStack stack, MailStack.User u, String folder, int from, int to) {

@@ -3,6 +3,7 @@ package io.mailbridge.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.mailbridge.testkit.Await;
 import io.mailbridge.testkit.MailStack;
 import io.mailbridge.testkit.RealServer;
 import java.io.IOException;
@@ -14,6 +15,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalDouble;
@@ -50,11 +52,11 @@ class WatchMetricsIT {
         "--metrics-port", "0");
     try {
       Path err = dir.resolve("stdout.err");
-      WatchProcess.await("metrics URL on stderr", 20_000, () -> url(err) != null);
+      Await.until("metrics URL on stderr", Duration.ofSeconds(20), () -> url(err) != null);
       String base = url(err);
       String mailbox = "mailbox=\"" + stack.carol().user() + "@" + stack.host() + ":" + stack.imapsPort() + "\"";
       String lag = "mailbridge_listen_lag{folder=\"met-cli\"," + mailbox + "}";
-      WatchProcess.await("lag 3 while the handler waits", 20_000, () -> value(scrape(base), lag).orElse(-1) == 3);
+      Await.until("lag 3 while the handler waits", Duration.ofSeconds(20), () -> value(scrape(base), lag).orElse(-1) == 3);
       assertThat(WatchProcess.lines(log)).isEmpty();
       HttpResponse<String> health = get(base + "/health");
       assertThat(health.statusCode()).isEqualTo(200);
@@ -64,8 +66,8 @@ class WatchMetricsIT {
       assertThat(h.path("folders").get(0).path("status").asText()).isEqualTo("DELIVERING");
 
       Files.writeString(go, "");
-      WatchProcess.await("3 handled", 20_000, () -> WatchProcess.lines(log).size() == 3);
-      WatchProcess.await("lag 0", 20_000, () -> value(scrape(base), lag).orElse(-1) == 0);
+      Await.until("3 handled", Duration.ofSeconds(20), () -> WatchProcess.lines(log).size() == 3);
+      Await.until("lag 0", Duration.ofSeconds(20), () -> value(scrape(base), lag).orElse(-1) == 0);
       String text = scrape(base);
       String tags = "{folder=\"met-cli\"," + mailbox + ",operation=\"listen\"}";
       assertThat(value(text, "mailbridge_messages_received_total" + tags)).hasValue(3);

@@ -3,6 +3,7 @@ package io.mailbridge.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.mailbridge.testkit.ImapSeeder;
 import io.mailbridge.testkit.MailStack;
+import io.mailbridge.testkit.StackMailbox;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -55,7 +56,7 @@ final class WatchProcess {
 
   void append(String folder, List<byte[]> msgs) {
     MailStack.User c = stack.carol();
-    try (ImapSeeder s = ImapSeeder.tls(stack.host(), stack.imapsPort(), stack.ca(), c.user(), c.password())) {
+    try (ImapSeeder s = new StackMailbox(stack, c).seeder()) {
       s.append(folder, msgs, "");
     }
   }
@@ -90,18 +91,4 @@ final class WatchProcess {
     return out;
   }
 
-  static void await(String what, long timeoutMs, java.util.function.BooleanSupplier cond) {
-    long end = System.currentTimeMillis() + timeoutMs;
-    while (!cond.getAsBoolean()) {
-      if (System.currentTimeMillis() > end) {
-        throw new AssertionError("timed out after " + timeoutMs + " ms waiting for: " + what);
-      }
-      try {
-        Thread.sleep(50);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new AssertionError(e);
-      }
-    }
-  }
 }

@@ -25,7 +25,7 @@ class FoldersIT {
     assertThat(created.name()).isEqualTo("fo-Archiv/Überfällig 2026");
     assertThat(created.delimiter()).isEqualTo('/');
     // doveadm sees the same Unicode name: it went over the wire in modified UTF-7 correctly.
-    assertThat(stack.doveadm("mailbox", "list", "-u", carol.user.user(), "fo-*")).contains("fo-Archiv/Überfällig 2026");
+    assertThat(stack.doveadm("mailbox", "list", "-u", carol.user().user(), "fo-*")).contains("fo-Archiv/Überfällig 2026");
 
     folders.rename("fo-Archiv/Überfällig 2026", "fo-Archiv/Erledigt ✓");
     List<String> names = folders.list(false).stream().map(FolderInfo::name).toList();

@@ -1,15 +1,14 @@
 package io.mailbridge.imap;
 
-import io.mailbridge.connection.ImapClient;
-import static org.assertj.core.api.Assertions.assertThat;
-
 import io.mailbridge.connection.Auth;
 import io.mailbridge.connection.Endpoint;
+import io.mailbridge.connection.ImapClient;
 import io.mailbridge.connection.Secret;
 import io.mailbridge.connection.Security;
 import io.mailbridge.testkit.ImapSeeder;
 import io.mailbridge.testkit.MailStack;
 import io.mailbridge.testkit.RealServer;
+import io.mailbridge.testkit.StackMailbox;
 import io.mailbridge.testkit.TestMessages;
 import jakarta.mail.Folder;
 import jakarta.mail.event.MessageCountEvent;
@@ -20,6 +19,8 @@ import java.util.List;
 import java.util.Properties;
 import org.eclipse.angus.mail.imap.IMAPFolder;
 import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
+
 
 /**
  * {@link Fetcher} on the real Dovecot: what another session changed while ours was idle arrives
@@ -34,8 +35,7 @@ class FetcherIT {
   }
 
   private static void append(MailStack stack, String folder, List<byte[]> messages) {
-    try (ImapSeeder s = ImapSeeder.tls(stack.host(), stack.imapsPort(), stack.ca(), stack.alice().user(),
-        stack.alice().password())) {
+    try (ImapSeeder s = StackMailbox.alice(stack).seeder()) {
       s.append(folder, messages, "");
     }
   }

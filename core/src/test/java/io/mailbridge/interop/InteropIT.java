@@ -25,6 +25,7 @@ import io.mailbridge.receive.PostAction;
 import io.mailbridge.receive.Receive;
 import io.mailbridge.receive.ReceiveSettings;
 import io.mailbridge.search.Filter;
+import io.mailbridge.testkit.Await;
 import io.mailbridge.testkit.InteropServers;
 import io.mailbridge.testkit.RealServer;
 import jakarta.mail.Flags;
@@ -32,7 +33,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -128,9 +128,9 @@ class InteropIT {
       try (Listener l = Listener.builder(s.connection()).settings(settings).stateFile(dir.resolve("wd.json"))
           .handler(sink).build()) {
         l.start();
-        await("both delivered", () -> sink.subjects.size() == 2);
+        Await.until("both delivered", WAIT, () -> sink.subjects.size() == 2);
         peer.append(folder, "w-2");
-        await("w-2 delivered", () -> sink.subjects.size() == 3);
+        Await.until("w-2 delivered", WAIT, () -> sink.subjects.size() == 3);
       }
       assertThat(sink.subjects).containsExactly("w-1", "other-deleted", "w-2");
       assertThat(peer.subjects(peer.wire(folder))).containsExactly("w-1", "other-deleted [deleted]", "w-2");
@@ -221,14 +221,14 @@ class InteropIT {
           .handler(sink).build()) {
         l.start();
         if (peer.has("MOVE") || peer.has("UIDPLUS")) {
-          await("connected", () -> l.health().folders().stream().allMatch(f -> f.connected()));
+          Await.until("connected", WAIT, () -> l.health().folders().stream().allMatch(f -> f.connected()));
           peer.append(from, "post-1");
           // Without MOVE (Courier) the copy shows before the source's UID EXPUNGE ran.
-          await("post-1 moved", () -> peer.subjects(peer.wire(to)).contains("post-1")
+          Await.until("post-1 moved", WAIT, () -> peer.subjects(peer.wire(to)).contains("post-1")
               && !peer.subjects(peer.wire(from)).contains("post-1"));
           assertThat(peer.subjects(peer.wire(from))).containsExactly("other-deleted [deleted]");
         } else {
-          await("the refusal", () -> l.health().folders().get(0).status() == Health.Status.FAILED);
+          Await.until("the refusal", WAIT, () -> l.health().folders().get(0).status() == Health.Status.FAILED);
           assertThat(l.health().folders().get(0).lastError()).hasValueSatisfying(e -> assertThat(e)
               .contains("UIDPLUS").contains("--expunge-all"));
           assertThat(sink.subjects).isEmpty();
@@ -326,15 +326,15 @@ class InteropIT {
       try (Listener l = Listener.builder(s.connection()).settings(settings).stateFile(dir.resolve("np.json"))
           .handler(sink).build()) {
         l.start();
-        await("connected", () -> l.health().folders().stream().allMatch(f -> f.connected()));
+        Await.until("connected", WAIT, () -> l.health().folders().stream().allMatch(f -> f.connected()));
         int n = 5;
         for (int i = 1; i <= n; i++) {
           peer.append(folder, "np-" + i);
           int want = i;
-          await("delivery of np-" + i, () -> sink.subjects.size() >= want);
+          Await.until("delivery of np-" + i, WAIT, () -> sink.subjects.size() >= want);
         }
         if (s.name().equals("cyrus")) {
-          await("polling instead of IDLE", () -> l.health().folders().get(0).status() == Health.Status.POLLING);
+          Await.until("polling instead of IDLE", WAIT, () -> l.health().folders().get(0).status() == Health.Status.POLLING);
         }
       }
       assertThat(sink.subjects).containsExactly("np-1", "np-2", "np-3", "np-4", "np-5");
@@ -349,11 +349,11 @@ class InteropIT {
       try (Listener l = Listener.of(s.connection()).settings(fast(folder).useIdle(idle).build())
           .stateFile(dir.resolve("state.json")).handler(sink).build()) {
         l.start();
-        await("connected", () -> l.health().folders().stream().allMatch(f -> f.connected()));
+        Await.until("connected", WAIT, () -> l.health().folders().stream().allMatch(f -> f.connected()));
         for (int i = 1; i <= 3; i++) {
           peer.append(folder, "new-" + i);
           int want = i;
-          await("delivery of new-" + i, () -> sink.subjects.size() >= want);
+          Await.until("delivery of new-" + i, WAIT, () -> sink.subjects.size() >= want);
         }
       }
       assertThat(sink.subjects).containsExactly("new-1", "new-2", "new-3");
@@ -376,7 +376,7 @@ class InteropIT {
       Sink first = new Sink();
       try (Listener l = Listener.of(s.connection()).settings(settings).stateFile(state).handler(first).build()) {
         l.start();
-        await("before delivered", () -> first.subjects.size() == 1);
+        Await.until("before delivered", WAIT, () -> first.subjects.size() == 1);
       }
       peer.reset(folder);
       peer.append(folder, "after");
@@ -384,7 +384,7 @@ class InteropIT {
       Sink second = new Sink();
       try (Listener l = Listener.of(s.connection()).settings(settings).stateFile(state).handler(second).build()) {
         l.start();
-        await("after delivered", () -> second.subjects.size() == 1);
+        Await.until("after delivered", WAIT, () -> second.subjects.size() == 1);
       }
       assertThat(first.subjects).containsExactly("before");
       assertThat(second.subjects).containsExactly("after");
@@ -403,20 +403,6 @@ class InteropIT {
         .map(d -> d.properties().subject()).toList();
   }
 
-  private static void await(String what, BooleanSupplier cond) {
-    long end = System.nanoTime() + WAIT.toNanos();
-    while (!cond.getAsBoolean()) {
-      if (System.nanoTime() > end) {
-        throw new AssertionError("timed out after " + WAIT + " waiting for: " + what);
-      }
-      try {
-        Thread.sleep(50);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new AssertionError(e);
-      }
-    }
-  }
 
   private static final class Sink implements io.mailbridge.receive.DocumentHandler {
     final List<String> subjects = new CopyOnWriteArrayList<>();

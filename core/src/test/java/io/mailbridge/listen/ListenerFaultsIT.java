@@ -3,6 +3,7 @@ package io.mailbridge.listen;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.mailbridge.receive.PostAction;
+import io.mailbridge.testkit.Await;
 import io.mailbridge.testkit.FaultProxy;
 import io.mailbridge.testkit.MailStack;
 import io.mailbridge.testkit.RealServer;
@@ -37,11 +38,11 @@ class ListenerFaultsIT {
     try (FaultProxy proxy = FaultProxy.to(stack.host(), stack.imapsPort());
         Listener l = listener(t, proxy, "lst-fault-drop", sink)) {
       l.start();
-      Lst.await("idling", WAIT, () -> sink.subjects.size() == 3 && Lst.idling(l));
+      Await.until("idling", WAIT, () -> sink.subjects.size() == 3 && Lst.idling(l));
       proxy.dropAll();
       t.append("lst-fault-drop", Lst.subjects("d", 4, 6));
-      Lst.await("6 delivered", WAIT, () -> sink.subjects.size() >= 6);
-      Lst.await("idling again", WAIT, () -> Lst.idling(l));
+      Await.until("6 delivered", WAIT, () -> sink.subjects.size() >= 6);
+      Await.until("idling again", WAIT, () -> Lst.idling(l));
       assertThat(l.health().folders().get(0).reconnects()).isGreaterThanOrEqualTo(1);
       assertThat(l.health().folders().get(0).lastError()).isPresent();
     }
@@ -56,16 +57,16 @@ class ListenerFaultsIT {
     try (FaultProxy proxy = FaultProxy.to(stack.host(), stack.imapsPort());
         Listener l = listener(t, proxy, "lst-fault-stall", sink)) {
       l.start();
-      Lst.await("idling", WAIT, () -> Lst.idling(l));
+      Await.until("idling", WAIT, () -> Lst.idling(l));
       long t0 = System.nanoTime();
       proxy.stall(true); // nothing moves, no FIN, no RST: a silently dead connection
       t.append("lst-fault-stall", "s1", "s2");
-      Lst.await("dead connection noticed", WAIT, () -> l.health().folders().get(0).lastError().isPresent());
+      Await.until("dead connection noticed", WAIT, () -> l.health().folders().get(0).lastError().isPresent());
       long detectMs = (System.nanoTime() - t0) / 1_000_000;
       System.out.println("listen stalled connection detected after ms=" + detectMs
           + " (keepalive 2 s + responseTimeout 2 s)");
       proxy.stall(false);
-      Lst.await("2 delivered", WAIT, () -> sink.subjects.size() >= 2);
+      Await.until("2 delivered", WAIT, () -> sink.subjects.size() >= 2);
       assertThat(l.health().folders().get(0).reconnects()).isGreaterThanOrEqualTo(1);
     }
     assertThat(sink.subjects).containsExactly("s1", "s2");
@@ -81,9 +82,9 @@ class ListenerFaultsIT {
       proxy.throttle(20_000); // 20 KB/s from the server
       try (Listener l = listener(t, proxy, "lst-fault-slow", sink)) {
         l.start();
-        Lst.await("10 delivered", WAIT, () -> sink.subjects.size() >= 10);
+        Await.until("10 delivered", WAIT, () -> sink.subjects.size() >= 10);
         t.append("lst-fault-slow", "w11");
-        Lst.await("11 delivered", WAIT, () -> sink.subjects.size() >= 11);
+        Await.until("11 delivered", WAIT, () -> sink.subjects.size() >= 11);
       }
     }
     assertThat(sink.subjects).containsExactly(Lst.subjects("w", 1, 11));
@@ -102,20 +103,20 @@ class ListenerFaultsIT {
     try (FaultProxy proxy = FaultProxy.to(stack.host(), stack.imapsPort());
         Listener l = listener(t, proxy, "lst-fault-down", sink)) {
       l.start();
-      Lst.await("idling", WAIT, () -> sink.subjects.size() == 1 && Lst.idling(l));
+      Await.until("idling", WAIT, () -> sink.subjects.size() == 1 && Lst.idling(l));
       proxy.refuse(true);
       proxy.dropAll();
       t.append("lst-fault-down", "g2", "g3");
-      Lst.await("reconnecting", WAIT, () -> l.health().folders().get(0).status() == Health.Status.RECONNECTING);
+      Await.until("reconnecting", WAIT, () -> l.health().folders().get(0).status() == Health.Status.RECONNECTING);
       sleep(3000);
       assertThat(l.health().folders().get(0).connected()).isFalse();
       proxy.refuse(false);
-      Lst.await("3 delivered", WAIT, () -> sink.subjects.size() >= 3);
-      Lst.await("idling again", WAIT, () -> Lst.idling(l));
+      Await.until("3 delivered", WAIT, () -> sink.subjects.size() >= 3);
+      Await.until("idling again", WAIT, () -> Lst.idling(l));
       assertThat(l.health().healthy()).isTrue();
     }
     assertThat(sink.subjects).containsExactly("g1", "g2", "g3");
-    assertThat(t.carol.stack.messageCount(t.carol.user, "lst-fault-down")).isEqualTo(3);
+    assertThat(t.carol.stack().messageCount(t.carol.user(), "lst-fault-down")).isEqualTo(3);
   }
 
   private static void sleep(long ms) {

@@ -8,9 +8,11 @@ import io.mailbridge.connection.MailConnection;
 import io.mailbridge.connection.Secret;
 import io.mailbridge.connection.Security;
 import io.mailbridge.move.Carol;
+import io.mailbridge.testkit.Await;
 import io.mailbridge.testkit.ImapSessionSampler;
 import io.mailbridge.testkit.MailStack;
 import io.mailbridge.testkit.RealServer;
+import io.mailbridge.testkit.TestMessages;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -65,13 +67,13 @@ class ListenerFleetIT {
             .stateFile(dir.resolve(u.user() + ".json")).connectionBudget(budget).handler(sink).build());
       }
       listeners.forEach(Listener::start);
-      Lst.await("2 per folder delivered", WAIT, () -> sinks.values().stream().allMatch(s -> s.docs.size() >= 6));
+      Await.until("2 per folder delivered", WAIT, () -> sinks.values().stream().allMatch(s -> s.docs.size() >= 6));
       for (MailStack.User u : users) {
         for (String f : FOLDERS) {
           append(stack, u, f, 3, 4);
         }
       }
-      Lst.await("4 per folder delivered", WAIT, () -> sinks.values().stream().allMatch(s -> s.docs.size() >= 12));
+      Await.until("4 per folder delivered", WAIT, () -> sinks.values().stream().allMatch(s -> s.docs.size() >= 12));
       for (Listener l : listeners) {
         assertThat(l.stop(Duration.ofSeconds(10))).isTrue();
       }
@@ -122,7 +124,7 @@ class ListenerFleetIT {
   /** Saved with doveadm, not over IMAP: the test's own sessions must not count against the budget. */
   static void append(MailStack stack, MailStack.User u, String folder, int from, int to) {
     for (int i = from; i <= to; i++) {
-      stack.save(u, folder, Carol.message(subject(u, folder, i), "<" + folder + "." + i + "." + System.nanoTime()
+      stack.save(u, folder, TestMessages.message(subject(u, folder, i), "<" + folder + "." + i + "." + System.nanoTime()
           + "@fleet.test>"));
     }
   }

@@ -3,9 +3,11 @@ package io.mailbridge.listen;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.mailbridge.receive.PostAction;
+import io.mailbridge.testkit.Await;
 import io.mailbridge.testkit.FaultProxy;
 import io.mailbridge.testkit.MailStack;
 import io.mailbridge.testkit.RealServer;
+import io.mailbridge.testkit.TestMessages;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -40,18 +42,18 @@ class ListenerIT {
         .stateFile(dir.resolve("state.json")).handler(sink).build()) {
       l.start();
       for (int i = 1; i <= 5; i++) {
-        Lst.await("idling", WAIT, () -> Lst.idling(l));
+        Await.until("idling", WAIT, () -> Lst.idling(l));
         int before = sink.subjects.size();
         long t0 = System.nanoTime();
         t.append("lst-idle", "new" + i); // opens its own TLS connection, logs in, APPENDs
         long t1 = System.nanoTime();
-        Lst.await("delivery of new" + i, WAIT, () -> sink.subjects.size() > before);
+        Await.until("delivery of new" + i, WAIT, () -> sink.subjects.size() > before);
         long t2 = System.nanoTime();
         latenciesMs.add((t2 - t0) / 1_000_000);
         afterAppendMs.add((t2 - t1) / 1_000_000);
       }
       // counted once the watermark is saved, just after the handler returned
-      Lst.await("5 counted", WAIT, () -> l.health().folders().get(0).delivered() == 5);
+      Await.until("5 counted", WAIT, () -> l.health().folders().get(0).delivered() == 5);
     }
     System.out.println("listen idle delivery latency ms: seeder connect+APPEND -> handler " + latenciesMs
         + "; APPEND answered -> handler " + afterAppendMs);
@@ -68,15 +70,15 @@ class ListenerIT {
     Lst.Sink first = new Lst.Sink();
     try (Listener l = Listener.of(t.carol.connection()).settings(s).stateFile(state).handler(first).build()) {
       l.start();
-      Lst.await("3 delivered", WAIT, () -> first.subjects.size() == 3);
+      Await.until("3 delivered", WAIT, () -> first.subjects.size() == 3);
       assertThat(l.stop(Duration.ofSeconds(5))).isTrue();
     }
     t.append("lst-restart", "b1", "b2");
     Lst.Sink second = new Lst.Sink();
     try (Listener l = Listener.of(t.carol.connection()).settings(s).stateFile(state).handler(second).build()) {
       l.start();
-      Lst.await("2 delivered", WAIT, () -> second.subjects.size() == 2);
-      Lst.await("idling", WAIT, () -> Lst.idling(l));
+      Await.until("2 delivered", WAIT, () -> second.subjects.size() == 2);
+      Await.until("idling", WAIT, () -> Lst.idling(l));
     }
     assertThat(first.subjects).containsExactly("a1", "a2", "a3");
     assertThat(second.subjects).containsExactly("b1", "b2");
@@ -99,17 +101,17 @@ class ListenerIT {
         .handler(d -> {
           seen.add(d.properties().subject());
           if (d.properties().subject().equals("m2") && failedOnce.compareAndSet(false, true)) {
-            assertThat(t.carol.stack.messageCount(t.carol.user, "lst-fail-done")).isZero(); // nothing moved yet
+            assertThat(t.carol.stack().messageCount(t.carol.user(), "lst-fail-done")).isZero(); // nothing moved yet
             throw new IllegalStateException("downstream unavailable");
           }
         }).build()) {
       l.start();
-      Lst.await("all moved", WAIT, () -> t.carol.stack.messageCount(t.carol.user, "lst-fail-done") == 3);
+      Await.until("all moved", WAIT, () -> t.carol.stack().messageCount(t.carol.user(), "lst-fail-done") == 3);
       assertThat(l.health().folders().get(0).lastError()).hasValueSatisfying(e -> assertThat(e)
           .contains("downstream unavailable"));
     }
     assertThat(seen).containsExactly("m1", "m2", "m2", "m3");
-    assertThat(t.carol.stack.messageCount(t.carol.user, "lst-fail")).isZero();
+    assertThat(t.carol.stack().messageCount(t.carol.user(), "lst-fail")).isZero();
   }
 
   @Test
@@ -126,15 +128,15 @@ class ListenerIT {
     ListenerSettings s = Lst.fast("lst-pending").postAction(PostAction.moveTo("lst-pending-done")).build();
     try (Listener l = Listener.of(t.carol.connection()).settings(s).stateFile(state).handler(sink).build()) {
       l.start();
-      Lst.await("moved", WAIT, () -> t.carol.stack.messageCount(t.carol.user, "lst-pending-done") == 3);
-      Lst.await("idling", WAIT, () -> Lst.idling(l));
+      Await.until("moved", WAIT, () -> t.carol.stack().messageCount(t.carol.user(), "lst-pending-done") == 3);
+      Await.until("idling", WAIT, () -> Lst.idling(l));
     }
     assertThat(sink.subjects).isEmpty();
     assertThat(JsonFileStateStore.open(state).all().get(0).pending()).isEmpty();
   }
 
   private static long uidValidity(Lst t, String folder) {
-    String out = t.carol.stack.doveadm("-f", "flow", "mailbox", "status", "-u", t.carol.user.user(), "uidvalidity",
+    String out = t.carol.stack().doveadm("-f", "flow", "mailbox", "status", "-u", t.carol.user().user(), "uidvalidity",
         folder).strip();
     return Long.parseLong(out.substring(out.indexOf('=') + 1).strip());
   }
@@ -150,14 +152,14 @@ class ListenerIT {
     try (Listener l = Listener.of(t.carol.connection()).settings(s).stateFile(state).handler(sink).build()) {
       l.start();
       if (policy == UidValidityPolicy.FAIL) {
-        Lst.await("failed", WAIT, () -> l.health().folders().get(0).status() == Health.Status.FAILED);
+        Await.until("failed", WAIT, () -> l.health().folders().get(0).status() == Health.Status.FAILED);
         assertThat(l.health().folders().get(0).lastError()).hasValueSatisfying(e -> assertThat(e)
             .contains("UIDVALIDITY").contains("changed from 12345").contains("policy FAIL"));
         return;
       }
-      Lst.await("idling", WAIT, () -> Lst.idling(l));
+      Await.until("idling", WAIT, () -> Lst.idling(l));
       t.append(folder, "u3");
-      Lst.await("u3", WAIT, () -> sink.subjects.contains("u3"));
+      Await.until("u3", WAIT, () -> sink.subjects.contains("u3"));
     }
   }
 
@@ -190,7 +192,7 @@ class ListenerIT {
     try (Listener l = Listener.of(t.carol.connection()).settings(Lst.fast("lst-no-such-folder").build())
         .stateFile(dir.resolve("state.json")).handler(new Lst.Sink()).build()) {
       l.start();
-      Lst.await("failed", WAIT, () -> l.health().folders().get(0).status() == Health.Status.FAILED);
+      Await.until("failed", WAIT, () -> l.health().folders().get(0).status() == Health.Status.FAILED);
       assertThat(l.health().folders().get(0).lastError()).hasValueSatisfying(e -> assertThat(e)
           .contains("folder 'lst-no-such-folder' does not exist"));
     }
@@ -204,9 +206,9 @@ class ListenerIT {
     try (Listener l = Listener.of(t.carol.connection()).settings(Lst.fast("lst-poll").useIdle(false).build())
         .stateFile(dir.resolve("state.json")).handler(sink).build()) {
       l.start();
-      Lst.await("polling", WAIT, () -> l.health().folders().get(0).status() == Health.Status.POLLING);
+      Await.until("polling", WAIT, () -> l.health().folders().get(0).status() == Health.Status.POLLING);
       t.append("lst-poll", "q1", "q2");
-      Lst.await("2 delivered", WAIT, () -> sink.subjects.size() == 2);
+      Await.until("2 delivered", WAIT, () -> sink.subjects.size() == 2);
       assertThat(l.health().folders().get(0).idling()).isFalse();
     }
     assertThat(sink.subjects).containsExactly("q1", "q2");
@@ -222,11 +224,11 @@ class ListenerIT {
         Listener l = Listener.of(t.via(proxy.port())).settings(s).stateFile(dir.resolve("state.json"))
             .handler(sink).build()) {
       l.start();
-      Lst.await("all connected", WAIT, () -> l.health().folders().stream().allMatch(f -> f.lastSuccess().isPresent()));
+      Await.until("all connected", WAIT, () -> l.health().folders().stream().allMatch(f -> f.lastSuccess().isPresent()));
       t.append("lst-multi-a", "A");
       t.append("lst-multi-b", "B");
       t.append("lst-multi-c", "C");
-      Lst.await("3 delivered", WAIT, () -> sink.subjects.size() == 3);
+      Await.until("3 delivered", WAIT, () -> sink.subjects.size() == 3);
       assertThat(proxy.connections()).isLessThanOrEqualTo(2);
       assertThat(l.health().folders()).extracting(Health.FolderHealth::folder)
           .containsExactly("lst-multi-a", "lst-multi-b", "lst-multi-c");
@@ -246,7 +248,7 @@ class ListenerIT {
     try (Listener l = Listener.of(t.carol.connection()).settings(Lst.fast("lst-cache").start(StartPosition.all())
         .cacheDir(cache).build()).stateFile(dir.resolve("state.json")).handler(sink).build()) {
       l.start();
-      Lst.await("delivered", WAIT, () -> sink.docs.size() == 1);
+      Await.until("delivered", WAIT, () -> sink.docs.size() == 1);
     }
     io.mailbridge.document.MailDocument d = sink.docs.get(0);
     assertThat(d.key()).contains("lst-cache").contains("UIDVALIDITY=").endsWith(";UID=1");

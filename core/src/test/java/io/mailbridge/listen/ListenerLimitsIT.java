@@ -8,6 +8,7 @@ import io.mailbridge.receive.PoisonHandler;
 import io.mailbridge.receive.Quarantine;
 import io.mailbridge.receive.SizeLimits;
 import io.mailbridge.receive.SizePolicy;
+import io.mailbridge.testkit.Await;
 import io.mailbridge.testkit.MailStack;
 import io.mailbridge.testkit.RealServer;
 import io.mailbridge.testkit.TestMessages;
@@ -32,7 +33,7 @@ class ListenerLimitsIT {
   }
 
   private static byte[] msg(String subject) {
-    return Carol.message(subject, "<" + subject.replace(' ', '-') + "." + System.nanoTime() + "@lst.test>");
+    return TestMessages.message(subject, "<" + subject.replace(' ', '-') + "." + System.nanoTime() + "@lst.test>");
   }
 
   /** A header block above the default receive.maxHeaderBytes (1 MiB): the parser refuses it. */
@@ -55,8 +56,8 @@ class ListenerLimitsIT {
         .quarantine(Quarantine.toFolder("lst-q-quarantine").maxAttempts(3)).build();
     try (Listener l = Listener.of(t.carol.connection()).settings(s).stateFile(state).handler(h).build()) {
       l.start();
-      Lst.await("good 2 delivered", WAIT, () -> h.accepted.contains("good 2"));
-      Lst.await("watermark at 4", WAIT, () -> lastUid(state) == 4);
+      Await.until("good 2 delivered", WAIT, () -> h.accepted.contains("good 2"));
+      Await.until("watermark at 4", WAIT, () -> lastUid(state) == 4);
     }
     assertThat(h.accepted).containsExactly("good 1", "good 2");
     assertThat(h.poisonCalls).hasValue(3);
@@ -86,7 +87,7 @@ class ListenerLimitsIT {
     PoisonHandler first = new PoisonHandler();
     try (Listener l = Listener.of(t.carol.connection()).settings(s).stateFile(state).handler(first).build()) {
       l.start();
-      Lst.await("2 refusals", WAIT, () -> first.poisonCalls.get() >= 2);
+      Await.until("2 refusals", WAIT, () -> first.poisonCalls.get() >= 2);
       l.stop(Duration.ofSeconds(10));
     }
     int before = first.poisonCalls.get();
@@ -96,8 +97,8 @@ class ListenerLimitsIT {
     PoisonHandler second = new PoisonHandler();
     try (Listener l = Listener.of(t.carol.connection()).settings(s).stateFile(state).handler(second).build()) {
       l.start();
-      Lst.await("quarantined", WAIT, () -> second.dead.size() == 1);
-      Lst.await("good 2 delivered", WAIT, () -> second.accepted.contains("good 2"));
+      Await.until("quarantined", WAIT, () -> second.dead.size() == 1);
+      Await.until("good 2 delivered", WAIT, () -> second.accepted.contains("good 2"));
     }
     assertThat(before + second.poisonCalls.get()).isEqualTo(5); // counted across the restart, not from 0
     assertThat(second.dead.get(0).attempts()).isEqualTo(5);
@@ -119,7 +120,7 @@ class ListenerLimitsIT {
         .sizeLimits(SizeLimits.of(100_000, Long.MAX_VALUE, SizePolicy.SKIP)).build();
     try (Listener l = Listener.of(t.carol.connection()).settings(s).stateFile(state).handler(sink).build()) {
       l.start();
-      Lst.await("watermark at 3", WAIT, () -> lastUid(state) == 3);
+      Await.until("watermark at 3", WAIT, () -> lastUid(state) == 3);
     }
     assertThat(sink.subjects).containsExactly("s1", "s3");
     assertThat(t.carol.subjects("lst-size-skip")).containsExactlyInAnyOrder("s1", "huge", "s3"); // still there
@@ -138,7 +139,7 @@ class ListenerLimitsIT {
         .sizeLimits(SizeLimits.of(100_000, Long.MAX_VALUE, SizePolicy.FAIL)).build();
     try (Listener l = Listener.of(t.carol.connection()).settings(s).stateFile(state).handler(sink).build()) {
       l.start();
-      Lst.await("failed", WAIT, () -> l.health().folders().get(0).status() == Health.Status.FAILED);
+      Await.until("failed", WAIT, () -> l.health().folders().get(0).status() == Health.Status.FAILED);
       assertThat(l.health().folders().get(0).lastError()).hasValueSatisfying(e ->
           assertThat(e).contains("uid 2 in lst-size-fail is ", "above maxMessageBytes 100000"));
     }

@@ -10,8 +10,11 @@ import io.mailbridge.connection.Secret;
 import io.mailbridge.connection.Security;
 import io.mailbridge.move.Carol;
 import io.mailbridge.receive.PostAction;
+import io.mailbridge.testkit.Await;
 import io.mailbridge.testkit.ImapSeeder;
 import io.mailbridge.testkit.MailStack;
+import io.mailbridge.testkit.StackMailbox;
+import io.mailbridge.testkit.TestMessages;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -145,9 +148,8 @@ class ListenerServerRestartIT {
   }
 
   private static void append(String folder, String... subjects) {
-    try (ImapSeeder s = ImapSeeder.tls(own.host(), own.imapsPort(), own.ca(), own.carol().user(),
-        own.carol().password())) {
-      s.append(folder, List.of(subjects).stream().map(x -> Carol.message(x, "<" + x + "@lst.test>")).toList(), "");
+    try (ImapSeeder s = StackMailbox.carol(own).seeder()) {
+      s.append(folder, List.of(subjects).stream().map(x -> TestMessages.message(x, "<" + x + "@lst.test>")).toList(), "");
     }
   }
 
@@ -169,12 +171,12 @@ class ListenerServerRestartIT {
     try (Listener l = Listener.of(carol()).settings(s).stateFile(dir.resolve("state.json")).handler(sink)
         .build()) {
       l.start();
-      Lst.await("idling", WAIT, () -> sink.subjects.size() == 2 && Lst.idling(l));
+      Await.until("idling", WAIT, () -> sink.subjects.size() == 2 && Lst.idling(l));
       append(folder, "r3"); // may or may not be delivered before the server goes down
       restartDovecot(2000);
       append(folder, "r4", "r5");
-      Lst.await("5 delivered", WAIT, () -> sink.subjects.size() >= 5);
-      Lst.await("idling again", WAIT, () -> Lst.idling(l));
+      Await.until("5 delivered", WAIT, () -> sink.subjects.size() >= 5);
+      Await.until("idling again", WAIT, () -> Lst.idling(l));
       Health.FolderHealth h = l.health().folders().get(0);
       assertThat(h.reconnects()).isGreaterThanOrEqualTo(1);
       assertThat(h.lastError()).isPresent();

@@ -7,6 +7,7 @@ import io.mailbridge.connection.Endpoint;
 import io.mailbridge.connection.MailConnection;
 import io.mailbridge.connection.Secret;
 import io.mailbridge.connection.Security;
+import io.mailbridge.testkit.Await;
 import io.mailbridge.testkit.FaultProxy;
 import io.mailbridge.testkit.MailStack;
 import io.mailbridge.testkit.RealServer;
@@ -37,9 +38,9 @@ class ListenerThrottleIT {
   private Lst t;
 
   private MailConnection via(FaultProxy proxy) {
-    return MailConnection.builder().inbound(Endpoint.imap(t.carol.stack.host()).port(proxy.port())
+    return MailConnection.builder().inbound(Endpoint.imap(t.carol.stack().host()).port(proxy.port())
         .security(Security.NONE).allowPlaintext(true)
-        .auth(Auth.basic(t.carol.user.user(), Secret.of(t.carol.user.password()))).build()).build();
+        .auth(Auth.basic(t.carol.user().user(), Secret.of(t.carol.user().password()))).build()).build();
   }
 
   @Test
@@ -61,9 +62,9 @@ class ListenerThrottleIT {
       try (Listener l = Listener.of(via(proxy)).settings(Lst.fast("lst-throttle-select").start(StartPosition.all())
           .build()).stateFile(dir.resolve("state.json")).handler(sink).build()) {
         l.start();
-        Lst.await("3 delivered", WAIT, () -> sink.subjects.size() >= 3);
+        Await.until("3 delivered", WAIT, () -> sink.subjects.size() >= 3);
         t.append("lst-throttle-select", "t4");
-        Lst.await("4 delivered", WAIT, () -> sink.subjects.size() >= 4);
+        Await.until("4 delivered", WAIT, () -> sink.subjects.size() >= 4);
         Health.FolderHealth h = l.health().folders().get(0);
         assertThat(h.lastError()).get(org.assertj.core.api.InstanceOfAssertFactories.STRING)
             .contains("throttling").contains("[THROTTLED]");
@@ -88,7 +89,7 @@ class ListenerThrottleIT {
       try (Listener l = Listener.of(via(proxy)).settings(Lst.fast("lst-throttle-bye").start(StartPosition.all())
           .build()).stateFile(dir.resolve("state.json")).handler(sink).build()) {
         l.start();
-        Lst.await("2 delivered", WAIT, () -> sink.subjects.size() >= 2);
+        Await.until("2 delivered", WAIT, () -> sink.subjects.size() >= 2);
         assertThat(l.health().folders().get(0).lastError()).get(org.assertj.core.api.InstanceOfAssertFactories.STRING)
             .contains("throttling").contains("rate limit exceeded");
       }
@@ -112,7 +113,7 @@ class ListenerThrottleIT {
       try (Listener l = Listener.of(via(proxy)).settings(Lst.fast("lst-throttle-rate").start(StartPosition.all())
           .build()).stateFile(dir.resolve("state.json")).rateLimit(new RateLimit(50, 4)).handler(sink).build()) {
         l.start();
-        Lst.await("14 delivered", WAIT, () -> sink.subjects.size() >= 14);
+        Await.until("14 delivered", WAIT, () -> sink.subjects.size() >= 14);
       }
       for (String line : proxy.clientSent().split("\r\n")) {
         Matcher m = Pattern.compile("^\\S+ UID FETCH (\\S+) .*BODY\\.PEEK\\[\\].*").matcher(line);

@@ -3,6 +3,7 @@ package io.mailbridge.listen;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.mailbridge.receive.PostAction;
+import io.mailbridge.testkit.Await;
 import io.mailbridge.testkit.MailStack;
 import io.mailbridge.testkit.RealServer;
 import java.nio.file.Path;
@@ -46,7 +47,7 @@ class ListenerWakeUpIT {
           }
         }).build()) {
       l.start();
-      Lst.await("late delivered", WAIT, () -> sink.subjects.contains("late"));
+      Await.until("late delivered", WAIT, () -> sink.subjects.contains("late"));
     }
     assertThat(sink.subjects).containsExactly("a1", "a2", "late");
   }
@@ -67,7 +68,7 @@ class ListenerWakeUpIT {
           }
         }).build()) {
       l.start();
-      Lst.await("late delivered", WAIT, () -> sink.subjects.contains("late"));
+      Await.until("late delivered", WAIT, () -> sink.subjects.contains("late"));
     }
     assertThat(sink.subjects).containsExactly("b1", "late");
   }

@@ -1,20 +1,17 @@
 package io.mailbridge.listen;
 
-import io.mailbridge.connection.Auth;
-import io.mailbridge.connection.Endpoint;
+import io.mailbridge.TestEndpoints;
 import io.mailbridge.connection.MailConnection;
-import io.mailbridge.connection.Secret;
-import io.mailbridge.connection.Security;
 import io.mailbridge.document.MailDocument;
 import io.mailbridge.move.Carol;
 import io.mailbridge.testkit.MailStack;
+import io.mailbridge.testkit.TestMessages;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.function.BooleanSupplier;
 import java.util.stream.IntStream;
 
-/** Shared helpers for the Listener tests: carol's {@code lst-} folders, fast timings, waiting. */
+/** Shared helpers for the Listener tests: carol's {@code lst-} folders, fast timings, the documents delivered. */
 final class Lst {
   final Carol carol;
 
@@ -31,14 +28,11 @@ final class Lst {
 
   /** carol through {@code port} on the stack's host (e.g. a FaultProxy), TLS verified against the stack's CA. */
   MailConnection via(int port) {
-    Endpoint e = Endpoint.imap(carol.stack.host()).port(port).security(Security.SSL_TLS)
-        .trustedCertificates(carol.stack.ca()).auth(Auth.basic(carol.user.user(), Secret.of(carol.user.password())))
-        .build();
-    return MailConnection.builder().inbound(e).build();
+    return MailConnection.builder().inbound(TestEndpoints.imaps(carol.stack(), carol.user(), port)).build();
   }
 
   void append(String folder, String... subjects) {
-    carol.append(folder, List.of(subjects).stream().map(s -> Carol.message(s, "<" + s + "." + System.nanoTime()
+    carol.append(folder, List.of(subjects).stream().map(s -> TestMessages.message(s, "<" + s + "." + System.nanoTime()
         + "@lst.test>")).toList(), "");
   }
 
@@ -55,21 +49,6 @@ final class Lst {
     public void handle(MailDocument d) {
       docs.add(d);
       subjects.add(d.properties().subject());
-    }
-  }
-
-  static void await(String what, Duration timeout, BooleanSupplier cond) {
-    long end = System.nanoTime() + timeout.toNanos();
-    while (!cond.getAsBoolean()) {
-      if (System.nanoTime() > end) {
-        throw new AssertionError("timed out after " + timeout + " waiting for: " + what);
-      }
-      try {
-        Thread.sleep(20);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new AssertionError(e);
-      }
     }
   }
 

@@ -27,6 +27,7 @@ import io.mailbridge.send.SendSettings;
 import io.mailbridge.testkit.FaultProxy;
 import io.mailbridge.testkit.MailStack;
 import io.mailbridge.testkit.RealServer;
+import io.mailbridge.testkit.TestMessages;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Path;
@@ -46,15 +47,15 @@ class MetricsIT {
   Path dir;
 
   private static MailConnection connection(Carol carol, MeterRegistry registry) {
-    MailStack stack = carol.stack;
+    MailStack stack = carol.stack();
     Endpoint smtp = Endpoint.smtp(stack.host()).port(stack.submissionPort()).security(Security.STARTTLS)
-        .trustedCertificates(stack.ca()).auth(Auth.basic(carol.user.user(), Secret.of(carol.user.password()))).build();
+        .trustedCertificates(stack.ca()).auth(Auth.basic(carol.user().user(), Secret.of(carol.user().password()))).build();
     return MailConnection.builder().inbound(carol.endpoint()).outbound(smtp).metrics(Metrics.micrometer(registry))
         .build();
   }
 
   private static String mailbox(Carol carol) {
-    return carol.user.user() + "@" + carol.stack.host() + ":" + carol.stack.imapsPort();
+    return carol.user().user() + "@" + carol.stack().host() + ":" + carol.stack().imapsPort();
   }
 
   @Test
@@ -63,7 +64,7 @@ class MetricsIT {
     carol.reset("met-in", "met-done");
     List<byte[]> seeded = new ArrayList<>();
     for (int i = 1; i <= 3; i++) {
-      seeded.add(Carol.message("metrics " + i + " " + "x".repeat(i * 100), "<met" + i + "." + System.nanoTime()
+      seeded.add(TestMessages.message("metrics " + i + " " + "x".repeat(i * 100), "<met" + i + "." + System.nanoTime()
           + "@example.test>"));
     }
     carol.append("met-in", seeded, "");
@@ -86,7 +87,7 @@ class MetricsIT {
         "move").counter().count()).isEqualTo(3);
     assertThat(registry.get("mailbridge.bytes.moved").tags("folder", "met-in", "operation", "move").counter().count())
         .isEqualTo(seededBytes);
-    assertThat(stack.messageCount(carol.user, "met-done")).isEqualTo(3);
+    assertThat(stack.messageCount(carol.user(), "met-done")).isEqualTo(3);
     assertThat(registry.find("mailbridge.errors").counters()).isEmpty();
   }
 
@@ -98,15 +99,15 @@ class MetricsIT {
     MailConnection mail = connection(carol, registry);
     Send send = Send.of(mail, SendSettings.builder().copyToSent(true).sentFolder("met-sent").build());
     List<SendResult> results = send.send(List.of(
-        Email.builder().to(carol.user.user()).subject("metrics send 1").text("one").build(),
-        Email.builder().to(carol.user.user()).subject("metrics send 2").text("two ".repeat(500)).build()));
+        Email.builder().to(carol.user().user()).subject("metrics send 1").text("one").build(),
+        Email.builder().to(carol.user().user()).subject("metrics send 2").text("two ".repeat(500)).build()));
     assertThat(results).allMatch(SendResult::ok);
 
     // The copy in met-sent is the same message data (APPENDed from the composed message).
     MailConnection plain = MailConnection.builder().inbound(carol.endpoint()).build();
     long storedBytes = Receive.of(plain).receiveAll(ReceiveSettings.builder().folder("met-sent").build()).stream()
         .mapToLong(d -> d.properties().size().orElseThrow()).sum();
-    String smtpMailbox = carol.user.user() + "@" + stack.host() + ":" + stack.submissionPort();
+    String smtpMailbox = carol.user().user() + "@" + stack.host() + ":" + stack.submissionPort();
     assertThat(registry.get("mailbridge.messages.sent").tags("mailbox", smtpMailbox, "operation", "send").counter()
         .count()).isEqualTo(2);
     assertThat(registry.get("mailbridge.bytes.sent").counter().count()).isEqualTo(storedBytes).isGreaterThan(2000);
@@ -190,7 +191,7 @@ class MetricsIT {
             && l.health().folders().get(0).idling());
         carol.seed("met-drop", 1, "after drop");
         waitFor("delivered", () -> handled.size() == 1);
-        String mailbox = carol.user.user() + "@" + stack.host() + ":" + proxy.port();
+        String mailbox = carol.user().user() + "@" + stack.host() + ":" + proxy.port();
         assertThat(registry.get("mailbridge.reconnects").tags("mailbox", mailbox, "folder", "met-drop").counter()
             .count()).isEqualTo(1);
         assertThat(registry.get("mailbridge.errors").tags("folder", "met-drop", "operation", "listen").counters())

@@ -8,6 +8,7 @@ import io.mailbridge.move.MessageOutcome.Status;
 import io.mailbridge.search.Filter;
 import io.mailbridge.testkit.MailStack;
 import io.mailbridge.testkit.RealServer;
+import io.mailbridge.testkit.TestMessages;
 import java.util.Optional;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
@@ -17,7 +18,7 @@ import org.junit.jupiter.api.Test;
 class FlagsAndDeleteIT {
 
   private static String flags(Carol carol, String folder, long uid) {
-    return carol.stack.doveadm("-f", "flow", "fetch", "-u", carol.user.user(), "flags", "mailbox", folder, "uid",
+    return carol.stack().doveadm("-f", "flow", "fetch", "-u", carol.user().user(), "flags", "mailbox", folder, "uid",
         String.valueOf(uid)).strip();
   }
 
@@ -70,7 +71,7 @@ class FlagsAndDeleteIT {
     assertThat(r.with(Status.MOVED)).singleElement().satisfies(o -> assertThat(o.newUid()).isPresent());
     assertThat(carol.count("del-src")).isEqualTo(2);
     assertThat(carol.count("Trash")).isEqualTo(trashBefore + 1);
-    stack.doveadm("expunge", "-u", carol.user.user(), "mailbox", "Trash", "uid", String.valueOf(
+    stack.doveadm("expunge", "-u", carol.user().user(), "mailbox", "Trash", "uid", String.valueOf(
         r.outcomes().get(0).newUid().orElseThrow()));
   }
 
@@ -79,7 +80,7 @@ class FlagsAndDeleteIT {
     Carol carol = new Carol(stack);
     carol.reset("del-expunge");
     carol.seed("del-expunge", 3, "Msg");
-    carol.append("del-expunge", java.util.List.of(Carol.message("Keep me", "<keep3@example.test>")), "\\Deleted");
+    carol.append("del-expunge", java.util.List.of(TestMessages.message("Keep me", "<keep3@example.test>")), "\\Deleted");
 
     MoveResult r = Delete.of(carol.connection()).delete("del-expunge", Selection.uids(1, 3), true);
 

@@ -1,23 +1,24 @@
 package io.mailbridge.move;
 
-import io.mailbridge.move.internal.MessageOps;
-import static org.assertj.core.api.Assertions.assertThat;
-
 import io.mailbridge.connection.Auth;
 import io.mailbridge.connection.Endpoint;
+import io.mailbridge.connection.ImapClient;
 import io.mailbridge.connection.Secret;
 import io.mailbridge.connection.Security;
-import io.mailbridge.connection.ImapClient;
 import io.mailbridge.move.MessageOutcome.Status;
 import io.mailbridge.move.internal.MessageOps.Kind;
+import io.mailbridge.move.internal.MessageOps;
 import io.mailbridge.move.internal.Strategy;
 import io.mailbridge.testkit.GreenMailFixture;
 import io.mailbridge.testkit.ImapSeeder;
+import io.mailbridge.testkit.TestMessages;
 import java.util.List;
 import java.util.Optional;
 import java.util.Properties;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import static org.assertj.core.api.Assertions.assertThat;
+
 
 /** The same move paths on a second IMAP implementation (GreenMail: MOVE and UIDPLUS, its own COPYUID). */
 class MoveGreenMailTest {
@@ -34,7 +35,7 @@ class MoveGreenMailTest {
     try (ImapSeeder s = ImapSeeder.plain("127.0.0.1", mail.imapPort(), user, GreenMailFixture.PASSWORD)) {
       s.create(folder);
       for (int i = 1; i <= n; i++) {
-        s.append(folder, List.of(Carol.message("Msg " + i, "<gm-" + i + "@example.test>")), "");
+        s.append(folder, List.of(TestMessages.message("Msg " + i, "<gm-" + i + "@example.test>")), "");
       }
     }
   }

@@ -9,6 +9,7 @@ import io.mailbridge.move.internal.Strategy;
 import io.mailbridge.search.Filter;
 import io.mailbridge.testkit.MailStack;
 import io.mailbridge.testkit.RealServer;
+import io.mailbridge.testkit.TestMessages;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -53,7 +54,7 @@ class MoveIT {
     carol.reset("mv-missing-src", "mv-missing-dst");
     carol.seed("mv-missing-src", 3, "Msg");
     // Another client moved UID 2 away before we run.
-    stack.doveadm("move", "-u", carol.user.user(), "mv-missing-dst", "mailbox", "mv-missing-src", "uid", "2");
+    stack.doveadm("move", "-u", carol.user().user(), "mv-missing-dst", "mailbox", "mv-missing-src", "uid", "2");
 
     MoveResult r = Move.of(carol.connection()).move(MoveSettings.builder().from("mv-missing-src").to("mv-missing-dst")
         .selection(Selection.uids(1, 2, 3, 999)).build());
@@ -128,10 +129,10 @@ class MoveIT {
     Carol carol = new Carol(stack);
     carol.reset("mv-filter-src", "mv-filter-dst");
     carol.append("mv-filter-src", List.of(
-        Carol.message("Invoice 1", "<inv-1@example.test>"),
-        Carol.message("Hello", "<hello-1@example.test>"),
-        Carol.message("Invoice 2", "<inv-2@example.test>"),
-        Carol.message("Other", "<other-1@example.test>")), "");
+        TestMessages.message("Invoice 1", "<inv-1@example.test>"),
+        TestMessages.message("Hello", "<hello-1@example.test>"),
+        TestMessages.message("Invoice 2", "<inv-2@example.test>"),
+        TestMessages.message("Other", "<other-1@example.test>")), "");
 
     MoveResult byFilter = Move.of(carol.connection()).move(MoveSettings.builder().from("mv-filter-src")
         .to("mv-filter-dst").selection(Selection.filter(Filter.subject("Invoice"))).build());
@@ -170,7 +171,7 @@ class MoveIT {
     carol.reset("mv-uidplus-src", "mv-uidplus-dst");
     carol.seed("mv-uidplus-src", 4, "Msg");
     // Already \Deleted by the user but not selected: must survive (RFC 4315 UID EXPUNGE).
-    carol.append("mv-uidplus-src", List.of(Carol.message("Keep me", "<keep@example.test>")), "\\Deleted");
+    carol.append("mv-uidplus-src", List.of(TestMessages.message("Keep me", "<keep@example.test>")), "\\Deleted");
     try (ImapClient imap = carol.traced()) {
       MoveResult r = Move.run(imap, MoveSettings.builder().from("mv-uidplus-src").to("mv-uidplus-dst")
           .selection(Selection.uids(1, 2, 4)).build(), Kind.MOVE, Optional.of(Strategy.UIDPLUS));
@@ -194,7 +195,7 @@ class MoveIT {
     Carol carol = new Carol(stack);
     carol.reset("mv-copy-src", "mv-copy-dst");
     carol.seed("mv-copy-src", 3, "Msg");
-    carol.append("mv-copy-src", List.of(Carol.message("Keep me", "<keep2@example.test>")), "\\Deleted");
+    carol.append("mv-copy-src", List.of(TestMessages.message("Keep me", "<keep2@example.test>")), "\\Deleted");
     try (ImapClient imap = carol.traced()) {
       MoveResult r = Move.run(imap, MoveSettings.builder().from("mv-copy-src").to("mv-copy-dst")
           .selection(Selection.uids(1, 3)).build(), Kind.MOVE, Optional.of(Strategy.COPY));

@@ -2,6 +2,7 @@ package io.mailbridge.receive;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.mailbridge.TestEndpoints;
 import io.mailbridge.document.BodyFormat;
 import io.mailbridge.document.MailDocument;
 import io.mailbridge.fidelity.Corpus;
@@ -11,6 +12,7 @@ import io.mailbridge.fidelity.View;
 import io.mailbridge.testkit.ImapSeeder;
 import io.mailbridge.testkit.MailStack;
 import io.mailbridge.testkit.RealServer;
+import io.mailbridge.testkit.StackMailbox;
 import java.io.InputStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -32,15 +34,14 @@ class CorpusFidelityIT {
   @Test
   void receiveReportsWhatTheReferenceParserReadsForEveryCorpusMessage(MailStack stack) throws Exception {
     String folder = "fidelity-corpus";
-    Seeding.fresh(stack, folder);
+    StackMailbox.alice(stack).reset(folder);
     List<Corpus.Message> corpus = Corpus.load();
     assertThat(corpus).hasSizeGreaterThanOrEqualTo(1000);
     FidelityReport report = new FidelityReport("Dovecot corpus fidelity", Corpus.deliberateDifferences());
     // One APPEND per message: a message the server refuses is named, not a whole batch lost.
     List<Corpus.Message> stored = new ArrayList<>();
     List<String> refused = new ArrayList<>();
-    try (ImapSeeder s = ImapSeeder.tls(stack.host(), stack.imapsPort(), stack.ca(), stack.alice().user(),
-        stack.alice().password())) {
+    try (ImapSeeder s = StackMailbox.alice(stack).seeder()) {
       for (Corpus.Message m : corpus) {
         try {
           s.append(folder, List.of(m.bytes()), "");
@@ -53,7 +54,7 @@ class CorpusFidelityIT {
     assertThat(refused).as("messages Dovecot refused to store").isEmpty();
 
     Map<Long, MailDocument> received = new HashMap<>();
-    ReceiveResult result = Receive.of(Seeding.connection(stack)).run(
+    ReceiveResult result = Receive.of(TestEndpoints.inbound(stack, stack.alice())).run(
         ReceiveSettings.builder().folder(folder).format(BodyFormat.EML).build(),
         doc -> received.put(doc.properties().uid().orElseThrow(), doc));
     Map<Long, String> skippedWhy = new HashMap<>();

@@ -2,10 +2,12 @@ package io.mailbridge.receive;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.mailbridge.TestEndpoints;
 import io.mailbridge.document.MailDocument;
 import io.mailbridge.mime.HostileMime;
 import io.mailbridge.testkit.MailStack;
 import io.mailbridge.testkit.RealServer;
+import io.mailbridge.testkit.StackMailbox;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -37,12 +39,12 @@ class HostileMimeIT {
     for (String name : CASES) {
       msgs.add(corpus.get(name).bytes());
     }
-    Seeding.seed(stack, folder, msgs, "");
+    StackMailbox.alice(stack).append(folder, msgs, "");
     assertThat(stack.messageCount(stack.alice(), folder)).isEqualTo(CASES.size());
 
     List<MailDocument> docs = new ArrayList<>();
     long t0 = System.nanoTime();
-    ReceiveResult r = Receive.of(Seeding.connection(stack))
+    ReceiveResult r = Receive.of(TestEndpoints.inbound(stack, stack.alice()))
         .run(ReceiveSettings.builder().folder(folder).cacheDir(cache).build(), docs::add);
     long millis = (System.nanoTime() - t0) / 1_000_000;
 

@@ -4,10 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.mailbridge.BadInputException;
+import io.mailbridge.TestEndpoints;
 import io.mailbridge.document.MailDocument;
 import io.mailbridge.search.Filter;
 import io.mailbridge.testkit.MailStack;
 import io.mailbridge.testkit.RealServer;
+import io.mailbridge.testkit.StackMailbox;
 import io.mailbridge.testkit.TestMessages;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,7 +25,7 @@ class PostActionsIT {
     for (int i = 1; i <= 3; i++) {
       msgs.add(TestMessages.plain("a@example.com", "alice@example.test", "m" + i, 100));
     }
-    Seeding.seed(stack, folder, msgs, "");
+    StackMailbox.alice(stack).append(folder, msgs, "");
   }
 
   private static List<String> subjects(Receive r, String folder, Filter f) {
@@ -47,7 +49,7 @@ class PostActionsIT {
   void marksReadOnlyAfterHandlerAccepted(MailStack stack) {
     String folder = "rcv-post-read";
     seed3(stack, folder);
-    Receive receive = Receive.of(Seeding.connection(stack));
+    Receive receive = Receive.of(TestEndpoints.inbound(stack, stack.alice()));
     List<String> during = runFailingOnSecond(receive, folder, PostAction.markRead(), Filter.seen());
     assertThat(during).isEmpty(); // nothing marked while the handler still held documents of the batch
     assertThat(subjects(receive, folder, Filter.seen())).containsExactly("m1");
@@ -57,7 +59,7 @@ class PostActionsIT {
   void flagsOnlyAfterHandlerAccepted(MailStack stack) {
     String folder = "rcv-post-flag";
     seed3(stack, folder);
-    Receive receive = Receive.of(Seeding.connection(stack));
+    Receive receive = Receive.of(TestEndpoints.inbound(stack, stack.alice()));
     assertThat(runFailingOnSecond(receive, folder, PostAction.flag(), Filter.flagged())).isEmpty();
     assertThat(subjects(receive, folder, Filter.flagged())).containsExactly("m1");
     assertThat(subjects(receive, folder, Filter.seen())).isEmpty();
@@ -67,7 +69,7 @@ class PostActionsIT {
   void theHandlerIsToldOfThePostActionAfterTheServerDidItForTheAcceptedDocumentsOnly(MailStack stack) {
     String folder = "rcv-post-told";
     seed3(stack, folder);
-    Receive receive = Receive.of(Seeding.connection(stack));
+    Receive receive = Receive.of(TestEndpoints.inbound(stack, stack.alice()));
     List<Long> accepted = new ArrayList<>();
     List<String> told = new ArrayList<>();
     assertThatThrownBy(() -> receive.run(ReceiveSettings.builder().folder(folder).postAction(PostAction.markRead())
@@ -106,7 +108,7 @@ class PostActionsIT {
     String archive = "rcv-post-move-archive";
     seed3(stack, folder);
     stack.resetFolder(stack.alice(), archive);
-    Receive receive = Receive.of(Seeding.connection(stack));
+    Receive receive = Receive.of(TestEndpoints.inbound(stack, stack.alice()));
     List<String> during = new ArrayList<>();
     ReceiveResult r = receive.run(ReceiveSettings.builder().folder(folder).postAction(PostAction.moveTo(archive))
         .traceProtocol(true).build(),
@@ -127,7 +129,7 @@ class PostActionsIT {
   void deletesOnlyAcceptedMessages(MailStack stack) {
     String folder = "rcv-post-delete";
     seed3(stack, folder);
-    Receive receive = Receive.of(Seeding.connection(stack));
+    Receive receive = Receive.of(TestEndpoints.inbound(stack, stack.alice()));
     List<Integer> countsDuring = new ArrayList<>();
     assertThatThrownBy(() -> receive.run(ReceiveSettings.builder().folder(folder).postAction(PostAction.delete())
         .build(), d -> {
@@ -144,7 +146,7 @@ class PostActionsIT {
   void moveTargetMustExistUnlessCreationIsAsked(MailStack stack) {
     String folder = "rcv-post-target";
     seed3(stack, folder);
-    Receive receive = Receive.of(Seeding.connection(stack));
+    Receive receive = Receive.of(TestEndpoints.inbound(stack, stack.alice()));
     assertThatThrownBy(() -> receive.receiveAll(ReceiveSettings.builder().folder(folder)
         .postAction(PostAction.moveTo("rcv-post-target-missing-zz")).build()))
         .isInstanceOf(BadInputException.class).hasMessageContaining("'rcv-post-target-missing-zz' does not exist");
@@ -155,7 +157,7 @@ class PostActionsIT {
   void receiveAllAcceptsEverythingSoEveryMessageGetsThePostAction(MailStack stack) {
     String folder = "rcv-post-all";
     seed3(stack, folder);
-    Receive receive = Receive.of(Seeding.connection(stack));
+    Receive receive = Receive.of(TestEndpoints.inbound(stack, stack.alice()));
     List<MailDocument> docs = receive.receiveAll(ReceiveSettings.builder().folder(folder).maxMessages(2)
         .postAction(PostAction.markRead()).build());
     assertThat(docs).hasSize(2);

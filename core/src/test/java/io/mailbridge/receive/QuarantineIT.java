@@ -2,8 +2,10 @@ package io.mailbridge.receive;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.mailbridge.TestEndpoints;
 import io.mailbridge.testkit.MailStack;
 import io.mailbridge.testkit.RealServer;
+import io.mailbridge.testkit.StackMailbox;
 import io.mailbridge.testkit.TestMessages;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -47,14 +49,14 @@ class QuarantineIT {
       throws Exception {
     String folder = "q-recv";
     String quarantine = "q-recv-quarantine";
-    Seeding.fresh(stack, folder);
-    Seeding.fresh(stack, folder + "-done");
+    StackMailbox.alice(stack).reset(folder);
+    StackMailbox.alice(stack).reset(folder + "-done");
     dropFolder(stack, quarantine);
     List<byte[]> seeded = fourWithTwoPoisoned();
-    Seeding.seed(stack, folder, seeded, "");
+    StackMailbox.alice(stack).append(folder, seeded, "");
     PoisonHandler h = new PoisonHandler();
 
-    ReceiveResult r = Receive.of(Seeding.connection(stack)).run(ReceiveSettings.builder().folder(folder)
+    ReceiveResult r = Receive.of(TestEndpoints.inbound(stack, stack.alice())).run(ReceiveSettings.builder().folder(folder)
         .cacheDir(cache).maxHeaderBytes(1024).postAction(PostAction.moveTo(folder + "-done"))
         .quarantine(Quarantine.toFolder(quarantine).maxAttempts(3)).build(), h);
 
@@ -87,13 +89,13 @@ class QuarantineIT {
   @Test
   void keywordQuarantineMarksInPlaceAndTheNextReceiveLeavesThemOut(MailStack stack) throws Exception {
     String folder = "q-recv-kw";
-    Seeding.fresh(stack, folder);
-    Seeding.seed(stack, folder, fourWithTwoPoisoned(), "");
+    StackMailbox.alice(stack).reset(folder);
+    StackMailbox.alice(stack).append(folder, fourWithTwoPoisoned(), "");
     PoisonHandler h = new PoisonHandler();
     ReceiveSettings s = ReceiveSettings.builder().folder(folder).maxHeaderBytes(1024)
         .quarantine(Quarantine.withKeyword("$Poison").maxAttempts(2)).build();
 
-    ReceiveResult first = Receive.of(Seeding.connection(stack)).run(s, h);
+    ReceiveResult first = Receive.of(TestEndpoints.inbound(stack, stack.alice())).run(s, h);
 
     assertThat(first.quarantined()).hasSize(2);
     assertThat(h.poisonCalls).hasValue(2);
@@ -106,7 +108,7 @@ class QuarantineIT {
         "keyword", "$Poison")).contains("uid=2", "uid=3").doesNotContain("uid=1 ", "uid=4");
 
     PoisonHandler again = new PoisonHandler();
-    ReceiveResult second = Receive.of(Seeding.connection(stack)).run(s, again);
+    ReceiveResult second = Receive.of(TestEndpoints.inbound(stack, stack.alice())).run(s, again);
     assertThat(second.selected()).isEqualTo(2);
     assertThat(again.accepted).containsExactly("good 1", "good 2");
     assertThat(again.dead).isEmpty();
@@ -116,10 +118,10 @@ class QuarantineIT {
   @Test
   void withoutQuarantineAnUnparseableMessageIsSkippedAndARefusalStopsTheReceive(MailStack stack) {
     String folder = "q-recv-off";
-    Seeding.fresh(stack, folder);
-    Seeding.seed(stack, folder, fourWithTwoPoisoned(), "");
+    StackMailbox.alice(stack).reset(folder);
+    StackMailbox.alice(stack).append(folder, fourWithTwoPoisoned(), "");
     PoisonHandler h = new PoisonHandler();
-    org.assertj.core.api.Assertions.assertThatThrownBy(() -> Receive.of(Seeding.connection(stack))
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> Receive.of(TestEndpoints.inbound(stack, stack.alice()))
         .run(ReceiveSettings.builder().folder(folder).maxHeaderBytes(1024).build(), h))
         .hasMessageContaining("downstream rejects");
     assertThat(h.poisonCalls).hasValue(1);

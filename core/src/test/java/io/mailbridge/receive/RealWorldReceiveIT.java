@@ -2,10 +2,13 @@ package io.mailbridge.receive;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.mailbridge.TestEndpoints;
 import io.mailbridge.document.Attachment;
 import io.mailbridge.document.MailDocument;
 import io.mailbridge.testkit.MailStack;
 import io.mailbridge.testkit.RealServer;
+import io.mailbridge.testkit.StackMailbox;
+import io.mailbridge.testkit.TestMessages;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -72,10 +75,10 @@ class RealWorldReceiveIT {
   void anMboxEnvelopeLineAndAHeaderLineWithoutColonLoseNothing(MailStack stack) throws Exception {
     String folder = "rw-shapes";
     stack.resetFolder(stack.alice(), folder);
-    Seeding.seed(stack, folder, List.of(Seeding.crlf(MBOX), Seeding.crlf(BAD_FOLD)), "");
+    StackMailbox.alice(stack).append(folder, List.of(TestMessages.crlf(MBOX), TestMessages.crlf(BAD_FOLD)), "");
 
     List<MailDocument> docs = new ArrayList<>();
-    ReceiveResult r = Receive.of(Seeding.connection(stack))
+    ReceiveResult r = Receive.of(TestEndpoints.inbound(stack, stack.alice()))
         .run(ReceiveSettings.builder().folder(folder).build(), docs::add);
 
     assertThat(r.skipped()).isEmpty();

@@ -2,12 +2,14 @@ package io.mailbridge.receive;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.mailbridge.TestEndpoints;
 import io.mailbridge.document.MailDocument;
 import io.mailbridge.search.Filter;
 import io.mailbridge.search.SearchCompiler;
 import io.mailbridge.search.UidSet;
 import io.mailbridge.testkit.MailStack;
 import io.mailbridge.testkit.RealServer;
+import io.mailbridge.testkit.StackMailbox;
 import jakarta.mail.Flags;
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -33,7 +35,7 @@ class ReceiveFiltersIT {
   @BeforeAll
   void seed(MailStack stack) throws Exception {
     stack.resetFolder(stack.alice(), FOLDER);
-    Seeding.appendDated(stack, FOLDER, """
+    StackMailbox.alice(stack).appendDated(FOLDER, """
         From: Shop <invoices@shop.example>
         To: alice@example.test
         Subject: Invoice 1
@@ -43,7 +45,7 @@ class ReceiveFiltersIT {
 
         pay
         """);
-    Seeding.appendDated(stack, FOLDER, """
+    StackMailbox.alice(stack).appendDated(FOLDER, """
         From: news@letters.example
         To: alice@example.test
         Cc: boss@corp.example
@@ -53,7 +55,7 @@ class ReceiveFiltersIT {
 
         news
         """);
-    Seeding.appendDated(stack, FOLDER, """
+    StackMailbox.alice(stack).appendDated(FOLDER, """
         From: invoices@shop.example
         To: bob@example.test
         Subject: =?UTF-8?Q?Invoice_2_=E2=80=94_Gr=C3=B6=C3=9Fe?=
@@ -61,7 +63,7 @@ class ReceiveFiltersIT {
         Message-ID: <m3@x>
 
         """ + "large body line\n".repeat(1000));
-    Seeding.appendDated(stack, FOLDER, """
+    StackMailbox.alice(stack).appendDated(FOLDER, """
         From: friend@x.example
         To: alice@example.test
         Subject: Hello
@@ -70,7 +72,7 @@ class ReceiveFiltersIT {
 
         hi
         """, Flags.Flag.SEEN);
-    Seeding.appendDated(stack, FOLDER, """
+    StackMailbox.alice(stack).appendDated(FOLDER, """
         From: invoices@shop.example
         To: alice@example.test
         Subject: Reminder
@@ -80,7 +82,7 @@ class ReceiveFiltersIT {
 
         remember
         """, Flags.Flag.FLAGGED);
-    receive = Receive.of(Seeding.connection(stack));
+    receive = Receive.of(TestEndpoints.inbound(stack, stack.alice()));
     for (MailDocument d : receive.receiveAll(ReceiveSettings.builder().folder(FOLDER).build())) {
       uid.put(d.properties().messageId().replaceAll("[<>]|@x", ""), d.properties().uid().orElseThrow());
     }

@@ -1,11 +1,12 @@
 package io.mailbridge.receive;
 
-import static io.mailbridge.receive.Seeding.crlf;
+import static io.mailbridge.testkit.TestMessages.crlf;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.mailbridge.BadInputException;
 import io.mailbridge.ConfigException;
+import io.mailbridge.TestEndpoints;
 import io.mailbridge.document.Attachment;
 import io.mailbridge.document.BodyFormat;
 import io.mailbridge.document.DocumentCache;
@@ -15,6 +16,7 @@ import io.mailbridge.search.Filter;
 import io.mailbridge.search.UidSet;
 import io.mailbridge.testkit.MailStack;
 import io.mailbridge.testkit.RealServer;
+import io.mailbridge.testkit.StackMailbox;
 import io.mailbridge.testkit.TestMessages;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -136,10 +138,10 @@ class ReceiveIT {
         + "Date: Tue, 24 Nov 2026 11:00:00 +0000\r\nMessage-ID: <8bit@example.com>\r\n\r\nHallo\r\n")
         .getBytes(StandardCharsets.UTF_8);
     msgs.add(eightBit);
-    Seeding.seed(stack, folder, msgs, "");
+    StackMailbox.alice(stack).append(folder, msgs, "");
 
     Path cacheDir = tmp.resolve("cache");
-    List<MailDocument> docs = Receive.of(Seeding.connection(stack))
+    List<MailDocument> docs = Receive.of(TestEndpoints.inbound(stack, stack.alice()))
         .receiveAll(in(folder).cacheDir(cacheDir).includeHeaders(true).build());
     assertThat(docs).hasSize(4);
     Map<String, MailDocument> by = bySubject(docs);
@@ -193,7 +195,7 @@ class ReceiveIT {
     assertThat(eight.key()).matches("imap://alice%40example.test@127.0.0.1:\\d+/rcv-props;UIDVALIDITY=\\d+/;UID=\\d+");
 
     // Re-receiving writes the same cache keys (idempotent).
-    List<MailDocument> again = Receive.of(Seeding.connection(stack))
+    List<MailDocument> again = Receive.of(TestEndpoints.inbound(stack, stack.alice()))
         .receiveAll(in(folder).cacheDir(cacheDir).build());
     assertThat(bySubject(again).get("Rechnung für März €").attachments()).extracting(a -> a.key().orElseThrow())
         .isEqualTo(nested.attachments().stream().map(a -> a.key().orElseThrow()).toList());
@@ -203,11 +205,11 @@ class ReceiveIT {
   void cacheRetentionPrunesAfterTheRunOldestFirstAndSaysWhat(MailStack stack) throws Exception {
     String folder = "rcv-retention";
     stack.resetFolder(stack.alice(), folder);
-    Seeding.seed(stack, folder, List.of(
+    StackMailbox.alice(stack).append(folder, List.of(
         TestMessages.withAttachment("a@example.com", "alice@example.test", "r1", "r1.bin", new byte[1000]),
         TestMessages.withAttachment("a@example.com", "alice@example.test", "r2", "r2.bin", new byte[1000])), "");
     Path cacheDir = tmp.resolve("retained");
-    Receive receive = Receive.of(Seeding.connection(stack));
+    Receive receive = Receive.of(TestEndpoints.inbound(stack, stack.alice()));
     ReceiveResult first = receive.run(in(folder).cacheDir(cacheDir).maxMessages(1).build(), d -> {});
     assertThat(first.cachePruned()).isEmpty(); // no retention asked for
     Thread.sleep(5); // the second entry is stored later than the first
@@ -225,8 +227,8 @@ class ReceiveIT {
     String folder = "rcv-eml";
     stack.resetFolder(stack.alice(), folder);
     byte[] raw = TestMessages.withAttachment("a@example.com", "alice@example.test", "eml", "x.bin", new byte[3000]);
-    Seeding.seed(stack, folder, List.of(raw), "");
-    List<MailDocument> docs = Receive.of(Seeding.connection(stack))
+    StackMailbox.alice(stack).append(folder, List.of(raw), "");
+    List<MailDocument> docs = Receive.of(TestEndpoints.inbound(stack, stack.alice()))
         .receiveAll(in(folder).format(BodyFormat.EML).build());
     try (InputStream in = docs.get(0).openContent()) {
       assertThat(in.readAllBytes()).isEqualTo(raw);
@@ -242,10 +244,10 @@ class ReceiveIT {
     byte[] big = new byte[700_000];
     new java.util.Random(5).nextBytes(big);
     byte[] raw = TestMessages.withAttachment("a@example.com", "alice@example.test", "big", "big.bin", big);
-    Seeding.seed(stack, folder, List.of(raw, TestMessages.plain("b@example.com", "alice@example.test", "small", 100)), "");
+    StackMailbox.alice(stack).append(folder, List.of(raw, TestMessages.plain("b@example.com", "alice@example.test", "small", 100)), "");
     ReceiveResult r;
     List<MailDocument> docs = new ArrayList<>();
-    r = Receive.of(Seeding.connection(stack)).run(in(folder).cacheDir(tmp.resolve("c")).format(BodyFormat.EML)
+    r = Receive.of(TestEndpoints.inbound(stack, stack.alice())).run(in(folder).cacheDir(tmp.resolve("c")).format(BodyFormat.EML)
         .largeMessageBytes(64 * 1024).chunkBytes(16 * 1024).batchMaxBytes(128 * 1024).traceProtocol(true).build(),
         docs::add);
     assertThat(r.accepted()).isEqualTo(2);
@@ -268,8 +270,8 @@ class ReceiveIT {
   void peekIsTheDefaultAndLeavesSeenUnset(MailStack stack) throws Exception {
     String folder = "rcv-peek";
     stack.resetFolder(stack.alice(), folder);
-    Seeding.seed(stack, folder, List.of(TestMessages.plain("a@example.com", "alice@example.test", "p", 100)), "");
-    Receive receive = Receive.of(Seeding.connection(stack));
+    StackMailbox.alice(stack).append(folder, List.of(TestMessages.plain("a@example.com", "alice@example.test", "p", 100)), "");
+    Receive receive = Receive.of(TestEndpoints.inbound(stack, stack.alice()));
     ReceiveResult r = receive.run(in(folder).traceProtocol(true).build(), d -> { });
     assertThat(r.accepted()).isEqualTo(1);
     assertThat(r.protocolTrace()).anyMatch(l -> l.contains("BODY.PEEK[]")).noneMatch(l -> l.contains(" STORE ") || l.contains("+FLAGS"));
@@ -290,9 +292,9 @@ class ReceiveIT {
     for (int i = 99; i < msgs.size(); i += 100) { // 25 messages of ~27 KB among ~4 KB ones
       msgs.set(i, TestMessages.withAttachment("a@example.com", "alice@example.test", "big " + i, "b.bin", big));
     }
-    Seeding.seed(stack, folder, msgs, "");
+    StackMailbox.alice(stack).append(folder, msgs, "");
     List<MailDocument> docs = new ArrayList<>();
-    ReceiveResult r = Receive.of(Seeding.connection(stack)).run(in(folder).batchMaxBytes(1_000_000)
+    ReceiveResult r = Receive.of(TestEndpoints.inbound(stack, stack.alice())).run(in(folder).batchMaxBytes(1_000_000)
         .batchMaxMessages(100).largeMessageBytes(500_000).chunkBytes(64 * 1024).traceProtocol(true).build(), docs::add);
     assertThat(r.accepted()).isEqualTo(2_500);
     List<Long> bigUids = docs.stream().filter(d -> d.properties().subject().startsWith("big "))
@@ -321,8 +323,8 @@ class ReceiveIT {
   void withSizeLimitsTheSizesOfAContiguousFolderComeInOneCommand(MailStack stack) {
     String folder = "rcv-sizes-limits";
     stack.resetFolder(stack.alice(), folder);
-    Seeding.seed(stack, folder, TestMessages.bulk("a@example.com", "alice@example.test", 2_500), "");
-    ReceiveResult r = Receive.of(Seeding.connection(stack)).run(in(folder).traceProtocol(true)
+    StackMailbox.alice(stack).append(folder, TestMessages.bulk("a@example.com", "alice@example.test", 2_500), "");
+    ReceiveResult r = Receive.of(TestEndpoints.inbound(stack, stack.alice())).run(in(folder).traceProtocol(true)
         .sizeLimits(SizeLimits.of(1 << 20, Long.MAX_VALUE, SizePolicy.SKIP)).build(), d -> { });
     assertThat(r.accepted()).isEqualTo(2_500);
     List<String> sizeFetches = r.protocolTrace().stream().filter(l -> l.endsWith(" (UID RFC822.SIZE)")).toList();
@@ -342,8 +344,8 @@ class ReceiveIT {
     for (int i = 1; i <= 5; i++) {
       msgs.add(TestMessages.plain("a@example.com", "alice@example.test", "m" + i, 100));
     }
-    Seeding.seed(stack, folder, msgs, "");
-    Receive receive = Receive.of(Seeding.connection(stack));
+    StackMailbox.alice(stack).append(folder, msgs, "");
+    Receive receive = Receive.of(TestEndpoints.inbound(stack, stack.alice()));
     assertThat(receive.receiveAll(in(folder).maxMessages(2).build()))
         .extracting(d -> d.properties().subject()).containsExactly("m1", "m2");
     assertThat(receive.receiveAll(in(folder).maxMessages(2).order(ReceiveSettings.Order.NEWEST_FIRST).build()))
@@ -364,8 +366,8 @@ class ReceiveIT {
               ("attachment " + i).getBytes(StandardCharsets.US_ASCII))
           : TestMessages.plain("a@example.com", "alice@example.test", "m" + i, 100 + i));
     }
-    Seeding.seed(stack, folder, msgs, "");
-    Receive receive = Receive.of(Seeding.connection(stack));
+    StackMailbox.alice(stack).append(folder, msgs, "");
+    Receive receive = Receive.of(TestEndpoints.inbound(stack, stack.alice()));
     for (ReceiveSettings.Order order : ReceiveSettings.Order.values()) {
       List<MailDocument> docs = new ArrayList<>();
       // Batches of 70, 70 and 10 messages: runs of parsed messages end inside and at batch ends.
@@ -398,9 +400,9 @@ class ReceiveIT {
   void unicodeFolderNamesWork(MailStack stack) throws Exception {
     String folder = "rcv-Ünïcødé ✉";
     stack.resetFolder(stack.alice(), folder);
-    Seeding.appendDated(stack, folder, "From: a@example.com\nSubject: in unicode folder\nDate: Tue, 24 Nov 2026 "
+    StackMailbox.alice(stack).appendDated(folder, "From: a@example.com\nSubject: in unicode folder\nDate: Tue, 24 Nov 2026 "
         + "10:00:00 +0000\nMessage-ID: <u@x>\n\nbody\n");
-    ReceiveResult r = Receive.of(Seeding.connection(stack)).run(in(folder).traceProtocol(true).build(), d ->
+    ReceiveResult r = Receive.of(TestEndpoints.inbound(stack, stack.alice())).run(in(folder).traceProtocol(true).build(), d ->
         assertThat(d.properties().fromFolder()).hasValue(folder));
     assertThat(r.accepted()).isEqualTo(1);
     assertThat(r.protocolTrace()).anyMatch(l -> l.contains("EXAMINE \"rcv-&ANw-n&AO8-c&APg-d&AOk- &Jwk-\""))
@@ -411,7 +413,7 @@ class ReceiveIT {
 
   @Test
   void missingFolderIsAClearError(MailStack stack) {
-    assertThatThrownBy(() -> Receive.of(Seeding.connection(stack)).receiveAll(in("rcv-no-such-folder").build()))
+    assertThatThrownBy(() -> Receive.of(TestEndpoints.inbound(stack, stack.alice())).receiveAll(in("rcv-no-such-folder").build()))
         .isInstanceOf(BadInputException.class).hasMessageContaining("folder 'rcv-no-such-folder' does not exist");
   }
 
@@ -437,10 +439,10 @@ class ReceiveIT {
 
         =ZZ=4
         """);
-    Seeding.seed(stack, folder, List.of(TestMessages.plain("a@example.com", "alice@example.test", "ok 1", 100),
+    StackMailbox.alice(stack).append(folder, List.of(TestMessages.plain("a@example.com", "alice@example.test", "ok 1", 100),
         hopeless, malformed, TestMessages.plain("a@example.com", "alice@example.test", "ok 2", 100)), "");
     List<MailDocument> docs = new ArrayList<>();
-    ReceiveResult r = Receive.of(Seeding.connection(stack)).run(in(folder).postAction(PostAction.flag()).build(),
+    ReceiveResult r = Receive.of(TestEndpoints.inbound(stack, stack.alice())).run(in(folder).postAction(PostAction.flag()).build(),
         docs::add);
     assertThat(docs).extracting(d -> d.properties().subject()).contains("ok 1", "ok 2");
     assertThat(docs).hasSize(3);
@@ -450,7 +452,7 @@ class ReceiveIT {
     assertThat(r.skipped()).hasSize(1);
     assertThat(r.skipped().get(0).reason()).contains("cannot be parsed");
     assertThat(r.postActions()).isEqualTo(3); // the skipped message was not accepted, so not flagged
-    ReceiveResult unflagged = Receive.of(Seeding.connection(stack)).run(in(folder).filter(Filter.unflagged()).build(),
+    ReceiveResult unflagged = Receive.of(TestEndpoints.inbound(stack, stack.alice())).run(in(folder).filter(Filter.unflagged()).build(),
         d -> { });
     assertThat(unflagged.selected()).isEqualTo(1);
     assertThat(unflagged.skipped()).extracting(ReceiveResult.Skipped::uid).containsExactly(r.skipped().get(0).uid());
@@ -466,10 +468,10 @@ class ReceiveIT {
         + "\r\n\r\n" + "body line\r\n".repeat(100_000)).getBytes(StandardCharsets.US_ASCII);
     byte[] after = TestMessages.withAttachment("a@example.com", "alice@example.test", "after", "a.bin",
         "payload".repeat(50_000).getBytes(StandardCharsets.US_ASCII));
-    Seeding.seed(stack, folder, List.of(hopeless, after,
+    StackMailbox.alice(stack).append(folder, List.of(hopeless, after,
         TestMessages.plain("a@example.com", "alice@example.test", "last", 100)), "");
     List<MailDocument> docs = new ArrayList<>();
-    ReceiveResult r = Receive.of(Seeding.connection(stack)).run(in(folder).largeMessageBytes(256 * 1024)
+    ReceiveResult r = Receive.of(TestEndpoints.inbound(stack, stack.alice())).run(in(folder).largeMessageBytes(256 * 1024)
         .chunkBytes(64 * 1024).cacheDir(tmp.resolve("bad-large")).build(), docs::add);
     assertThat(docs).extracting(d -> d.properties().subject()).containsExactly("after", "last");
     assertThat(docs.get(0).attachments().get(0).sha256()).isEqualTo(sha("payload".repeat(50_000)
@@ -481,10 +483,10 @@ class ReceiveIT {
   void cacheFailureStopsTheReceiveAndLeavesThatMessageUnmarked(MailStack stack) throws Exception {
     String folder = "rcv-cachefail";
     stack.resetFolder(stack.alice(), folder);
-    Seeding.seed(stack, folder, List.of(
+    StackMailbox.alice(stack).append(folder, List.of(
         TestMessages.withAttachment("a@example.com", "alice@example.test", "first", "a.bin", new byte[10]),
         TestMessages.withAttachment("a@example.com", "alice@example.test", "second", "b.bin", new byte[10])), "");
-    Receive receive = Receive.of(Seeding.connection(stack));
+    Receive receive = Receive.of(TestEndpoints.inbound(stack, stack.alice()));
     List<MailDocument> probe = receive.receiveAll(in(folder).build());
     long secondUid = probe.get(1).properties().uid().orElseThrow();
     long uidValidity = probe.get(1).properties().uidValidity().orElseThrow();

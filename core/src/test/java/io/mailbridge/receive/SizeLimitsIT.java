@@ -4,10 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.mailbridge.BadInputException;
+import io.mailbridge.TestEndpoints;
 import io.mailbridge.document.Attachment;
 import io.mailbridge.document.MailDocument;
 import io.mailbridge.testkit.MailStack;
 import io.mailbridge.testkit.RealServer;
+import io.mailbridge.testkit.StackMailbox;
 import io.mailbridge.testkit.TestMessages;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -46,12 +48,12 @@ class SizeLimitsIT {
   @Test
   void skipLeavesAnOversizedMessageOnTheServerUnfetchedAndDeliversTheRest(MailStack stack) {
     String folder = "sl-skip";
-    Seeding.fresh(stack, folder);
-    Seeding.fresh(stack, folder + "-done");
-    Seeding.seed(stack, folder, List.of(small("s1"), big("huge"), small("s3")), "");
+    StackMailbox.alice(stack).reset(folder);
+    StackMailbox.alice(stack).reset(folder + "-done");
+    StackMailbox.alice(stack).append(folder, List.of(small("s1"), big("huge"), small("s3")), "");
     List<MailDocument> docs = new ArrayList<>();
 
-    ReceiveResult r = Receive.of(Seeding.connection(stack)).run(ReceiveSettings.builder().folder(folder)
+    ReceiveResult r = Receive.of(TestEndpoints.inbound(stack, stack.alice())).run(ReceiveSettings.builder().folder(folder)
         .sizeLimits(SizeLimits.of(LIMIT, Long.MAX_VALUE, SizePolicy.SKIP)).traceProtocol(true)
         .postAction(PostAction.moveTo(folder + "-done")).build(), docs::add);
 
@@ -70,12 +72,12 @@ class SizeLimitsIT {
   @Test
   void failStopsAtTheOversizedMessageNamingUidSizeAndLimitAndLosesNothing(MailStack stack) {
     String folder = "sl-fail";
-    Seeding.fresh(stack, folder);
-    Seeding.fresh(stack, folder + "-done");
-    Seeding.seed(stack, folder, List.of(small("f1"), big("huge"), small("f3")), "");
+    StackMailbox.alice(stack).reset(folder);
+    StackMailbox.alice(stack).reset(folder + "-done");
+    StackMailbox.alice(stack).append(folder, List.of(small("f1"), big("huge"), small("f3")), "");
     List<MailDocument> docs = new ArrayList<>();
 
-    assertThatThrownBy(() -> Receive.of(Seeding.connection(stack)).run(ReceiveSettings.builder().folder(folder)
+    assertThatThrownBy(() -> Receive.of(TestEndpoints.inbound(stack, stack.alice())).run(ReceiveSettings.builder().folder(folder)
         .sizeLimits(SizeLimits.of(LIMIT, Long.MAX_VALUE, SizePolicy.FAIL))
         .postAction(PostAction.moveTo(folder + "-done")).build(), docs::add))
         .isInstanceOf(BadInputException.class)
@@ -90,13 +92,13 @@ class SizeLimitsIT {
   @Test
   void referenceListsTheAttachmentsOfAnOversizedMessageWithoutStoringThem(MailStack stack) throws Exception {
     String folder = "sl-ref";
-    Seeding.fresh(stack, folder);
-    Seeding.fresh(stack, folder + "-done");
-    Seeding.seed(stack, folder, List.of(big("quarterly report"),
+    StackMailbox.alice(stack).reset(folder);
+    StackMailbox.alice(stack).reset(folder + "-done");
+    StackMailbox.alice(stack).append(folder, List.of(big("quarterly report"),
         TestMessages.plain("a@example.com", "alice@example.test", "long text", 150_000)), "");
     List<MailDocument> docs = new ArrayList<>();
 
-    ReceiveResult r = Receive.of(Seeding.connection(stack)).run(ReceiveSettings.builder().folder(folder)
+    ReceiveResult r = Receive.of(TestEndpoints.inbound(stack, stack.alice())).run(ReceiveSettings.builder().folder(folder)
         .cacheDir(cache).sizeLimits(SizeLimits.of(LIMIT, Long.MAX_VALUE, SizePolicy.REFERENCE)).traceProtocol(true)
         .postAction(PostAction.moveTo(folder + "-done")).build(), docs::add);
 
@@ -135,13 +137,13 @@ class SizeLimitsIT {
   @Test
   void referenceWithholdsOnlyTheOversizedAttachmentAndStoresTheRest(MailStack stack) throws Exception {
     String folder = "sl-att";
-    Seeding.fresh(stack, folder);
+    StackMailbox.alice(stack).reset(folder);
     byte[] smallPart = "small attachment".getBytes(StandardCharsets.UTF_8);
     byte[] bigPart = new byte[50_000];
-    Seeding.seed(stack, folder, List.of(twoAttachments("two parts", smallPart, bigPart)), "");
+    StackMailbox.alice(stack).append(folder, List.of(twoAttachments("two parts", smallPart, bigPart)), "");
     List<MailDocument> docs = new ArrayList<>();
 
-    Receive.of(Seeding.connection(stack)).run(ReceiveSettings.builder().folder(folder).cacheDir(cache)
+    Receive.of(TestEndpoints.inbound(stack, stack.alice())).run(ReceiveSettings.builder().folder(folder).cacheDir(cache)
         .sizeLimits(SizeLimits.of(1 << 20, 10_000, SizePolicy.REFERENCE)).build(), docs::add);
 
     MailDocument d = docs.get(0);
@@ -163,12 +165,12 @@ class SizeLimitsIT {
   @Test
   void skipDecidesOnTheAttachmentSizeFromTheStructure(MailStack stack) {
     String folder = "sl-att-skip";
-    Seeding.fresh(stack, folder);
-    Seeding.seed(stack, folder, List.of(small("plain"),
+    StackMailbox.alice(stack).reset(folder);
+    StackMailbox.alice(stack).append(folder, List.of(small("plain"),
         twoAttachments("two parts", new byte[10], new byte[50_000])), "");
     List<MailDocument> docs = new ArrayList<>();
 
-    ReceiveResult r = Receive.of(Seeding.connection(stack)).run(ReceiveSettings.builder().folder(folder)
+    ReceiveResult r = Receive.of(TestEndpoints.inbound(stack, stack.alice())).run(ReceiveSettings.builder().folder(folder)
         .sizeLimits(SizeLimits.of(1 << 20, 10_000, SizePolicy.SKIP)).build(), docs::add);
 
     assertThat(docs).extracting(x -> x.properties().subject()).containsExactly("plain");

@@ -2,6 +2,7 @@ package io.mailbridge.send;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.mailbridge.TestEndpoints;
 import io.mailbridge.connection.ImapClient;
 import io.mailbridge.connection.SmtpClient;
 import io.mailbridge.testkit.MailStack;
@@ -87,7 +88,7 @@ class BigAttachmentIT {
   }
 
   private static long sizeLimit(MailStack stack) {
-    try (SmtpClient smtp = SmtpClient.open(StackMail.submission(stack), new Properties(), false)) {
+    try (SmtpClient smtp = SmtpClient.open(TestEndpoints.submission(stack, stack.bob()), new Properties(), false)) {
       String p = smtp.transport().getExtensionParameter("SIZE");
       return p == null ? 0 : Long.parseLong(p.strip());
     }
@@ -105,7 +106,7 @@ class BigAttachmentIT {
 
     Properties props = new Properties();
     props.setProperty("mail.imaps.fetchsize", Long.toString(MIB));
-    try (ImapClient imap = ImapClient.open(StackMail.imaps(stack), props, false)) {
+    try (ImapClient imap = ImapClient.open(TestEndpoints.imaps(stack, stack.bob()), props, false)) {
       IMAPFolder inbox = (IMAPFolder) imap.store().getFolder("INBOX");
       Message m = null;
       long deadline = System.currentTimeMillis() + 120_000;

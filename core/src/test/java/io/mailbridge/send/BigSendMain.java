@@ -1,5 +1,6 @@
 package io.mailbridge.send;
 
+import io.mailbridge.TestEndpoints;
 import io.mailbridge.testkit.MailStack;
 import java.nio.file.Path;
 
@@ -15,11 +16,10 @@ public final class BigSendMain {
     if (args.length > 2) {
       // plain:PORT -> a local test SMTP server without TLS or login
       int port = Integer.parseInt(args[2].substring("plain:".length()));
-      connection = io.mailbridge.connection.MailConnection.builder().outbound(io.mailbridge.connection.Endpoint
-          .smtp("127.0.0.1").port(port).security(io.mailbridge.connection.Security.NONE).allowPlaintext(true).build())
-          .build();
+      connection = io.mailbridge.connection.MailConnection.builder().outbound(TestEndpoints.plainSmtp(port)).build();
     } else {
-      connection = StackMail.bob(MailStack.find().orElseThrow());
+      MailStack stack = MailStack.find().orElseThrow();
+      connection = TestEndpoints.both(stack, stack.bob());
     }
     SendResult r = Send.of(connection).send(Email.builder().from("bob@example.test").to("bob@example.test").subject(args[1])
         .text("big attachment").attach(Attachment.file(Path.of(args[0]))).build());

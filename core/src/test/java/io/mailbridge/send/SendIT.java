@@ -4,11 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.mailbridge.BadInputException;
-import io.mailbridge.connection.Endpoint;
+import io.mailbridge.TestEndpoints;
 import io.mailbridge.connection.MailConnection;
 import io.mailbridge.testkit.ImapSeeder;
 import io.mailbridge.testkit.MailStack;
 import io.mailbridge.testkit.RealServer;
+import io.mailbridge.testkit.StackMailbox;
+import io.mailbridge.testkit.TestMessages;
 import jakarta.mail.Flags;
 import jakarta.mail.Message;
 import jakarta.mail.Session;
@@ -46,7 +48,7 @@ class SendIT {
     Path csv = Files.writeString(dir.resolve("raw-data.csv"), "id,value\r\n1,42\r\n");
     Path pdf = Files.write(dir.resolve("report.pdf"), "%PDF-1.4 fake".getBytes(StandardCharsets.US_ASCII));
     String subject = unique("shape");
-    SendResult r = Send.of(StackMail.bob(stack)).send(Email.builder()
+    SendResult r = Send.of(TestEndpoints.both(stack, stack.bob())).send(Email.builder()
         .from("Bob Sender <bob@example.test>").to("bob@example.test").cc("bob+cc@example.test")
         .bcc("bob+bcc@example.test").replyTo("bob+reply@example.test").subject(subject)
         .text("plain text body").html("<p>html <img src=\"cid:dot\"></p>")
@@ -70,10 +72,10 @@ class SendIT {
         "application/binary", "image/png");
 
     // One copy per envelope recipient lands in bob's INBOX (plus-addressing).
-    List<byte[]> copies = StackMail.fetch(stack, "INBOX", r.properties().messageId(), 3);
+    List<byte[]> copies = StackMailbox.bob(stack).fetch("INBOX", r.properties().messageId(), 3);
     assertThat(copies).hasSize(3);
     for (byte[] raw : copies) {
-      String headers = StackMail.headers(raw);
+      String headers = TestMessages.headers(raw);
       // The MTA's trace fields (Received "for", Delivered-To, X-Original-To) name the envelope
       // recipient of each copy; what we transmitted must not name the bcc recipient anywhere.
       String ours = headers.lines().filter(l -> !l.startsWith("Received:") && !l.startsWith("Delivered-To:")
@@ -125,12 +127,12 @@ class SendIT {
   void utf8SubjectNamesBodiesAndFileNamesRoundTrip(MailStack stack) throws Exception {
     String subject = unique("Grüße, 日本語の件名 ✓ — Ünïcødé");
     String fileName = "Überweisung März 報告書 — très long nom de fichier pour forcer le découpage ✓.pdf";
-    SendResult r = Send.of(StackMail.bob(stack)).send(Email.builder().from("Jürgen Größe <bob@example.test>")
+    SendResult r = Send.of(TestEndpoints.both(stack, stack.bob())).send(Email.builder().from("Jürgen Größe <bob@example.test>")
         .to("Zoë Ångström 張 <bob@example.test>").subject(subject).text("Käse & Brötchen ✓ 日本")
         .attach(Attachment.bytes("données".getBytes(StandardCharsets.UTF_8)).name(fileName)).build());
     assertThat(r.status()).isEqualTo(SendResult.Status.SENT);
 
-    MimeMessage m = parse(StackMail.fetch(stack, "INBOX", r.properties().messageId(), 1).get(0));
+    MimeMessage m = parse(StackMailbox.bob(stack).fetch("INBOX", r.properties().messageId(), 1).get(0));
     assertThat(m.getSubject()).isEqualTo(subject);
     assertThat(((InternetAddress) m.getFrom()[0]).getPersonal()).isEqualTo("Jürgen Größe");
     assertThat(((InternetAddress) m.getRecipients(Message.RecipientType.TO)[0]).getPersonal())
@@ -144,7 +146,7 @@ class SendIT {
   @Test
   void internationalizedRecipientGoesOutWithSmtpUtf8(MailStack stack) throws Exception {
     // Postfix offers SMTPUTF8; bob+ü is bob's plus-address with a non-ASCII extension.
-    SendResult r = Send.of(StackMail.bob(stack)).send(Email.builder().to("Bøb <bob+ü@example.test>")
+    SendResult r = Send.of(TestEndpoints.both(stack, stack.bob())).send(Email.builder().to("Bøb <bob+ü@example.test>")
         .subject(unique("eai")).text("x").build());
     assertThat(r.status()).as(r.error().map(Throwable::getMessage).orElse("")).isEqualTo(SendResult.Status.SENT);
     assertThat(r.accepted()).containsExactly("bob+ü@example.test");
@@ -157,7 +159,7 @@ class SendIT {
 
   @Test
   void unknownRecipientIsReportedPerRecipientAndTheOthersStillGetIt(MailStack stack) throws Exception {
-    SendResult r = Send.of(StackMail.bob(stack)).send(Email.builder().to("bob@example.test")
+    SendResult r = Send.of(TestEndpoints.both(stack, stack.bob())).send(Email.builder().to("bob@example.test")
         .cc("nobody-" + UUID.randomUUID() + "@example.test").subject(unique("partial")).text("x").build());
     assertThat(r.status()).isEqualTo(SendResult.Status.PARTIAL);
     assertThat(r.accepted()).containsExactly("bob@example.test");
@@ -169,12 +171,12 @@ class SendIT {
     });
     assertThat(r.error()).isPresent();
     assertThat(r.serverReply()).startsWith("250");
-    assertThat(StackMail.fetch(stack, "INBOX", r.properties().messageId(), 1)).hasSize(1);
+    assertThat(StackMailbox.bob(stack).fetch("INBOX", r.properties().messageId(), 1)).hasSize(1);
   }
 
   @Test
   void messageWhoseEveryRecipientIsRefusedFailsPermanentlyWithoutRetry(MailStack stack) {
-    SendResult r = Send.of(StackMail.bob(stack)).send(Email.builder()
+    SendResult r = Send.of(TestEndpoints.both(stack, stack.bob())).send(Email.builder()
         .to("nobody-" + UUID.randomUUID() + "@example.test").subject(unique("all refused")).text("x").build());
     assertThat(r.status()).isEqualTo(SendResult.Status.FAILED);
     assertThat(r.attempts()).isEqualTo(1);
@@ -186,7 +188,7 @@ class SendIT {
   @Test
   void headerInjectionIsRefusedBeforeAnyConnection(MailStack stack) {
     // Port 1 has no server: reaching the network would fail differently.
-    MailConnection nowhere = MailConnection.builder().outbound(StackMail.submission(stack).toBuilder().port(1).build())
+    MailConnection nowhere = MailConnection.builder().outbound(TestEndpoints.submission(stack, stack.bob()).toBuilder().port(1).build())
         .build();
     Email evil = Email.builder().to("bob@example.test").subject("hi\r\nBcc: carol@example.test").text("x").build();
     Email fine = Email.builder().to("bob@example.test").subject("fine").text("x").build();
@@ -201,26 +203,26 @@ class SendIT {
 
   @Test
   void sendsOverImplicitTlsToo(MailStack stack) throws Exception {
-    MailConnection smtps = MailConnection.builder().outbound(StackMail.smtps(stack)).build();
+    MailConnection smtps = MailConnection.builder().outbound(TestEndpoints.smtps(stack, stack.bob())).build();
     SendResult r = Send.of(smtps).send(Email.builder().to("bob@example.test").subject(unique("smtps")).text("x").build());
     assertThat(r.status()).isEqualTo(SendResult.Status.SENT);
-    assertThat(StackMail.fetch(stack, "INBOX", r.properties().messageId(), 1)).hasSize(1);
+    assertThat(StackMailbox.bob(stack).fetch("INBOX", r.properties().messageId(), 1)).hasSize(1);
   }
 
   @Test
   void copyToSentAppendsTheSameMessageMarkedSeen(MailStack stack) throws Exception {
-    Send send = Send.of(StackMail.bob(stack), SendSettings.builder().copyToSent(true).build());
+    Send send = Send.of(TestEndpoints.both(stack, stack.bob()), SendSettings.builder().copyToSent(true).build());
     SendResult r = send.send(Email.builder().to("bob@example.test").subject(unique("sent copy")).text("x")
         .attach(Attachment.bytes(new byte[] {7, 7}).name("seven.bin")).build());
     assertThat(r.status()).isEqualTo(SendResult.Status.SENT);
-    byte[] delivered = StackMail.fetch(stack, "INBOX", r.properties().messageId(), 1).get(0);
-    List<byte[]> copies = StackMail.fetch(stack, "Sent", r.properties().messageId(), 1);
+    byte[] delivered = StackMailbox.bob(stack).fetch("INBOX", r.properties().messageId(), 1).get(0);
+    List<byte[]> copies = StackMailbox.bob(stack).fetch("Sent", r.properties().messageId(), 1);
     assertThat(copies).hasSize(1);
     String sentBody = new String(copies.get(0), StandardCharsets.ISO_8859_1);
     String deliveredText = new String(delivered, StandardCharsets.ISO_8859_1);
     // Same bytes as transmitted: the delivered copy only has the MTA's trace fields prepended.
     assertThat(deliveredText).endsWith(sentBody.substring(sentBody.indexOf("Date:")));
-    assertThat(StackMail.flags(stack, "Sent", r.properties().messageId()).contains(Flags.Flag.SEEN)).isTrue();
+    assertThat(StackMailbox.bob(stack).flags("Sent", r.properties().messageId()).contains(Flags.Flag.SEEN)).isTrue();
   }
   private static String uniqueId(String what) {
     return "<" + what + "." + UUID.randomUUID() + "@example.test>";
@@ -229,15 +231,15 @@ class SendIT {
   // Sends a fresh marker through the same server and waits until it is in bob's INBOX: anything submitted
   // before it has been delivered by then too, so a count taken afterwards includes any duplicate.
   private static void drained(MailStack stack) throws Exception {
-    SendResult marker = Send.of(StackMail.bob(stack)).send(Email.builder().to("bob@example.test")
+    SendResult marker = Send.of(TestEndpoints.both(stack, stack.bob())).send(Email.builder().to("bob@example.test")
         .subject(unique("marker")).text("x").build());
-    assertThat(StackMail.fetch(stack, "INBOX", marker.messageId(), 1)).hasSize(1);
+    assertThat(StackMailbox.bob(stack).fetch("INBOX", marker.messageId(), 1)).hasSize(1);
   }
 
   @Test
   void resultCarriesTheMessageIdAndTheServersFinalReply(MailStack stack) throws Exception {
     String id = uniqueId("traced");
-    SendResult r = Send.of(StackMail.bob(stack)).send(Email.builder().to("bob@example.test").subject(unique("traced"))
+    SendResult r = Send.of(TestEndpoints.both(stack, stack.bob())).send(Email.builder().to("bob@example.test").subject(unique("traced"))
         .text("x").messageId(id).build());
     assertThat(r.messageId()).isEqualTo(id).isEqualTo(r.properties().messageId());
     // Postfix's answer to the end of DATA, with the queue id a mail admin can grep for.
@@ -251,13 +253,13 @@ class SendIT {
         .build();
     SendSettings settings = SendSettings.builder().copyToSent(true).skipIfAlreadySent(true).build();
 
-    SendResult first = Send.of(StackMail.bob(stack), settings).send(email);
+    SendResult first = Send.of(TestEndpoints.both(stack, stack.bob()), settings).send(email);
     assertThat(first.status()).isEqualTo(SendResult.Status.SENT);
-    assertThat(StackMail.fetch(stack, "Sent", id, 1)).hasSize(1);
-    assertThat(StackMail.flags(stack, "Sent", id).contains(Flags.Flag.SEEN)).isTrue();
+    assertThat(StackMailbox.bob(stack).fetch("Sent", id, 1)).hasSize(1);
+    assertThat(StackMailbox.bob(stack).flags("Sent", id).contains(Flags.Flag.SEEN)).isTrue();
 
     // A new Send (as after a restart): only the Sent folder knows the message went out.
-    SendResult again = Send.of(StackMail.bob(stack), settings).send(email);
+    SendResult again = Send.of(TestEndpoints.both(stack, stack.bob()), settings).send(email);
     assertThat(again.status()).isEqualTo(SendResult.Status.ALREADY_SENT);
     assertThat(again.ok()).isTrue();
     assertThat(again.messageId()).isEqualTo(id);
@@ -265,26 +267,26 @@ class SendIT {
     assertThat(again.accepted()).isEmpty();
     assertThat(again.serverReply()).isEmpty();
     drained(stack);
-    assertThat(StackMail.fetch(stack, "INBOX", id, 1)).hasSize(1);
-    assertThat(StackMail.fetch(stack, "Sent", id, 1)).hasSize(1);
+    assertThat(StackMailbox.bob(stack).fetch("INBOX", id, 1)).hasSize(1);
+    assertThat(StackMailbox.bob(stack).fetch("Sent", id, 1)).hasSize(1);
 
     // Without the setting the same resend goes out: the lookup is what held it back.
-    SendResult unchecked = Send.of(StackMail.bob(stack), SendSettings.builder().copyToSent(true).build()).send(email);
+    SendResult unchecked = Send.of(TestEndpoints.both(stack, stack.bob()), SendSettings.builder().copyToSent(true).build()).send(email);
     assertThat(unchecked.status()).isEqualTo(SendResult.Status.SENT);
-    assertThat(StackMail.fetch(stack, "INBOX", id, 2)).hasSize(2);
+    assertThat(StackMailbox.bob(stack).fetch("INBOX", id, 2)).hasSize(2);
   }
 
   @Test
   void theSameMessageIdTwiceInOneBatchIsSentOnce(MailStack stack) throws Exception {
     String id = uniqueId("batch");
     Email email = Email.builder().to("bob@example.test").subject(unique("batch twice")).text("x").messageId(id).build();
-    List<SendResult> results = Send.of(StackMail.bob(stack), SendSettings.builder().copyToSent(true)
+    List<SendResult> results = Send.of(TestEndpoints.both(stack, stack.bob()), SendSettings.builder().copyToSent(true)
         .skipIfAlreadySent(true).build()).send(List.of(email, email));
     assertThat(results).extracting(SendResult::status)
         .containsExactly(SendResult.Status.SENT, SendResult.Status.ALREADY_SENT);
     drained(stack);
-    assertThat(StackMail.fetch(stack, "INBOX", id, 1)).hasSize(1);
-    assertThat(StackMail.fetch(stack, "Sent", id, 1)).hasSize(1);
+    assertThat(StackMailbox.bob(stack).fetch("INBOX", id, 1)).hasSize(1);
+    assertThat(StackMailbox.bob(stack).fetch("Sent", id, 1)).hasSize(1);
   }
 
   @Test
@@ -294,8 +296,7 @@ class SendIT {
     String folder = "Filed " + UUID.randomUUID();
     String id = uniqueId("filed");
     String otherCase = id.toUpperCase(java.util.Locale.ROOT);
-    try (ImapSeeder seeder = ImapSeeder.tls(stack.host(), stack.imapsPort(), stack.ca(), stack.bob().user(),
-        stack.bob().password())) {
+    try (ImapSeeder seeder = StackMailbox.bob(stack).seeder()) {
       seeder.create(folder);
       // SEARCH HEADER matches case-insensitively; a Message-ID differing in case is another message.
       seeder.append(folder, List.of(("Message-ID: " + otherCase + "\r\nSubject: look-alike\r\n\r\nx\r\n")
@@ -303,23 +304,22 @@ class SendIT {
     }
     SendSettings settings = SendSettings.builder().sentFolder(folder).skipIfAlreadySent(true).build();
     Email email = Email.builder().to("bob@example.test").subject(unique("filed")).text("x").messageId(id).build();
-    assertThat(Send.of(StackMail.bob(stack), settings).send(email).status()).isEqualTo(SendResult.Status.SENT);
+    assertThat(Send.of(TestEndpoints.both(stack, stack.bob()), settings).send(email).status()).isEqualTo(SendResult.Status.SENT);
     assertThat(stack.messageCount(stack.bob(), folder)).as("no copy without copyToSent").isEqualTo(1);
 
-    try (ImapSeeder seeder = ImapSeeder.tls(stack.host(), stack.imapsPort(), stack.ca(), stack.bob().user(),
-        stack.bob().password())) {
+    try (ImapSeeder seeder = StackMailbox.bob(stack).seeder()) {
       seeder.append(folder, List.of(("Message-ID: " + id + "\r\nSubject: filed\r\n\r\nx\r\n")
           .getBytes(StandardCharsets.US_ASCII)), "\\Seen");
     }
-    assertThat(Send.of(StackMail.bob(stack), settings).send(email).status())
+    assertThat(Send.of(TestEndpoints.both(stack, stack.bob()), settings).send(email).status())
         .isEqualTo(SendResult.Status.ALREADY_SENT);
     drained(stack);
-    assertThat(StackMail.fetch(stack, "INBOX", id, 1)).hasSize(1);
+    assertThat(StackMailbox.bob(stack).fetch("INBOX", id, 1)).hasSize(1);
   }
 
   @Test
   void skipIfAlreadySentWithoutAnImapServerIsAClearError(MailStack stack) {
-    MailConnection smtpOnly = MailConnection.builder().outbound(StackMail.submission(stack)).build();
+    MailConnection smtpOnly = MailConnection.builder().outbound(TestEndpoints.submission(stack, stack.bob())).build();
     assertThatThrownBy(() -> Send.of(smtpOnly, SendSettings.builder().skipIfAlreadySent(true).build())
         .send(Email.builder().to("bob@example.test").text("x").messageId(uniqueId("no-imap")).build()))
         .isInstanceOf(io.mailbridge.ConfigException.class).hasMessageContaining("skipIfAlreadySent");

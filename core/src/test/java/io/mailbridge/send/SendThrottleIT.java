@@ -9,6 +9,7 @@ import io.mailbridge.connection.Secret;
 import io.mailbridge.connection.Security;
 import io.mailbridge.testkit.MailStack;
 import io.mailbridge.testkit.RealServer;
+import io.mailbridge.testkit.StackMailbox;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -46,7 +47,7 @@ class SendThrottleIT {
     // Only 3 per window pass: some messages needed more than one attempt.
     assertThat(results.stream().mapToInt(SendResult::attempts).sum()).isGreaterThan(7);
     for (SendResult r : results) {
-      assertThat(StackMail.fetch(stack, "INBOX", r.properties().messageId(), 1)).hasSize(1);
+      assertThat(StackMailbox.bob(stack).fetch("INBOX", r.properties().messageId(), 1)).hasSize(1);
     }
   }
 
@@ -62,7 +63,7 @@ class SendThrottleIT {
     assertThat(results).allSatisfy(r -> assertThat(r.status()).isEqualTo(SendResult.Status.SENT));
     assertThat(results.stream().mapToInt(SendResult::attempts).sum()).isGreaterThan(6);
     for (SendResult r : results) {
-      assertThat(StackMail.fetch(stack, "INBOX", r.properties().messageId(), 1)).hasSize(1);
+      assertThat(StackMailbox.bob(stack).fetch("INBOX", r.properties().messageId(), 1)).hasSize(1);
     }
   }
 }

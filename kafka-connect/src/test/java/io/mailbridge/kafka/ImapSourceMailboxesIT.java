@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.mailbridge.testkit.ImapSessionSampler;
 import io.mailbridge.testkit.MailStack;
 import io.mailbridge.testkit.RealServer;
+import io.mailbridge.testkit.StackMailbox;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -43,12 +44,7 @@ class ImapSourceMailboxesIT {
     List<MailStack.User> users = List.of(stack.alice(), stack.bob(), stack.carol());
     for (MailStack.User u : users) {
       for (String f : FOLDERS) {
-        try {
-          stack.doveadm("mailbox", "delete", "-u", u.user(), "-s", f);
-        } catch (IllegalStateException absent) {
-          // not there
-        }
-        stack.resetFolder(u, f);
+        new StackMailbox(stack, u).reset(f);
         append(stack, u, f, 1, 3);
       }
     }

@@ -7,6 +7,7 @@ import io.mailbridge.kafka.KafkaProcesses.Worker;
 import io.mailbridge.testkit.ImapSeeder;
 import io.mailbridge.testkit.MailStack;
 import io.mailbridge.testkit.RealServer;
+import io.mailbridge.testkit.StackMailbox;
 import io.mailbridge.testkit.TestMessages;
 import java.net.ServerSocket;
 import java.nio.file.Path;
@@ -182,8 +183,7 @@ class KafkaConnectFailoverIT {
     for (int i = 1; i <= n; i++) {
       mails.add(TestMessages.plain("sender@example.test", stack.bob().user(), folder + " " + i, 300));
     }
-    try (ImapSeeder s = ImapSeeder.tls(stack.host(), stack.imapsPort(), stack.ca(), stack.bob().user(),
-        stack.bob().password())) {
+    try (ImapSeeder s = StackMailbox.bob(stack).seeder()) {
       s.append(folder, mails, "");
     }
   }
@@ -430,8 +430,7 @@ class KafkaConnectFailoverIT {
     Thread.sleep(6_000); // offset.flush.interval.ms: the position is committed
     AtomicBoolean feeding = new AtomicBoolean(true);
     Thread feeder = new Thread(() -> {
-      try (ImapSeeder s = ImapSeeder.tls(stack.host(), stack.imapsPort(), stack.ca(), stack.bob().user(),
-          stack.bob().password())) {
+      try (ImapSeeder s = StackMailbox.bob(stack).seeder()) {
         for (int i = 0; i < total && feeding.get(); i += 10) {
           List<byte[]> batch = new ArrayList<>();
           for (int j = i; j < i + 10; j++) {

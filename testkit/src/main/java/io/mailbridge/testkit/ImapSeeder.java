@@ -44,18 +44,7 @@ public final class ImapSeeder implements AutoCloseable {
   /** Logs in over implicit TLS, trusting the given PEM CA file. */
   public static ImapSeeder tls(String host, int port, Path caPem, String user, String password) {
     try {
-      KeyStore ks = KeyStore.getInstance(KeyStore.getDefaultType());
-      ks.load(null, null);
-      try (InputStream pem = Files.newInputStream(caPem)) {
-        int i = 0;
-        for (Certificate c : CertificateFactory.getInstance("X.509").generateCertificates(pem)) {
-          ks.setCertificateEntry("ca" + i++, c);
-        }
-      }
-      TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-      tmf.init(ks);
-      SSLContext ctx = SSLContext.getInstance("TLS");
-      ctx.init(null, tmf.getTrustManagers(), null);
+      SSLContext ctx = trusting(caPem);
       SSLSocket s = (SSLSocket) ctx.getSocketFactory().createSocket(host, port);
       s.setTcpNoDelay(true);
       s.startHandshake();
@@ -63,6 +52,23 @@ public final class ImapSeeder implements AutoCloseable {
     } catch (Exception e) {
       throw new IllegalStateException("seeder cannot log in to " + host + ":" + port + ": " + e, e);
     }
+  }
+
+  /** A TLS context that trusts the certificates of a PEM file (the stack's own CA) and nothing else. */
+  static SSLContext trusting(Path caPem) throws IOException, java.security.GeneralSecurityException {
+    KeyStore ks = KeyStore.getInstance(KeyStore.getDefaultType());
+    ks.load(null, null);
+    try (InputStream pem = Files.newInputStream(caPem)) {
+      int i = 0;
+      for (Certificate c : CertificateFactory.getInstance("X.509").generateCertificates(pem)) {
+        ks.setCertificateEntry("ca" + i++, c);
+      }
+    }
+    TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+    tmf.init(ks);
+    SSLContext ctx = SSLContext.getInstance("TLS");
+    ctx.init(null, tmf.getTrustManagers(), null);
+    return ctx;
   }
 
   /** Logs in over plain TCP (GreenMail). */

@@ -48,4 +48,24 @@ public final class TestMessages {
     }
     return out;
   }
+
+  /** A small text/plain message with this Subject and Message-ID, to carol. */
+  public static byte[] message(String subject, String messageId) {
+    return ("From: sender@example.test\r\nTo: carol@example.test\r\nSubject: " + subject
+        + "\r\nDate: Tue, 24 Nov 2026 10:00:00 +0000\r\nMessage-ID: " + messageId
+        + "\r\nMIME-Version: 1.0\r\nContent-Type: text/plain; charset=UTF-8\r\n\r\nHello.\r\n")
+        .getBytes(StandardCharsets.UTF_8);
+  }
+
+  /** The text in UTF-8 with every line end made CRLF, as messages travel (RFC 5322 2.3). */
+  public static byte[] crlf(String text) {
+    return text.replace("\r\n", "\n").replace("\n", "\r\n").getBytes(StandardCharsets.UTF_8);
+  }
+
+  /** The header block of a raw message (before the first empty line), unfolded. */
+  public static String headers(byte[] raw) {
+    String s = new String(raw, StandardCharsets.ISO_8859_1);
+    int end = s.indexOf("\r\n\r\n");
+    return (end < 0 ? s : s.substring(0, end)).replace("\r\n ", " ").replace("\r\n\t", " ");
+  }
 }

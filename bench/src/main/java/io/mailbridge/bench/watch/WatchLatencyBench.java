@@ -2,6 +2,7 @@ package io.mailbridge.bench.watch;
 
 import io.mailbridge.testkit.ImapSeeder;
 import io.mailbridge.testkit.MailStack;
+import io.mailbridge.testkit.StackMailbox;
 import java.io.FileInputStream;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -143,7 +144,7 @@ public final class WatchLatencyBench {
         raw.add(RawIdle.start(tls, stack.host(), stack.imapsPort(), t.user().user(), t.user().password(),
             t.folder()));
         senders.add(t.smtp() ? new Arrivals.Smtp(stack.host(), stack.smtpPort())
-            : ImapSeeder.tls(stack.host(), stack.imapsPort(), stack.ca(), t.user().user(), t.user().password()));
+            : new StackMailbox(stack, t.user()).seeder());
       }
       List<String> cmd = new ArrayList<>(List.of(ROOT.resolve("mailbridge").toString(), "watch", "--start", "all",
           "--state", dir.resolve("state.json").toString()));

@@ -5,11 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.mailbridge.document.CacheQuery;
 import io.mailbridge.document.CacheRetention;
 import io.mailbridge.document.DocumentCache;
+import io.mailbridge.testkit.Await;
 import java.io.ByteArrayInputStream;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -23,16 +23,6 @@ class CachePrunerTest {
         "<m" + uid + "@x>", false, Optional.empty()));
   }
 
-  private static void await(String what, BooleanSupplier condition) throws InterruptedException {
-    long end = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > end) {
-        throw new AssertionError("timed out waiting for: " + what);
-      }
-      Thread.sleep(20);
-    }
-  }
-
   @Test
   void prunesAtStartAndAgainEveryIntervalOldestFirstUntilStopped() throws Exception {
     DocumentCache cache = DocumentCache.open(dir);
@@ -44,10 +34,10 @@ class CachePrunerTest {
     CachePruner pruner = new CachePruner(dir, CacheRetention.of(null, 250L), Duration.ofMillis(200));
     pruner.start();
     try {
-      await("first prune", () -> pruner.last() != null);
+      Await.until("first prune", Duration.ofSeconds(30), () -> pruner.last() != null);
       assertThat(cache.find(CacheQuery.all())).extracting(DocumentCache.Entry::uid).containsExactlyInAnyOrder(2L, 3L);
       put(cache, 4, 100);
-      await("pruned again", () -> cache.find(CacheQuery.all()).size() == 2);
+      Await.until("pruned again", Duration.ofSeconds(30), () -> cache.find(CacheQuery.all()).size() == 2);
       assertThat(cache.find(CacheQuery.all())).extracting(DocumentCache.Entry::uid).containsExactlyInAnyOrder(3L, 4L);
     } finally {
       pruner.stop();

@@ -2,29 +2,21 @@ package io.mailbridge.send.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.mailbridge.connection.Auth;
-import io.mailbridge.connection.Endpoint;
-import io.mailbridge.connection.ImapClient;
-import io.mailbridge.connection.Secret;
-import io.mailbridge.connection.Security;
+import io.mailbridge.TestEndpoints;
 import io.mailbridge.send.Attachment;
 import io.mailbridge.send.Email;
-import io.mailbridge.send.SendResult;
 import io.mailbridge.send.SendResult.Status;
+import io.mailbridge.send.SendResult;
 import io.mailbridge.send.SendSettings;
 import io.mailbridge.testkit.MailStack;
 import io.mailbridge.testkit.RealServer;
-import jakarta.mail.Folder;
-import jakarta.mail.Message;
-import jakarta.mail.search.HeaderTerm;
+import io.mailbridge.testkit.StackMailbox;
 import java.io.ByteArrayOutputStream;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Properties;
 import java.util.Random;
 import java.util.UUID;
-import org.eclipse.angus.mail.imap.IMAPFolder;
 import org.eclipse.angus.mail.util.CRLFOutputStream;
 import org.junit.jupiter.api.Test;
 
@@ -38,18 +30,6 @@ class PipelinedSendIT {
   private static final SendSettings ON = SendSettings.defaults();
   private static final SendSettings OFF = SendSettings.builder().pipelining(false).build();
   private static final SendSettings BDAT = SendSettings.builder().chunking(true).build();
-
-  private static Endpoint submission(MailStack stack) {
-    return Endpoint.smtp(stack.host()).port(stack.submissionPort()).security(Security.STARTTLS)
-        .trustedCertificates(stack.ca()).auth(Auth.basic(stack.bob().user(), Secret.of(stack.bob().password())))
-        .build();
-  }
-
-  private static Endpoint imaps(MailStack stack) {
-    return Endpoint.imap(stack.host()).port(stack.imapsPort()).security(Security.SSL_TLS)
-        .trustedCertificates(stack.ca()).auth(Auth.basic(stack.bob().user(), Secret.of(stack.bob().password())))
-        .build();
-  }
 
   private static Composer.Composed compose(Email e) {
     Composer.validate(e, 0, "bob@example.test");
@@ -85,7 +65,7 @@ class PipelinedSendIT {
       byte[] expected = wireBytes(c);
       List<String> traces = new ArrayList<>();
       for (SendSettings s : List.of(OFF, ON, BDAT)) {
-        try (Transmitter t = new Transmitter(submission(stack), s, true)) {
+        try (Transmitter t = new Transmitter(TestEndpoints.submission(stack, stack.bob()), s, true)) {
           SendResult r = t.send(c, 0);
           assertThat(r.status()).isEqualTo(Status.SENT);
           traces.add(String.join("\n", t.client().orElseThrow().trace().lines()));
@@ -94,7 +74,7 @@ class PipelinedSendIT {
       assertThat(traces.get(0)).doesNotContain("BDAT").contains("\nDATA");
       assertThat(traces.get(1)).doesNotContain("BDAT").contains("\nDATA");
       assertThat(traces.get(2)).contains(" LAST");
-      List<byte[]> copies = fetch(stack, c.properties().messageId(), 3);
+      List<byte[]> copies = StackMailbox.bob(stack).fetch("INBOX", c.properties().messageId(), 3);
       assertThat(copies).hasSize(3);
       for (byte[] raw : copies) {
         // Postfix and Dovecot put their trace fields (Return-Path, Received...) in front of it.
@@ -108,7 +88,7 @@ class PipelinedSendIT {
     String run = UUID.randomUUID().toString();
     Composer.Composed c = compose(Email.builder().to("bob@example.test", "nosuchuser@example.test")
         .cc("bob+cc@example.test").subject("partial " + run).text("x").build());
-    try (Transmitter t = new Transmitter(submission(stack), BDAT, true)) {
+    try (Transmitter t = new Transmitter(TestEndpoints.submission(stack, stack.bob()), BDAT, true)) {
       SendResult r = t.send(c, 0);
       assertThat(r.status()).isEqualTo(Status.PARTIAL);
       assertThat(r.accepted()).containsExactly("bob@example.test", "bob+cc@example.test");
@@ -124,12 +104,12 @@ class PipelinedSendIT {
       assertThat(t.client().orElseThrow().trace().lines().stream().filter(l -> l.startsWith("EHLO")).count())
           .isEqualTo(2); // before and after STARTTLS: one connection
     }
-    assertThat(fetch(stack, c.properties().messageId(), 2)).hasSize(2);
+    assertThat(StackMailbox.bob(stack).fetch("INBOX", c.properties().messageId(), 2)).hasSize(2);
   }
 
   @Test
   void everyRecipientRefusedIsAFailureAndNothingIsDelivered(MailStack stack) throws Exception {
-    try (Transmitter t = new Transmitter(submission(stack), ON, true)) {
+    try (Transmitter t = new Transmitter(TestEndpoints.submission(stack, stack.bob()), ON, true)) {
       SendResult r = t.send(compose(Email.builder().to("nosuchuser@example.test").subject("nobody").text("x")
           .build()), 0);
       assertThat(r.status()).isEqualTo(Status.FAILED);
@@ -142,31 +122,5 @@ class PipelinedSendIT {
 
   private static boolean endsWith(byte[] raw, byte[] tail) {
     return raw.length >= tail.length && Arrays.equals(raw, raw.length - tail.length, raw.length, tail, 0, tail.length);
-  }
-
-  /** Bob's INBOX messages with this Message-ID, waiting up to 30 s for {@code expected} of them. */
-  private static List<byte[]> fetch(MailStack stack, String messageId, int expected) throws Exception {
-    long deadline = System.currentTimeMillis() + 30_000;
-    try (ImapClient imap = ImapClient.open(imaps(stack), new Properties(), false)) {
-      while (true) {
-        IMAPFolder f = (IMAPFolder) imap.store().getFolder("INBOX");
-        f.open(Folder.READ_ONLY);
-        try {
-          Message[] found = f.search(new HeaderTerm("Message-ID", messageId));
-          if (found.length >= expected || System.currentTimeMillis() > deadline) {
-            List<byte[]> out = new ArrayList<>();
-            for (Message m : found) {
-              ByteArrayOutputStream buf = new ByteArrayOutputStream();
-              m.writeTo(buf);
-              out.add(buf.toByteArray());
-            }
-            return out;
-          }
-        } finally {
-          f.close(false);
-        }
-        Thread.sleep(200);
-      }
-    }
   }
 }
