@@ -24,17 +24,12 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.security.KeyStore;
-import java.security.cert.Certificate;
-import java.security.cert.CertificateFactory;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Properties;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
-import javax.net.ssl.TrustManagerFactory;
 
 /**
  * Move 10,000 messages (carol's {@code bench-move-src} to {@code bench-move-dst}) with Mailbridge
@@ -170,18 +165,7 @@ public final class MoveBench {
 
   /** The reference: LOGIN, SELECT, UID MOVE 1:*, LOGOUT on a plain TLS socket. */
   static void rawMove(MailStack stack, MailStack.User user) throws Exception {
-    KeyStore ks = KeyStore.getInstance(KeyStore.getDefaultType());
-    ks.load(null, null);
-    try (InputStream pem = Files.newInputStream(stack.ca())) {
-      int i = 0;
-      for (Certificate c : CertificateFactory.getInstance("X.509").generateCertificates(pem)) {
-        ks.setCertificateEntry("ca" + i++, c);
-      }
-    }
-    TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-    tmf.init(ks);
-    SSLContext ctx = SSLContext.getInstance("TLS");
-    ctx.init(null, tmf.getTrustManagers(), null);
+    SSLContext ctx = stack.trustingContext();
     try (SSLSocket s = (SSLSocket) ctx.getSocketFactory().createSocket(stack.host(), stack.imapsPort())) {
       s.setTcpNoDelay(true);
       InputStream in = new BufferedInputStream(s.getInputStream(), 65536);

@@ -88,6 +88,15 @@ public record MailStack(
     return Path.of(caFile);
   }
 
+  /** A TLS context that trusts the stack's own CA and nothing else, for clients that are not the code under test. */
+  public javax.net.ssl.SSLContext trustingContext() {
+    try {
+      return ImapSeeder.trusting(ca());
+    } catch (IOException | java.security.GeneralSecurityException e) {
+      throw new IllegalStateException("cannot read the stack's CA " + caFile + ": " + e.getMessage(), e);
+    }
+  }
+
   public User alice() {
     return users.get(0);
   }

@@ -204,7 +204,7 @@ public class StackMailbox {
   public final <T> T withStore(StoreWork<T> work) {
     try {
       Properties p = new Properties();
-      p.put("mail.imaps.ssl.socketFactory", ImapSeeder.trusting(stack.ca()).getSocketFactory());
+      p.put("mail.imaps.ssl.socketFactory", stack.trustingContext().getSocketFactory());
       p.put("mail.imaps.connectiontimeout", "30000");
       p.put("mail.imaps.timeout", "60000");
       Store store = Session.getInstance(p).getStore("imaps");
@@ -217,7 +217,7 @@ public class StackMailbox {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted", e);
-    } catch (MessagingException | IOException | java.security.GeneralSecurityException e) {
+    } catch (MessagingException | IOException e) {
       throw new IllegalStateException("IMAP as " + user + " on the stack failed: " + e, e);
     }
   }

@@ -3,13 +3,8 @@ package io.mailbridge.bench.watch;
 import io.mailbridge.testkit.ImapSeeder;
 import io.mailbridge.testkit.MailStack;
 import io.mailbridge.testkit.StackMailbox;
-import java.io.FileInputStream;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyStore;
-import java.security.cert.Certificate;
-import java.security.cert.CertificateFactory;
 import java.time.LocalDateTime;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -18,7 +13,6 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.locks.LockSupport;
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManagerFactory;
 
 /**
  * How soon {@code ./mailbridge watch} hands new mail over: from the server accepting a message (IMAP
@@ -51,7 +45,7 @@ public final class WatchLatencyBench {
 
   private WatchLatencyBench(MailStack stack) throws Exception {
     this.stack = stack;
-    this.tls = tls(stack.ca());
+    this.tls = stack.trustingContext();
   }
 
   public static void main(String[] args) throws Exception {
@@ -238,21 +232,5 @@ public final class WatchLatencyBench {
           .append("    folders: [").append(t.folder()).append("]\n");
     }
     return Files.writeString(dir.resolve("mailboxes.yaml"), y.toString());
-  }
-
-  private static SSLContext tls(Path caPem) throws Exception {
-    KeyStore ks = KeyStore.getInstance(KeyStore.getDefaultType());
-    ks.load(null, null);
-    try (InputStream pem = new FileInputStream(caPem.toFile())) {
-      int i = 0;
-      for (Certificate c : CertificateFactory.getInstance("X.509").generateCertificates(pem)) {
-        ks.setCertificateEntry("ca" + i++, c);
-      }
-    }
-    TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-    tmf.init(ks);
-    SSLContext ctx = SSLContext.getInstance("TLS");
-    ctx.init(null, tmf.getTrustManagers(), null);
-    return ctx;
   }
 }
