@@ -2,10 +2,7 @@ package io.mailbridge.kafka;
 
 import io.mailbridge.MailbridgeException;
 import io.mailbridge.connection.ImapClient;
-import io.mailbridge.connection.Endpoint;
-import io.mailbridge.kafka.internal.ConnectorKeys;
 import io.mailbridge.kafka.internal.FolderReader;
-import io.mailbridge.kafka.internal.OutageClock;
 import io.mailbridge.kafka.internal.ServerKeys;
 import io.mailbridge.kafka.internal.SourceMailbox;
 import io.mailbridge.kafka.internal.SourceRecords;
@@ -26,6 +23,10 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.producer.RecordMetadata;
@@ -59,17 +60,22 @@ import org.slf4j.LoggerFactory;
  * heartbeats, a quiet folder has no committed offset and, with {@code start=now}, mail arriving while no
  * task runs is not published.
  *
+ * <p>Reading ahead: while Kafka Connect converts and sends the records one poll returned, the task
+ * already reads the next batch on its reader thread (one IMAP connection, one batch ahead at most), so
+ * the server and the producer work at the same time. A batch read ahead but not handed over when the
+ * task stops was never offered to Connect: its offsets are not committed and the next task reads it
+ * again.
+ *
  * <p>Post-actions run only for records Kafka acknowledged ({@link #commitRecord}), on the task's next
- * poll of the folder, so a message is never moved or deleted before its record is safe (a record
- * dropped by a transform counts as handled). With exactly once, the worker calls {@code commitRecord}
+ * visit of the folder after the acknowledgement, so a message is never moved or deleted before its
+ * record is safe (a record dropped by a transform counts as handled). With exactly once, the worker calls {@code commitRecord}
  * only after the record's transaction committed, so a post-action never follows an aborted record.
  * Post-actions acknowledged after the task's last poll (stop, rebalance, crash) are completed by the
  * next task: at start it applies the post-action to every message still in the folder between the
  * offset's {@code from} (where this connector started publishing the folder) and its {@code uid}; mail
  * older than the start position is never touched. Heartbeats never trigger a post-action.
  *
- * <p>Several mailboxes ({@code mailboxes}): a task given more than one visits them in turn on each
- * poll, with one IMAP connection at a time (opened for the visit, closed after it), so a task never
+ * <p>Several mailboxes ({@code mailboxes}): a task given more than one visits them in turn, with one IMAP connection at a time (opened for the visit, closed after it), so a task never
  * holds more than one connection. A temporary failure of one mailbox does not hold the others up.
  *
  * <p>An unreachable server: a failure that retrying may cure (refused, timed out, dropped) is retried
@@ -91,53 +97,22 @@ public final class ImapSourceTask extends SourceTask {
   static final Duration MAX_POLL_WAIT = Duration.ofMillis(500);
 
   private final Map<Map<String, String>, FolderReader> readers = new HashMap<>();
-  private final List<Account> accounts = new ArrayList<>();
+  private final List<SourceAccount> accounts = new ArrayList<>();
   private final CountDownLatch stopping = new CountDownLatch(1);
   /** After a visit that found nothing: the mailboxes are not visited again before this System.nanoTime(). */
   private long idleUntil;
   private boolean idle;
+  /**
+   * Every IMAP exchange after start() runs on this one thread: the next visit of the mailboxes starts
+   * as soon as poll() handed a batch over, so mail is fetched and parsed while Connect converts and
+   * sends the batch before.
+   */
+  private ExecutorService reader;
+  /** The visit under way on the reader thread, null when none. */
+  private Future<Visit> pending;
   private TaskMetrics metrics;
   private Path tempCache;
   private int nextAccount;
-
-  /** One mailbox of this task: its settings, folder readers, outage clock and (while visited) connection. */
-  private static final class Account {
-    final SourceSettings settings;
-    /** Prefix of this mailbox's host, port and login keys, for messages: imap. or mailbox.NAME.imap. */
-    final String keys;
-    final OutageClock outage;
-    final List<FolderReader> order = new ArrayList<>();
-    ImapClient imap;
-    int next;
-    /** While failing: not tried again before this System.nanoTime(). */
-    long retryAt;
-
-    Account(SourceSettings settings, String name, OutageClock outage) {
-      this.settings = settings;
-      this.keys = name.equals(ImapSourceConfig.DEFAULT_MAILBOX) ? "imap."
-          : ImapSourceConfig.MAILBOX_PREFIX + name + ".imap.";
-      this.outage = outage;
-    }
-
-    /** The error in the connector's keys. */
-    String reason(MailbridgeException e) {
-      return ConnectorKeys.speak(e.getMessage(), Endpoint.Protocol.IMAP, keys);
-    }
-
-    /** Records a failure retrying may cure; throws ConnectException (the task fails) past the bound. */
-    Duration failed(MailbridgeException e) {
-      Duration wait = outage.failed("IMAP server of mailbox " + settings.mailbox(), reason(e), e);
-      retryAt = System.nanoTime() + wait.toNanos();
-      return wait;
-    }
-
-    synchronized void close() {
-      if (imap != null) {
-        imap.close();
-        imap = null;
-      }
-    }
-  }
 
   @Override
   public String version() {
@@ -165,7 +140,7 @@ public final class ImapSourceTask extends SourceTask {
     for (SourceMailbox m : mailboxes) {
       SourceSettings settings = m.settings().withImap(m.settings().imap().toBuilder().metrics(metrics.metrics())
           .build());
-      Account a = new Account(settings, m.name(), ServerKeys.clock(config, "imap", settings.pollInterval()));
+      SourceAccount a = new SourceAccount(settings, m.name(), ServerKeys.clock(config, "imap", settings.pollInterval()));
       List<Map<String, String>> partitions = settings.folders().stream()
           .map(f -> SourceRecords.partition(settings.mailbox(), f)).toList();
       Map<Map<String, String>, Map<String, Object>> stored = StoredOffsets.read(offsets, partitions);
@@ -177,7 +152,7 @@ public final class ImapSourceTask extends SourceTask {
       }
       accounts.add(a);
     }
-    for (Account a : accounts) {
+    for (SourceAccount a : accounts) {
       try {
         for (FolderReader r : a.order) {
           r.open();
@@ -212,31 +187,86 @@ public final class ImapSourceTask extends SourceTask {
     }
   }
 
-  private static ImapClient connect(Account a) {
+  /** What one visit of the mailboxes read, and the last retriable failure it met. */
+  private record Visit(List<SourceRecord> records, String retriable, Throwable cause) {}
+
+  private static ImapClient connect(SourceAccount a) {
     return ImapClient.open(a.settings.imap(), new Properties(), false);
   }
 
   @Override
   public List<SourceRecord> poll() throws InterruptedException {
-    List<SourceRecord> out = new ArrayList<>();
     if (stopping.getCount() == 0) {
       return null;
     }
-    if (idle) {
-      long left = idleUntil - System.nanoTime();
-      if (left > 0) {
-        stopping.await(Math.min(left, MAX_POLL_WAIT.toNanos()), TimeUnit.NANOSECONDS);
-        if (stopping.getCount() == 0 || idleUntil - System.nanoTime() > 0) {
-          return null;
+    if (pending == null) {
+      if (idle) {
+        long left = idleUntil - System.nanoTime();
+        if (left > 0) {
+          stopping.await(Math.min(left, MAX_POLL_WAIT.toNanos()), TimeUnit.NANOSECONDS);
+          if (stopping.getCount() == 0 || idleUntil - System.nanoTime() > 0) {
+            return null;
+          }
         }
+        idle = false;
       }
-      idle = false;
+      pending = reader().submit(this::visitAll);
     }
+    Visit v;
+    try {
+      v = pending.get();
+    } catch (ExecutionException e) {
+      pending = null;
+      if (e.getCause() instanceof RuntimeException r) {
+        throw r;
+      }
+      if (e.getCause() instanceof Error err) {
+        throw err;
+      }
+      throw new ConnectException("imap source visit failed: " + e.getCause(), e.getCause());
+    }
+    pending = null;
+    if (!v.records().isEmpty()) {
+      pending = reader().submit(this::visitAll); // the next batch is read while Connect sends this one
+      return v.records();
+    }
+    // Nothing new: wait the poll interval, or less when a failing mailbox is due again first; this
+    // poll waits at most MAX_POLL_WAIT of it, the next ones the rest.
+    long waitNanos = accounts.get(0).settings.pollInterval().toNanos();
+    for (SourceAccount a : accounts) {
+      if (a.outage.failing()) {
+        waitNanos = Math.min(waitNanos, Math.max(0, a.retryAt - System.nanoTime()));
+      }
+    }
+    idleUntil = System.nanoTime() + waitNanos;
+    idle = true;
+    stopping.await(Math.min(waitNanos, MAX_POLL_WAIT.toNanos()), TimeUnit.NANOSECONDS);
+    if (v.retriable() != null) {
+      // Kafka Connect logs it and polls again at once: the wait above keeps an outage from busy looping.
+      throw new RetriableException(v.retriable(), v.cause());
+    }
+    return null;
+  }
+
+  private ExecutorService reader() {
+    if (reader == null) {
+      reader = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "mailbridge-imap-source-reader");
+        t.setDaemon(true);
+        return t;
+      });
+    }
+    return reader;
+  }
+
+  /** One visit of every mailbox (reader thread); throws ConnectException when the task must fail. */
+  private Visit visitAll() {
+    List<SourceRecord> out = new ArrayList<>();
     String retriable = null;
     Throwable cause = null;
-    // Each poll visits every mailbox, starting one further each time so none starves.
+    // Each visit starts one mailbox further than the last, so none starves.
     for (int k = 0; k < accounts.size() && stopping.getCount() > 0; k++) {
-      Account a = accounts.get((nextAccount + k) % accounts.size());
+      SourceAccount a = accounts.get((nextAccount + k) % accounts.size());
       if (a.outage.failing() && System.nanoTime() - a.retryAt < 0) {
         continue; // backing off: the other mailboxes go on
       }
@@ -263,29 +293,11 @@ public final class ImapSourceTask extends SourceTask {
     }
     nextAccount = (nextAccount + 1) % accounts.size();
     purgePrivateCache();
-    if (!out.isEmpty()) {
-      return out;
-    }
-    // Nothing new: wait the poll interval, or less when a failing mailbox is due again first; this
-    // poll waits at most MAX_POLL_WAIT of it, the next ones the rest.
-    long waitNanos = accounts.get(0).settings.pollInterval().toNanos();
-    for (Account a : accounts) {
-      if (a.outage.failing()) {
-        waitNanos = Math.min(waitNanos, Math.max(0, a.retryAt - System.nanoTime()));
-      }
-    }
-    idleUntil = System.nanoTime() + waitNanos;
-    idle = true;
-    stopping.await(Math.min(waitNanos, MAX_POLL_WAIT.toNanos()), TimeUnit.NANOSECONDS);
-    if (retriable != null) {
-      // Kafka Connect logs it and polls again at once: the wait above keeps an outage from busy looping.
-      throw new RetriableException(retriable, cause);
-    }
-    return null;
+    return new Visit(out, retriable, cause);
   }
 
   /** Reads every folder of one mailbox, starting one further each time so no folder starves. */
-  private void visit(Account a, List<SourceRecord> out) {
+  private void visit(SourceAccount a, List<SourceRecord> out) {
     if (a.imap == null) {
       a.imap = connect(a);
     }
@@ -297,7 +309,7 @@ public final class ImapSourceTask extends SourceTask {
 
   /**
    * Kafka Connect is done with this record (written and acknowledged, or dropped by a transform when
-   * {@code metadata} is null): its message's post-action may run (next poll of its folder).
+   * {@code metadata} is null): its message's post-action may run (next visit of its folder).
    */
   @Override
   public void commitRecord(SourceRecord record, RecordMetadata metadata) {
@@ -315,7 +327,19 @@ public final class ImapSourceTask extends SourceTask {
   @Override
   public void stop() {
     stopping.countDown();
-    for (Account a : accounts) {
+    if (reader != null) {
+      // A visit under way ends at its next folder; past the wait, closing its connection ends it.
+      reader.shutdown();
+      try {
+        if (!reader.awaitTermination(MAX_POLL_WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
+          reader.shutdownNow();
+        }
+      } catch (InterruptedException e) {
+        reader.shutdownNow();
+        Thread.currentThread().interrupt();
+      }
+    }
+    for (SourceAccount a : accounts) {
       a.close();
       a.order.forEach(FolderReader::close);
     }

@@ -351,6 +351,54 @@ class ImapSourceTaskTest {
     assertThat(pollAll(start(props(alice, "start", "now"), null))).isEmpty();
   }
 
+  private static List<Object> subjects(List<SourceRecord> records) {
+    return records.stream().map(r -> (Object) ((Struct) r.value()).get("subject")).toList();
+  }
+
+  private static byte[][] numbered(String to, String prefix, int n) {
+    byte[][] m = new byte[n][];
+    for (int i = 0; i < n; i++) {
+      m[i] = TestMessages.plain("bob@example.test", to, prefix + (i + 1), 100);
+    }
+    return m;
+  }
+
+  @Test
+  void theFirstBatchAfterStartIsShortSoKafkaGetsRecordsBeforeALargeBatchIsFetched() throws Exception {
+    String alice = mail.user("alice");
+    seed(alice, "INBOX", numbered(alice, "M", 250));
+    ImapSourceTask task = start(props(alice, "batch.size", "1000"), null);
+
+    List<SourceRecord> first = task.poll();
+    assertThat(first).as("the first batch stops at the short first size").hasSize(100);
+    List<SourceRecord> second = task.poll();
+    assertThat(second).as("then batch.size applies").hasSize(150);
+    List<Object> all = new ArrayList<>(subjects(first));
+    all.addAll(subjects(second));
+    assertThat(all).as("every message once, in UID order").containsExactlyElementsOf(
+        java.util.stream.IntStream.rangeClosed(1, 250).mapToObj(i -> (Object) ("M" + i)).toList());
+  }
+
+  @Test
+  void aTaskStoppedWhileReadingAheadLosesAndRepeatsNothingAfterTheCommittedOffset() throws Exception {
+    String alice = mail.user("alice");
+    seed(alice, "INBOX", numbered(alice, "M", 30));
+    Map<String, String> p = props(alice, "batch.size", "10");
+    ImapSourceTask first = start(p, null);
+    List<SourceRecord> handed = new ArrayList<>(first.poll());
+    handed.addAll(first.poll());
+    assertThat(handed).hasSize(20);
+    // Connect committed the offsets of the first 15 records only; the task stops with the third
+    // batch read ahead but never handed over.
+    first.stop();
+
+    ImapSourceTask next = start(p, new HashMap<>(handed.get(14).sourceOffset()));
+    List<SourceRecord> rest = pollAll(next);
+    assertThat(subjects(rest)).as("from the record after the committed offset, each once")
+        .containsExactlyElementsOf(java.util.stream.IntStream.rangeClosed(16, 30).mapToObj(i -> (Object) ("M" + i))
+            .toList());
+  }
+
   /**
    * Kafka Connect stops a source task only after poll() returned and gives up on it after
    * task.shutdown.graceful.timeout.ms (5 s by default): an idle task must hand control back long

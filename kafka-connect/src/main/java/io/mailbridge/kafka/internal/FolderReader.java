@@ -28,6 +28,12 @@ import org.slf4j.LoggerFactory;
 public final class FolderReader {
   private static final Logger LOG = LoggerFactory.getLogger(FolderReader.class);
   private static final String MISSING_FOLDER = "create it or fix the folders key";
+  /**
+   * Most messages of the first batch after the task started: the first records reach Kafka after a
+   * short fetch, and the task reads the next (full) batch while Connect sends them, instead of
+   * fetching a whole large batch before Kafka sees anything.
+   */
+  static final int FIRST_BATCH = 100;
 
   /** An acknowledged record: its post-action may run. */
   private record Acked(long uidValidity, long uid) {}
@@ -45,6 +51,8 @@ public final class FolderReader {
   private long fromUid = -1;
   /** The offset last handed to Kafka Connect in a record (mail or heartbeat), null before the first. */
   private Map<String, Long> handed;
+  /** Whether this folder already handed mail over since the task started. */
+  private boolean started;
 
   /**
    * @param storeDir where the pipeline stores attachments: the user's cache directory, or the task's
@@ -97,7 +105,8 @@ public final class FolderReader {
       watermark(s);
       applyPostActions(s, uv);
       long last = cursor.position().lastUid();
-      List<Long> uids = cursor.next(s, settings.batchSize());
+      int limit = started ? settings.batchSize() : Math.min(FIRST_BATCH, settings.batchSize());
+      List<Long> uids = cursor.next(s, limit);
       if (uids.isEmpty()) {
         // No message left between lastUid and UIDNEXT (SELECT's, so assigned before the search ran;
         // expunged before being read, or, with filter.*, not matching): moving past them keeps the
@@ -115,6 +124,7 @@ public final class FolderReader {
         previous[0] = uid;
       });
       cursor.advance(uids.get(uids.size() - 1));
+      started = true;
       out.addAll(batch);
       if (!batch.isEmpty()) {
         handed = offsetOf(batch.get(batch.size() - 1));
