@@ -9,17 +9,25 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Writes journal records on a thread of its own, so that neither opening SQLite (loading its native
  * library is a sizeable part of a cold start) nor its commits delay the command: records queue up
- * while the command connects and works, and go in one transaction per batch. {@link #close()} waits
- * for the queue to be written. A journal that cannot be written is a warning on stderr: the mail
+ * while the command connects and works, and go in one transaction per batch of up to
+ * {@link #BATCH_MILLIS} ms. {@link #close()} waits for the queue to be written. The retention's
+ * removals happen first, while the command connects, once fewer than 1% of its most records are
+ * left free, down to 95%: a full journal keeps between 95% and 100% of the most (never more). A journal that cannot be written is a warning on stderr: the mail
  * operation it describes has happened and is reported on stdout either way.
  */
 final class JournalSink implements AutoCloseable {
   private static final JournalRecord END = new JournalRecord(java.time.Instant.EPOCH, "", "", java.util.Map.of(),
       Optional.empty(), List.of(), Optional.empty(), Optional.empty());
+
+  /** How long a transaction waits for more records after its first. */
+  static final long BATCH_MILLIS = 200;
+  /** The most records in one transaction. */
+  static final int MAX_BATCH = 10_000;
 
   private final Path file;
   private final Journal.Retention retention;
@@ -27,6 +35,7 @@ final class JournalSink implements AutoCloseable {
   private final LinkedBlockingQueue<JournalRecord> queue = new LinkedBlockingQueue<>();
   private final Thread writer;
   private volatile String failure;
+  private final java.util.concurrent.atomic.AtomicInteger transactions = new java.util.concurrent.atomic.AtomicInteger();
 
   private JournalSink(Path file, Journal.Retention retention, PrintWriter stderr) {
     this.file = file;
@@ -63,13 +72,20 @@ final class JournalSink implements AutoCloseable {
   private void write() {
     SqliteNative.useCachedCopy(System.getenv());
     try (Journal journal = Journal.open(file, retention)) {
+      // The oldest records go while the command connects, not after its work: close() then has
+      // nothing to remove unless the command recorded more than this room. They go in steps of 5%
+      // of the most records: a step costs less per record the more it removes.
+      journal.prune(retention.maxRecords() / 100, retention.maxRecords() / 25);
       List<JournalRecord> batch = new ArrayList<>();
       while (true) {
         batch.add(queue.take());
-        queue.drainTo(batch);
-        boolean end = batch.remove(END);
+        boolean end = collect(batch);
+        if (end) {
+          batch.remove(batch.size() - 1);
+        }
         if (!batch.isEmpty()) {
           journal.append(batch);
+          transactions.incrementAndGet();
           batch.clear();
         }
         if (end) {
@@ -82,6 +98,35 @@ final class JournalSink implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+  }
+
+  /**
+   * Adds what follows the batch's first record for up to {@link #BATCH_MILLIS} ms: a transaction
+   * writes every index page it touches once, so a few large ones cost far less than one per record
+   * as they come. Returns whether the batch ends with {@link #END}.
+   */
+  private boolean collect(List<JournalRecord> batch) throws InterruptedException {
+    long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(BATCH_MILLIS);
+    while (true) {
+      queue.drainTo(batch, MAX_BATCH - batch.size());
+      if (batch.get(batch.size() - 1) == END) { // the last record ever added
+        return true;
+      }
+      long left = until - System.nanoTime();
+      if (batch.size() >= MAX_BATCH || left <= 0) {
+        return false;
+      }
+      JournalRecord next = queue.poll(left, TimeUnit.NANOSECONDS);
+      if (next == null) {
+        return false;
+      }
+      batch.add(next);
+    }
+  }
+
+  /** How many transactions were written so far. */
+  int transactions() {
+    return transactions.get();
   }
 
   /** Waits until every record is written; a failure becomes one warning on stderr. */

@@ -98,7 +98,37 @@ public final class Journal implements AutoCloseable {
 
   /** Removes what the retention does not keep; returns how many records were removed. */
   public synchronized long prune() {
-    return store.prune(retention);
+    return store.prune(retention, 0, 0);
+  }
+
+  /**
+   * Removes what the retention does not keep and, when the journal is that close to its
+   * {@link Retention#maxRecords()}, the oldest records again until {@code room} more can be appended
+   * without exceeding it; returns how many records were removed. A writer that calls this before it
+   * appends takes the removal off the end of its work: its {@link #close()} then has nothing to
+   * remove unless it appended more than {@code room} records.
+   *
+   * @param room how many records to make room for, at most {@code maxRecords - 1}
+   */
+  public synchronized long prune(long room) {
+    return prune(room, 0);
+  }
+
+  /**
+   * As {@link #prune(long)}, and when records are removed to make {@code room}, as many again as
+   * {@code extra}. Removing the oldest records in larger, rarer steps costs less per record: their
+   * index entries lie scattered over the file, and a step rewrites each index page it touches once.
+   *
+   * @param room how many records to make room for
+   * @param extra how many more to remove once any are removed for the room; {@code room + extra} at
+   *     most {@code maxRecords - 1}
+   */
+  public synchronized long prune(long room, long extra) {
+    if (room < 0 || extra < 0 || room + extra >= retention.maxRecords()) {
+      throw new IllegalArgumentException("room " + room + " and extra " + extra + " must be at least 0 and add up "
+          + "to at most maxRecords - 1 (" + (retention.maxRecords() - 1) + ")");
+    }
+    return store.prune(retention, room, extra);
   }
 
   /** Applies the retention when records were appended, and closes the file. */
@@ -106,7 +136,7 @@ public final class Journal implements AutoCloseable {
   public synchronized void close() {
     try {
       if (written) {
-        store.prune(retention);
+        store.prune(retention, 0, 0);
       }
     } finally {
       store.close();

@@ -102,6 +102,29 @@ class JournalTest {
   }
 
   @Test
+  void pruneWithRoomRemovesTheOldestOnlyAsFarAsNeededToAppendThatManyWithinTheMost() {
+    Path file = dir.resolve("j.db");
+    Instant now = Instant.now();
+    try (Journal j = Journal.open(file, new Journal.Retention(Duration.ofDays(30), 5))) {
+      for (int i = 0; i < 4; i++) {
+        j.append(at(now.minusSeconds(10 - i).toString(), "send", "sent", Map.of("subject", "s" + i), null));
+      }
+      assertThat(j.prune(1)).as("4 records leave room for 1").isZero();
+      assertThat(j.prune(3)).isEqualTo(2);
+      assertThat(j.query(JournalQuery.all())).extracting(r -> r.properties().get("subject")).containsExactly("s2", "s3");
+      j.append(at(now.minusSeconds(1).toString(), "send", "sent", Map.of("subject", "s4"), null));
+      j.append(at(now.toString(), "send", "sent", Map.of("subject", "s5"), null));
+      assertThat(j.prune(0, 3)).as("4 records, room for 1: none removed, however many extra").isZero();
+      assertThat(j.prune(2, 1)).as("room for 2 missing one: that one and one extra").isEqualTo(2);
+      assertThat(j.query(JournalQuery.all())).extracting(r -> r.properties().get("subject")).containsExactly("s4", "s5");
+      assertThatThrownBy(() -> j.prune(5)).isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("add up to at most maxRecords - 1 (4)");
+      assertThatThrownBy(() -> j.prune(2, 3)).isInstanceOf(IllegalArgumentException.class);
+      assertThatThrownBy(() -> j.prune(-1)).isInstanceOf(IllegalArgumentException.class);
+    }
+  }
+
+  @Test
   void theFileIsInWalModeAndNeverHoldsABody() throws Exception {
     Path file = dir.resolve("j.db");
     try (Journal j = Journal.open(file)) {

@@ -171,7 +171,11 @@ public final class SqliteStore {
     return out;
   }
 
-  public long prune(Journal.Retention retention) {
+  /**
+   * Removes the records older than the retention's age and, when more than its count less
+   * {@code room} are left, the oldest until its count less {@code room + extra} are.
+   */
+  public long prune(Journal.Retention retention, long room, long extra) {
     try (PreparedStatement age = db.prepareStatement("DELETE FROM records WHERE time < ?")) {
       age.setLong(1, micros(Instant.now().minus(retention.maxAge())));
       long removed = age.executeUpdate();
@@ -179,10 +183,10 @@ public final class SqliteStore {
       try (Statement s = db.createStatement(); ResultSet rs = s.executeQuery("SELECT max(id) - min(id) + 1 FROM records")) {
         span = rs.next() ? rs.getLong(1) : 0;
       }
-      if (span > retention.maxRecords()) { // ids only grow: the span bounds the count from above
+      if (span > retention.maxRecords() - room) { // ids only grow: the span bounds the count from above
         try (PreparedStatement count = db.prepareStatement("DELETE FROM records WHERE id <= "
             + "(SELECT id FROM records ORDER BY id DESC LIMIT 1 OFFSET ?)")) {
-          count.setLong(1, retention.maxRecords());
+          count.setLong(1, retention.maxRecords() - room - extra);
           removed += count.executeUpdate();
         }
       }
