@@ -14,10 +14,11 @@ import java.util.concurrent.ConcurrentMap;
  * the sum over all mailboxes on the same server.
  *
  * <p>Connections are granted in request order (fair). When more connections are wanted than the
- * budget allows, they take turns: a connection that another one is waiting for is handed over
- * after at least {@code pollInterval} of use (after the check for new mail in hand), and its
- * folders are checked again when their turn comes back. Nothing is missed meanwhile: new mail is
- * found by the saved watermark, not by being connected when it arrived.
+ * budget allows, they take turns, and a turn is one check: a connection that another one is
+ * waiting for is handed over right after the check for new mail in hand (an IDLE is ended for it),
+ * and its folders are checked again when their turn comes back, at most every
+ * {@code pollInterval}. Nothing is missed meanwhile: new mail is found by the saved watermark, not
+ * by being connected when it arrived.
  *
  * <pre>{@code
  * ConnectionBudget budget = ConnectionBudget.perServer(4);

@@ -65,7 +65,7 @@ final class ConnectionWatch {
     this.limits = limits;
     this.metrics = endpoint.recorder();
     this.signals = signals;
-    this.turns = new Turns(limits.permits(), settings.pollInterval());
+    this.turns = new Turns(limits.permits());
     this.backoff = backoff;
     this.succeeded = succeeded;
     this.keepaliveName = keepaliveName;
@@ -135,7 +135,7 @@ final class ConnectionWatch {
       st.connected = true;
       sync.prepare(s);
       check(st, sync, s);
-      if (signals.stopping()) {
+      if (signals.stopping() || handOver()) {
         return;
       }
       if (!idle) {

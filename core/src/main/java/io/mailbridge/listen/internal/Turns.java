@@ -1,26 +1,23 @@
 package io.mailbridge.listen.internal;
 
-import java.time.Duration;
 import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * One watcher's turns at its server's connection slots: it takes a slot before connecting, gives
- * it back when the connection closes, and hands it over once another connection waits for a slot
- * and this one has had at least {@code pollInterval} (after the check in hand, so nothing is left
- * half done).
+ * it back when the connection closes, and hands it over after the check in hand (nothing is left
+ * half done) whenever another connection waits for a slot. A turn under contention is thus one
+ * check (connect, log in, look for new mail, fetch what arrived), never a hold: every extra moment
+ * one account held a slot was a moment added to every other account's wait.
  */
 final class Turns {
   private static final Logger LOG = LoggerFactory.getLogger(Turns.class);
   private final ServerPermits permits;
-  private final long minHoldNanos;
-  private volatile long heldSince;
   private boolean handedOver;
 
-  Turns(ServerPermits permits, Duration pollInterval) {
+  Turns(ServerPermits permits) {
     this.permits = permits;
-    this.minHoldNanos = pollInterval.toNanos();
   }
 
   /** Whether a budget limits the server's connections (hand-overs can happen). */
@@ -33,7 +30,6 @@ final class Turns {
     if (!permits.acquire(stop)) {
       return false;
     }
-    heldSince = System.nanoTime();
     handedOver = false;
     return true;
   }
@@ -42,12 +38,15 @@ final class Turns {
     permits.release();
   }
 
-  /** Another connection waits for a slot and this one has had its share: end IDLE to hand over. */
+  /** Another connection waits for a slot: end IDLE to hand this one over. */
   boolean due() {
-    return permits.contended() && System.nanoTime() - heldSince >= minHoldNanos;
+    return permits.contended();
   }
 
-  /** True (and the connection is to be closed) when the slot is {@link #due()}; remembered for {@link #handedOver()}. */
+  /**
+   * True (and the connection is to be closed) when the slot is {@link #due()}; remembered for
+   * {@link #handedOver()}.
+   */
   boolean handOver(String mailbox, Object folders) {
     if (!due()) {
       return false;

@@ -130,8 +130,11 @@ public final class Watcher {
         try {
           connection.run(pipeline);
           if (connection.handedOver() && !signals.stopping()) {
-            // Rotation under a connection budget: let the others have their turn before queueing again.
-            signals.sleep(settings.pollInterval());
+            // Taking turns under a connection budget: the slot queue is fair, so queueing again at
+            // once already lets every other waiter go first; this only keeps a folder's checks at
+            // least pollInterval apart when few others wait.
+            signals.sleep(Duration.ofNanos(Math.max(0,
+                signals.checkBegan() + settings.pollInterval().toNanos() - System.nanoTime())));
           }
         } catch (ConfigException | BadInputException | FolderSync.Fatal e) {
           RuntimeException cause = e instanceof FolderSync.Fatal f ? f.error() : e;
