@@ -163,8 +163,12 @@ final class ConnectionWatch {
         if (signals.stopping()) {
           break;
         }
+        // Mail that arrived while the check ran is reported by a server at its next look at the
+        // folder: a NOOP makes that look now, where an IDLE would wait for the server's own
+        // notification timer (Dovecot starts it afresh with each IDLE: half a second).
+        s.noop();
         // Returns on any untagged response, when keepalive/stop ends it, or at once for mail
-        // announced since the search.
+        // announced since the search (by that NOOP too).
         boolean pushed = s.idle();
         st.idling = false;
         if (!signals.stopping()) {
