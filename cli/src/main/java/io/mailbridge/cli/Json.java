@@ -50,8 +50,9 @@ public final class Json {
    * Writes one line of a long stream of lines (a read-only receive's documents): on standard output
    * block-buffered, the way C's stdio does when it is not a terminal, and on its way within
    * {@link Out#FLUSH_MILLIS} ms. On a terminal, and for any other writer, each line at once as
-   * {@link #line}. Only for lines whose loss in a crash loses nothing (nothing was changed on the
-   * server for them): a line after which the server is changed must go through {@link #line}.
+   * {@link #line}. Only for lines after which nothing is changed on the server (a read-only
+   * receive's, or a move's that reports what the server has done): a line after which the server
+   * is changed must go through {@link #line}.
    */
   public static void streamed(PrintWriter out, Object value) {
     if (out instanceof Out bytes) {

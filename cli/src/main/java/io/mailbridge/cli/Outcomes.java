@@ -17,10 +17,15 @@ final class Outcomes {
    * to the journal as one record of {@code operation}.
    */
   static int print(CommandSpec spec, MoveResult r, String operation, MailConnection mail, JournalSink journal) {
+    // Every line reports what the server has already done, and nothing is changed after it: the
+    // lines can go out in blocks (a write call per line was 10,000 for a folder's move) and are
+    // all out before this returns.
+    var out = spec.commandLine().getOut();
     for (MessageOutcome o : r.outcomes()) {
-      Json.line(spec.commandLine().getOut(), view(r, o));
+      Json.streamed(out, view(r, o));
       journal.add(JournalRecords.moved(operation, mail.inbound(), r, o));
     }
+    out.flush();
     var err = spec.commandLine().getErr();
     for (String w : r.warnings()) {
       err.println("mailbridge: warning: " + w);
