@@ -1,12 +1,13 @@
 package io.mailbridge.journal.internal;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.mailbridge.ConfigException;
 import io.mailbridge.journal.Journal;
 import io.mailbridge.journal.JournalQuery;
 import io.mailbridge.journal.JournalRecord;
 import java.io.IOException;
+import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -83,7 +84,8 @@ public final class SqliteStore {
   public void insert(Collection<JournalRecord> records) {
     String sql = "INSERT INTO records (time, operation, outcome, message_id, subject, from_address, recipients, "
         + "folder, from_folder, document_key, cache_keys, cache_dir, reason, properties) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
-    try {
+    StringWriter text = new StringWriter();
+    try (JsonGenerator json = generator(text)) {
       db.setAutoCommit(false);
       try (PreparedStatement p = db.prepareStatement(sql)) {
         for (JournalRecord r : records) {
@@ -97,20 +99,66 @@ public final class SqliteStore {
           p.setString(8, r.property("folder").orElse(null));
           p.setString(9, r.property("fromFolder").orElse(null));
           p.setString(10, r.documentKey().orElse(null));
-          p.setString(11, JSON.writeValueAsString(r.cacheKeys()));
+          p.setString(11, json(json, text, r.cacheKeys()));
           p.setString(12, r.cacheDir().orElse(null));
           p.setString(13, r.reason().orElse(null));
-          p.setString(14, JSON.writeValueAsString(r.properties()));
+          p.setString(14, json(json, text, r.properties()));
           p.addBatch();
         }
         p.executeBatch();
       }
       db.commit();
-    } catch (SQLException | JsonProcessingException e) {
+    } catch (SQLException | IOException e) {
       rollbackQuietly();
       throw new ConfigException("journal " + file + ": cannot append (" + e.getMessage() + ")", e);
     } finally {
       autoCommit();
+    }
+  }
+
+  /**
+   * {@code value} as the mapper writes it, through one generator for a whole batch: the mapper's
+   * own {@code writeValueAsString} sets up a generator and a serializer provider for every value,
+   * which costs more than writing a record's few properties.
+   */
+  static JsonGenerator generator(StringWriter text) throws IOException {
+    JsonGenerator json = JSON.getFactory().createGenerator(text);
+    json.setRootValueSeparator(null); // each value is a string of its own
+    return json;
+  }
+
+  /** {@code value} as JSON text, through a {@link #generator} writing into {@code text}. */
+  static String json(JsonGenerator json, StringWriter text, Object value) throws IOException {
+    text.getBuffer().setLength(0);
+    write(json, value);
+    json.flush();
+    return text.toString();
+  }
+
+  private static void write(JsonGenerator json, Object value) throws IOException {
+    if (value instanceof String s) {
+      json.writeString(s);
+    } else if (value instanceof Integer i) {
+      json.writeNumber(i);
+    } else if (value instanceof Long l) {
+      json.writeNumber(l);
+    } else if (value instanceof Boolean b) {
+      json.writeBoolean(b);
+    } else if (value instanceof List<?> list) {
+      json.writeStartArray();
+      for (Object o : list) {
+        write(json, o);
+      }
+      json.writeEndArray();
+    } else if (value instanceof Map<?, ?> map && map.keySet().stream().allMatch(String.class::isInstance)) {
+      json.writeStartObject();
+      for (Map.Entry<?, ?> e : map.entrySet()) {
+        json.writeFieldName((String) e.getKey());
+        write(json, e.getValue());
+      }
+      json.writeEndObject();
+    } else {
+      JSON.writeValue(json, value); // anything else (null, other numbers, dates) exactly as the mapper writes it
     }
   }
 
