@@ -34,16 +34,6 @@ class LimitsCommandIT {
     return Cli.run(all.toArray(String[]::new));
   }
 
-  private static List<JsonNode> lines(String out) throws Exception {
-    List<JsonNode> l = new ArrayList<>();
-    for (String s : out.split("\n")) {
-      if (!s.isBlank()) {
-        l.add(Json.mapper().readTree(s));
-      }
-    }
-    return l;
-  }
-
 
   @Test
   void receiveWithSizePolicyReferencePrintsTheAttachmentAsNotStored(MailStack stack) throws Exception {
@@ -56,7 +46,7 @@ class LimitsCommandIT {
         "--cache-dir", tmp.resolve("cache").toString(), "--then", "read");
 
     assertThat(r.exit()).as(r.err()).isZero();
-    List<JsonNode> docs = lines(r.out());
+    List<JsonNode> docs = r.lines();
     assertThat(docs).hasSize(2);
     assertThat(docs.get(0).has("status")).isFalse();
     JsonNode big = docs.get(1);
@@ -97,7 +87,7 @@ class LimitsCommandIT {
     Cli r = receive(stack, "--folder", folder, "--quarantine-folder", folder + "-quarantine", "--no-body");
 
     assertThat(r.exit()).isEqualTo(ExitCodes.PARTIAL);
-    List<JsonNode> lines = lines(r.out());
+    List<JsonNode> lines = r.lines();
     assertThat(lines).hasSize(2);
     assertThat(lines.get(0).path("subject").asText()).isEqualTo("ok");
     JsonNode dead = lines.get(1);

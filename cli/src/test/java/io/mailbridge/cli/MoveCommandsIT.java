@@ -2,13 +2,10 @@ package io.mailbridge.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.mailbridge.testkit.MailStack;
 import io.mailbridge.testkit.RealServer;
 import io.mailbridge.testkit.StackMailbox;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,7 +13,6 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** The move, flag, delete and folders commands against the real Dovecot as carol; folders {@code cli-mv-*}. */
 @RealServer
@@ -24,30 +20,15 @@ class MoveCommandsIT {
   @TempDir
   Path dir;
 
-  record Run(int exit, List<JsonNode> lines, String err) {}
-
-  private Run run(MailStack stack, String... args) throws IOException {
+  private Cli run(MailStack stack, String... args) throws IOException {
     Path pw = dir.resolve("pw");
     Files.writeString(pw, stack.carol().password() + "\n");
     List<String> all = new ArrayList<>(List.of(args));
     all.addAll(List.of("--imap-host", stack.host(), "--imap-port", String.valueOf(stack.imapsPort()),
         "--imap-security", "ssl_tls", "--user", stack.carol().user(), "--password-file", pw.toString(),
         "--ca-file", stack.caFile()));
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    CommandLine cl = MailbridgeCommand.commandLine();
-    cl.setOut(new PrintWriter(out));
-    cl.setErr(new PrintWriter(err));
-    int exit = cl.execute(all.toArray(String[]::new));
-    List<JsonNode> lines = new ArrayList<>();
-    for (String l : out.toString().split("\n")) {
-      if (!l.isBlank()) {
-        lines.add(Json.mapper().readTree(l));
-      }
-    }
-    return new Run(exit, lines, err.toString());
+    return Cli.run(all.toArray(String[]::new));
   }
-
 
   private static void seed(MailStack stack, String folder, String... subjects) {
     StackMailbox.carol(stack).reset(folder);
@@ -68,7 +49,7 @@ class MoveCommandsIT {
       // not there
     }
 
-    Run r = run(stack, "move", "--from", "cli-mv-src", "--to", "cli-mv-Archive/2026", "--uids", "1,3:4",
+    Cli r = run(stack, "move", "--from", "cli-mv-src", "--to", "cli-mv-Archive/2026", "--uids", "1,3:4",
         "--create-target");
 
     assertThat(r.exit()).as(r.err()).isEqualTo(ExitCodes.PARTIAL);
@@ -85,16 +66,16 @@ class MoveCommandsIT {
     seed(stack, "cli-mv-filter", "Invoice 1", "Hello", "Invoice 2");
     StackMailbox.carol(stack).reset("cli-mv-processed");
 
-    Run moved = run(stack, "move", "--from", "cli-mv-filter", "--to", "cli-mv-processed", "--subject", "Invoice",
+    Cli moved = run(stack, "move", "--from", "cli-mv-filter", "--to", "cli-mv-processed", "--subject", "Invoice",
         "--before", "2999-01-01");
     assertThat(moved.exit()).as(moved.err()).isZero();
     assertThat(moved.lines()).extracting(n -> n.get("uid").asLong()).containsExactly(1L, 3L);
 
-    Run flagged = run(stack, "flag", "--folder", "cli-mv-processed", "--all", "--seen", "--flag", "$Done");
+    Cli flagged = run(stack, "flag", "--folder", "cli-mv-processed", "--all", "--seen", "--flag", "$Done");
     assertThat(flagged.exit()).as(flagged.err()).isZero();
     assertThat(flagged.lines()).allMatch(n -> n.get("status").asText().equals("updated")).hasSize(2);
 
-    Run deleted = run(stack, "delete", "--folder", "cli-mv-processed", "--keyword", "$Done", "--expunge");
+    Cli deleted = run(stack, "delete", "--folder", "cli-mv-processed", "--keyword", "$Done", "--expunge");
     assertThat(deleted.exit()).as(deleted.err()).isZero();
     assertThat(deleted.lines()).allMatch(n -> n.get("status").asText().equals("expunged")).hasSize(2);
     assertThat(stack.messageCount(stack.carol(), "cli-mv-processed")).isZero();
@@ -102,12 +83,12 @@ class MoveCommandsIT {
 
   @Test
   void selectionMistakesAreBadInput(MailStack stack) throws IOException {
-    Run none = run(stack, "move", "--from", "INBOX", "--to", "cli-mv-x");
+    Cli none = run(stack, "move", "--from", "INBOX", "--to", "cli-mv-x");
     assertThat(none.exit()).isEqualTo(ExitCodes.BAD_INPUT);
     assertThat(none.err()).contains("no messages selected");
-    Run both = run(stack, "move", "--from", "INBOX", "--to", "cli-mv-x", "--uids", "1", "--subject", "x");
+    Cli both = run(stack, "move", "--from", "INBOX", "--to", "cli-mv-x", "--uids", "1", "--subject", "x");
     assertThat(both.exit()).isEqualTo(ExitCodes.BAD_INPUT);
-    Run wildcard = run(stack, "folders", "create", "cli-mv-*");
+    Cli wildcard = run(stack, "folders", "create", "cli-mv-*");
     assertThat(wildcard.exit()).isEqualTo(ExitCodes.BAD_INPUT);
     assertThat(wildcard.err()).contains("LIST wildcards");
   }
@@ -137,11 +118,11 @@ class MoveCommandsIT {
         // not there
       }
     }
-    Run created = run(stack, "folders", "create", "cli-mv-tree", "cli-mv-tree/2026");
+    Cli created = run(stack, "folders", "create", "cli-mv-tree", "cli-mv-tree/2026");
     assertThat(created.exit()).isZero();
     assertThat(created.lines()).extracting(n -> n.get("name").asText()).containsExactly("cli-mv-tree",
         "cli-mv-tree/2026");
-    Run deleted = run(stack, "folders", "delete", "cli-mv-tree/2026", "cli-mv-tree");
+    Cli deleted = run(stack, "folders", "delete", "cli-mv-tree/2026", "cli-mv-tree");
     assertThat(deleted.exit()).isZero();
     assertThat(deleted.lines()).extracting(n -> n.get("deleted").asText()).containsExactly("cli-mv-tree/2026",
         "cli-mv-tree");
