@@ -298,8 +298,8 @@ public final class ImapSourceTask extends SourceTask {
 
   /** Reads every folder of one mailbox, starting one further each time so no folder starves. */
   private void visit(SourceAccount a, List<SourceRecord> out) {
-    if (a.imap == null) {
-      a.imap = connect(a);
+    if (a.imap == null && !a.keep(connect(a))) {
+      return; // stopped while connecting
     }
     for (int i = 0; i < a.order.size() && stopping.getCount() > 0; i++) {
       a.order.get((a.next + i) % a.order.size()).poll(a.imap, out);
@@ -340,7 +340,7 @@ public final class ImapSourceTask extends SourceTask {
       }
     }
     for (SourceAccount a : accounts) {
-      a.close();
+      a.shut();
       a.order.forEach(FolderReader::close);
     }
     if (metrics != null) {

@@ -22,6 +22,7 @@ final class SourceAccount {
   int next;
   /** While failing: not tried again before this System.nanoTime(). */
   long retryAt;
+  private boolean shut;
 
   SourceAccount(SourceSettings settings, String name, OutageClock outage) {
     this.settings = settings;
@@ -40,6 +41,22 @@ final class SourceAccount {
     Duration wait = outage.failed("IMAP server of mailbox " + settings.mailbox(), reason(e), e);
     retryAt = System.nanoTime() + wait.toNanos();
     return wait;
+  }
+
+  /** The task stopped: closes the connection, and any the reader thread opens later. */
+  synchronized void shut() {
+    shut = true;
+    close();
+  }
+
+  /** Keeps a connection the reader thread opened, unless the task stopped meanwhile (then closes it). */
+  synchronized boolean keep(ImapClient c) {
+    if (shut) {
+      c.close();
+      return false;
+    }
+    imap = c;
+    return true;
   }
 
   synchronized void close() {
