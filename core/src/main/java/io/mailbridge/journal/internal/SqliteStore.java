@@ -232,8 +232,11 @@ public final class SqliteStore {
         span = rs.next() ? rs.getLong(1) : 0;
       }
       if (span > retention.maxRecords() - room) { // ids only grow: the span bounds the count from above
+        // Keeps the ids above max(id) - keep: at most that many records, exactly as many unless the age
+        // removed some out of order. Finding the cut by its rank instead (ORDER BY id DESC OFFSET n)
+        // steps through every record kept, reading the whole file of a full journal.
         try (PreparedStatement count = db.prepareStatement("DELETE FROM records WHERE id <= "
-            + "(SELECT id FROM records ORDER BY id DESC LIMIT 1 OFFSET ?)")) {
+            + "(SELECT max(id) FROM records) - ?")) {
           count.setLong(1, retention.maxRecords() - room - extra);
           removed += count.executeUpdate();
         }
