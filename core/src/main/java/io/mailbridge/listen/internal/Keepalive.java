@@ -36,7 +36,13 @@ final class Keepalive {
         if (signals.idleSession() == s && (due || turns.due())) {
           lastNoop = now;
           try {
-            s.keepalive();
+            if (due) {
+              s.keepalive();
+            } else {
+              // Ended to hand the slot over: mail found by the check that follows says nothing
+              // about whether the server pushes during IDLE, so it must not count as a missed push.
+              s.noop();
+            }
           } catch (RuntimeException e) {
             LOG.debug("listen keepalive NOOP failed error={}", e.toString());
             return;
