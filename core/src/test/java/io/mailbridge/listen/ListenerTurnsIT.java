@@ -27,7 +27,7 @@ import org.junit.jupiter.api.io.TempDir;
 class ListenerTurnsIT {
   private static final int PER_USER = 10;
   private static final int BUDGET = 3;
-  private static final Duration POLL = Duration.ofSeconds(4);
+  private static final Duration POLL = Duration.ofSeconds(6);
   private static final Duration BOUND = POLL.multipliedBy(9).dividedBy(2);
 
   @TempDir

@@ -23,6 +23,8 @@ import org.slf4j.LoggerFactory;
  */
 final class ConnectionWatch {
   private static final Logger LOG = LoggerFactory.getLogger(ConnectionWatch.class);
+  /** How long a server may take to tear a session down after answering LOGOUT. */
+  private static final Duration SERVER_TEARDOWN = Duration.ofMillis(100);
   private static final String MISSING_FOLDER = "create it or fix the folder name (list with `mailbridge folders`)";
   /**
    * Angus pauses minidletime (10 ms by default) after every IDLE for threads that process folder
@@ -93,6 +95,12 @@ final class ConnectionWatch {
     try {
       connected(pipeline, afterHandOver);
     } finally {
+      if (turns.handedOver()) {
+        // A server counts a session until it has torn it down, a moment after it answered LOGOUT;
+        // the connection waiting for this slot starts after that moment, so the server never sees
+        // more sessions than the budget.
+        signals.sleep(SERVER_TEARDOWN);
+      }
       turns.giveBack();
     }
   }
