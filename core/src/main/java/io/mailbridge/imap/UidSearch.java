@@ -4,8 +4,10 @@ import io.mailbridge.connection.Endpoint;
 import io.mailbridge.connection.Errors;
 import io.mailbridge.search.Filter;
 import io.mailbridge.search.SearchCompiler;
+import io.mailbridge.search.SearchKey;
 import io.mailbridge.search.UidSet;
 import jakarta.mail.MessagingException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import org.eclipse.angus.mail.iap.Argument;
@@ -46,7 +48,7 @@ public final class UidSearch {
           args.writeAtom("CHARSET");
           args.writeAtom("UTF-8");
         }
-        args.append(compiled.args());
+        write(compiled.keys(), args);
         Response[] responses = p.command("UID SEARCH", args);
         Response last = responses[responses.length - 1];
         List<Long> out = new ArrayList<>();
@@ -140,4 +142,21 @@ public final class UidSearch {
     }
   }
 
+
+  /** The search keys as Angus writes them: a string quoted, or as a literal when it must be. */
+  static void write(List<SearchKey> keys, Argument args) {
+    for (SearchKey k : keys) {
+      if (k instanceof SearchKey.Atom a) {
+        args.writeAtom(a.atom());
+      } else if (k instanceof SearchKey.Text t) {
+        args.writeString(t.text(), t.utf8() ? StandardCharsets.UTF_8 : StandardCharsets.US_ASCII);
+      } else if (k instanceof SearchKey.Number n) {
+        args.writeNumber(n.value());
+      } else if (k instanceof SearchKey.Group g) {
+        Argument inner = new Argument();
+        write(g.keys(), inner);
+        args.writeArgument(inner);
+      }
+    }
+  }
 }

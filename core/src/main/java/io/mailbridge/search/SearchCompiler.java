@@ -1,10 +1,10 @@
 package io.mailbridge.search;
 
 import io.mailbridge.BadInputException;
-import java.nio.charset.StandardCharsets;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
-import org.eclipse.angus.mail.iap.Argument;
 
 /**
  * Compiles a {@link Filter} to the arguments of an IMAP {@code UID SEARCH} (RFC 3501 6.4.4).
@@ -17,12 +17,16 @@ public final class SearchCompiler {
 
   private SearchCompiler() {}
 
-  /** The compiled search: whether CHARSET UTF-8 is needed, and the key arguments. */
-  public record Compiled(boolean utf8, Argument args, String display) {}
+  /** The compiled search: whether CHARSET UTF-8 is needed, the keys, and the search as text. */
+  public record Compiled(boolean utf8, List<SearchKey> keys, String display) {
+    public Compiled {
+      keys = List.copyOf(keys);
+    }
+  }
 
   public static Compiled compile(Filter filter) {
     boolean utf8 = needsUtf8(filter);
-    Argument args = new Argument();
+    List<SearchKey> args = new ArrayList<>();
     StringBuilder display = new StringBuilder();
     // At the top level the keys of an AND and a raw expression need no parentheses (RFC 3501 6.4.4: a list
     // of keys is their conjunction), and some servers (GreenMail) reject a parenthesized top-level key.
@@ -31,13 +35,13 @@ public final class SearchCompiler {
   }
 
   /** A top-level key: an AND's members (nested ANDs too) and raw keys are written without parentheses. */
-  private static void writeTop(Filter filter, Argument args, StringBuilder display) {
+  private static void writeTop(Filter filter, List<SearchKey> args, StringBuilder display) {
     if (filter instanceof Filter.And and) {
       for (Filter x : and.filters()) {
         writeTop(x, args, display);
       }
     } else if (filter instanceof Filter.Raw raw) {
-      args.writeAtom(raw.imapSearch().strip());
+      args.add(atom(raw.imapSearch().strip()));
       display.append(' ').append(raw.imapSearch().strip());
     } else {
       write(filter, args, display);
@@ -49,53 +53,51 @@ public final class SearchCompiler {
     return compile(filter).display();
   }
 
-  private static void write(Filter f, Argument a, StringBuilder d) {
+  private static void write(Filter f, List<SearchKey> a, StringBuilder d) {
     if (f instanceof Filter.All) {
-      a.writeAtom("ALL");
+      a.add(atom("ALL"));
       d.append(" ALL");
     } else if (f instanceof Filter.Text t) {
-      a.writeAtom(t.key());
-      a.writeString(t.text(), StandardCharsets.UTF_8);
+      a.add(atom(t.key()));
+      a.add(new SearchKey.Text(t.text(), true));
       d.append(' ').append(t.key()).append(' ').append(quote(t.text()));
     } else if (f instanceof Filter.Header h) {
-      a.writeAtom("HEADER");
-      a.writeString(h.name(), StandardCharsets.US_ASCII);
-      a.writeString(h.text(), StandardCharsets.UTF_8);
+      a.add(atom("HEADER"));
+      a.add(new SearchKey.Text(h.name(), false));
+      a.add(new SearchKey.Text(h.text(), true));
       d.append(" HEADER ").append(h.name()).append(' ').append(quote(h.text()));
     } else if (f instanceof Filter.Flag fl) {
-      a.writeAtom(fl.key());
+      a.add(atom(fl.key()));
       d.append(' ').append(fl.key());
     } else if (f instanceof Filter.Keyword k) {
-      a.writeAtom(k.set() ? "KEYWORD" : "UNKEYWORD");
-      a.writeAtom(k.keyword());
+      a.add(atom(k.set() ? "KEYWORD" : "UNKEYWORD"));
+      a.add(atom(k.keyword()));
       d.append(k.set() ? " KEYWORD " : " UNKEYWORD ").append(k.keyword());
     } else if (f instanceof Filter.Received r) {
-      a.writeAtom(r.key());
-      a.writeAtom(IMAP_DATE.format(r.day()));
+      a.add(atom(r.key()));
+      a.add(atom(IMAP_DATE.format(r.day())));
       d.append(' ').append(r.key()).append(' ').append(IMAP_DATE.format(r.day()));
     } else if (f instanceof Filter.Size s) {
-      a.writeAtom(s.key());
-      a.writeNumber(s.bytes());
+      a.add(atom(s.key()));
+      a.add(new SearchKey.Number(s.bytes()));
       d.append(' ').append(s.key()).append(' ').append(s.bytes());
     } else if (f instanceof Filter.And and) {
       // RFC 3501: a list of keys is their conjunction; parentheses keep it one key inside OR/NOT.
-      Argument inner = new Argument();
+      List<SearchKey> inner = new ArrayList<>();
       StringBuilder id = new StringBuilder();
       for (Filter x : and.filters()) {
         write(x, inner, id);
       }
-      a.writeArgument(inner);
+      a.add(new SearchKey.Group(inner));
       d.append(" (").append(id.toString().strip()).append(')');
     } else if (f instanceof Filter.Or or) {
       writeOr(or.filters(), 0, a, d);
     } else if (f instanceof Filter.Not not) {
-      a.writeAtom("NOT");
+      a.add(atom("NOT"));
       d.append(" NOT");
       write(not.filter(), a, d);
     } else if (f instanceof Filter.Raw raw) {
-      Argument inner = new Argument();
-      inner.writeAtom(raw.imapSearch().strip());
-      a.writeArgument(inner);
+      a.add(new SearchKey.Group(List.of(atom(raw.imapSearch().strip()))));
       d.append(" (").append(raw.imapSearch().strip()).append(')');
     } else {
       throw new IllegalStateException("unknown filter " + f);
@@ -103,12 +105,12 @@ public final class SearchCompiler {
   }
 
   // IMAP OR takes exactly two keys: OR a OR b c.
-  private static void writeOr(java.util.List<Filter> fs, int i, Argument a, StringBuilder d) {
+  private static void writeOr(List<Filter> fs, int i, List<SearchKey> a, StringBuilder d) {
     if (i == fs.size() - 1) {
       write(fs.get(i), a, d);
       return;
     }
-    a.writeAtom("OR");
+    a.add(atom("OR"));
     d.append(" OR");
     write(fs.get(i), a, d);
     writeOr(fs, i + 1, a, d);
@@ -143,6 +145,10 @@ public final class SearchCompiler {
     if (text.indexOf('\r') >= 0 || text.indexOf('\n') >= 0 || text.indexOf('\0') >= 0) {
       throw new BadInputException(field + " filter text contains CR, LF or NUL: remove them");
     }
+  }
+
+  private static SearchKey atom(String atom) {
+    return new SearchKey.Atom(atom);
   }
 
   private static boolean isAscii(String s) {

@@ -67,4 +67,33 @@ class SearchCompilerTest {
     assertThatThrownBy(() -> UidSet.parse("1:*")).isInstanceOf(BadInputException.class);
     assertThatThrownBy(() -> UidSet.parse("0")).isInstanceOf(BadInputException.class);
   }
+
+  @Test
+  void keysSayWhatIsSentNestedAsTheServerMustReadThem() {
+    // OR takes two keys: an AND inside it is one parenthesized key; a header's name is ASCII, its text UTF-8.
+    Filter f = Filter.or(Filter.and(Filter.seen(), Filter.largerThan(1024)), Filter.header("X-Ref", "März"));
+    SearchCompiler.Compiled c = SearchCompiler.compile(f);
+    assertThat(c.utf8()).isTrue();
+    assertThat(c.keys()).containsExactly(new SearchKey.Atom("OR"),
+        new SearchKey.Group(java.util.List.of(new SearchKey.Atom("SEEN"), new SearchKey.Atom("LARGER"),
+            new SearchKey.Number(1024))),
+        new SearchKey.Atom("HEADER"), new SearchKey.Text("X-Ref", false), new SearchKey.Text("März", true));
+    assertThat(c.display()).isEqualTo("OR (SEEN LARGER 1024) HEADER X-Ref \"März\"");
+  }
+
+  @Test
+  void theSearchApiShowsNoProtocolLibrarysType() {
+    for (Class<?> type : java.util.List.of(SearchCompiler.class, SearchCompiler.Compiled.class, Filter.class, UidSet.class,
+        SearchKey.class)) {
+      for (java.lang.reflect.Method m : type.getMethods()) {
+        java.util.List<String> shown = new java.util.ArrayList<>();
+        shown.add(m.getGenericReturnType().getTypeName());
+        for (java.lang.reflect.Type p : m.getGenericParameterTypes()) {
+          shown.add(p.getTypeName());
+        }
+        assertThat(shown).as(type.getSimpleName() + "." + m.getName())
+            .noneMatch(n -> n.contains("org.eclipse.angus") || n.contains("com.sun.mail"));
+      }
+    }
+  }
 }
