@@ -26,9 +26,6 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyStore;
-import java.security.cert.Certificate;
-import java.security.cert.CertificateFactory;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -37,7 +34,6 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
-import javax.net.ssl.TrustManagerFactory;
 
 /**
  * Receive benchmark against the real local stack, all clients in one JVM run (compare ratios, not
@@ -252,18 +248,7 @@ public final class ReceiveBench {
   }
 
   static SSLSocket tls(MailStack stack) throws Exception {
-    KeyStore ks = KeyStore.getInstance(KeyStore.getDefaultType());
-    ks.load(null, null);
-    try (InputStream pem = Files.newInputStream(stack.ca())) {
-      int i = 0;
-      for (Certificate c : CertificateFactory.getInstance("X.509").generateCertificates(pem)) {
-        ks.setCertificateEntry("ca" + i++, c);
-      }
-    }
-    TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-    tmf.init(ks);
-    SSLContext ctx = SSLContext.getInstance("TLS");
-    ctx.init(null, tmf.getTrustManagers(), null);
+    SSLContext ctx = stack.trustingContext();
     SSLSocket s = (SSLSocket) ctx.getSocketFactory().createSocket(stack.host(), stack.imapsPort());
     s.setTcpNoDelay(true);
     s.startHandshake();
