@@ -14,7 +14,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -35,11 +34,7 @@ class ExitCodesIT {
 
   @BeforeEach
   void server() {
-    server = InteropServers.find().flatMap(s -> s.server("dovecot-basic")).orElse(null);
-    if (server == null && "true".equalsIgnoreCase(System.getenv("CI"))) {
-      throw new IllegalStateException("CI=true but " + InteropServers.infoFile() + " has no dovecot-basic");
-    }
-    Assumptions.assumeTrue(server != null, "interop servers not running: scripts/interopstack start");
+    server = InteropServers.require("dovecot-basic");
   }
 
   private Cli run(String... args) throws IOException {

@@ -2,23 +2,18 @@ package io.mailbridge.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.mailbridge.testkit.ImapSeeder;
 import io.mailbridge.testkit.InteropServers;
 import io.mailbridge.testkit.RealServer;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * receive/delete against the Dovecot without UIDPLUS and MOVE of scripts/interopstack: nothing
@@ -34,35 +29,17 @@ class NoUidplusCommandsIT {
 
   @BeforeEach
   void server() {
-    server = InteropServers.find().flatMap(s -> s.server("dovecot-basic")).orElse(null);
-    if (server == null && "true".equalsIgnoreCase(System.getenv("CI"))) {
-      throw new IllegalStateException("CI=true but " + InteropServers.infoFile() + " has no dovecot-basic");
-    }
-    Assumptions.assumeTrue(server != null, "interop servers not running: scripts/interopstack start");
+    server = InteropServers.require("dovecot-basic");
   }
 
-  private record Run(int exit, List<JsonNode> lines, String err) {}
-
-  private Run run(String... args) throws IOException {
+  private Cli run(String... args) throws IOException {
     Path pw = dir.resolve("pw");
     Files.writeString(pw, server.bob().password() + "\n");
     List<String> all = new ArrayList<>(List.of(args));
     all.addAll(List.of("--imap-host", server.host(), "--imap-port", String.valueOf(server.port()),
         "--imap-security", "none", "--allow-plaintext", "--user", server.bob().user(), "--password-file",
         pw.toString()));
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    CommandLine cl = MailbridgeCommand.commandLine();
-    cl.setOut(new PrintWriter(out));
-    cl.setErr(new PrintWriter(err));
-    int exit = cl.execute(all.toArray(String[]::new));
-    List<JsonNode> lines = new ArrayList<>();
-    for (String l : out.toString().split("\n")) {
-      if (!l.isBlank()) {
-        lines.add(Json.mapper().readTree(l));
-      }
-    }
-    return new Run(exit, lines, err.toString());
+    return Cli.run(all.toArray(String[]::new));
   }
 
   private ImapSeeder seeder() {
@@ -99,13 +76,13 @@ class NoUidplusCommandsIT {
     fresh("cli-nu-src", "cli-nu-dst");
     seed("cli-nu-src", "wanted", "");
     seed("cli-nu-src", "other-deleted", "\\Deleted");
-    Run refused = run("receive", "--folder", "cli-nu-src", "--subject", "wanted", "--then", "move:cli-nu-dst");
+    Cli refused = run("receive", "--folder", "cli-nu-src", "--subject", "wanted", "--then", "move:cli-nu-dst");
     assertThat(refused.exit()).isEqualTo(ExitCodes.BAD_INPUT);
     assertThat(refused.lines()).isEmpty();
     assertThat(refused.err()).contains("UIDPLUS").contains("--expunge-all");
     assertThat(subjects("cli-nu-src")).containsExactly("wanted", "other-deleted");
 
-    Run allowed = run("receive", "--folder", "cli-nu-src", "--subject", "wanted", "--then", "move:cli-nu-dst",
+    Cli allowed = run("receive", "--folder", "cli-nu-src", "--subject", "wanted", "--then", "move:cli-nu-dst",
         "--expunge-all");
     assertThat(allowed.exit()).isZero();
     assertThat(subjects("cli-nu-dst")).containsExactly("wanted");
@@ -117,7 +94,7 @@ class NoUidplusCommandsIT {
     fresh("cli-nu-del");
     seed("cli-nu-del", "gone", "");
     seed("cli-nu-del", "other-deleted", "\\Deleted");
-    Run r = run("delete", "--folder", "cli-nu-del", "--subject", "gone", "--expunge");
+    Cli r = run("delete", "--folder", "cli-nu-del", "--subject", "gone", "--expunge");
     assertThat(r.exit()).isEqualTo(ExitCodes.PARTIAL);
     assertThat(subjects("cli-nu-del")).containsExactly("gone", "other-deleted");
   }

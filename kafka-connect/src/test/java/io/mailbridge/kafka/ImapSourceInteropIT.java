@@ -21,7 +21,6 @@ import java.util.Properties;
 import org.apache.kafka.connect.errors.ConnectException;
 import org.apache.kafka.connect.source.SourceRecord;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -41,12 +40,7 @@ class ImapSourceInteropIT {
   }
 
   private static InteropServers.Server server(String name) {
-    InteropServers.Server s = InteropServers.find().flatMap(i -> i.server(name)).orElse(null);
-    if (s == null && "true".equalsIgnoreCase(System.getenv("CI"))) {
-      throw new IllegalStateException("CI=true but " + InteropServers.infoFile() + " has no " + name);
-    }
-    Assumptions.assumeTrue(s != null, "interop servers not running: scripts/interopstack start");
-    return s;
+    return InteropServers.require(name);
   }
 
   private static Map<String, String> props(InteropServers.Server s, String folders, String... kv) {

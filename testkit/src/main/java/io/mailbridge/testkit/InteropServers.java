@@ -63,4 +63,17 @@ public record InteropServers(List<Server> servers) {
   public Optional<Server> server(String name) {
     return servers.stream().filter(s -> s.name().equals(name)).findFirst();
   }
+
+  /**
+   * The running server of that name for a test: the test is skipped when the interop servers are
+   * not running, and fails under {@code CI=true}, where {@code .ci/run} starts them.
+   */
+  public static Server require(String name) {
+    Server s = find().flatMap(i -> i.server(name)).orElse(null);
+    if (s == null && "true".equalsIgnoreCase(System.getenv("CI"))) {
+      throw new IllegalStateException("CI=true but " + infoFile() + " has no " + name);
+    }
+    org.junit.jupiter.api.Assumptions.assumeTrue(s != null, "interop servers not running: scripts/interopstack start");
+    return s;
+  }
 }
