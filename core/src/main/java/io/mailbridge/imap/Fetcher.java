@@ -19,12 +19,8 @@ import java.util.function.Consumer;
 import java.util.function.Predicate;
 import org.eclipse.angus.mail.iap.Argument;
 import org.eclipse.angus.mail.iap.ByteArray;
-import org.eclipse.angus.mail.iap.ProtocolException;
 import org.eclipse.angus.mail.iap.Response;
 import org.eclipse.angus.mail.imap.IMAPFolder;
-import org.eclipse.angus.mail.imap.protocol.FetchItem;
-import org.eclipse.angus.mail.imap.protocol.IMAPProtocol;
-import org.eclipse.angus.mail.imap.protocol.IMAPResponse;
 import org.eclipse.angus.mail.imap.protocol.BODY;
 import org.eclipse.angus.mail.imap.protocol.BODYSTRUCTURE;
 import org.eclipse.angus.mail.imap.protocol.FLAGS;
@@ -292,7 +288,7 @@ public final class Fetcher {
           return Boolean.FALSE;
         }
         synchronized (p) { // as Protocol.command: one command at a time on the connection
-          exchange(p, wire, uidSet, items, mine, bodies, bufferBytes, ours);
+          FetchExchange.run(p, wire, uidSet, items, mine, bodies, bufferBytes, ours);
         }
         return Boolean.TRUE;
       });
@@ -302,65 +298,9 @@ public final class Fetcher {
     }
   }
 
-  private static void exchange(IMAPProtocol p, AngusWire wire, String uidSet, String items,
-      Predicate<FetchReader.Fetch> mine, FetchReader.Bodies bodies, int bufferBytes, Consumer<FetchReader.Fetch> ours) throws ProtocolException {
-    Argument args = new Argument();
-    args.writeAtom(uidSet);
-    args.writeAtom(items);
-    String tag;
-    try {
-      tag = p.writeCommand("UID FETCH", args);
-    } catch (IOException e) {
-      p.handleResult(Response.byeResponse(e)); // disconnects and throws, as Protocol.command does
-      return;
-    }
-    List<String> others = new ArrayList<>();
-    FetchReader.End end = null;
-    IOException failure = null;
-    wire.pauseByteTrace();
-    try {
-      end = new FetchReader(wire.input(), bufferBytes).read(tag, bodies, f -> {
-        if (f.uid >= 0 && mine.test(f)) {
-          ours.accept(f);
-        } else if (f.text != null) {
-          others.add(f.text);
-        }
-      }, others::add, wire.trace());
-    } catch (IOException e) {
-      failure = e;
-    } finally {
-      wire.resumeByteTrace();
-      wire.answered();
-    }
-    Response[] untagged = new Response[others.size()];
-    for (int i = 0; i < untagged.length; i++) {
-      untagged[i] = angusResponse(p, others.get(i));
-    }
-    p.notifyResponseHandlers(untagged);
-    if (failure != null) {
-      p.handleResult(Response.byeResponse(failure));
-      return;
-    }
-    Response last = angusResponse(p, end.tagged() != null ? end.tagged() : end.bye());
-    if (last == null) {
-      throw new ProtocolException("unreadable reply to UID FETCH: " + end);
-    }
-    p.handleResult(last);
-  }
-
   /** A FETCH with the body we asked for (NIL when the message was expunged meanwhile). */
   private static boolean hasBody(FetchReader.Fetch f) {
     return f.bodyLength >= 0 || f.nilBody;
-  }
-
-  /** An untagged or tagged response line as Angus's own object, for its handlers and result checks. */
-  private static Response angusResponse(IMAPProtocol p, String text) {
-    try {
-      IMAPResponse r = new IMAPResponse(text);
-      return r.keyEquals("FETCH") ? new FetchResponse(r, new FetchItem[0], p) : r;
-    } catch (IOException | ProtocolException e) {
-      return null; // notifyResponseHandlers skips nulls, as for Angus's own unreadable responses
-    }
   }
 
   private List<FetchResponse> fetch(String uidSet, String items) {

@@ -89,6 +89,23 @@ class HostileImapReceiveTest {
     assertThat(t).isInstanceOf(ProtocolException.class);
   }
 
+  @Test
+  void nothingMoreIsSentOverAConnectionWhoseAnswerWasLeftHalfRead() {
+    try (HostileServer s = HostileServer.start(ImapScript.mailbox(1).on("UID FETCH", (tag, line) -> onBody(tag, line,
+        () -> Reply.text("* 2 FETCH (UID 2 BODY[] {5}\r\nhello)\r\n"))).build())) {
+      Throwable t = assertTimeoutPreemptively(LIMIT, () -> catchThrowable(() -> receive(s)));
+      assertThat(t).isInstanceOf(ProtocolException.class).hasMessageContaining("UID 2");
+      List<String> received = s.received();
+      int fetch = received.size() - 1;
+      while (fetch >= 0 && !(received.get(fetch).contains("UID FETCH") && received.get(fetch).contains("BODY"))) {
+        fetch--;
+      }
+      assertThat(fetch).as("the body FETCH in %s", received).isNotNegative();
+      // A CLOSE or LOGOUT would have to read past the rest of the answer to find its own reply.
+      assertThat(received.subList(fetch + 1, received.size())).as("commands after the half-read answer").isEmpty();
+    }
+  }
+
   // 2: deadlines
 
   @Test
