@@ -97,39 +97,17 @@ public final class ImapSourceConfig extends AbstractConfig {
   static final String TASK_MAILBOXES = "task.mailboxes";
 
   /** The connector's configuration definition (what {@link ImapSourceConnector#config()} returns). */
-  public static final ConfigDef CONFIG_DEF = ServerKeys.define(new ConfigDef()
+  public static final ConfigDef CONFIG_DEF = ServerKeys.define(
+      ServerKeys.defineChannel(new ConfigDef(), "imap", IMAP, "ssl_tls")
       .define(IMAP_HOST, Type.STRING, ConfigDef.NO_DEFAULT_VALUE, new ConfigDef.NonEmptyStringWithoutControlChars(),
           Importance.HIGH, "Host name or IP literal of the IMAP server (no scheme, no port).", IMAP, 1, Width.LONG,
           "IMAP host")
       .define(IMAP_PORT, Type.INT, null, new OptionalRange(1, 65535), Importance.HIGH,
           "TCP port of the IMAP server. Default by imap.security: 993 (ssl_tls), 143 (starttls, none).", IMAP, 2,
           Width.SHORT, "IMAP port")
-      .define(IMAP_SECURITY, Type.STRING, "ssl_tls",
-          ConfigDef.CaseInsensitiveValidString.in("ssl_tls", "starttls", "none"), Importance.HIGH,
-          "Channel protection: ssl_tls (TLS from the first byte), starttls (upgrade, fails closed when the server "
-              + "does not offer it) or none (plain text; needs imap.allow.plaintext=true). Default ssl_tls.",
-          IMAP, 3, Width.SHORT, "IMAP security")
       .define(IMAP_USER, Type.STRING, ConfigDef.NO_DEFAULT_VALUE, new ConfigDef.NonEmptyStringWithoutControlChars(),
           Importance.HIGH, "IMAP login, usually the e-mail address. Part of every source partition's mailbox.",
           IMAP, 4, Width.MEDIUM, "IMAP user")
-      .define(IMAP_PASSWORD, Type.PASSWORD, null, Importance.HIGH,
-          "Password or app password for imap.user. Use a config provider (${file:...}) rather than a literal.",
-          IMAP, 5, Width.MEDIUM, "IMAP password")
-      .define(IMAP_CA_FILE, Type.STRING, "", Importance.MEDIUM,
-          "PEM file with the CA certificates to trust instead of the JVM's defaults. Empty: the JVM's trust store.",
-          IMAP, 6, Width.LONG, "CA file")
-      .define(IMAP_ALLOW_PLAINTEXT, Type.BOOLEAN, false, Importance.LOW,
-          "Explicit opt-in for imap.security=none: the login and mail then travel unencrypted. Default false.",
-          IMAP, 7, Width.SHORT, "Allow plain text")
-      .define(IMAP_CONNECT_TIMEOUT_MS, Type.LONG, 30_000L, ConfigDef.Range.between(1, Integer.MAX_VALUE),
-          Importance.LOW, "TCP connect timeout in milliseconds. Default 30000.", IMAP, 8, Width.SHORT,
-          "Connect timeout (ms)")
-      .define(IMAP_READ_TIMEOUT_MS, Type.LONG, 60_000L, ConfigDef.Range.between(1, Integer.MAX_VALUE),
-          Importance.LOW, "Timeout for each server answer in milliseconds. Default 60000.", IMAP, 9, Width.SHORT,
-          "Read timeout (ms)")
-      .define(IMAP_PROXY, Type.STRING, "", Importance.MEDIUM, ProxyKeys.URL_DOC, IMAP, 10, Width.LONG, "Proxy")
-      .define(IMAP_PROXY_PASSWORD, Type.PASSWORD, null, Importance.MEDIUM, ProxyKeys.PASSWORD_DOC, IMAP, 11,
-          Width.MEDIUM, "Proxy password")
       .define(FOLDERS, Type.LIST, "INBOX", Importance.HIGH,
           "Comma-separated folders to read (Unicode names). Spread over the tasks, each folder read by exactly one "
               + "task. Default INBOX.", READ, 1, Width.LONG, "Folders")

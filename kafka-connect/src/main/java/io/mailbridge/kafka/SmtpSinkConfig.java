@@ -65,39 +65,17 @@ public final class SmtpSinkConfig extends AbstractConfig {
   public static final String SEND_PIPELINING = "send.pipelining";
 
   /** The connector's configuration definition (what {@link SmtpSinkConnector#config()} returns). */
-  public static final ConfigDef CONFIG_DEF = SentKeys.define(ServerKeys.define(new ConfigDef()
+  public static final ConfigDef CONFIG_DEF = SentKeys.define(ServerKeys.define(
+      ServerKeys.defineChannel(new ConfigDef(), "smtp", SMTP, "starttls")
       .define(SMTP_HOST, Type.STRING, ConfigDef.NO_DEFAULT_VALUE, new ConfigDef.NonEmptyStringWithoutControlChars(),
           Importance.HIGH, "Host name or IP literal of the SMTP server (no scheme, no port).", SMTP, 1, Width.LONG,
           "SMTP host")
       .define(SMTP_PORT, Type.INT, null, new OptionalRange(1, 65535), Importance.HIGH,
           "TCP port of the SMTP server. Default by smtp.security: 465 (ssl_tls), 587 (starttls), 25 (none).", SMTP, 2,
           Width.SHORT, "SMTP port")
-      .define(SMTP_SECURITY, Type.STRING, "starttls",
-          ConfigDef.CaseInsensitiveValidString.in("ssl_tls", "starttls", "none"), Importance.HIGH,
-          "Channel protection: ssl_tls (TLS from the first byte), starttls (upgrade, fails closed when the server "
-              + "does not offer it) or none (plain text; needs smtp.allow.plaintext=true). Default starttls.",
-          SMTP, 3, Width.SHORT, "SMTP security")
       .define(SMTP_USER, Type.STRING, "", Importance.HIGH,
           "Login for SMTP AUTH, usually the e-mail address. Empty: no AUTH (trusted relays only).", SMTP, 4,
           Width.MEDIUM, "SMTP user")
-      .define(SMTP_PASSWORD, Type.PASSWORD, null, Importance.HIGH,
-          "Password or app password for smtp.user. Use a config provider (${file:...}) rather than a literal.",
-          SMTP, 5, Width.MEDIUM, "SMTP password")
-      .define(SMTP_CA_FILE, Type.STRING, "", Importance.MEDIUM,
-          "PEM file with the CA certificates to trust instead of the JVM's defaults. Empty: the JVM's trust store.",
-          SMTP, 6, Width.LONG, "CA file")
-      .define(SMTP_ALLOW_PLAINTEXT, Type.BOOLEAN, false, Importance.LOW,
-          "Explicit opt-in for smtp.security=none: credentials and mail then travel unencrypted. Default false.",
-          SMTP, 7, Width.SHORT, "Allow plain text")
-      .define(SMTP_CONNECT_TIMEOUT_MS, Type.LONG, 30_000L, ConfigDef.Range.between(1, Integer.MAX_VALUE),
-          Importance.LOW, "TCP connect timeout in milliseconds. Default 30000.", SMTP, 8, Width.SHORT,
-          "Connect timeout (ms)")
-      .define(SMTP_READ_TIMEOUT_MS, Type.LONG, 60_000L, ConfigDef.Range.between(1, Integer.MAX_VALUE),
-          Importance.LOW, "Timeout for each server answer in milliseconds. Default 60000.", SMTP, 9, Width.SHORT,
-          "Read timeout (ms)")
-      .define(SMTP_PROXY, Type.STRING, "", Importance.MEDIUM, ProxyKeys.URL_DOC, SMTP, 10, Width.LONG, "Proxy")
-      .define(SMTP_PROXY_PASSWORD, Type.PASSWORD, null, Importance.MEDIUM, ProxyKeys.PASSWORD_DOC, SMTP, 11,
-          Width.MEDIUM, "Proxy password")
       .define(MAIL_FROM_DEFAULT, Type.STRING, "", Importance.MEDIUM,
           "Sender for records without 'from', e.g. 'Reports <reports@example.com>'. Empty: smtp.user when it is an "
               + "address.", MAIL, 1, Width.LONG, "Default sender")

@@ -59,6 +59,47 @@ public final class ServerKeys {
                 + "check. Default 10000.", group, order + 1, Width.SHORT, "Validation timeout (ms)");
   }
 
+  /**
+   * Adds the channel keys both connectors share in shape: {@code <server>.security},
+   * {@code .password}, {@code .ca.file}, {@code .allow.plaintext}, {@code .connect.timeout.ms},
+   * {@code .read.timeout.ms}, {@code .proxy} and {@code .proxy.password}, in the group's orders 3 and 5-11
+   * (host, port and user, whose rules differ, are the connector's own: 1, 2 and 4).
+   *
+   * @param server {@code imap} or {@code smtp}
+   * @param defaultSecurity {@code ssl_tls} or {@code starttls}
+   */
+  public static ConfigDef defineChannel(ConfigDef def, String server, String group, String defaultSecurity) {
+    String protocol = server.toUpperCase(java.util.Locale.ROOT);
+    return def
+        .define(server + ".security", Type.STRING, defaultSecurity,
+            ConfigDef.CaseInsensitiveValidString.in("ssl_tls", "starttls", "none"), Importance.HIGH,
+            "Channel protection: ssl_tls (TLS from the first byte), starttls (upgrade, fails closed when the server "
+                + "does not offer it) or none (plain text; needs " + server + ".allow.plaintext=true). Default "
+                + defaultSecurity + ".",
+            group, 3, Width.SHORT, protocol + " security")
+        .define(server + ".password", Type.PASSWORD, null, Importance.HIGH,
+            "Password or app password for " + server + ".user. Use a config provider (${file:...}) rather than a "
+                + "literal.",
+            group, 5, Width.MEDIUM, protocol + " password")
+        .define(server + ".ca.file", Type.STRING, "", Importance.MEDIUM,
+            "PEM file with the CA certificates to trust instead of the JVM's defaults. Empty: the JVM's trust store.",
+            group, 6, Width.LONG, "CA file")
+        .define(server + ".allow.plaintext", Type.BOOLEAN, false, Importance.LOW,
+            "Explicit opt-in for " + server + ".security=none: the login and mail then travel unencrypted. Default "
+                + "false.",
+            group, 7, Width.SHORT, "Allow plain text")
+        .define(server + ".connect.timeout.ms", Type.LONG, 30_000L, ConfigDef.Range.between(1, Integer.MAX_VALUE),
+            Importance.LOW, "TCP connect timeout in milliseconds. Default 30000.", group, 8, Width.SHORT,
+            "Connect timeout (ms)")
+        .define(server + ".read.timeout.ms", Type.LONG, 60_000L, ConfigDef.Range.between(1, Integer.MAX_VALUE),
+            Importance.LOW, "Timeout for each server answer in milliseconds. Default 60000.", group, 9, Width.SHORT,
+            "Read timeout (ms)")
+        .define(server + ".proxy", Type.STRING, "", Importance.MEDIUM, ProxyKeys.URL_DOC, group, 10, Width.LONG,
+            "Proxy")
+        .define(server + ".proxy.password", Type.PASSWORD, null, Importance.MEDIUM, ProxyKeys.PASSWORD_DOC, group,
+            11, Width.MEDIUM, "Proxy password");
+  }
+
   /** The outage clock of a task: waits from {@code <server>.connect.retry.backoff.ms} up to {@code maxBackoff}. */
   public static OutageClock clock(AbstractConfig config, String server, Duration maxBackoff) {
     return clock(config, server, Duration.ofMillis(config.getLong(retryBackoff(server))), maxBackoff);
