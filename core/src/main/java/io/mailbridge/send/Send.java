@@ -5,6 +5,7 @@ import io.mailbridge.ProtocolException;
 import io.mailbridge.connection.Endpoint;
 import io.mailbridge.connection.MailConnection;
 import io.mailbridge.metrics.Recorder;
+import io.mailbridge.send.internal.ComposeAhead;
 import io.mailbridge.send.internal.Composer;
 import io.mailbridge.send.internal.SentCopy;
 import io.mailbridge.send.internal.Transmitter;
@@ -152,10 +153,10 @@ public final class Send {
       Recorder metrics = outbound.recorder();
       try (SentCopy sent = settings.copyToSent() || skip ? SentCopy.open(connection.requireInbound(
           settings.copyToSent() ? "copyToSent" : "skipIfAlreadySent"), settings.sentFolder(), settings.copyToSent(),
-          skip) : null) {
-        for (int i = 0; i < emails.size(); i++) {
+          skip) : null; ComposeAhead ahead = new ComposeAhead(emails, defaultFrom, settings)) {
+        for (int i = 0; ahead.hasNext(); i++) {
           Email email = emails.get(i);
-          Composer.Composed composed = Composer.compose(email, defaultFrom, settings);
+          Composer.Composed composed = ahead.next();
           // Only a caller-supplied Message-ID can name an earlier send; a generated one is new by construction.
           if (skip && email.messageId().isPresent() && alreadySent(sent, composed.properties().messageId(), i)) {
             each.accept(new SendResult(composed.properties(), SendResult.Status.ALREADY_SENT, List.of(), List.of(),

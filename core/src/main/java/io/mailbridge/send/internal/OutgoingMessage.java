@@ -3,9 +3,13 @@ package io.mailbridge.send.internal;
 import jakarta.mail.MessagingException;
 import jakarta.mail.Session;
 import jakarta.mail.internet.MimeMessage;
+import java.io.ByteArrayOutputStream;
 import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.util.OptionalLong;
+import org.eclipse.angus.mail.smtp.SMTPOutputStream;
 
 /**
  * A composed message that knows its own Message-ID and records how far a transmission got: whether
@@ -18,6 +22,10 @@ final class OutgoingMessage extends MimeMessage {
   private volatile boolean dataStarted;
   private volatile boolean dataWritten;
   private volatile long dataBytes;
+  // The message as written, made ahead of sending (null: written from its parts when sent), and
+  // the same bytes as DATA carries them (dot-stuffed, ending in CRLF).
+  private volatile byte[] rendered;
+  private volatile byte[] renderedData;
 
   OutgoingMessage(Session session, String messageId) {
     super(session);
@@ -56,21 +64,95 @@ final class OutgoingMessage extends MimeMessage {
     return dataBytes;
   }
 
+  /**
+   * Writes the message out once, now, into memory when {@code sizeBound} says it is at most
+   * {@code maxBytes}; every later write (the transmission, a retry, the Sent copy) then copies these
+   * bytes. The message must not change afterwards. A part that cannot be read now is left to fail
+   * when the message is sent, where that failure is reported.
+   */
+  void render(OptionalLong sizeBound, long maxBytes) {
+    if (sizeBound.isEmpty() || sizeBound.getAsLong() > maxBytes) {
+      return;
+    }
+    ByteArrayOutputStream out = new ByteArrayOutputStream((int) sizeBound.getAsLong());
+    try {
+      super.writeTo(out, null);
+    } catch (IOException | MessagingException | RuntimeException e) {
+      return;
+    }
+    byte[] bytes = out.toByteArray();
+    ByteArrayOutputStream data = new ByteArrayOutputStream(bytes.length + bytes.length / 64 + 2);
+    try {
+      SMTPOutputStream stuffed = new SMTPOutputStream(data);
+      stuffed.write(bytes);
+      stuffed.ensureAtBOL();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e); // a ByteArrayOutputStream does not fail
+    }
+    renderedData = data.toByteArray();
+    rendered = bytes;
+  }
+
+  /**
+   * Writes the message as SMTP DATA carries it (dot-stuffed, CRLF line ends, ending at the start of
+   * a line) when it was rendered, tracked as {@link #writeTo} tracks a transmission.
+   *
+   * @return false when the message was not rendered: nothing was written, write it with
+   *     {@link #writeTo} through an {@code SMTPOutputStream}
+   */
+  boolean writeSmtpData(OutputStream os) throws IOException {
+    byte[] data = renderedData;
+    if (data == null || !tracking) {
+      return false;
+    }
+    dataStarted = true;
+    os.write(data);
+    dataBytes = rendered.length;
+    dataWritten = true;
+    return true;
+  }
+
+  /** Whether {@link #render} holds the message as bytes. */
+  boolean rendered() {
+    return rendered != null;
+  }
+
   @Override
   public void writeTo(OutputStream os, String[] ignoreList) throws IOException, MessagingException {
     boolean transmit = tracking;
     if (!transmit) {
-      super.writeTo(os, ignoreList);
+      write(os, ignoreList);
       return;
     }
     dataStarted = true;
     Counting counting = new Counting(os);
     try {
-      super.writeTo(counting, ignoreList);
+      write(counting, ignoreList);
     } finally {
       dataBytes = counting.count;
     }
     dataWritten = true;
+  }
+
+  private void write(OutputStream os, String[] ignoreList) throws IOException, MessagingException {
+    byte[] bytes = rendered;
+    if (bytes != null && omitsNothing(ignoreList)) {
+      os.write(bytes);
+    } else {
+      super.writeTo(os, ignoreList);
+    }
+  }
+
+  /** The rendered bytes hold every header field: usable unless a field to leave out is present. */
+  private boolean omitsNothing(String[] ignoreList) throws MessagingException {
+    if (ignoreList != null) {
+      for (String name : ignoreList) {
+        if (getHeader(name) != null) {
+          return false;
+        }
+      }
+    }
+    return true;
   }
 
   /** Passes writes through and counts them (a long add per write: free next to the socket). */

@@ -73,7 +73,7 @@ final class Pipelined {
       if (env.accepted().isEmpty()) {
         // RFC 2920 3.1: a 354 after every RCPT was refused; end the empty transaction with ".".
         dot.ensureAtBOL();
-      } else {
+      } else if (!m.writeSmtpData(wire.data())) {
         m.writeTo(dot);
         dot.ensureAtBOL();
       }

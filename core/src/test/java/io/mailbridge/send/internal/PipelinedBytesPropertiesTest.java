@@ -20,8 +20,9 @@ import org.eclipse.angus.mail.util.CRLFOutputStream;
 
 /**
  * Differential: the bytes a server receives are the same whether the message went one command at
- * a time with DATA (Angus's path), pipelined with DATA, or pipelined as BDAT chunks, for generated
- * bodies full of dots, bare CRs and LFs, and attachments around the chunk size.
+ * a time with DATA (Angus's path), pipelined with DATA, or pipelined as BDAT chunks, streamed from
+ * its parts or written out ahead of sending, for generated bodies full of dots, bare CRs and LFs,
+ * and attachments around the chunk size.
  */
 class PipelinedBytesPropertiesTest {
   private static final SendSettings ONE_TRY = SendSettings.builder().maxAttempts(1).chunking(true).build();
@@ -46,15 +47,31 @@ class PipelinedBytesPropertiesTest {
     Composer.validate(e, 0, "");
     Composer.Composed c = Composer.compose(e, "");
     byte[] expected = canonical(c);
-    for (String mode : new String[] {"8BITMIME", "PIPELINING", "PIPELINING CHUNKING"}) {
-      try (ScriptedSmtpServer server = new ScriptedSmtpServer(0, (k, ev, n) -> "").offering(mode.split(" "))
-          .keepMessages(); Transmitter t = new Transmitter(TestEndpoints.of(server), ONE_TRY, false)) {
-        assertThat(t.send(c, 0).status()).as(mode).isEqualTo(Status.SENT);
-        assertThat(server.messages()).as(mode).singleElement().isEqualTo(expected);
-        assertThat(server.count("BDAT")).as(mode).isEqualTo(mode.contains("CHUNKING") ? 1 + expected.length
-            / Pipelined.CHUNK_BYTES : 0);
+    // Streamed from its parts first, then the same message written out ahead (as a batch sends it).
+    for (boolean rendered : new boolean[] {false, true}) {
+      if (rendered) {
+        c.message().render(c.sizeUpperBound(), Long.MAX_VALUE);
+        assertThat(c.message().rendered()).isTrue();
+      }
+      for (String mode : new String[] {"8BITMIME", "PIPELINING", "PIPELINING CHUNKING"}) {
+        String as = mode + (rendered ? ", rendered ahead" : "");
+        try (ScriptedSmtpServer server = new ScriptedSmtpServer(0, (k, ev, n) -> "").offering(mode.split(" "))
+            .keepMessages(); Transmitter t = new Transmitter(TestEndpoints.of(server), ONE_TRY, false)) {
+          assertThat(t.send(c, 0).status()).as(as).isEqualTo(Status.SENT);
+          assertThat(server.messages()).as(as).singleElement().isEqualTo(expected);
+          assertThat(c.transmittedBytes()).as(as).isEqualTo(canonicalLength(c));
+          assertThat(server.count("BDAT")).as(as).isEqualTo(mode.contains("CHUNKING") ? 1 + expected.length
+              / Pipelined.CHUNK_BYTES : 0);
+        }
       }
     }
+  }
+
+  /** The message's own bytes, as writeTo gives them (what a transmission counts). */
+  private static long canonicalLength(Composer.Composed c) throws Exception {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    c.message().writeTo(out);
+    return out.size();
   }
 
   /** Jakarta's bytes with CRLF line ends, ending in CRLF: what SMTP carries. */

@@ -1,0 +1,113 @@
+package io.mailbridge.send.internal;
+
+import io.mailbridge.send.Email;
+import io.mailbridge.send.SendSettings;
+import java.util.List;
+import java.util.NoSuchElementException;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The messages of a batch composed, and the small ones written out to bytes, on a thread of their
+ * own a few messages ahead of the sender: building and encoding message k+1 then happens while the
+ * server is still taking message k, instead of between the two. Messages come out in batch order;
+ * a failure to compose one comes out in its place and ends the batch there, as composing in line did.
+ *
+ * <p>Memory stays bounded: at most {@link #AHEAD} messages wait, and only messages known to be at
+ * most {@link #RENDER_MAX_BYTES} are held as bytes; larger ones are still streamed from their
+ * files when sent.
+ */
+public final class ComposeAhead implements AutoCloseable {
+  /** Messages composed before the sender asks for them. */
+  static final int AHEAD = 4;
+  /** Largest message (by its size bound) held in memory as bytes. */
+  static final long RENDER_MAX_BYTES = 1L << 20;
+
+  private final BlockingQueue<Object> ready = new ArrayBlockingQueue<>(AHEAD);
+  private final Thread worker;
+  private final int size;
+  private int taken;
+  private volatile boolean closed;
+
+  /**
+   * Starts composing {@code emails} (already validated) on a worker thread.
+   *
+   * @param defaultFrom the sender of messages that name none
+   */
+  public ComposeAhead(List<Email> emails, String defaultFrom, SendSettings settings) {
+    this.size = emails.size();
+    this.worker = new Thread(() -> {
+      for (Email email : emails) {
+        Object next;
+        try {
+          Composer.Composed c = Composer.compose(email, defaultFrom, settings);
+          c.message().render(c.sizeUpperBound(), RENDER_MAX_BYTES);
+          next = c;
+        } catch (RuntimeException | Error e) {
+          next = e;
+        }
+        try {
+          while (!ready.offer(next, 100, TimeUnit.MILLISECONDS)) {
+            if (closed) {
+              return;
+            }
+          }
+        } catch (InterruptedException e) {
+          return;
+        }
+        if (next instanceof Throwable || closed) {
+          return;
+        }
+      }
+    }, "mailbridge-compose");
+    worker.setDaemon(true);
+    worker.start();
+  }
+
+  /** Whether a message is left. */
+  public boolean hasNext() {
+    return taken < size;
+  }
+
+  /**
+   * The next message in batch order; waits until it is composed.
+   *
+   * @throws RuntimeException what composing that message threw
+   */
+  public Composer.Composed next() {
+    if (!hasNext()) {
+      throw new NoSuchElementException();
+    }
+    Object next;
+    try {
+      next = ready.take();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while composing message " + (taken + 1), e);
+    }
+    taken++;
+    if (next instanceof RuntimeException e) {
+      taken = size;
+      throw e;
+    }
+    if (next instanceof Error e) {
+      taken = size;
+      throw e;
+    }
+    return (Composer.Composed) next;
+  }
+
+  /** Stops composing (messages not taken are dropped, never sent). */
+  @Override
+  public void close() {
+    closed = true;
+    ready.clear();
+    worker.interrupt();
+    try {
+      worker.join(5_000);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}
