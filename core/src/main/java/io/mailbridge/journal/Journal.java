@@ -86,7 +86,7 @@ public final class Journal implements AutoCloseable {
   /** Appends records in one transaction: all or none. */
   public synchronized void append(Collection<JournalRecord> records) {
     if (!records.isEmpty()) {
-      store.insert(records);
+      store.insert(records, retention.maxRecords());
       written = true;
     }
   }

@@ -8,12 +8,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-/** A separate process appending to a journal: {@code FILE TAG COUNT PER_TRANSACTION}. */
+/** A separate process appending to a journal: {@code FILE TAG COUNT PER_TRANSACTION [MAX_RECORDS]}. */
 public final class JournalWriterMain {
   public static void main(String[] args) {
     int count = Integer.parseInt(args[2]);
     int per = Integer.parseInt(args[3]);
-    try (Journal j = Journal.open(Path.of(args[0]))) {
+    Journal.Retention retention = args.length > 4
+        ? new Journal.Retention(Journal.Retention.defaults().maxAge(), Long.parseLong(args[4]))
+        : Journal.Retention.defaults();
+    try (Journal j = Journal.open(Path.of(args[0]), retention)) {
       for (int i = 0; i < count; i += per) {
         List<JournalRecord> batch = new ArrayList<>();
         for (int k = i; k < i + per; k++) {
@@ -26,9 +29,13 @@ public final class JournalWriterMain {
   }
 
   static Process start(Path file, String tag, int count, int per) throws Exception {
+    return start(file, tag, count, per, Journal.Retention.defaults().maxRecords());
+  }
+
+  static Process start(Path file, String tag, int count, int per, long maxRecords) throws Exception {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     return new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), JournalWriterMain.class.getName(),
-        file.toString(), tag, String.valueOf(count), String.valueOf(per))
+        file.toString(), tag, String.valueOf(count), String.valueOf(per), String.valueOf(maxRecords))
         .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(new File(file + "." + tag + ".err")).start();
   }
 }

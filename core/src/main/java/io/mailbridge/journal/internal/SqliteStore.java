@@ -16,9 +16,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -27,10 +25,10 @@ import java.util.Optional;
 import org.sqlite.Function;
 import org.sqlite.SQLiteConfig;
 
-/** The journal's SQLite file: one table, indexes for the usual look-ups, WAL mode. */
+/** The journal's SQLite file: its records in {@link Segments}, indexes for the usual look-ups, WAL mode. */
 public final class SqliteStore {
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final int SCHEMA = 1;
+  private static final int SCHEMA = 2; // 2: segments (a journal of 1 is its first segment)
 
   private final Path file;
   private final Connection db;
@@ -57,15 +55,16 @@ public final class SqliteStore {
       config.setJournalMode(SQLiteConfig.JournalMode.WAL);
       config.setSynchronous(SQLiteConfig.SynchronousMode.NORMAL);
       config.setBusyTimeout(10_000); // other processes writing the same journal: wait, do not fail
+      // A write transaction takes the write lock when it begins: it reads the segments before it
+      // writes, and another process's commit in between would fail it instead of making it wait.
+      config.setTransactionMode(SQLiteConfig.TransactionMode.IMMEDIATE);
       db = config.createConnection("jdbc:sqlite:" + file);
       try (Statement s = db.createStatement()) {
-        s.execute("CREATE TABLE IF NOT EXISTS records ("
-            + "id INTEGER PRIMARY KEY AUTOINCREMENT, time INTEGER NOT NULL, operation TEXT NOT NULL, "
-            + "outcome TEXT NOT NULL, message_id TEXT, subject TEXT, from_address TEXT, recipients TEXT, folder TEXT, "
-            + "from_folder TEXT, document_key TEXT, cache_keys TEXT NOT NULL, cache_dir TEXT, reason TEXT, properties TEXT NOT NULL)");
-        s.execute("CREATE INDEX IF NOT EXISTS records_message_id ON records(message_id)");
-        s.execute("CREATE INDEX IF NOT EXISTS records_document_key ON records(document_key)");
-        s.execute("CREATE INDEX IF NOT EXISTS records_time ON records(time)");
+        // The page cache holds the newest segment's indexes, where appends go.
+        s.execute("PRAGMA cache_size = -16384");
+        if (Segments.list(db).isEmpty()) {
+          Segments.create(s, Segments.FIRST);
+        }
         s.execute("PRAGMA user_version = " + SCHEMA);
       }
       Function.create(db, "mb_contains", new Contains(), 2, Function.FLAG_DETERMINISTIC);
@@ -81,13 +80,15 @@ public final class SqliteStore {
     return file;
   }
 
-  public void insert(Collection<JournalRecord> records) {
-    String sql = "INSERT INTO records (time, operation, outcome, message_id, subject, from_address, recipients, "
+  /** Appends {@code records} in one transaction, to the newest segment of a journal of {@code maxRecords}. */
+  public void insert(Collection<JournalRecord> records, long maxRecords) {
+    String sql = " (time, operation, outcome, message_id, subject, from_address, recipients, "
         + "folder, from_folder, document_key, cache_keys, cache_dir, reason, properties) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
     StringWriter text = new StringWriter();
     try (JsonGenerator json = generator(text)) {
       db.setAutoCommit(false);
-      try (PreparedStatement p = db.prepareStatement(sql)) {
+      String segment = Segments.current(db, Segments.capacity(maxRecords));
+      try (PreparedStatement p = db.prepareStatement("INSERT INTO " + segment + sql)) {
         for (JournalRecord r : records) {
           p.setLong(1, micros(r.time()));
           p.setString(2, r.operation());
@@ -163,60 +164,17 @@ public final class SqliteStore {
   }
 
   public List<JournalRecord> query(JournalQuery q) {
-    StringBuilder where = new StringBuilder(" WHERE 1=1");
-    List<Object> args = new ArrayList<>();
-    q.messageId().ifPresent(id -> {
-      // Records without the Message-ID (a move by UID) belong to the message through its document key.
-      where.append(" AND (message_id = ? OR document_key IN (SELECT document_key FROM records WHERE message_id = ? "
-          + "AND document_key IS NOT NULL))");
-      args.add(id);
-      args.add(id);
-    });
-    q.documentKey().ifPresent(k -> {
-      where.append(" AND document_key = ?");
-      args.add(k);
-    });
-    contains(where, args, "subject", q.subject());
-    contains(where, args, "from_address", q.from());
-    contains(where, args, "recipients", q.to());
-    q.folder().ifPresent(f -> {
-      where.append(" AND (folder = ? OR from_folder = ?)");
-      args.add(f);
-      args.add(f);
-    });
-    q.operation().ifPresent(o -> {
-      where.append(" AND operation = ?");
-      args.add(o.toLowerCase(Locale.ROOT));
-    });
-    q.outcome().ifPresent(o -> {
-      where.append(" AND outcome = ?");
-      args.add(o.toLowerCase(Locale.ROOT));
-    });
-    q.since().ifPresent(t -> {
-      where.append(" AND time >= ?");
-      args.add(micros(t));
-    });
-    q.until().ifPresent(t -> {
-      where.append(" AND time < ?");
-      args.add(micros(t));
-    });
-    String sql = "SELECT time, operation, outcome, document_key, cache_keys, cache_dir, reason, properties FROM records"
-        + where + " ORDER BY id DESC" + (q.limit() > 0 ? " LIMIT " + q.limit() : "");
-    List<JournalRecord> out = new ArrayList<>();
-    try (PreparedStatement p = db.prepareStatement(sql)) {
-      for (int i = 0; i < args.size(); i++) {
-        p.setObject(i + 1, args.get(i));
-      }
-      try (ResultSet rs = p.executeQuery()) {
-        while (rs.next()) {
-          out.add(record(rs));
+    try {
+      return SegmentQuery.run(db, q, rs -> {
+        try {
+          return record(rs);
+        } catch (IOException e) {
+          throw new SQLException("a record's JSON cannot be read: " + e.getMessage(), e);
         }
-      }
-    } catch (SQLException | IOException e) {
+      });
+    } catch (SQLException e) {
       throw new ConfigException("journal " + file + ": cannot read (" + e.getMessage() + ")", e);
     }
-    Collections.reverse(out);
-    return out;
   }
 
   /**
@@ -224,26 +182,16 @@ public final class SqliteStore {
    * {@code room} are left, the oldest until its count less {@code room + extra} are.
    */
   public long prune(Journal.Retention retention, long room, long extra) {
-    try (PreparedStatement age = db.prepareStatement("DELETE FROM records WHERE time < ?")) {
-      age.setLong(1, micros(Instant.now().minus(retention.maxAge())));
-      long removed = age.executeUpdate();
-      long span;
-      try (Statement s = db.createStatement(); ResultSet rs = s.executeQuery("SELECT max(id) - min(id) + 1 FROM records")) {
-        span = rs.next() ? rs.getLong(1) : 0;
-      }
-      if (span > retention.maxRecords() - room) { // ids only grow: the span bounds the count from above
-        // Keeps the ids above max(id) - keep: at most that many records, exactly as many unless the age
-        // removed some out of order. Finding the cut by its rank instead (ORDER BY id DESC OFFSET n)
-        // steps through every record kept, reading the whole file of a full journal.
-        try (PreparedStatement count = db.prepareStatement("DELETE FROM records WHERE id <= "
-            + "(SELECT max(id) FROM records) - ?")) {
-          count.setLong(1, retention.maxRecords() - room - extra);
-          removed += count.executeUpdate();
-        }
-      }
+    try {
+      db.setAutoCommit(false);
+      long removed = Segments.prune(db, retention, room, extra, micros(Instant.now().minus(retention.maxAge())));
+      db.commit();
       return removed;
     } catch (SQLException e) {
+      rollbackQuietly();
       throw new ConfigException("journal " + file + ": cannot remove old records (" + e.getMessage() + ")", e);
+    } finally {
+      autoCommit();
     }
   }
 
@@ -262,13 +210,6 @@ public final class SqliteStore {
         Optional.ofNullable(rs.getString(6)), Optional.ofNullable(rs.getString(7)));
   }
 
-  private static void contains(StringBuilder where, List<Object> args, String column, Optional<String> text) {
-    text.ifPresent(t -> {
-      where.append(" AND mb_contains(").append(column).append(", ?)");
-      args.add(t.toLowerCase(Locale.ROOT));
-    });
-  }
-
   private static String recipients(JournalRecord r) {
     StringBuilder b = new StringBuilder();
     for (String k : List.of("toAddress", "cc", "bcc")) {
@@ -282,7 +223,7 @@ public final class SqliteStore {
     return s.length() >= 2 && s.startsWith("<") && s.endsWith(">") ? s.substring(1, s.length() - 1).strip() : s;
   }
 
-  private static long micros(Instant t) {
+  static long micros(Instant t) {
     return Math.addExact(Math.multiplyExact(t.getEpochSecond(), 1_000_000L), t.getNano() / 1000);
   }
 
