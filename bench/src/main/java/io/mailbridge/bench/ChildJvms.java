@@ -64,6 +64,8 @@ final class ChildJvms {
     Path out = Files.createTempFile(WORK, "out", ".txt");
     ProcessBuilder pb = new ProcessBuilder(cmd).redirectOutput(out.toFile())
         .redirectError(ProcessBuilder.Redirect.DISCARD);
+    // A CLI run journals into the bench's own file, never the user's journal.
+    pb.environment().put("MAILBRIDGE_JOURNAL", BenchJournal.scratch().toString());
     pb.environment().putAll(env);
     if (stdin != null) {
       pb.redirectInput(stdin.toFile());

@@ -10,6 +10,7 @@ import io.mailbridge.testkit.MailStack;
 import io.mailbridge.testkit.TestMessages;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -30,6 +31,8 @@ final class MoveCliWorkload extends Workloads {
     MoveBench.reset(stack, carol, TestMessages.bulk("bench@example.com", carol.user(), n));
     List<String> raw = Launcher.raw(List.of(), "move");
     List<String> ours = launcher.imap("move", carol, "--from", MoveBench.SRC, "--to", MoveBench.DST, "--all");
+    // The move journals into its own copy of the bench's full journal, never the user's.
+    Map<String, String> journal = BenchJournal.copyFor("movecli");
     List<Double> rawS = new ArrayList<>();
     List<Double> ourS = new ArrayList<>();
     for (int r = 0; r < cliPairRounds(); r++) {
@@ -39,7 +42,7 @@ final class MoveCliWorkload extends Workloads {
         }
         settleDisk();
         if ((r + k) % 2 == 0) {
-          ourS.add(process("./mailbridge move", ours, n));
+          ourS.add(process("./mailbridge move", ours, n, journal, null));
         } else {
           rawS.add(process("raw UID MOVE process", raw, -1));
         }

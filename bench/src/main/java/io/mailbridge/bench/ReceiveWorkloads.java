@@ -23,6 +23,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 
@@ -180,20 +181,24 @@ final class ReceiveWorkloads extends Workloads {
     // a median of few rounds moves too much between runs of the same build. Who goes first
     // alternates, the disk is synced before each pair; the other variants run in the first rounds.
     List<String> rawCmd = List.of(JAVA, "-cp", CP, Child.class.getName(), "raw", folder);
+    // Each variant journals into its own copy of the bench's full journal, never the user's.
+    Map<String, String> journal = BenchJournal.copyFor("cold-launcher");
+    Map<String, String> jarJournal = BenchJournal.copyFor("cold-jar");
+    Map<String, String> cacheJournal = BenchJournal.copyFor("cold-cache");
     for (int r = 0; r < coldPairRounds(); r++) {
       settleDisk();
       if (r % 2 == 0) {
         raw.add(child("raw cold JVM", rawCmd)[0]);
-        mb.add(process("./mailbridge receive", launcher, n));
+        mb.add(process("./mailbridge receive", launcher, n, journal, null));
       } else {
-        mb.add(process("./mailbridge receive", launcher, n));
+        mb.add(process("./mailbridge receive", launcher, n, journal, null));
         raw.add(child("raw cold JVM", rawCmd)[0]);
       }
       if (r < rounds) {
-        mbJar.add(process("java -jar receive", plainJar, n));
+        mbJar.add(process("java -jar receive", plainJar, n, jarJournal, null));
         List<String> withCache = new ArrayList<>(launcher);
         withCache.addAll(List.of("--cache-dir", fresh(WORK).toString()));
-        mbCache.add(process("CLI receive cache", withCache, n));
+        mbCache.add(process("CLI receive cache", withCache, n, cacheJournal, null));
         deleteTree(WORK.resolve("cache"));
         List<String> noJournal = new ArrayList<>(launcher);
         noJournal.addAll(List.of("--journal", "off"));
