@@ -8,12 +8,15 @@ import java.net.InetAddress;
 import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.security.cert.Certificate;
 import java.security.cert.CertificateFactory;
 import java.util.Collection;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
 import javax.net.SocketFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
@@ -61,8 +64,43 @@ public final class TlsSockets {
   /** Largest CA file read. */
   private static final int MAX_PEM_BYTES = 8 << 20;
 
-  /** An SSL context trusting the PEM file's certificates, or the JDK defaults when empty. */
+  /** Contexts by trust source; few (one per CA file and version of it), so bounded by a reset. */
+  private static final ConcurrentMap<Object, SSLContext> CONTEXTS = new ConcurrentHashMap<>();
+  private static final int MAX_CONTEXTS = 32;
+
+  private record PemVersion(Path file, FileTime modified, long size) {}
+
+  /**
+   * An SSL context trusting the PEM file's certificates, or the JDK defaults when empty; the same
+   * context again while the file is unchanged. Its client session cache is what lets the next
+   * connection to a server resume the TLS session (one round trip, no certificate chain to verify
+   * again), which matters to a listener that connects for every turn.
+   */
   public static SSLContext context(Optional<Path> trustedCertificates) {
+    Object key;
+    if (trustedCertificates.isEmpty()) {
+      key = "jdk-defaults";
+    } else {
+      Path pem = trustedCertificates.get().toAbsolutePath();
+      try {
+        key = new PemVersion(pem, Files.getLastModifiedTime(pem), Files.size(pem));
+      } catch (IOException e) {
+        return load(trustedCertificates); // reports the unreadable file
+      }
+    }
+    SSLContext known = CONTEXTS.get(key);
+    if (known != null) {
+      return known;
+    }
+    SSLContext made = load(trustedCertificates);
+    if (CONTEXTS.size() >= MAX_CONTEXTS) {
+      CONTEXTS.clear();
+    }
+    SSLContext raced = CONTEXTS.putIfAbsent(key, made);
+    return raced != null ? raced : made;
+  }
+
+  private static SSLContext load(Optional<Path> trustedCertificates) {
     try {
       SSLContext ctx = SSLContext.getInstance("TLS");
       if (trustedCertificates.isEmpty()) {
