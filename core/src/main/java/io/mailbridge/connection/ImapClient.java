@@ -108,9 +108,96 @@ public final class ImapClient implements AutoCloseable {
     }
   }
 
+  /** A folder's counters from STATUS: what a look costs without selecting the folder. */
+  public record FolderCounts(long uidNext, long uidValidity, long messages) {}
+
+  private static final String[] STATUS_ITEMS = {"UIDNEXT", "UIDVALIDITY", "MESSAGES"};
+
+  /**
+   * {@code STATUS folder (UIDNEXT UIDVALIDITY MESSAGES)}, for a folder that is not selected on this
+   * connection (RFC 3501 6.3.10). Empty when the server refuses it or leaves UIDNEXT or UIDVALIDITY
+   * out: the caller then selects the folder, which reports a missing folder properly.
+   */
+  public Optional<FolderCounts> status(String folder) {
+    try {
+      IMAPFolder f = (IMAPFolder) store.getFolder(folder);
+      Object answer = f.doCommand(p -> p.status(f.getFullName(), STATUS_ITEMS));
+      if (!(answer instanceof org.eclipse.angus.mail.imap.protocol.Status st) || st.uidnext < 1 || st.uidvalidity < 1) {
+        return Optional.empty();
+      }
+      return Optional.of(new FolderCounts(st.uidnext, st.uidvalidity, Math.max(0, st.total)));
+    } catch (MessagingException e) {
+      if (!store.isConnected()) {
+        throw Errors.translate(endpoint, "STATUS '" + folder + "'", e);
+      }
+      return Optional.empty();
+    }
+  }
+
   /** Sends NOOP and waits for the answer; true when the connection is alive. */
   public boolean noop() {
     return store.isConnected();
+  }
+
+  /**
+   * Logs out and waits, at most {@code max}, until the server has closed the connection (end of
+   * stream after its LOGOUT answer), then closes. True when the server was seen closing: by then
+   * it has ended the session (Dovecot no longer counts it), so a connection limit can pass the
+   * slot on at once instead of after a guessed delay. False when it could not be seen (no socket of
+   * ours, the server kept the connection open); the connection is closed either way.
+   */
+  public boolean logoutAwaitingClose(java.time.Duration max) {
+    Optional<? extends java.net.Socket> socket = opened.tls() != null ? opened.tls().lastSocket()
+        : Optional.ofNullable(opened.plain()).flatMap(TlsSockets.NoDelay::lastSocket);
+    boolean closedByServer = false;
+    try {
+      if (socket.isPresent() && store.isConnected()) {
+        IMAPFolder any = (IMAPFolder) store.getDefaultFolder();
+        Object answer = any.doCommand(p -> p.command("LOGOUT", null));
+        org.eclipse.angus.mail.iap.Response[] r = (org.eclipse.angus.mail.iap.Response[]) answer;
+        if (r.length > 0 && r[r.length - 1].isOK()) {
+          closedByServer = awaitEnd(socket.get(), max);
+        }
+      }
+    } catch (MessagingException | RuntimeException e) {
+      LOG.debug("imap logout host={} error={}", endpoint.host(), e.toString());
+    } finally {
+      socket.ifPresent(ImapClient::closeQuietly);
+      close();
+    }
+    return closedByServer;
+  }
+
+  /** Reads until the server's end of stream; false on timeout or error. */
+  private static boolean awaitEnd(java.net.Socket socket, java.time.Duration max) {
+    long deadline = System.nanoTime() + max.toNanos();
+    try {
+      java.io.InputStream in = socket.getInputStream();
+      byte[] sink = new byte[256];
+      while (true) {
+        long left = java.util.concurrent.TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+        if (left <= 0) {
+          return false;
+        }
+        socket.setSoTimeout((int) Math.min(Integer.MAX_VALUE, left));
+        if (in.read(sink) < 0) {
+          return true;
+        }
+      }
+    } catch (java.net.SocketTimeoutException e) {
+      return false;
+    } catch (java.io.IOException e) {
+      // A reset after the answer is also the server's end of the connection.
+      return !(e instanceof java.io.InterruptedIOException);
+    }
+  }
+
+  private static void closeQuietly(java.net.Socket s) {
+    try {
+      s.close();
+    } catch (java.io.IOException ignored) {
+      // closing what the server has closed already
+    }
   }
 
   @Override

@@ -2,6 +2,7 @@ package io.mailbridge.listen.internal;
 
 import io.mailbridge.connection.Endpoint;
 import io.mailbridge.connection.ImapClient;
+import io.mailbridge.listen.FolderState;
 import io.mailbridge.listen.Health;
 import io.mailbridge.listen.ListenerSettings;
 import io.mailbridge.metrics.Recorder;
@@ -10,6 +11,7 @@ import io.mailbridge.receive.IncrementalReceive;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.function.IntFunction;
 import org.slf4j.Logger;
@@ -25,6 +27,8 @@ final class ConnectionWatch {
   private static final Logger LOG = LoggerFactory.getLogger(ConnectionWatch.class);
   /** How long a server may take to tear a session down after answering LOGOUT. */
   private static final Duration SERVER_TEARDOWN = Duration.ofMillis(100);
+  /** How long to wait for a server to close the connection after LOGOUT before relying on the delay above. */
+  private static final Duration SERVER_TEARDOWN_MAX = Duration.ofSeconds(2);
   private static final String MISSING_FOLDER = "create it or fix the folder name (list with `mailbridge folders`)";
   /**
    * Angus pauses minidletime (10 ms by default) after every IDLE for threads that process folder
@@ -53,6 +57,11 @@ final class ConnectionWatch {
   /** Whether the server reports new mail during IDLE (one folder per watcher when idling). */
   private final IdlePush push = new IdlePush();
   private int connects;
+  /** UIDNEXT of the STATUS before the last completed check of a single folder: all UIDs below it were looked at. */
+  private long seenUidNext;
+  private long seenUidValidity;
+  /** Whether the server was seen closing the last connection after its LOGOUT. */
+  private boolean serverClosed;
 
   /** @param backoff the delay before the n-th retry; @param succeeded told after every check that went through */
   ConnectionWatch(Endpoint endpoint, String mailbox, List<String> folders, ListenerSettings settings,
@@ -84,6 +93,7 @@ final class ConnectionWatch {
       st.status = Health.Status.CONNECTING;
     }
     boolean afterHandOver = turns.handedOver();
+    serverClosed = false;
     try {
       if (!turns.take(signals::stopping)) {
         return;
@@ -95,10 +105,10 @@ final class ConnectionWatch {
     try {
       connected(pipeline, afterHandOver);
     } finally {
-      if (turns.handedOver()) {
+      if (turns.handedOver() && !serverClosed) {
         // A server counts a session until it has torn it down, a moment after it answered LOGOUT;
-        // the connection waiting for this slot starts after that moment, so the server never sees
-        // more sessions than the budget.
+        // when its close was not seen, the connection waiting for this slot starts after a delay
+        // for that, so the server never sees more sessions than the budget.
         signals.sleep(SERVER_TEARDOWN);
       }
       turns.giveBack();
@@ -122,6 +132,10 @@ final class ConnectionWatch {
       } else {
         pollMany(imap, pipeline);
       }
+      if (turns.handedOver()) {
+        // The next connection gets the slot once the server has ended this session.
+        serverClosed = imap.logoutAwaitingClose(SERVER_TEARDOWN_MAX);
+      }
     } finally {
       signals.connection(null);
       for (FolderStatus st : statuses.values()) {
@@ -139,10 +153,21 @@ final class ConnectionWatch {
     String folder = folders.get(0);
     FolderStatus st = statuses.get(folder);
     FolderSync sync = syncs.get(folder);
+    signals.checkBegins();
+    Optional<ImapClient.FolderCounts> counts = turns.limited() ? imap.status(folder) : Optional.empty();
+    if (counts.isPresent() && nothingNew(sync, counts.get()) && handOver()) {
+      quietTurn(st, folder);
+      return;
+    }
     try (IncrementalReceive.Selected s = select(imap, pipeline, folder)) {
       st.connected = true;
       sync.prepare(s);
       check(st, sync, s);
+      // The check searched after the STATUS: every UID below its UIDNEXT has been looked at.
+      counts.filter(c -> c.uidValidity() == sync.state().uidValidity()).ifPresent(c -> {
+        seenUidNext = c.uidValidity() == seenUidValidity ? Math.max(seenUidNext, c.uidNext()) : c.uidNext();
+        seenUidValidity = c.uidValidity();
+      });
       if (signals.stopping() || handOver()) {
         return;
       }
@@ -158,6 +183,29 @@ final class ConnectionWatch {
         pollOne(st, sync, s);
       }
     }
+  }
+
+  /**
+   * Whether STATUS shows that the folder holds no UID above what this watcher has already looked at
+   * (same UIDVALIDITY; UIDNEXT not beyond the watermark or the last check), and nothing of a
+   * previous run is left to finish (pending post-actions, counted attempts): then a turn needs no
+   * SELECT, search or fetch. UIDs only grow within one UIDVALIDITY (RFC 3501 2.3.1.1), so a message
+   * that arrives later gets a UID at or above this UIDNEXT and is found at a later turn.
+   */
+  private boolean nothingNew(FolderSync sync, ImapClient.FolderCounts counts) {
+    FolderState state = sync.state();
+    return state != null && state.pending().isEmpty() && state.attempts().isEmpty()
+        && counts.uidValidity() == state.uidValidity()
+        && counts.uidNext() <= Math.max(seenUidValidity == state.uidValidity() ? seenUidNext : 0, state.lastUid() + 1);
+  }
+
+  /** A turn that found nothing new by STATUS: a completed check for health, metrics and poll spacing. */
+  private void quietTurn(FolderStatus st, String folder) {
+    st.connected = true;
+    st.status = Health.Status.POLLING;
+    st.success();
+    succeeded.run();
+    metrics.poll(folder, System.nanoTime() - signals.checkBegan());
   }
 
   /** IDLE, check, IDLE again; true when the slot was handed over, false on stop or when the server gives no push. */
