@@ -151,7 +151,8 @@ public final class ImapClient implements AutoCloseable {
         : Optional.ofNullable(opened.plain()).flatMap(TlsSockets.NoDelay::lastSocket);
     boolean closedByServer = false;
     try {
-      if (socket.isPresent() && store.isConnected()) {
+      // No isConnected() first: Angus asks it with a NOOP, a round trip per turn.
+      if (socket.isPresent()) {
         IMAPFolder any = (IMAPFolder) store.getDefaultFolder();
         Object answer = any.doCommand(p -> p.command("LOGOUT", null));
         org.eclipse.angus.mail.iap.Response[] r = (org.eclipse.angus.mail.iap.Response[]) answer;

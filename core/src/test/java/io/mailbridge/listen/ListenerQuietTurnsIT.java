@@ -24,7 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
  * Folders taking turns under a connection budget on the real Dovecot: once a folder has been
  * checked, a turn that finds nothing new by STATUS selects nothing, and the next mail is still
  * found. What each session did is read from Dovecot's own log: its logout line counts the bytes
- * the client sent after login ({@code in=}); a turn of STATUS and LOGOUT sends about 60, one that
+ * the client sent after login ({@code in=}); a turn of STATUS and LOGOUT sends about 65, one that
  * also selects and searches sends well over 100.
  */
 @RealServer
