@@ -15,7 +15,10 @@ import java.util.concurrent.TimeUnit;
  * Writes journal records on a thread of its own, so that neither opening SQLite (loading its native
  * library is a sizeable part of a cold start) nor its commits delay the command: records queue up
  * while the command connects and works, and go in one transaction per batch of up to
- * {@link #BATCH_MILLIS} ms. {@link #close()} waits for the queue to be written. The retention's
+ * {@link #BATCH_MILLIS} ms. {@link #close()} waits until every record is committed, not for the file
+ * to be closed: a commit is in SQLite's write-ahead log, which a process that ends (even killed)
+ * leaves for the next opener to fold into the file, so the command does not wait for that
+ * checkpoint on its way out. The retention's
  * removals happen first, while the command connects, once fewer than 1% of its most records are
  * left free, down to 95%: a full journal keeps between 95% and 100% of the most (never more). A journal that cannot be written is a warning on stderr: the mail
  * operation it describes has happened and is reported on stdout either way.
@@ -34,6 +37,8 @@ final class JournalSink implements AutoCloseable {
   private final PrintWriter stderr;
   private final LinkedBlockingQueue<JournalRecord> queue = new LinkedBlockingQueue<>();
   private final Thread writer;
+  /** Counted down once every record added is committed (or the writer gave up). */
+  private final java.util.concurrent.CountDownLatch committed = new java.util.concurrent.CountDownLatch(1);
   private volatile String failure;
   private final java.util.concurrent.atomic.AtomicInteger transactions = new java.util.concurrent.atomic.AtomicInteger();
 
@@ -89,14 +94,22 @@ final class JournalSink implements AutoCloseable {
           batch.clear();
         }
         if (end) {
+          // The retention's bound holds before the command may exit; closing the file (SQLite
+          // folds the write-ahead log into it) may go on while the process ends.
+          journal.prune();
+          committed.countDown();
           return;
         }
       }
     } catch (MailbridgeException | IllegalStateException | LinkageError e) {
-      failure = e.getMessage();
+      if (committed.getCount() > 0) {
+        failure = e.getMessage();
+      }
       queue.clear();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+    } finally {
+      committed.countDown();
     }
   }
 
@@ -137,7 +150,7 @@ final class JournalSink implements AutoCloseable {
     }
     queue.add(END);
     try {
-      writer.join();
+      committed.await();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }

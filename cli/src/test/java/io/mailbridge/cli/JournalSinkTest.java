@@ -89,4 +89,24 @@ class JournalSinkTest {
     assertThat(subjects(file)).hasSize(200).startsWith("old 11").containsSequence("old 197", "new 0", "new 1", "new 2")
         .endsWith("new 12");
   }
+
+  @Test
+  void everyRecordIsInTheJournalWhenCloseReturnsEvenIfTheProcessEndsRightThen() throws Exception {
+    for (int round = 0; round < 3; round++) {
+      Path file = dir.resolve("exit-" + round + ".db");
+      String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+      Process p = new ProcessBuilder(javaBin, "-cp", System.getProperty("java.class.path"),
+          JournalSinkExitMain.class.getName(), file.toString(), "5000").redirectErrorStream(true).start();
+      String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+      assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
+      assertThat(p.exitValue()).as(out).isZero();
+      try (var c = java.sql.DriverManager.getConnection("jdbc:sqlite:" + file);
+          var rs = c.createStatement().executeQuery("PRAGMA integrity_check")) {
+        rs.next();
+        assertThat(rs.getString(1)).isEqualTo("ok");
+      }
+      List<String> subjects = subjects(file);
+      assertThat(subjects).hasSize(5000).startsWith("s0").endsWith("s4999");
+    }
+  }
 }

@@ -17,7 +17,9 @@ import java.util.Objects;
  * <p>The file is written in SQLite's WAL mode: a crash (of the process or of the machine) loses at
  * most the records of the transaction in flight and never damages the file; several processes may
  * write the same journal at once. It is bounded by a {@link Retention}: records older than its age,
- * and the oldest beyond its count, are removed when a journal that was written to is closed.
+ * and the oldest beyond its count, are removed when a journal that was written to is closed. A journal
+ * at its most is split into segments (about 50), so that appends touch small indexes and the
+ * retention drops whole old segments; a journal written before segments is read and extended as it is.
  * The library writes no journal unless given one; the {@code mailbridge} command line keeps one by
  * default. Needs {@code org.xerial:sqlite-jdbc} on the class path (an optional dependency of the library).
  *
@@ -98,7 +100,9 @@ public final class Journal implements AutoCloseable {
 
   /** Removes what the retention does not keep; returns how many records were removed. */
   public synchronized long prune() {
-    return store.prune(retention, 0, 0);
+    long removed = store.prune(retention, 0, 0);
+    written = false;
+    return removed;
   }
 
   /**
@@ -128,10 +132,12 @@ public final class Journal implements AutoCloseable {
       throw new IllegalArgumentException("room " + room + " and extra " + extra + " must be at least 0 and add up "
           + "to at most maxRecords - 1 (" + (retention.maxRecords() - 1) + ")");
     }
-    return store.prune(retention, room, extra);
+    long removed = store.prune(retention, room, extra);
+    written = false;
+    return removed;
   }
 
-  /** Applies the retention when records were appended, and closes the file. */
+  /** Applies the retention when records were appended since the last {@code prune}, and closes the file. */
   @Override
   public synchronized void close() {
     try {
