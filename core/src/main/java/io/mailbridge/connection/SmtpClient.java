@@ -98,6 +98,22 @@ public final class SmtpClient implements AutoCloseable {
     return transport.isConnected();
   }
 
+  /**
+   * Closes the socket without a word to the server: a transaction whose data the server awaits
+   * (after a 354) is then discarded, since only the final "." commits a message (RFC 5321 4.1.1.4),
+   * where a QUIT would have been taken for message data.
+   */
+  public void abort() {
+    opened.socket().ifPresent(s -> {
+      try {
+        s.close();
+      } catch (IOException e) {
+        LOG.debug("smtp abort host={} error={}", endpoint.host(), e.toString());
+      }
+    });
+    close();
+  }
+
   @Override
   public void close() {
     try {

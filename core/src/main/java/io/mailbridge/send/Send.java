@@ -163,7 +163,9 @@ public final class Send {
                 "", 0, Optional.empty()));
             continue;
           }
-          SendResult result = smtp.send(composed, i);
+          // The next message's envelope may follow this one's data, unless something can stand
+          // between the two (a Sent copy that fails stops the batch; a skip decides per message).
+          SendResult result = smtp.send(composed, i, settings.copyToSent() || skip ? null : ahead.peekReady());
           if (skip && (result.status() == SendResult.Status.SENT || result.status() == SendResult.Status.PARTIAL)) {
             sentInSession.add(result.messageId());
           }

@@ -63,6 +63,7 @@ public final class ScriptedSmtpServer implements AutoCloseable {
   private final List<byte[]> messages = new CopyOnWriteArrayList<>();
   private volatile boolean keep;
   private volatile boolean hold;
+  private final AtomicInteger holdFinal = new AtomicInteger();
   private volatile BiFunction<String, Integer, String> perRecipient = (a, n) -> "";
 
   /**
@@ -102,6 +103,15 @@ public final class ScriptedSmtpServer implements AutoCloseable {
    */
   public ScriptedSmtpServer holdingEnvelopeReplies() {
     this.hold = true;
+    return this;
+  }
+
+  /**
+   * Hold the reply to the first {@code messages} messages' final "." until the next command
+   * arrives: a client that waits for that reply before it writes the next transaction hangs here.
+   */
+  public ScriptedSmtpServer holdingFinalReplies(int messages) {
+    this.holdFinal.set(messages);
     return this;
   }
 
@@ -224,7 +234,8 @@ public final class ScriptedSmtpServer implements AutoCloseable {
         if (reply == null) {
           return; // drop the connection without answering
         }
-        if (hold && verb.equals("MAIL")) {
+        if ((hold && verb.equals("MAIL")) || (verb.equals("DATA") && commands.get(commands.size() - 1).equals("<END>")
+            && holdFinal.getAndUpdate(h -> Math.max(0, h - 1)) > 0)) {
           held.append(reply).append("\r\n");
           continue;
         }

@@ -98,6 +98,11 @@ public final class ComposeAhead implements AutoCloseable {
     return (Composer.Composed) next;
   }
 
+  /** The message {@link #next()} will return when it is composed already, else null; never waits. */
+  public Composer.Composed peekReady() {
+    return ready.peek() instanceof Composer.Composed c ? c : null;
+  }
+
   /** Stops composing (messages not taken are dropped, never sent). */
   @Override
   public void close() {

@@ -20,14 +20,12 @@ import jakarta.mail.internet.InternetAddress;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.ThreadLocalRandom;
-import org.eclipse.angus.mail.smtp.SMTPAddressFailedException;
 import org.eclipse.angus.mail.smtp.SMTPSendFailedException;
 import org.eclipse.angus.mail.smtp.SMTPTransport;
 import org.slf4j.Logger;
@@ -57,6 +55,7 @@ public final class Transmitter implements AutoCloseable {
   private final boolean recordTrace;
   private final boolean smtpUtf8;
   private SmtpClient client;
+  private final Pipelined.Ahead ahead = new Pipelined.Ahead();
 
   public Transmitter(Endpoint endpoint, SendSettings settings, boolean recordTrace) {
     this(endpoint, settings, recordTrace, false);
@@ -95,6 +94,16 @@ public final class Transmitter implements AutoCloseable {
    * that already accepted never get a second copy.
    */
   public SendResult send(Composer.Composed c, int index) {
+    return send(c, index, null);
+  }
+
+  /**
+   * As {@link #send(Composer.Composed, int)}, with the message that will be sent next on this
+   * connection, if known: its envelope then goes out behind this message's data, where the server
+   * offers PIPELINING. The caller must send {@code next} next (any other message first costs a
+   * reconnection).
+   */
+  public SendResult send(Composer.Composed c, int index, Composer.Composed next) {
     OutgoingMessage m = c.message();
     String id = c.properties().messageId();
     List<InternetAddress> pending = List.of(c.envelope());
@@ -109,6 +118,10 @@ public final class Transmitter implements AutoCloseable {
       attempt++;
       if (attempt > 1) {
         backoff(attempt);
+      }
+      if (ahead.inFlight != null && ahead.inFlight != m) {
+        // The server awaits another message's data: only a new connection is clean.
+        drop();
       }
       try {
         open();
@@ -129,17 +142,25 @@ public final class Transmitter implements AutoCloseable {
         checked = true;
       }
       m.beginTransmission();
+      ahead.next = null;
+      if (next != null && attempt == 1 && sendableAhead(transport, next)) {
+        ahead.next = next.message();
+        ahead.nextRecipients = next.envelope();
+      }
       try {
-        lastReply = strip(deliver(m, pending.toArray(InternetAddress[]::new)));
-        accepted.addAll(addresses(pending.toArray(Address[]::new)));
+        lastReply = Refusals.strip(deliver(m, pending.toArray(InternetAddress[]::new)));
+        accepted.addAll(Refusals.addresses(pending.toArray(Address[]::new)));
         lastTransient.clear();
         pending = List.of();
       } catch (SendFailedException e) {
         int code = e instanceof SMTPSendFailedException s ? s.getReturnCode() : transport.getLastReturnCode();
-        String reply = e instanceof SMTPSendFailedException ? strip(e.getMessage()) : reply(transport);
-        List<Rejection> rejections = rejections(e);
-        List<String> sent = addresses(e.getValidSentAddresses());
-        if (sent.isEmpty() && (code <= 0 || !transport.isConnected())) {
+        String reply = e instanceof SMTPSendFailedException ? Refusals.strip(e.getMessage())
+            : Refusals.reply(transport);
+        List<Rejection> rejections = Refusals.rejections(e);
+        List<String> sent = Refusals.addresses(e.getValidSentAddresses());
+        if (ahead.abort) { // a definite refusal; the next transaction was cut off with the connection
+          drop();
+        } else if (sent.isEmpty() && (code <= 0 || !transport.isConnected())) {
           // The server closed the connection instead of answering.
           drop();
           if (m.dataWritten()) {
@@ -171,7 +192,7 @@ public final class Transmitter implements AutoCloseable {
         pending = retry;
         boolean anyTransient = !retry.isEmpty();
         last = new RejectedMessageException((sent.isEmpty() && accepted.isEmpty() ? "server refused message "
-            : "server refused some recipients of message ") + id + ": " + describe(rejections)
+            : "server refused some recipients of message ") + id + ": " + Refusals.describe(rejections)
             + (anyTransient ? ": temporary failure, retry later" : ": permanent failure, check the addresses and the "
             + "message"), anyTransient, e);
         if (anyTransient && attempt < settings.maxAttempts()) {
@@ -205,10 +226,10 @@ public final class Transmitter implements AutoCloseable {
       return result(c, status, accepted, List.of(), lastReply, attempt, null);
     }
     LOG.info("smtp {} messageId={} attempts={} accepted={} refused={}", status, id, attempt, accepted,
-        describe(rejected));
+        Refusals.describe(rejected));
     if (status == Status.PARTIAL) {
       last = new RejectedMessageException("message " + id + " delivered to " + accepted.size() + " of "
-          + c.envelope().length + " recipients; refused: " + describe(rejected), !pending.isEmpty(), last);
+          + c.envelope().length + " recipients; refused: " + Refusals.describe(rejected), !pending.isEmpty(), last);
     }
     return result(c, status, accepted, rejected, lastReply, attempt, last);
   }
@@ -225,7 +246,28 @@ public final class Transmitter implements AutoCloseable {
       return transport.getLastServerResponse();
     }
     return Pipelined.send(wire.get(), m, recipients, settings.chunking() && transport.supportsExtension("CHUNKING"),
-        smtpUtf8 && transport.supportsExtension("SMTPUTF8"));
+        smtpUtf8 && transport.supportsExtension("SMTPUTF8"), ahead);
+  }
+
+  /**
+   * Whether the next message may go out behind this one without the checks made before its own
+   * MAIL FROM: written out in memory already, within the server's SIZE, and not needing SMTPUTF8.
+   */
+  private boolean sendableAhead(SMTPTransport transport, Composer.Composed next) {
+    if (!settings.pipelining() || !next.message().rendered() || next.needsSmtpUtf8()
+        || next.sizeUpperBound().isEmpty()) {
+      return false;
+    }
+    String param = transport.getExtensionParameter("SIZE");
+    if (param == null || param.isBlank()) {
+      return true;
+    }
+    String digits = param.strip();
+    if (digits.isEmpty() || digits.length() > 18 || !digits.chars().allMatch(ch -> ch >= '0' && ch <= '9')) {
+      return false;
+    }
+    long limit = Long.parseLong(digits);
+    return limit == 0 || next.sizeUpperBound().getAsLong() <= limit;
   }
 
   /** Checks that need the server's EHLO answer, done once per message before MAIL FROM. */
@@ -310,8 +352,16 @@ public final class Transmitter implements AutoCloseable {
   }
 
   private void drop() {
+    boolean cutOff = ahead.inFlight != null || ahead.abort;
+    ahead.inFlight = null;
+    ahead.next = null;
+    ahead.abort = false;
     if (client != null) {
-      client.close();
+      if (cutOff) {
+        client.abort();
+      } else {
+        client.close();
+      }
       client = null;
     }
   }
@@ -331,44 +381,6 @@ public final class Transmitter implements AutoCloseable {
       Thread.currentThread().interrupt();
       throw new ProtocolException("interrupted while waiting to retry", false, e);
     }
-  }
-
-  private static List<Rejection> rejections(MessagingException e) {
-    Map<String, Rejection> out = new LinkedHashMap<>();
-    Exception n = e;
-    int guard = 0;
-    while (n != null && guard++ < 10_000) {
-      if (n instanceof SMTPAddressFailedException af && af.getAddress() != null) {
-        out.putIfAbsent(af.getAddress().getAddress(),
-            new Rejection(af.getAddress().getAddress(), af.getReturnCode(), strip(af.getMessage())));
-      }
-      n = n instanceof MessagingException me ? me.getNextException() : null;
-    }
-    if (e instanceof SendFailedException sfe && sfe.getInvalidAddresses() != null) {
-      for (Address a : sfe.getInvalidAddresses()) {
-        String addr = ((InternetAddress) a).getAddress();
-        out.putIfAbsent(addr, new Rejection(addr, 0, "refused"));
-      }
-    }
-    return new ArrayList<>(out.values());
-  }
-
-  private static String describe(List<Rejection> rejections) {
-    return rejections.stream().map(r -> r.address() + " (" + r.reply() + ")").reduce((a, b) -> a + ", " + b)
-        .orElse("none");
-  }
-
-  private static List<String> addresses(Address[] all) {
-    return all == null ? List.of() : Arrays.stream(all).map(a -> ((InternetAddress) a).getAddress()).toList();
-  }
-
-  private static String reply(SMTPTransport t) {
-    return strip(t.getLastServerResponse());
-  }
-
-  /** A server reply as results and messages show it: control characters escaped, cut (a hostile server's text). */
-  private static String strip(String s) {
-    return s == null ? "" : ServerText.shown(s.strip(), 1000);
   }
 
   /** Why the size of the messages on this connection was not checked (an invalid SIZE), or null. */
