@@ -103,6 +103,15 @@ public final class WatchLatencyBench {
       b.scenario(fleet + " mailboxes, `--server-connections " + budget + " --poll " + fleetPoll
           + "`, APPEND round robin, 20 ms apart on average", targets, List.of("--server-connections", String.valueOf(budget),
           "--poll", fleetPoll), messages, 20, Goal.FLEET);
+      // What the server itself takes to let every account be looked at once on the budget's connections.
+      List<Double> rounds = new java.util.ArrayList<>();
+      for (int r = 0; r < 3; r++) {
+        rounds.add(RawTurns.roundMillis(b.tls, stack, users, budget));
+      }
+      b.md.append("\nRaw turns (the server's limit for taking turns): a round of login + STATUS + LOGOUT over the ")
+          .append(fleet).append(" accounts on ").append(budget).append(" TLS connections at once (sessions resumed) took ")
+          .append(rounds.stream().map(ms -> String.format("%.0f", ms)).toList()).append(" ms, load average after: ")
+          .append(Latency.loadAverage()).append("\n");
     }
     if (only.contains("memory")) {
       b.md.append("\n").append(WatchMemory.measure(stack, FleetUsers.ensure(stack, fleet), budget, WORK));
