@@ -81,6 +81,8 @@ final class JournalSink implements AutoCloseable {
       // nothing to remove unless the command recorded more than this room. They go in steps of 5%
       // of the most records: a step costs less per record the more it removes.
       journal.prune(retention.maxRecords() / 100, retention.maxRecords() / 25);
+      // A log the previous command left (it exits before the file is closed) goes in now too.
+      journal.checkpoint();
       List<JournalRecord> batch = new ArrayList<>();
       while (true) {
         batch.add(queue.take());

@@ -137,6 +137,15 @@ public final class Journal implements AutoCloseable {
     return removed;
   }
 
+  /**
+   * Folds the SQLite write-ahead log into the file, as far as no reader needs it. Closing does the
+   * same; a writer that calls this before it appends takes the log a previous process left off the
+   * end of its own work.
+   */
+  public synchronized void checkpoint() {
+    store.checkpoint();
+  }
+
   /** Applies the retention when records were appended since the last {@code prune}, and closes the file. */
   @Override
   public synchronized void close() {

@@ -62,6 +62,10 @@ public final class SqliteStore {
       try (Statement s = db.createStatement()) {
         // The page cache holds the newest segment's indexes, where appends go.
         s.execute("PRAGMA cache_size = -16384");
+        // Fold the log into the file (a checkpoint, with its syncs) once it holds 32 MB, not every
+        // 4 MB: a command's appends (~10 MB for 10,000 records) then pay no checkpoint while they
+        // run. Closing the file and checkpoint() fold it in between commands.
+        s.execute("PRAGMA wal_autocheckpoint = 8192");
         if (Segments.list(db).isEmpty()) {
           Segments.create(s, Segments.FIRST);
         }
@@ -197,6 +201,15 @@ public final class SqliteStore {
 
   public void close() {
     closeQuietly(db);
+  }
+
+  /** Folds what the write-ahead log holds into the file, as far as no reader needs it (never waits). */
+  public void checkpoint() {
+    try (Statement s = db.createStatement()) {
+      s.execute("PRAGMA wal_checkpoint(PASSIVE)");
+    } catch (SQLException e) {
+      throw new ConfigException("journal " + file + ": cannot checkpoint (" + e.getMessage() + ")", e);
+    }
   }
 
   private static JournalRecord record(ResultSet rs) throws SQLException, IOException {
