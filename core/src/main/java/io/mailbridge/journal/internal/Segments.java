@@ -89,11 +89,19 @@ final class Segments {
   /** {min id, max id} of a segment, or null when it is empty. */
   static long[] span(Connection db, String segment) throws SQLException {
     try (Statement s = db.createStatement();
-        ResultSet rs = s.executeQuery("SELECT min(id), max(id) FROM " + segment)) {
+        ResultSet rs = s.executeQuery(spanQuery(segment))) {
       rs.next();
       long max = rs.getLong(2);
       return rs.wasNull() ? null : new long[] {rs.getLong(1), max};
     }
+  }
+
+  /**
+   * Each end alone: SQLite reads one end of the id order for a lone min() or max(), but scans the
+   * whole table for both in one SELECT (every segment, at every command's start and end).
+   */
+  static String spanQuery(String segment) {
+    return "SELECT (SELECT min(id) FROM " + segment + "), (SELECT max(id) FROM " + segment + ")";
   }
 
   private static long sequence(Connection db, String segment) throws SQLException {
