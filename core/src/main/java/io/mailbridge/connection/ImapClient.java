@@ -156,7 +156,8 @@ public final class ImapClient implements AutoCloseable {
         IMAPFolder any = (IMAPFolder) store.getDefaultFolder();
         Object answer = any.doCommand(p -> p.command("LOGOUT", null));
         org.eclipse.angus.mail.iap.Response[] r = (org.eclipse.angus.mail.iap.Response[]) answer;
-        if (r.length > 0 && r[r.length - 1].isOK()) {
+        // Angus puts the BYE after the tagged answer in what it returns, whatever the order on the wire.
+        if (java.util.Arrays.stream(r).anyMatch(x -> x.isTagged() && x.isOK())) {
           closedByServer = awaitEnd(socket.get(), max);
         }
       }
