@@ -50,16 +50,6 @@ class JsonTest {
     assertThat(bytes.toString(StandardCharsets.UTF_8)).isEqualTo("mailbridge: note {\"a\":\"ä\"}\nafter" + System.lineSeparator());
   }
 
-  /** Counts how often the bytes were pushed on to the destination (a write call each on stdout). */
-  private static final class CountingStream extends ByteArrayOutputStream {
-    int flushes;
-
-    @Override
-    public void flush() {
-      flushes++;
-    }
-  }
-
   @Test
   void streamedLinesAreTheSameBytesWithoutAFlushPerLine() {
     // 10,000 lines flushed one by one were 29,000 write calls on a cold receive.

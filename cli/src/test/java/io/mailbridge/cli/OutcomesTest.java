@@ -15,16 +15,6 @@ import picocli.CommandLine;
 
 /** A move's per-message lines: every one printed, in blocks rather than a write call each. */
 class OutcomesTest {
-  /** Counts how often the bytes were pushed on to the destination (a write call each on stdout). */
-  private static final class CountingStream extends ByteArrayOutputStream {
-    int flushes;
-
-    @Override
-    public void flush() {
-      flushes++;
-    }
-  }
-
   @Test
   void tenThousandMovedMessagesAreAllPrintedByReturnInFewWrites() {
     List<MessageOutcome> outcomes = new ArrayList<>();
