@@ -135,8 +135,19 @@ class KafkaConnectFailoverIT {
     throw new IllegalStateException("no task " + task + " in " + status);
   }
 
+  /**
+   * Creates the connector as an operator's script would after a worker died: while the group has
+   * not noticed (the request is forwarded to the dead leader: 500 "IO Error trying to forward") or
+   * is rebalancing (409), it asks again; any other answer counts at once.
+   */
   private void create(String name, Map<String, String> config) throws Exception {
+    long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
     KafkaProcesses.Response r = KafkaProcesses.send(any(), "PUT", "/connectors/" + name + "/config", config);
+    while ((r.status() == 409 || (r.status() == 500 && r.body().contains("trying to forward")))
+        && System.nanoTime() < deadline) {
+      Thread.sleep(500);
+      r = KafkaProcesses.send(any(), "PUT", "/connectors/" + name + "/config", config);
+    }
     assertThat(r.status()).as(r.body()).isIn(200, 201);
   }
 
