@@ -57,9 +57,8 @@ final class ConnectionWatch {
   /** Whether the server reports new mail during IDLE (one folder per watcher when idling). */
   private final IdlePush push = new IdlePush();
   private int connects;
-  /** UIDNEXT of the STATUS before the last completed check of a single folder: all UIDs below it were looked at. */
-  private long seenUidNext;
-  private long seenUidValidity;
+  /** Per folder, what the last completed checks looked at: a STATUS then tells whether a check is needed. */
+  private final Map<String, SeenUids> seen = new java.util.HashMap<>();
   /** Whether the server was seen closing the last connection after its LOGOUT. */
   private boolean serverClosed;
 
@@ -80,6 +79,7 @@ final class ConnectionWatch {
     this.backoff = backoff;
     this.succeeded = succeeded;
     this.keepaliveName = keepaliveName;
+    folders.forEach(f -> seen.put(f, new SeenUids()));
   }
 
   /** Whether the last connection ended by handing its slot over to another one waiting. */
@@ -155,7 +155,7 @@ final class ConnectionWatch {
     FolderSync sync = syncs.get(folder);
     signals.checkBegins();
     Optional<ImapClient.FolderCounts> counts = turns.limited() ? imap.status(folder) : Optional.empty();
-    if (counts.isPresent() && nothingNew(sync, counts.get()) && handOver()) {
+    if (counts.isPresent() && seen.get(folder).nothingNew(sync.state(), counts.get()) && handOver()) {
       quietTurn(st, folder);
       return;
     }
@@ -164,10 +164,7 @@ final class ConnectionWatch {
       sync.prepare(s);
       check(st, sync, s);
       // The check searched after the STATUS: every UID below its UIDNEXT has been looked at.
-      counts.filter(c -> c.uidValidity() == sync.state().uidValidity()).ifPresent(c -> {
-        seenUidNext = c.uidValidity() == seenUidValidity ? Math.max(seenUidNext, c.uidNext()) : c.uidNext();
-        seenUidValidity = c.uidValidity();
-      });
+      counts.ifPresent(c -> seen.get(folder).checked(sync.state(), c));
       if (signals.stopping() || handOver()) {
         return;
       }
@@ -183,20 +180,6 @@ final class ConnectionWatch {
         pollOne(st, sync, s);
       }
     }
-  }
-
-  /**
-   * Whether STATUS shows that the folder holds no UID above what this watcher has already looked at
-   * (same UIDVALIDITY; UIDNEXT not beyond the watermark or the last check), and nothing of a
-   * previous run is left to finish (pending post-actions, counted attempts): then a turn needs no
-   * SELECT, search or fetch. UIDs only grow within one UIDVALIDITY (RFC 3501 2.3.1.1), so a message
-   * that arrives later gets a UID at or above this UIDNEXT and is found at a later turn.
-   */
-  private boolean nothingNew(FolderSync sync, ImapClient.FolderCounts counts) {
-    FolderState state = sync.state();
-    return state != null && state.pending().isEmpty() && state.attempts().isEmpty()
-        && counts.uidValidity() == state.uidValidity()
-        && counts.uidNext() <= Math.max(seenUidValidity == state.uidValidity() ? seenUidNext : 0, state.lastUid() + 1);
   }
 
   /** A turn that found nothing new by STATUS: a completed check for health, metrics and poll spacing. */
@@ -263,6 +246,10 @@ final class ConnectionWatch {
     }
   }
 
+  /**
+   * Several folders on one connection: each round asks every folder's STATUS and selects, searches
+   * and fetches only those that show news, so a quiet folder costs one short command per round.
+   */
   private void pollMany(ImapClient imap, IncrementalReceive pipeline) {
     LOG.info("listen polling mailbox={} folders={} interval={} (sharing one connection)", mailbox, folders,
         settings.pollInterval());
@@ -273,10 +260,18 @@ final class ConnectionWatch {
           return;
         }
         FolderStatus st = statuses.get(folder);
+        FolderSync sync = syncs.get(folder);
+        signals.checkBegins();
+        Optional<ImapClient.FolderCounts> counts = imap.status(folder);
+        if (counts.isPresent() && seen.get(folder).nothingNew(sync.state(), counts.get())) {
+          quietTurn(st, folder);
+          continue;
+        }
         try (IncrementalReceive.Selected s = select(imap, pipeline, folder)) {
           st.connected = true;
-          syncs.get(folder).prepare(s);
-          check(st, syncs.get(folder), s);
+          sync.prepare(s);
+          check(st, sync, s);
+          counts.ifPresent(c -> seen.get(folder).checked(sync.state(), c));
           st.status = Health.Status.POLLING;
         }
       }
