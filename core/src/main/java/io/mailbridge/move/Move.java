@@ -7,8 +7,10 @@ import io.mailbridge.connection.ImapClient;
 import io.mailbridge.metrics.Recorder;
 import io.mailbridge.move.internal.MessageOps;
 import io.mailbridge.move.internal.Strategy;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -43,18 +45,35 @@ public final class Move {
 
   /** Moves the selected messages; the source keeps nothing that moved, and loses nothing else. */
   public MoveResult move(MoveSettings settings) {
-    return run(settings, MessageOps.Kind.MOVE, Optional.empty());
+    return run(settings, MessageOps.Kind.MOVE, done -> { });
+  }
+
+  /**
+   * Moves the selected messages like {@link #move(MoveSettings)}, and hands {@code confirmed} the
+   * outcomes as the server confirms them, on the calling thread: a batch's once the server answered
+   * its command (without MOVE and UIDPLUS, all at the end, when they are settled), then whatever
+   * was left (messages not found, batches refused). Every outcome is handed exactly once; the
+   * returned result holds them all, with the warnings. A listener that writes elsewhere (a file, a
+   * journal) keeps what was done even if the connection breaks before the last batch.
+   */
+  public MoveResult move(MoveSettings settings, Consumer<MoveResult> confirmed) {
+    return run(settings, MessageOps.Kind.MOVE, Objects.requireNonNull(confirmed, "confirmed"));
   }
 
   /** Copies the selected messages; the source is untouched. */
   public MoveResult copy(MoveSettings settings) {
-    return run(settings, MessageOps.Kind.COPY, Optional.empty());
+    return run(settings, MessageOps.Kind.COPY, done -> { });
   }
 
-  private MoveResult run(MoveSettings settings, MessageOps.Kind kind, Optional<Strategy> forced) {
+  /** Copies like {@link #copy(MoveSettings)}, handing the outcomes as {@link #move(MoveSettings, Consumer)} does. */
+  public MoveResult copy(MoveSettings settings, Consumer<MoveResult> confirmed) {
+    return run(settings, MessageOps.Kind.COPY, Objects.requireNonNull(confirmed, "confirmed"));
+  }
+
+  private MoveResult run(MoveSettings settings, MessageOps.Kind kind, Consumer<MoveResult> confirmed) {
     Endpoint endpoint = connection.requireInbound(kind == MessageOps.Kind.MOVE ? "move" : "copy");
     try (ImapClient imap = ImapClient.open(endpoint, new Properties(), false)) {
-      return run(imap, settings, kind, forced);
+      return run(imap, settings, kind, Optional.empty(), confirmed);
     } catch (MailbridgeException e) {
       endpoint.recorder().error(settings.from(), operation(kind), Recorder.kind(e));
       throw e;
@@ -63,8 +82,13 @@ public final class Move {
 
   // Package-private so tests can force a strategy and read the protocol trace of their own connection.
   static MoveResult run(ImapClient imap, MoveSettings s, MessageOps.Kind kind, Optional<Strategy> forced) {
+    return run(imap, s, kind, forced, done -> { });
+  }
+
+  static MoveResult run(ImapClient imap, MoveSettings s, MessageOps.Kind kind, Optional<Strategy> forced,
+      Consumer<MoveResult> confirmed) {
     MoveResult r = MessageOps.transfer(imap, new MessageOps.Request(kind, s.from(), s.to(), s.selection(),
-        s.createTarget(), s.expectedUidValidity(), s.batchSize(), s.expungeWithoutUidplus(), forced));
+        s.createTarget(), s.expectedUidValidity(), s.batchSize(), s.expungeWithoutUidplus(), forced), confirmed);
     LOG.info("{} mailbox={} folder={} target={} method={} done={} of={}", kind == MessageOps.Kind.MOVE ? "moved"
         : "copied", imap.endpoint().auth().user(), s.from(), s.to(), r.method(), r.succeeded(), r.outcomes().size());
     return r;

@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Consumer;
 import java.util.Set;
 import org.eclipse.angus.mail.imap.IMAPFolder;
 import org.eclipse.angus.mail.imap.protocol.BASE64MailboxEncoder;
@@ -48,6 +49,14 @@ public final class MessageOps {
 
   /** Moves or copies; {@code forcedStrategy} is for tests (the default follows the capabilities). */
   public static MoveResult transfer(ImapClient imap, Request r) {
+    return transfer(imap, r, done -> { });
+  }
+
+  /**
+   * Moves or copies, handing {@code confirmed} each batch's outcomes once the server answered its
+   * command (when nothing later changes them), and the rest at the end: each outcome once.
+   */
+  public static MoveResult transfer(ImapClient imap, Request r, Consumer<MoveResult> confirmed) {
     Map<String, String> caps = imap.capabilities();
     Strategy strategy = r.forcedStrategy().orElseGet(() -> Strategy.choose(caps));
     if (!strategy.supportedBy(caps)) {
@@ -60,12 +69,16 @@ public final class MessageOps {
     try (SelectedFolder src = SelectedFolder.open(imap, r.from(), vanished)) {
       Prepared p = prepare(src, r.selection(), r.expectedUidValidity());
       String method = r.kind() == Kind.COPY ? "COPY" : strategy.name();
+      // Without UIDPLUS a move's outcomes are settled only after the last batch (EXPUNGE or not).
+      ConfirmedFeed feed = new ConfirmedFeed(confirmed, r.kind() == Kind.COPY || strategy != Strategy.COPY);
       if (!p.present().isEmpty() && wireTarget.isEmpty()) {
         failAll(p, p.present(), "target folder '" + r.to() + "' does not exist: create it first or ask for it to "
             + "be created (createTarget / --create-target)");
       }
       if (p.present().isEmpty() || wireTarget.isEmpty()) {
-        return result(src, Optional.of(r.to()), "NONE", Optional.empty(), p.outcomes(), p.warnings());
+        MoveResult none = result(src, Optional.of(r.to()), "NONE", Optional.empty(), p.outcomes(), p.warnings());
+        feed.rest(none);
+        return none;
       }
       String target = wireTarget.get();
       Recorder metrics = imap.endpoint().recorder();
@@ -73,7 +86,7 @@ public final class MessageOps {
       Map<Long, Long> sizes = metrics.enabled() ? MessageSizes.of(imap.endpoint(), src.folder(), p.present()) : Map.of();
       Optional<Long> targetValidity = Optional.empty();
       List<Long> flaggedNotExpunged = new ArrayList<>();
-      for (List<Long> batch : batches(p.present(), r.batchSize())) {
+      for (List<Long> batch : Batches.of(p.present(), r.batchSize())) {
         String set = UidSet.format(batch);
         Optional<CopyUid> copied;
         if (r.kind() == Kind.MOVE && strategy == Strategy.MOVE) {
@@ -121,11 +134,13 @@ public final class MessageOps {
         if (copied.isPresent()) {
           targetValidity = Optional.of(copied.get().uidValidity());
         }
+        feed.batch(src, Optional.of(r.to()), method, copied.map(CopyUid::uidValidity), batch, p.byUid());
       }
       if (!flaggedNotExpunged.isEmpty()) {
         finishWithoutUidplus(src, r, p, flaggedNotExpunged, uidplus);
       }
       MoveResult result = result(src, Optional.of(r.to()), method, targetValidity, p.outcomes(), p.warnings());
+      feed.rest(result);
       if (metrics.enabled()) {
         List<Long> done = result.outcomes().stream().filter(o -> o.status().succeeded() && o.uid().isPresent())
             .map(o -> o.uid().get()).toList();
@@ -163,7 +178,7 @@ public final class MessageOps {
       Set<String> remove, Optional<Long> expectedUidValidity, int batchSize) {
     try (SelectedFolder src = SelectedFolder.open(imap, folder)) {
       Prepared p = prepare(src, selection, expectedUidValidity);
-      for (List<Long> batch : batches(p.present(), batchSize)) {
+      for (List<Long> batch : Batches.of(p.present(), batchSize)) {
         String set = UidSet.format(batch);
         String failure = null;
         if (!add.isEmpty()) {
@@ -192,7 +207,7 @@ public final class MessageOps {
     try (SelectedFolder src = SelectedFolder.open(imap, folder)) {
       Prepared p = prepare(src, selection, expectedUidValidity);
       List<Long> flagged = new ArrayList<>();
-      for (List<Long> batch : batches(p.present(), batchSize)) {
+      for (List<Long> batch : Batches.of(p.present(), batchSize)) {
         String set = UidSet.format(batch);
         SelectedFolder.Reply stored = src.command("UID STORE", SelectedFolder.storeArgs(set, "+FLAGS.SILENT", List.of("\\Deleted")));
         if (!stored.ok()) {
@@ -303,33 +318,6 @@ public final class MessageOps {
       }
     }
     return new Prepared(r.present(), r.messageIds(), byUid, unmatched, new ArrayList<>());
-  }
-
-  // RFC 7162 4: clients should keep command lines under 8,192 octets; scattered UIDs need the guard.
-  static final int MAX_SET_CHARS = 8_000;
-
-  /** Sorted UIDs cut into batches of at most {@code size} UIDs whose UID set fits {@link #MAX_SET_CHARS}. */
-  static List<List<Long>> batches(List<Long> uids, int size) {
-    List<List<Long>> out = new ArrayList<>();
-    int start = 0;
-    int chars = 0;
-    long prev = -2;
-    for (int i = 0; i < uids.size(); i++) {
-      long u = uids.get(i);
-      // Upper bound of what u adds to the set: ",u" for a new run, ":u" when it extends one.
-      int add = Long.toString(u).length() + 1;
-      if (i > start && (i - start == size || chars + add > MAX_SET_CHARS)) {
-        out.add(uids.subList(start, i));
-        start = i;
-        chars = 0;
-      }
-      chars += (u == prev + 1 && i > start) ? 0 : add + Long.toString(u).length() + 1;
-      prev = u;
-    }
-    if (start < uids.size()) {
-      out.add(uids.subList(start, uids.size()));
-    }
-    return out;
   }
 
   private static void report(Prepared p, List<Long> batch, Optional<CopyUid> copied, Status status, String reason) {
