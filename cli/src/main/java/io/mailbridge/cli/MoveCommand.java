@@ -16,7 +16,8 @@ import picocli.CommandLine.Spec;
 @Command(name = "move", mixinStandardHelpOptions = true,
     description = {"Move (or --copy) messages from one folder to another, selected by --uids, --message-id or "
         + "filter flags. One JSON line per message: status moved|copied|missing|failed, newUid when the server "
-        + "reports it. Exit 3 when some message was missing or failed.",
+        + "reports it, in UID order batch by batch as the server confirms each batch (--batch-size), then the "
+        + "messages not acted on (missing, refused). Exit 3 when some message was missing or failed.",
         "Uses UID MOVE when the server has it, else UID COPY + UID STORE \\Deleted + UID EXPUNGE (only the moved "
         + "messages are expunged)."})
 public final class MoveCommand implements Callable<Integer> {
@@ -39,8 +40,11 @@ public final class MoveCommand implements Callable<Integer> {
   @Option(names = "--copy", description = "Copy instead of move: the source keeps the messages.")
   boolean copy;
 
-  @Option(names = "--batch-size", paramLabel = "N", defaultValue = "10000",
-      description = "UIDs per command (default: ${DEFAULT-VALUE}).")
+  // Several commands, not one: a batch's lines and journal records are written while the server
+  // moves the next, so little is left to write once it answered the last.
+  @Option(names = "--batch-size", paramLabel = "N", defaultValue = "2000",
+      description = "UIDs per command, 1-10000 (default: ${DEFAULT-VALUE}); each batch's lines follow once the server "
+          + "confirmed it.")
   int batchSize;
 
   @Option(names = "--expunge-all", description = "On a server without MOVE and UIDPLUS: run a plain EXPUNGE, which "
@@ -62,9 +66,11 @@ public final class MoveCommand implements Callable<Integer> {
     Move move = Move.of(mail);
     int exit;
     MoveResult r;
-    try (JournalSink sink = journal.open(spec.commandLine().getErr(), connection)) {
-      r = copy ? move.copy(settings) : move.move(settings);
-      exit = Outcomes.print(spec, r, copy ? "copy" : "move", mail, sink);
+    try (JournalSink sink = journal.open(spec.commandLine().getErr(), connection);
+        ConfirmedLines lines = new ConfirmedLines(spec, copy ? "copy" : "move", mail, sink)) {
+      r = copy ? move.copy(settings, lines::accept) : move.move(settings, lines::accept);
+      lines.close(); // every line out before the warnings and the summary
+      exit = Outcomes.summary(spec, r);
     }
     // Copied-but-not-expunged (server without UIDPLUS) is not the move that was asked for.
     if (!copy && exit == ExitCodes.OK && !r.with(MessageOutcome.Status.COPIED).isEmpty()) {

@@ -17,6 +17,12 @@ final class Outcomes {
    * to the journal as one record of {@code operation}.
    */
   static int print(CommandSpec spec, MoveResult r, String operation, MailConnection mail, JournalSink journal) {
+    lines(spec, r, operation, mail, journal);
+    return summary(spec, r);
+  }
+
+  /** One JSON line on stdout and one journal record per outcome of {@code r}. */
+  static void lines(CommandSpec spec, MoveResult r, String operation, MailConnection mail, JournalSink journal) {
     // Every line reports what the server has already done, and nothing is changed after it: the
     // lines can go out in blocks (a write call per line was 10,000 for a folder's move) and are
     // all out before this returns.
@@ -26,6 +32,10 @@ final class Outcomes {
       journal.add(JournalRecords.moved(operation, mail.inbound(), r, o));
     }
     out.flush();
+  }
+
+  /** The warnings and, when some message was not done, a summary on stderr; the exit code. */
+  static int summary(CommandSpec spec, MoveResult r) {
     var err = spec.commandLine().getErr();
     for (String w : r.warnings()) {
       err.println("mailbridge: warning: " + w);

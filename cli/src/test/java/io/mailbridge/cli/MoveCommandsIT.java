@@ -62,6 +62,28 @@ class MoveCommandsIT {
   }
 
   @Test
+  void aMoveInBatchesPrintsAndJournalsEveryMessageOnceInUidOrderThenTheMissing(MailStack stack) throws Exception {
+    seed(stack, "cli-mv-batches", "A", "B", "C", "D", "E");
+    StackMailbox.carol(stack).reset("cli-mv-batches-done");
+    Path journal = dir.resolve("journal.db");
+
+    Cli r = run(stack, "move", "--from", "cli-mv-batches", "--to", "cli-mv-batches-done", "--uids", "1:5,9",
+        "--batch-size", "2", "--journal", journal.toString());
+
+    assertThat(r.exit()).as(r.err()).isEqualTo(ExitCodes.PARTIAL);
+    assertThat(r.lines()).extracting(n -> n.get("uid").asLong()).containsExactly(1L, 2L, 3L, 4L, 5L, 9L);
+    assertThat(r.lines()).extracting(n -> n.get("status").asText())
+        .containsExactly("moved", "moved", "moved", "moved", "moved", "missing");
+    assertThat(r.lines()).extracting(n -> n.path("newUid").asLong()).containsExactly(1L, 2L, 3L, 4L, 5L, 0L);
+    assertThat(r.err()).contains("5 of 6 message(s) done");
+    assertThat(stack.messageCount(stack.carol(), "cli-mv-batches-done")).isEqualTo(5);
+    List<com.fasterxml.jackson.databind.JsonNode> records = CliTest.lines(Cli.run("report", "--journal",
+        journal.toString(), "--operation", "move").out());
+    assertThat(records).extracting(n -> n.path("outcome").asText() + " " + n.path("uid").asLong())
+        .containsExactlyInAnyOrder("moved 1", "moved 2", "moved 3", "moved 4", "moved 5", "missing 9");
+  }
+
+  @Test
   void moveByFilterFlagAndDelete(MailStack stack) throws IOException {
     seed(stack, "cli-mv-filter", "Invoice 1", "Hello", "Invoice 2");
     StackMailbox.carol(stack).reset("cli-mv-processed");
