@@ -242,8 +242,11 @@ public final class Listener implements AutoCloseable {
 
     /**
      * One connection per folder up to maxConnections (and up to the server budget); beyond that the
-     * first maxConnections - 1 folders keep their own (IDLE) connection and the rest share the last
-     * one, polled in turn. The mailbox's watchers share one token bucket when a rate limit is set.
+     * folders are spread evenly over that many connections, in their order, each connection polling
+     * its share in turn (a STATUS per folder, a fetch only where there is news). Spread evenly, no
+     * connection's round is longer than it must be: one connection polling all but a few folders
+     * while the others each idle on one would make every folder on it wait for the whole round. The
+     * mailbox's watchers share one token bucket when a rate limit is set.
      */
     private void plan(Endpoint endpoint, ListenerSettings s, List<Watcher> out) {
       String mailbox = mailboxOf(endpoint);
@@ -252,16 +255,12 @@ public final class Listener implements AutoCloseable {
       Watcher.Limits limits = new Watcher.Limits(budget == null ? ServerPermits.UNLIMITED : budget.permits(endpoint),
           Optional.ofNullable(rateLimit).map(r -> new TokenBucket(r.messagesPerSecond(), r.burst(),
               TokenBucket.Clock.SYSTEM)));
-      if (fs.size() <= c) {
-        for (String f : fs) {
-          out.add(new Watcher(endpoint, mailbox, List.of(f), s, store, handler, out.size() + 1, limits));
-        }
-      } else {
-        for (int i = 0; i < c - 1; i++) {
-          out.add(new Watcher(endpoint, mailbox, List.of(fs.get(i)), s, store, handler, out.size() + 1, limits));
-        }
-        out.add(new Watcher(endpoint, mailbox, fs.subList(c - 1, fs.size()), s, store, handler, out.size() + 1,
-            limits));
+      int connections = Math.min(c, fs.size());
+      int from = 0;
+      for (int i = 0; i < connections; i++) {
+        int to = from + fs.size() / connections + (i < fs.size() % connections ? 1 : 0);
+        out.add(new Watcher(endpoint, mailbox, fs.subList(from, to), s, store, handler, out.size() + 1, limits));
+        from = to;
       }
     }
   }

@@ -34,6 +34,7 @@ class ListenerManyFoldersTest {
   private static final Pattern SELECTING = Pattern.compile("^\\S+ (?:SELECT|EXAMINE) \"?([^\"\\s]+)\"?",
       Pattern.MULTILINE | Pattern.CASE_INSENSITIVE);
   private static final Pattern STATUS = Pattern.compile("^\\S+ STATUS ", Pattern.MULTILINE | Pattern.CASE_INSENSITIVE);
+  private static final Pattern IDLE = Pattern.compile("^\\S+ IDLE\r\n", Pattern.MULTILINE | Pattern.CASE_INSENSITIVE);
 
   @RegisterExtension
   static GreenMailFixture mail = new GreenMailFixture();
@@ -83,6 +84,41 @@ class ListenerManyFoldersTest {
       }
       assertThat(sink.subjects).hasSize(FOLDERS + 1).doesNotHaveDuplicates();
       assertThat(proxy.connections()).as("connections opened").isEqualTo(1);
+    }
+  }
+
+  @Test
+  void moreFoldersThanConnectionsAreSpreadEvenlySoNoConnectionPollsAllButAFew() throws Exception {
+    String user = mail.user("spread-folders");
+    String[] folders = IntStream.range(0, FOLDERS).mapToObj(i -> "spread-" + i).toArray(String[]::new);
+    try (ImapSeeder s = ImapSeeder.plain("127.0.0.1", mail.imapPort(), user, GreenMailFixture.PASSWORD)) {
+      for (String f : folders) {
+        s.create(f);
+      }
+    }
+    try (FaultProxy proxy = FaultProxy.to("127.0.0.1", mail.imapPort())) {
+      Endpoint e = Endpoint.imap("127.0.0.1").port(proxy.port()).security(Security.NONE).allowPlaintext(true)
+          .auth(Auth.basic(user, Secret.of(GreenMailFixture.PASSWORD))).build();
+      Lst.Sink sink = new Lst.Sink();
+      ListenerSettings settings = Lst.fast(folders).maxConnections(3).pollInterval(Duration.ofMillis(100)).build();
+      try (Listener listener = Listener.of(MailConnection.builder().inbound(e).build()).settings(settings)
+          .stateFile(dir.resolve("state.json")).handler(sink).build()) {
+        listener.start();
+        Await.until("two rounds of STATUS on every connection", Duration.ofSeconds(30),
+            () -> count(STATUS, proxy.clientSent()) >= 2 * FOLDERS);
+        try (ImapSeeder s = ImapSeeder.plain("127.0.0.1", mail.imapPort(), user, GreenMailFixture.PASSWORD)) {
+          for (String f : folders) {
+            s.append(f, List.of(TestMessages.message("news in " + f, "<news." + f + "@many.test>")), "");
+          }
+        }
+        Await.until("the message of every folder", Duration.ofSeconds(30), () -> sink.docs.size() >= FOLDERS);
+        // Six folders on three connections: two each, polled; none of them idles on one folder
+        // while another connection polls the other five.
+        assertThat(proxy.connections()).as("connections opened").isEqualTo(3);
+        assertThat(count(IDLE, proxy.clientSent())).as("IDLE commands sent").isZero();
+        assertThat(listener.health().folders()).extracting(Health.FolderHealth::folder).containsExactly(folders);
+      }
+      assertThat(sink.subjects).hasSize(FOLDERS).doesNotHaveDuplicates();
     }
   }
 

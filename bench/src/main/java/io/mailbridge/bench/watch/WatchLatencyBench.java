@@ -20,8 +20,9 @@ import javax.net.ssl.SSLContext;
  * output, beside a raw IDLE client's time to {@code * n EXISTS} for the same message in the same run.
  *
  * <p>Workloads: one folder with IDLE (APPEND at several arrival rates; SMTP delivery), one folder
- * polled ({@code --no-idle}), many mailboxes under a per-server connection budget
- * ({@code --mailboxes}, {@code --server-connections}), and the heap each watched mailbox costs in a
+ * polled ({@code --no-idle}), many folders of one account on a few connections
+ * ({@code --folder} repeated, {@code --max-connections}), many mailboxes under a per-server
+ * connection budget ({@code --mailboxes}, {@code --server-connections}), and the heap each watched mailbox costs in a
  * library Listener ({@link WatchMemory}). Arrivals are independent (Poisson: random gaps with the
  * given mean), so they never fall in step with the server's own notification timer. The watcher is warmed up with a few messages first (a
  * watcher runs for days); they are not counted. Each folder is emptied before its run.
@@ -30,7 +31,8 @@ import javax.net.ssl.SSLContext;
  * ./mvnw -q -B -pl cli,bench -am package -DskipTests
  * java -cp "bench/target/classes:$(cat bench/target/cp.txt)" -Dbench.root=$PWD \
  *     io.mailbridge.bench.watch.WatchLatencyBench [--messages 1000] [--intervals 500,100,20]
- *     [--only idle,smtp,poll,fleet,memory] [--fleet 100] [--budget 10] [--fleet-poll 200ms] [--poll 1s]
+ *     [--only idle,smtp,poll,folders,fleet,memory] [--fleet 100] [--folders 100] [--budget 10]
+ *     [--fleet-poll 200ms] [--poll 1s]
  * }</pre>
  */
 public final class WatchLatencyBench {
@@ -51,8 +53,9 @@ public final class WatchLatencyBench {
   public static void main(String[] args) throws Exception {
     int messages = 1000;
     List<Integer> intervals = List.of(500, 100, 20);
-    Set<String> only = new LinkedHashSet<>(List.of("idle", "smtp", "poll", "fleet", "memory"));
+    Set<String> only = new LinkedHashSet<>(List.of("idle", "smtp", "poll", "folders", "fleet", "memory"));
     int fleet = 100;
+    int folders = 100;
     int budget = 10;
     String fleetPoll = "200ms";
     String poll = "1s";
@@ -62,6 +65,7 @@ public final class WatchLatencyBench {
         case "--intervals" -> intervals = List.of(args[++i].split(",")).stream().map(Integer::parseInt).toList();
         case "--only" -> only.retainAll(List.of(args[++i].split(",")));
         case "--fleet" -> fleet = Integer.parseInt(args[++i]);
+        case "--folders" -> folders = Integer.parseInt(args[++i]);
         case "--budget" -> budget = Integer.parseInt(args[++i]);
         case "--fleet-poll" -> fleetPoll = args[++i];
         case "--poll" -> poll = args[++i];
@@ -96,6 +100,14 @@ public final class WatchLatencyBench {
       b.scenario("1 folder, polling (`--no-idle --poll " + poll + "`), APPEND, 100 ms apart on average",
           List.of(Target.append(carol, "wl-poll")), List.of("--no-idle", "--poll", poll), Math.min(messages, 300),
           100, Goal.poll(Latency.millis(poll)));
+    }
+    if (only.contains("folders")) {
+      // One account, many folders: the connections need no login per look, only the budget.
+      List<Target> targets = java.util.stream.IntStream.range(0, folders)
+          .mapToObj(i -> Target.append(carol, String.format("wl-folder-%03d", i))).toList();
+      b.scenario("1 account, " + folders + " folders, `--max-connections " + budget + " --poll " + fleetPoll
+          + "`, APPEND round robin, 20 ms apart on average", targets, List.of("--max-connections",
+          String.valueOf(budget), "--poll", fleetPoll), messages, 20, Goal.FLEET);
     }
     if (only.contains("fleet")) {
       List<MailStack.User> users = FleetUsers.ensure(stack, fleet);
@@ -142,20 +154,23 @@ public final class WatchLatencyBench {
     }
     List<RawIdle> raw = new ArrayList<>();
     List<AutoCloseable> senders = new ArrayList<>();
+    // One APPEND connection per account: the folders of one account share it (the server limits
+    // the connections per user).
+    java.util.Map<String, AutoCloseable> seeders = new java.util.LinkedHashMap<>();
     try {
       for (Target t : targets) {
         raw.add(RawIdle.start(tls, stack.host(), stack.imapsPort(), t.user().user(), t.user().password(),
             t.folder()));
         senders.add(t.smtp() ? new Arrivals.Smtp(stack.host(), stack.smtpPort())
-            : new StackMailbox(stack, t.user()).seeder());
+            : seeders.computeIfAbsent(t.user().user(), u -> new StackMailbox(stack, t.user()).seeder()));
       }
       List<String> cmd = new ArrayList<>(List.of(ROOT.resolve("mailbridge").toString(), "watch", "--start", "all",
           "--state", dir.resolve("state.json").toString()));
-      if (targets.size() == 1) {
+      if (targets.stream().map(t -> t.user().user()).distinct().count() == 1) {
         Path pw = Files.writeString(dir.resolve("pw"), targets.get(0).user().password());
         cmd.addAll(List.of("--imap-host", stack.host(), "--imap-port", String.valueOf(stack.imapsPort()),
-            "--ca-file", stack.caFile(), "--user", targets.get(0).user().user(), "--password-file", pw.toString(),
-            "--folder", targets.get(0).folder()));
+            "--ca-file", stack.caFile(), "--user", targets.get(0).user().user(), "--password-file", pw.toString()));
+        targets.forEach(t -> cmd.addAll(List.of("--folder", t.folder())));
       } else {
         cmd.addAll(List.of("--mailboxes", mailboxesFile(dir, targets).toString()));
       }
@@ -186,7 +201,7 @@ public final class WatchLatencyBench {
       for (RawIdle r : raw) {
         r.close();
       }
-      for (AutoCloseable s : senders) {
+      for (AutoCloseable s : new java.util.LinkedHashSet<>(senders)) {
         s.close();
       }
     }
