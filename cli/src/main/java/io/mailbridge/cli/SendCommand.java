@@ -1,7 +1,5 @@
 package io.mailbridge.cli;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
 import io.mailbridge.BadInputException;
 import io.mailbridge.ConnectionException;
 import io.mailbridge.MailbridgeException;
@@ -10,20 +8,18 @@ import io.mailbridge.send.Email;
 import io.mailbridge.send.Send;
 import io.mailbridge.send.SendResult;
 import io.mailbridge.send.SendSettings;
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -135,7 +131,6 @@ public final class SendCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException {
-    List<Email> emails = batch ? readBatch(stdin, from) : List.of(fromFlags());
     boolean auto = contentType.strip().equalsIgnoreCase("auto");
     if (!auto) {
       try {
@@ -150,8 +145,16 @@ public final class SendCommand implements Callable<Integer> {
         .pipelining(!noPipelining).attachmentContentType(auto ? SendSettings.DEFAULT_ATTACHMENT_CONTENT_TYPE : contentType).build();
     Send send = Send.of(connection.connection(copyToSent || skipIfAlreadySent, true), settings);
     int[] exit = {ExitCodes.OK};
+    try (Send.Session session = send.session()) {
+      List<Email> emails = batch ? readWhileConnecting(session) : List.of(fromFlags());
+      send(session, emails, exit);
+    }
+    return exit[0];
+  }
+
+  private void send(Send.Session session, List<Email> emails, int[] exit) {
     try (JournalSink sink = journal.open(spec.commandLine().getErr(), connection)) {
-      send.send(emails, r -> {
+      session.send(emails, r -> {
         Json.line(spec.commandLine().getOut(), view(r));
         sink.add(JournalRecords.sent(r));
         if (!r.ok()) {
@@ -161,7 +164,54 @@ public final class SendCommand implements Callable<Integer> {
         }
       });
     }
-    return exit[0];
+  }
+
+  /**
+   * Reads the batch while another thread opens the SMTP connection (connect, STARTTLS, login): a
+   * cold process takes about as long to read a thousand lines as the server takes to greet, shake
+   * hands and log in, and the first message then leaves without waiting for both in turn. Nothing
+   * is sent before every line was read and checked, and bad input is reported before a failed
+   * login. A transient connection failure is left to the send, which connects again under
+   * --max-attempts.
+   */
+  private List<Email> readWhileConnecting(Send.Session session) throws IOException {
+    FutureTask<Void> login = new FutureTask<>(session::connect, null);
+    Thread t = new Thread(login, "smtp-connect");
+    t.setDaemon(true);
+    t.start();
+    List<Email> emails;
+    try {
+      emails = SendBatch.read(stdin, from);
+    } finally {
+      // The session is closed after this, and must not be while the other thread uses it.
+      awaitDone(login);
+    }
+    try {
+      login.get();
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof MailbridgeException m && !m.isRetriable()) {
+        throw m;
+      }
+    } catch (InterruptedException e) {
+      throw new IllegalStateException("unreachable: the task is done", e);
+    }
+    return emails;
+  }
+
+  private static void awaitDone(FutureTask<Void> task) {
+    boolean interrupted = false;
+    while (!task.isDone()) {
+      try {
+        task.get();
+      } catch (InterruptedException e) {
+        interrupted = true;
+      } catch (ExecutionException e) {
+        break;
+      }
+    }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   Email fromFlags() throws IOException {
@@ -219,133 +269,6 @@ public final class SendCommand implements Callable<Integer> {
       }
     }
     return a;
-  }
-
-  /** One Email per non-blank JSON line; every line is parsed before anything is sent. */
-  static List<Email> readBatch(InputStream in, String defaultFrom) throws IOException {
-    List<Email> out = new ArrayList<>();
-    BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
-    String line;
-    int n = 0;
-    while ((line = r.readLine()) != null) {
-      n++;
-      if (line.isBlank()) {
-        continue;
-      }
-      JsonNode doc;
-      try {
-        doc = Json.mapper().readTree(line);
-      } catch (JsonProcessingException e) {
-        throw new BadInputException("stdin line " + n + " is not valid JSON (" + e.getOriginalMessage() + ")");
-      }
-      if (!doc.isObject()) {
-        throw new BadInputException("stdin line " + n + " is not a JSON object");
-      }
-      out.add(email(doc, n, defaultFrom));
-    }
-    if (out.isEmpty()) {
-      throw new BadInputException("--batch read no message from stdin: give one JSON object per line");
-    }
-    return out;
-  }
-
-  private static final List<String> FIELDS = List.of("from", "to", "cc", "bcc", "replyTo", "subject", "text", "html",
-      "attachments", "headers", "priority", "messageId");
-
-  static Email email(JsonNode doc, int line, String defaultFrom) {
-    String where = "stdin line " + line + ": ";
-    for (Iterator<String> it = doc.fieldNames(); it.hasNext(); ) {
-      String f = it.next();
-      if (!FIELDS.contains(f)) {
-        throw new BadInputException(where + "unknown field '" + f + "': use " + String.join(", ", FIELDS));
-      }
-    }
-    Email.Builder b = Email.builder();
-    String from = text(doc, "from", where);
-    b.from(from != null ? from : defaultFrom);
-    b.to(strings(doc, "to", where)).cc(strings(doc, "cc", where)).bcc(strings(doc, "bcc", where));
-    strings(doc, "replyTo", where).forEach(b::replyTo);
-    String subject = text(doc, "subject", where);
-    b.subject(subject == null ? "" : subject).text(text(doc, "text", where)).html(text(doc, "html", where));
-    b.messageId(text(doc, "messageId", where));
-    String priority = text(doc, "priority", where);
-    if (priority != null) {
-      try {
-        b.priority(Email.Priority.valueOf(priority.toUpperCase(Locale.ROOT)));
-      } catch (IllegalArgumentException e) {
-        throw new BadInputException(where + "priority '" + priority + "' is not one of high, normal, low");
-      }
-    }
-    JsonNode headers = doc.get("headers");
-    if (headers != null && !headers.isNull()) {
-      if (!headers.isObject()) {
-        throw new BadInputException(where + "headers must be an object of name: value");
-      }
-      headers.fields().forEachRemaining(e -> b.header(e.getKey(), e.getValue().asText()));
-    }
-    JsonNode atts = doc.get("attachments");
-    if (atts != null && !atts.isNull()) {
-      if (!atts.isArray()) {
-        throw new BadInputException(where + "attachments must be an array of {path, name, contentType, contentId}");
-      }
-      int i = 0;
-      for (JsonNode a : atts) {
-        String w = where + "attachments[" + i++ + "]";
-        String path = a.isTextual() ? a.asText() : text(a, "path", w + ".");
-        if (path == null) {
-          throw new BadInputException(w + ".path is missing: give the file to attach");
-        }
-        Attachment att = Attachment.file(Path.of(path));
-        if (a.isObject()) {
-          String name = text(a, "name", w + ".");
-          String type = text(a, "contentType", w + ".");
-          String cid = text(a, "contentId", w + ".");
-          if (name != null) {
-            att = att.name(name);
-          }
-          if (type != null) {
-            att = att.contentType(type);
-          }
-          if (cid != null) {
-            att = att.inline(cid);
-          }
-        }
-        b.attach(att);
-      }
-    }
-    return b.build();
-  }
-
-  private static String text(JsonNode doc, String field, String where) {
-    JsonNode v = doc.get(field);
-    if (v == null || v.isNull()) {
-      return null;
-    }
-    if (!v.isTextual()) {
-      throw new BadInputException(where + field + " must be a string");
-    }
-    return v.asText();
-  }
-
-  private static List<String> strings(JsonNode doc, String field, String where) {
-    JsonNode v = doc.get(field);
-    if (v == null || v.isNull()) {
-      return List.of();
-    }
-    if (v.isTextual()) {
-      return List.of(v.asText());
-    }
-    if (!v.isArray()) {
-      throw new BadInputException(where + field + " must be a string or an array of strings");
-    }
-    List<String> out = new ArrayList<>();
-    for (JsonNode e : v) {
-      if (!e.isTextual()) {
-        throw new BadInputException(where + field + " must contain strings only");
-      }
-      out.add(e.asText());
-    }
-    return out;
   }
 
   static Map<String, Object> view(SendResult r) {

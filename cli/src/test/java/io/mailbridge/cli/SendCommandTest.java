@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 
 class SendCommandTest {
   private static List<Email> batch(String text) throws Exception {
-    return SendCommand.readBatch(new ByteArrayInputStream(text.getBytes(StandardCharsets.UTF_8)), null);
+    return SendBatch.read(new ByteArrayInputStream(text.getBytes(StandardCharsets.UTF_8)), null);
   }
 
   @Test

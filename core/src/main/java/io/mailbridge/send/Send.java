@@ -124,6 +124,30 @@ public final class Send {
 
     private Session() {}
 
+    /**
+     * Opens the SMTP connection now (connect, STARTTLS, EHLO, login) instead of at the first
+     * message, so a caller still reading or building its batch (on another thread) overlaps the
+     * server's greeting, the TLS handshake and the login with that work. Nothing is sent: a batch
+     * that then fails validation sends nothing, as always. The next {@link #send} uses the
+     * connection; one whose messages need SMTPUTF8 opens a new one. Not retried: a failure here is
+     * thrown and the next {@link #send} connects again under its own retry rules.
+     *
+     * @throws MailbridgeException the server cannot be reached or the login failed
+     */
+    public void connect() {
+      Endpoint outbound = connection.requireOutbound("send");
+      if (smtp == null) {
+        smtp = new Transmitter(outbound, settings, false, false);
+        smtpUtf8 = false;
+      }
+      try {
+        smtp.connect();
+      } catch (MailbridgeException e) {
+        outbound.recorder().error("", "send", Recorder.kind(e));
+        throw e;
+      }
+    }
+
     /** Sends the messages over the session's connection; results in order, as in {@link Send#send(List, Consumer)}. */
     public void send(List<Email> emails, Consumer<SendResult> each) {
       Endpoint outbound = connection.requireOutbound("send");
@@ -147,6 +171,7 @@ public final class Send {
         smtp = new Transmitter(outbound, settings, false, utf8);
         smtpUtf8 = utf8;
       } else {
+        // Also after connect(): the batch may have taken long to arrive, the server may have closed.
         smtp.dropIfStale();
       }
       boolean skip = settings.skipIfAlreadySent();

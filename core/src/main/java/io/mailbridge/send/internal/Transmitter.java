@@ -124,7 +124,7 @@ public final class Transmitter implements AutoCloseable {
         drop();
       }
       try {
-        open();
+        connect();
       } catch (MailbridgeException e) {
         if (!e.isRetriable() || attempt >= settings.maxAttempts()) {
           throw e;
@@ -345,7 +345,8 @@ public final class Transmitter implements AutoCloseable {
     }
   }
 
-  private void open() {
+  /** Opens the connection (connect, STARTTLS, login) unless it is open; no retry here. */
+  public void connect() {
     if (client == null) {
       client = SmtpClient.open(endpoint, props, recordTrace);
     }
@@ -356,14 +357,12 @@ public final class Transmitter implements AutoCloseable {
     ahead.inFlight = null;
     ahead.next = null;
     ahead.abort = false;
-    if (client != null) {
-      if (cutOff) {
-        client.abort();
-      } else {
-        client.close();
-      }
-      client = null;
+    if (client != null && cutOff) {
+      client.abort();
+    } else if (client != null) {
+      client.close();
     }
+    client = null;
   }
 
   private void backoff(int attempt) {
