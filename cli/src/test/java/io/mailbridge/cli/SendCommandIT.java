@@ -3,18 +3,25 @@ package io.mailbridge.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.mailbridge.testkit.Await;
+import io.mailbridge.testkit.FaultProxy;
 import io.mailbridge.testkit.MailStack;
 import io.mailbridge.testkit.RealServer;
 import java.io.ByteArrayInputStream;
 import java.io.InputStream;
+import java.io.PipedInputStream;
+import java.io.PipedOutputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -139,5 +146,35 @@ class SendCommandIT {
     Run r = run(stack, "", "--to", "bob@example.test", "--attach", dir.resolve("missing.pdf").toString());
     assertThat(r.exit()).isEqualTo(ExitCodes.BAD_INPUT);
     assertThat(r.err()).contains("attachments[0] file").contains("does not exist");
+  }
+
+  @Test
+  void aBatchOpensItsConnectionWhileStdinIsStillOpenAndSendsOverIt(MailStack stack) throws Exception {
+    String run = UUID.randomUUID().toString();
+    Path pw = Files.writeString(dir.resolve("pw"), stack.bob().password());
+    try (FaultProxy proxy = FaultProxy.to(stack.host(), stack.submissionPort())) {
+      PipedInputStream stdin = new PipedInputStream(1 << 16);
+      PipedOutputStream feed = new PipedOutputStream(stdin);
+      CommandLine cl = MailbridgeCommand.commandLine();
+      ((SendCommand) cl.getSubcommands().get("send").getCommand()).stdin = stdin;
+      StringWriter out = new StringWriter();
+      StringWriter err = new StringWriter();
+      cl.setOut(new PrintWriter(out, true));
+      cl.setErr(new PrintWriter(err, true));
+      CompletableFuture<Integer> exit = CompletableFuture.supplyAsync(() -> cl.execute("send", "--smtp-host",
+          stack.host(), "--smtp-port", String.valueOf(proxy.port()), "--smtp-security", "starttls", "--user",
+          stack.bob().user(), "--password-file", pw.toString(), "--ca-file", stack.caFile(), "--batch"));
+      feed.write(("{\"to\":\"bob@example.test\",\"subject\":\"early 1 " + run + "\",\"text\":\"one\"}\n")
+          .getBytes(StandardCharsets.UTF_8));
+      feed.flush();
+      Await.until("STARTTLS with stdin still open", Duration.ofSeconds(30),
+          () -> proxy.clientSent().contains("STARTTLS"));
+      feed.write(("{\"to\":\"bob@example.test\",\"subject\":\"early 2 " + run + "\",\"text\":\"two\"}\n")
+          .getBytes(StandardCharsets.UTF_8));
+      feed.close();
+      assertThat(exit.get(60, TimeUnit.SECONDS)).as(err.toString()).isZero();
+      assertThat(out.toString().lines()).hasSize(2).allMatch(l -> l.contains("\"SENT\""));
+      assertThat(proxy.connections()).as("the connection opened early carried the batch").isEqualTo(1);
+    }
   }
 }
