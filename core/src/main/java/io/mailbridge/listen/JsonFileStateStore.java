@@ -34,12 +34,25 @@ import java.util.Optional;
  *
  * <p>With a quarantine, a folder entry also has {@code "attempts":{"43":2}}: delivery attempts of
  * messages not yet accepted (absent when there are none).
+ *
+ * <p>Saves from several threads (the connections of one listener share a file) are committed
+ * together: a save returns once a file that holds its state is on disk, and the file written while
+ * others wait holds all their states, so they need no write of their own. Forcing a file to disk
+ * takes milliseconds; one write per save would make every connection queue behind the others.
  */
 public final class JsonFileStateStore implements StateStore {
   private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
   private final Path file;
   private final Map<FolderState.Key, FolderState> states = new LinkedHashMap<>();
+  /** Held while a file is written; never taken while holding {@code this}. */
+  private final Object writing = new Object();
+  /** Saves so far (guarded by this). */
+  private long changes;
+  /** How many of those saves the file on disk holds (guarded by writing). */
+  private long written;
+  /** Files written (guarded by writing). */
+  private long writes;
 
   private JsonFileStateStore(Path file) {
     this.file = file.toAbsolutePath();
@@ -109,18 +122,51 @@ public final class JsonFileStateStore implements StateStore {
   }
 
   @Override
-  public synchronized void save(FolderState state) {
-    FolderState before = states.put(state.key(), state);
-    try {
-      write();
-    } catch (IOException e) {
-      if (before == null) {
-        states.remove(state.key());
-      } else {
-        states.put(state.key(), before);
-      }
-      throw new UncheckedIOException("state file " + file + " cannot be written: " + e.getMessage(), e);
+  public void save(FolderState state) {
+    FolderState before;
+    long mine;
+    synchronized (this) {
+      before = states.put(state.key(), state);
+      mine = ++changes;
     }
+    synchronized (writing) {
+      if (written >= mine) {
+        // A file written since this change holds it.
+        return;
+      }
+      byte[] bytes;
+      long upTo;
+      synchronized (this) {
+        bytes = serialize();
+        upTo = changes;
+      }
+      try {
+        write(bytes);
+        writes++;
+        written = upTo;
+      } catch (IOException e) {
+        synchronized (this) {
+          if (before == null) {
+            states.remove(state.key());
+          } else {
+            states.put(state.key(), before);
+          }
+        }
+        throw new UncheckedIOException("state file " + file + " cannot be written: " + e.getMessage(), e);
+      }
+    }
+  }
+
+  /** Files written so far (each save is in one, several saves may share one). */
+  long writes() {
+    synchronized (writing) {
+      return writes;
+    }
+  }
+
+  /** The lock a write holds, for tests that make saves wait for one another. */
+  Object writeLock() {
+    return writing;
   }
 
   @Override
@@ -128,7 +174,7 @@ public final class JsonFileStateStore implements StateStore {
     return List.copyOf(states.values());
   }
 
-  private void write() throws IOException {
+  private byte[] serialize() {
     ObjectNode root = JSON.createObjectNode();
     root.put("version", 1);
     ArrayNode folders = root.putArray("folders");
@@ -145,7 +191,14 @@ public final class JsonFileStateStore implements StateStore {
         s.attempts().forEach((uid, n) -> a.put(Long.toString(uid), n));
       }
     }
-    byte[] bytes = JSON.writeValueAsBytes(root);
+    try {
+      return JSON.writeValueAsBytes(root);
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new IllegalStateException("state cannot be written as JSON: " + e.getMessage(), e);
+    }
+  }
+
+  private void write(byte[] bytes) throws IOException {
     Path dir = file.getParent();
     Files.createDirectories(dir);
     Path tmp = Files.createTempFile(dir, "." + file.getFileName() + ".", ".tmp");

@@ -102,4 +102,40 @@ class JsonFileStateStoreTest {
         .hasMessageContaining("state file " + f.toAbsolutePath() + " cannot be written");
     assertThat(s.load(new FolderState.Key("m", "INBOX")).orElseThrow().lastUid()).isEqualTo(5);
   }
+
+  @Test
+  void savesWaitingForAWriteAreCommittedTogetherInOneFileAndEachIsOnDiskWhenItReturns() throws Exception {
+    Path f = dir.resolve("state.json");
+    JsonFileStateStore s = JsonFileStateStore.open(f);
+    int threads = 8;
+    List<Thread> savers = new java.util.ArrayList<>();
+    java.util.concurrent.ConcurrentLinkedQueue<String> returned = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    synchronized (s.writeLock()) {
+      // A write is under way: the saves that come meanwhile wait for it.
+      for (int i = 0; i < threads; i++) {
+        String folder = "f" + i;
+        Thread t = new Thread(() -> {
+          s.save(new FolderState("m", folder, 1, 10, List.of()));
+          returned.add(folder);
+        });
+        savers.add(t);
+        t.start();
+      }
+      io.mailbridge.testkit.Await.until("every save waits for the write", java.time.Duration.ofSeconds(10),
+          () -> savers.stream().allMatch(t -> t.getState() == Thread.State.BLOCKED));
+      assertThat(returned).as("saves returned before their state was written").isEmpty();
+    }
+    for (Thread t : savers) {
+      t.join(10_000);
+    }
+    assertThat(returned).hasSize(threads);
+    assertThat(s.writes()).as("files written for %s saves that waited together", threads).isEqualTo(1);
+    JsonFileStateStore again = JsonFileStateStore.open(f);
+    for (int i = 0; i < threads; i++) {
+      assertThat(again.load(new FolderState.Key("m", "f" + i))).as("f%s on disk", i).isPresent();
+    }
+    s.save(new FolderState("m", "f0", 1, 11, List.of()));
+    assertThat(s.writes()).as("a save alone writes the file").isEqualTo(2);
+    assertThat(JsonFileStateStore.open(f).load(new FolderState.Key("m", "f0")).orElseThrow().lastUid()).isEqualTo(11);
+  }
 }
