@@ -148,6 +148,15 @@ public final class WatchLatencyBench {
       throws Exception {
     Latency.log("watch latency: " + name);
     Path dir = WORK.resolve("run-" + (++run));
+    // A run starts from no state: an earlier bench's watermarks (in the same directory) may name
+    // folders that have been recreated since.
+    if (Files.isDirectory(dir)) {
+      try (var old = Files.list(dir)) {
+        for (Path p : old.toList()) {
+          Files.delete(p);
+        }
+      }
+    }
     Files.createDirectories(dir);
     for (Target t : targets) {
       stack.resetFolder(t.user(), t.folder());
