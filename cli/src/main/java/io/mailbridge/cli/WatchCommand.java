@@ -111,7 +111,7 @@ public final class WatchCommand implements Callable<Integer> {
   int batch;
 
   @Option(names = "--max-connections", paramLabel = "N", defaultValue = "10",
-      description = "IMAP connections at most; more folders share one, polled (default: ${DEFAULT-VALUE}).")
+      description = "IMAP connections at most; more folders are spread over them and polled (default: ${DEFAULT-VALUE}).")
   int maxConnections;
 
   @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "text",
