@@ -30,15 +30,18 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A real Dovecot restart mid-watch. Runs its OWN mail stack (state in /tmp/mailbridge-lststack,
- * ports 40000+) so the shared stack other tests use is never touched; Dovecot is stopped (SIGTERM
- * to its master, as `doveadm stop`) and started again with the same configuration and mail store.
+ * A real Dovecot restart mid-watch. Runs its OWN mail stack (state in /tmp/mailbridge-lststack) so
+ * the shared stack other tests use is never touched; Dovecot is stopped (SIGTERM to its master, as
+ * `doveadm stop`) and started again with the same configuration and mail store.
+ *
+ * <p>Its ports lie below the kernel's ephemeral range: there, any client socket of the test run may
+ * hold a port as its local end when Dovecot binds it (at the start or at the restart), and the bind
+ * fails; a stack whose ports another server took meanwhile is started on the next base.
  */
 @Tag("real-server")
 class ListenerServerRestartIT {
   private static final Path DIR = Path.of("/tmp/mailbridge-lststack");
-  private static final Map<String, String> ENV = Map.of("MAILSTACK_DIR", DIR.toString(), "MAILSTACK_PORT_BASE",
-      "40000", "MAILSTACK_OAUTH2_INTROSPECTION_URL", "off");
+  private static Map<String, String> env = Map.of();
   private static final Duration WAIT = Duration.ofSeconds(20);
   private static MailStack own;
 
@@ -49,7 +52,25 @@ class ListenerServerRestartIT {
   static void startOwnStack() throws Exception {
     Assumptions.assumeTrue(MailStack.find().isPresent(), "real-server tests need the mail stack (scripts/mailstack)");
     Assumptions.assumeTrue("0".equals(run("id", "-u").strip()), "restarting Dovecot needs root");
-    run("bash", script().toString(), "start");
+    IllegalStateException taken = null;
+    for (int base : portBases()) {
+      env = Map.of("MAILSTACK_DIR", DIR.toString(), "MAILSTACK_PORT_BASE", String.valueOf(base),
+          "MAILSTACK_OAUTH2_INTROSPECTION_URL", "off");
+      try {
+        run("bash", script().toString(), "start");
+        taken = null;
+        break;
+      } catch (IllegalStateException e) {
+        if (!e.getMessage().contains("already in use")) {
+          throw e;
+        }
+        taken = e;
+        run("bash", script().toString(), "stop");
+      }
+    }
+    if (taken != null) {
+      throw taken;
+    }
     own = new ObjectMapper().readValue(DIR.resolve("stack.json").toFile(), MailStack.class);
   }
 
@@ -58,6 +79,28 @@ class ListenerServerRestartIT {
     if (own != null) {
       run("bash", script().toString(), "stop");
     }
+  }
+
+  /**
+   * Port bases whose ports (base + 12 to base + 993) all lie below the ephemeral range's first port,
+   * highest first, away from the shared stacks' defaults (10000, 11000).
+   */
+  static List<Integer> portBases() throws IOException {
+    Path range = Path.of("/proc/sys/net/ipv4/ip_local_port_range");
+    int low = 32768;
+    if (Files.exists(range)) {
+      try (java.io.BufferedReader r = Files.newBufferedReader(range)) { // procfs: no size to read by
+        low = Integer.parseInt(r.readLine().strip().split("\\s+")[0]);
+      }
+    }
+    List<Integer> bases = new java.util.ArrayList<>();
+    for (int base = low - 1000; base >= 12000 && bases.size() < 4; base -= 1000) {
+      bases.add(base);
+    }
+    if (bases.isEmpty()) {
+      throw new IllegalStateException("no port base below the ephemeral range starting at " + low);
+    }
+    return bases;
   }
 
   private static Path script() {
@@ -78,7 +121,7 @@ class ListenerServerRestartIT {
       ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
           .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
           .redirectOutput(log.toFile());
-      pb.environment().putAll(ENV);
+      pb.environment().putAll(env);
       pb.environment().putIfAbsent("TZ", ":/etc/localtime"); // as scripts/mailstack starts Dovecot
       Process p = pb.start();
       boolean done = p.waitFor(120, TimeUnit.SECONDS);
@@ -123,7 +166,7 @@ class ListenerServerRestartIT {
         }
         try {
           String cmd = new String(Files.readAllBytes(p.resolve("cmdline")), java.nio.charset.StandardCharsets.UTF_8);
-          if (cmd.startsWith("dovecot-mailstack-40000/")) {
+          if (cmd.startsWith("dovecot-mailstack-" + env.get("MAILSTACK_PORT_BASE") + "/")) { // its instance_name
             out.add(name);
           }
         } catch (IOException gone) {
