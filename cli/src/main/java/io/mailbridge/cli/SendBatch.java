@@ -95,19 +95,9 @@ final class SendBatch {
           throw new BadInputException(w + ".path is missing: give the file to attach");
         }
         Attachment att = Attachment.file(Path.of(path));
-        if (a.isObject()) {
-          String name = text(a, "name", w + ".");
-          String type = text(a, "contentType", w + ".");
-          String cid = text(a, "contentId", w + ".");
-          if (name != null) {
-            att = att.name(name);
-          }
-          if (type != null) {
-            att = att.contentType(type);
-          }
-          if (cid != null) {
-            att = att.inline(cid);
-          }
+        if (a.isObject()) { // an absent key (null) leaves the attachment's default
+          att = att.name(text(a, "name", w + ".")).contentType(text(a, "contentType", w + "."))
+              .inline(text(a, "contentId", w + "."));
         }
         b.attach(att);
       }

@@ -195,20 +195,9 @@ public final class RecordEmails {
     } else {
       throw new BadInputException(w + ".content must be base64 text or bytes");
     }
-    Attachment att = Attachment.bytes(bytes);
-    String name = text(a, "name", w + ".");
-    String type = text(a, "contentType", w + ".");
-    String cid = text(a, "contentId", w + ".");
-    if (name != null) {
-      att = att.name(name);
-    }
-    if (type != null) {
-      att = att.contentType(type);
-    }
-    if (cid != null) {
-      att = att.inline(cid);
-    }
-    return att;
+    // An absent field (null) leaves the attachment's default.
+    return Attachment.bytes(bytes).name(text(a, "name", w + ".")).contentType(text(a, "contentType", w + "."))
+        .inline(text(a, "contentId", w + "."));
   }
 
   /**
