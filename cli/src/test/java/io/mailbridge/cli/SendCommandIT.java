@@ -9,8 +9,6 @@ import io.mailbridge.testkit.MailStack;
 import io.mailbridge.testkit.RealServer;
 import java.io.ByteArrayInputStream;
 import java.io.InputStream;
-import java.io.PipedInputStream;
-import java.io.PipedOutputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
@@ -20,8 +18,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -153,27 +149,15 @@ class SendCommandIT {
     String run = UUID.randomUUID().toString();
     Path pw = Files.writeString(dir.resolve("pw"), stack.bob().password());
     try (FaultProxy proxy = FaultProxy.to(stack.host(), stack.submissionPort())) {
-      PipedInputStream stdin = new PipedInputStream(1 << 16);
-      PipedOutputStream feed = new PipedOutputStream(stdin);
-      CommandLine cl = MailbridgeCommand.commandLine();
-      ((SendCommand) cl.getSubcommands().get("send").getCommand()).stdin = stdin;
-      StringWriter out = new StringWriter();
-      StringWriter err = new StringWriter();
-      cl.setOut(new PrintWriter(out, true));
-      cl.setErr(new PrintWriter(err, true));
-      CompletableFuture<Integer> exit = CompletableFuture.supplyAsync(() -> cl.execute("send", "--smtp-host",
-          stack.host(), "--smtp-port", String.valueOf(proxy.port()), "--smtp-security", "starttls", "--user",
-          stack.bob().user(), "--password-file", pw.toString(), "--ca-file", stack.caFile(), "--batch"));
-      feed.write(("{\"to\":\"bob@example.test\",\"subject\":\"early 1 " + run + "\",\"text\":\"one\"}\n")
-          .getBytes(StandardCharsets.UTF_8));
-      feed.flush();
+      PipedSend send = PipedSend.start("--smtp-host", stack.host(), "--smtp-port", String.valueOf(proxy.port()),
+          "--smtp-security", "starttls", "--user", stack.bob().user(), "--password-file", pw.toString(), "--ca-file",
+          stack.caFile(), "--batch");
+      send.write("{\"to\":\"bob@example.test\",\"subject\":\"early 1 " + run + "\",\"text\":\"one\"}\n");
       Await.until("STARTTLS with stdin still open", Duration.ofSeconds(30),
           () -> proxy.clientSent().contains("STARTTLS"));
-      feed.write(("{\"to\":\"bob@example.test\",\"subject\":\"early 2 " + run + "\",\"text\":\"two\"}\n")
-          .getBytes(StandardCharsets.UTF_8));
-      feed.close();
-      assertThat(exit.get(60, TimeUnit.SECONDS)).as(err.toString()).isZero();
-      assertThat(out.toString().lines()).hasSize(2).allMatch(l -> l.contains("\"SENT\""));
+      send.write("{\"to\":\"bob@example.test\",\"subject\":\"early 2 " + run + "\",\"text\":\"two\"}\n");
+      assertThat(send.end(Duration.ofSeconds(60))).as(send.err().toString()).isZero();
+      assertThat(send.out().toString().lines()).hasSize(2).allMatch(l -> l.contains("\"SENT\""));
       assertThat(proxy.connections()).as("the connection opened early carried the batch").isEqualTo(1);
     }
   }

@@ -45,22 +45,13 @@ class ListenerManyFoldersTest {
   @Test
   void quietFoldersAreLookedAtByStatusAloneAndNewMailInAnyOfThemIsHandedOverOnce() throws Exception {
     String user = mail.user("many-folders");
-    String[] folders = IntStream.range(0, FOLDERS).mapToObj(i -> "watched-" + i).toArray(String[]::new);
-    try (ImapSeeder s = ImapSeeder.plain("127.0.0.1", mail.imapPort(), user, GreenMailFixture.PASSWORD)) {
-      for (String f : folders) {
-        s.create(f);
-        s.append(f, List.of(TestMessages.message("first in " + f, "<first." + f + "@many.test>")), "");
-      }
-    }
+    String[] folders = folders(user, "watched-", "first");
     try (FaultProxy proxy = FaultProxy.to("127.0.0.1", mail.imapPort())) {
-      Endpoint e = Endpoint.imap("127.0.0.1").port(proxy.port()).security(Security.NONE).allowPlaintext(true)
-          .auth(Auth.basic(user, Secret.of(GreenMailFixture.PASSWORD))).build();
       Lst.Sink sink = new Lst.Sink();
       // One connection for all the folders: they share it, polled in turn.
       ListenerSettings settings = Lst.fast(folders).start(StartPosition.all()).maxConnections(1)
           .pollInterval(Duration.ofMillis(100)).build();
-      try (Listener listener = Listener.of(MailConnection.builder().inbound(e).build()).settings(settings)
-          .stateFile(dir.resolve("state.json")).handler(sink).build()) {
+      try (Listener listener = listener(proxy, user, settings, sink)) {
         listener.start();
         Await.until("the first message of every folder", Duration.ofSeconds(30), () -> sink.docs.size() >= FOLDERS);
         int from = proxy.clientSent().length();
@@ -90,19 +81,11 @@ class ListenerManyFoldersTest {
   @Test
   void moreFoldersThanConnectionsAreSpreadEvenlySoNoConnectionPollsAllButAFew() throws Exception {
     String user = mail.user("spread-folders");
-    String[] folders = IntStream.range(0, FOLDERS).mapToObj(i -> "spread-" + i).toArray(String[]::new);
-    try (ImapSeeder s = ImapSeeder.plain("127.0.0.1", mail.imapPort(), user, GreenMailFixture.PASSWORD)) {
-      for (String f : folders) {
-        s.create(f);
-      }
-    }
+    String[] folders = folders(user, "spread-", null);
     try (FaultProxy proxy = FaultProxy.to("127.0.0.1", mail.imapPort())) {
-      Endpoint e = Endpoint.imap("127.0.0.1").port(proxy.port()).security(Security.NONE).allowPlaintext(true)
-          .auth(Auth.basic(user, Secret.of(GreenMailFixture.PASSWORD))).build();
       Lst.Sink sink = new Lst.Sink();
       ListenerSettings settings = Lst.fast(folders).maxConnections(3).pollInterval(Duration.ofMillis(100)).build();
-      try (Listener listener = Listener.of(MailConnection.builder().inbound(e).build()).settings(settings)
-          .stateFile(dir.resolve("state.json")).handler(sink).build()) {
+      try (Listener listener = listener(proxy, user, settings, sink)) {
         listener.start();
         Await.until("two rounds of STATUS on every connection", Duration.ofSeconds(30),
             () -> count(STATUS, proxy.clientSent()) >= 2 * FOLDERS);
@@ -120,6 +103,28 @@ class ListenerManyFoldersTest {
       }
       assertThat(sink.subjects).hasSize(FOLDERS).doesNotHaveDuplicates();
     }
+  }
+
+  /** {@code FOLDERS} new folders of {@code user}, each with one message whose subject starts with {@code first} unless null. */
+  private static String[] folders(String user, String prefix, String first) throws Exception {
+    String[] folders = IntStream.range(0, FOLDERS).mapToObj(i -> prefix + i).toArray(String[]::new);
+    try (ImapSeeder s = ImapSeeder.plain("127.0.0.1", mail.imapPort(), user, GreenMailFixture.PASSWORD)) {
+      for (String f : folders) {
+        s.create(f);
+        if (first != null) {
+          s.append(f, List.of(TestMessages.message(first + " in " + f, "<" + first + "." + f + "@many.test>")), "");
+        }
+      }
+    }
+    return folders;
+  }
+
+  /** A listener of {@code user}'s mail through {@code proxy}, which sees every command it sends. */
+  private Listener listener(FaultProxy proxy, String user, ListenerSettings settings, Lst.Sink sink) {
+    Endpoint e = Endpoint.imap("127.0.0.1").port(proxy.port()).security(Security.NONE).allowPlaintext(true)
+        .auth(Auth.basic(user, Secret.of(GreenMailFixture.PASSWORD))).build();
+    return Listener.of(MailConnection.builder().inbound(e).build()).settings(settings)
+        .stateFile(dir.resolve("state.json")).handler(sink).build();
   }
 
   private static int count(Pattern p, String text) {
