@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.function.Function;
 import java.util.function.IntFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -41,21 +42,23 @@ final class ConnectionWatch {
     IDLE_NO_PAUSE.setProperty("mail.imaps.minidletime", "0");
   }
 
-  private final Endpoint endpoint;
-  private final String mailbox;
-  private final List<String> folders;
-  private final ListenerSettings settings;
-  private final Map<String, FolderStatus> statuses;
+  final Endpoint endpoint;
+  final String mailbox;
+  final List<String> folders;
+  final ListenerSettings settings;
+  final Map<String, FolderStatus> statuses;
   private final Map<String, FolderSync> syncs;
   private final Watcher.Limits limits;
   private final Recorder metrics;
-  private final WatchSignals signals;
-  private final Turns turns;
+  final WatchSignals signals;
+  final Turns turns;
   private final IntFunction<Duration> backoff;
   private final Runnable succeeded;
-  private final String keepaliveName;
+  final String keepaliveName;
   /** Whether the server reports new mail during IDLE (one folder per watcher when idling). */
   private final IdlePush push = new IdlePush();
+  /** Whether the server reports new mail by NOTIFY (several folders sharing the connection). */
+  final IdlePush notifyPush = new IdlePush();
   private int connects;
   /** Per folder, what the last completed checks looked at: a STATUS then tells whether a check is needed. */
   private final Map<String, SeenUids> seen = new java.util.HashMap<>();
@@ -130,7 +133,7 @@ final class ConnectionWatch {
       if (folders.size() == 1) {
         watchOne(imap, pipeline, idle);
       } else {
-        pollMany(imap, pipeline);
+        new ManyFolders(this, imap, pipeline).run();
       }
       if (turns.handedOver()) {
         // The next connection gets the slot once the server has ended this session.
@@ -247,50 +250,38 @@ final class ConnectionWatch {
   }
 
   /**
-   * Several folders on one connection: each round asks every folder's STATUS and selects, searches
-   * and fetches only those that show news, so a quiet folder costs one short command per round.
+   * Looks at one of several folders sharing the connection: by STATUS first, and selects, searches
+   * and fetches it only when STATUS shows news. True when it was selected.
    */
-  private void pollMany(ImapClient imap, IncrementalReceive pipeline) {
-    LOG.info("listen polling mailbox={} folders={} interval={} (sharing one connection)", mailbox, folders,
-        settings.pollInterval());
-    while (!signals.stopping()) {
-      long round = System.nanoTime();
-      for (String folder : folders) {
-        if (signals.stopping()) {
-          return;
-        }
-        FolderStatus st = statuses.get(folder);
-        FolderSync sync = syncs.get(folder);
-        signals.checkBegins();
-        Optional<ImapClient.FolderCounts> counts = imap.status(folder);
-        if (counts.isPresent() && seen.get(folder).nothingNew(sync.state(), counts.get())) {
-          quietTurn(st, folder);
-          continue;
-        }
-        try (IncrementalReceive.Selected s = select(imap, pipeline, folder)) {
-          st.connected = true;
-          sync.prepare(s);
-          check(st, sync, s);
-          counts.ifPresent(c -> seen.get(folder).checked(sync.state(), c));
-          st.status = Health.Status.POLLING;
-        }
-      }
-      if (handOver()) {
-        return;
-      }
-      signals.sleep(untilNextPoll(round));
+  boolean lookAt(ImapClient imap, IncrementalReceive pipeline, String folder,
+      Function<String, Optional<ImapClient.FolderCounts>> status) {
+    FolderStatus st = statuses.get(folder);
+    FolderSync sync = syncs.get(folder);
+    signals.checkBegins();
+    Optional<ImapClient.FolderCounts> counts = status.apply(folder);
+    if (counts.isPresent() && seen.get(folder).nothingNew(sync.state(), counts.get())) {
+      quietTurn(st, folder);
+      return false;
     }
+    try (IncrementalReceive.Selected s = select(imap, pipeline, folder)) {
+      st.connected = true;
+      sync.prepare(s);
+      check(st, sync, s);
+      counts.ifPresent(c -> seen.get(folder).checked(sync.state(), c));
+      st.status = Health.Status.POLLING;
+    }
+    return true;
   }
 
   /**
    * Polls start pollInterval apart (from the start of one check to the next), so mail waits at most
    * the interval plus one check, not the interval plus the time the last check took.
    */
-  private Duration untilNextPoll(long lastCheckStarted) {
+  Duration untilNextPoll(long lastCheckStarted) {
     return Duration.ofNanos(Math.max(0, lastCheckStarted + settings.pollInterval().toNanos() - System.nanoTime()));
   }
 
-  private boolean handOver() {
+  boolean handOver() {
     return !signals.stopping() && turns.handOver(mailbox, folders);
   }
 

@@ -19,6 +19,8 @@ final class WatchSignals {
   private volatile boolean stopping;
   private volatile IncrementalReceive.Selected idleSession;
   private volatile ImapClient current;
+  /** Ends the wait of a connection told of news by NOTIFY (its IDLE has no selected folder). */
+  private volatile Runnable notifyWaker;
   /** When the current check began: the new-mail signal (IDLE answered) or the poll. */
   private volatile long signalNanos;
 
@@ -68,8 +70,16 @@ final class WatchSignals {
     return signalNanos;
   }
 
+  void notifyWaker(Runnable r) {
+    notifyWaker = r;
+  }
+
   /** Ends a running IDLE with a NOOP from another thread, so the watcher sees the stop request. */
   void poke() {
+    Runnable w = notifyWaker;
+    if (w != null) {
+      w.run();
+    }
     IncrementalReceive.Selected s = idleSession;
     if (s != null) {
       Thread t = new Thread(() -> {

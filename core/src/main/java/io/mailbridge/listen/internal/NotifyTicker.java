@@ -1,0 +1,44 @@
+package io.mailbridge.listen.internal;
+
+import io.mailbridge.imap.MailboxNotify;
+import io.mailbridge.listen.ListenerSettings;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * The clock of a connection waiting for NOTIFY news: every min(keepalive, idleRenew) it ends the
+ * wait and raises {@code lookAll}, so the watcher looks at every folder by STATUS (the connection's
+ * keepalive, and a bound on how long a notification the server never sent can delay new mail);
+ * under a connection budget it also ends the wait once the slot is due to be handed over.
+ */
+final class NotifyTicker {
+  private NotifyTicker() {}
+
+  static Thread start(MailboxNotify notify, WatchSignals signals, Turns turns, ListenerSettings settings,
+      AtomicBoolean lookAll, String name) {
+    long period = (settings.keepalive().compareTo(settings.idleRenew()) <= 0 ? settings.keepalive()
+        : settings.idleRenew()).toNanos();
+    long tick = turns.limited() ? Math.min(period, TimeUnit.MILLISECONDS.toNanos(200)) : period;
+    Thread t = new Thread(() -> {
+      long last = System.nanoTime();
+      while (!signals.stopping()) {
+        try {
+          TimeUnit.NANOSECONDS.sleep(tick);
+        } catch (InterruptedException e) {
+          return;
+        }
+        long now = System.nanoTime();
+        if (now - last >= period) {
+          last = now;
+          lookAll.set(true);
+          notify.wake();
+        } else if (turns.due()) {
+          notify.wake();
+        }
+      }
+    }, name);
+    t.setDaemon(true);
+    t.start();
+    return t;
+  }
+}
