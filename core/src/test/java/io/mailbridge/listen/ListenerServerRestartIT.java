@@ -74,10 +74,22 @@ class ListenerServerRestartIT {
     own = new ObjectMapper().readValue(DIR.resolve("stack.json").toFile(), MailStack.class);
   }
 
+  /**
+   * Stops the stack the way its README tells a user to: with only its {@code MAILSTACK_DIR}. The
+   * script must act on the ports this stack was started on, not on the default base's, where
+   * another stack (the suite's own) may listen and would keep {@code stop} waiting and failing.
+   */
   @AfterAll
   static void stopOwnStack() throws Exception {
-    if (own != null) {
-      run("bash", script().toString(), "stop");
+    if (own == null) {
+      return;
+    }
+    env = Map.of("MAILSTACK_DIR", DIR.toString());
+    assertThat(run("bash", script().toString(), "status")).contains("imaps " + own.imapsPort() + ",");
+    run("bash", script().toString(), "stop");
+    try (java.net.ServerSocket free = new java.net.ServerSocket()) {
+      free.setReuseAddress(true);
+      free.bind(new java.net.InetSocketAddress(own.host(), own.imapsPort())); // throws while Dovecot holds it
     }
   }
 
