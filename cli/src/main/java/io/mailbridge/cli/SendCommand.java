@@ -154,15 +154,16 @@ public final class SendCommand implements Callable<Integer> {
 
   private void send(Send.Session session, List<Email> emails, int[] exit) {
     try (JournalSink sink = journal.open(spec.commandLine().getErr(), connection)) {
-      session.send(emails, r -> {
-        Json.line(spec.commandLine().getOut(), view(r));
-        sink.add(JournalRecords.sent(r));
-        if (!r.ok()) {
+      SentLines lines = new SentLines(spec, sink);
+      try {
+        session.send(emails, lines::accept);
+      } finally {
+        lines.close(); // every line handed over is written before the exit code is read or an error shown
+        if (!lines.allOk()) {
           exit[0] = ExitCodes.PARTIAL;
-          r.error().ifPresent(e -> spec.commandLine().getErr().println("mailbridge: " + e.getMessage()));
-          spec.commandLine().getErr().flush();
         }
-      });
+      }
+      lines.rethrow();
     }
   }
 
