@@ -190,7 +190,8 @@ public final class Send {
           }
           // The next message's envelope may follow this one's data, unless something can stand
           // between the two (a Sent copy that fails stops the batch; a skip decides per message).
-          SendResult result = smtp.send(composed, i, settings.copyToSent() || skip ? null : ahead.peekReady());
+          SendResult result = smtp.sendInBatch(composed, i, settings.copyToSent() || skip ? List.of()
+              : ahead.ready(ComposeAhead.WINDOW));
           if (skip && (result.status() == SendResult.Status.SENT || result.status() == SendResult.Status.PARTIAL)) {
             sentInSession.add(result.messageId());
           }

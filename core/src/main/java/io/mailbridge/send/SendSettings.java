@@ -40,9 +40,13 @@ import java.util.Optional;
  *     DATA together and read their replies afterwards, then the message: two round trips per message
  *     instead of four. Outcomes and the at-most-once rule are the same either way. Turn it off for a
  *     server that advertises PIPELINING but mishandles it. Default true.
- * @param chunking with {@code pipelining}, where the server also offers CHUNKING (RFC 3030), send the
- *     message as {@code BDAT} instead of {@code DATA} (no 354, no dot-stuffing; large messages in
- *     256 KiB chunks). Off by default: Postfix takes BDAT more slowly than DATA. Default false.
+ * @param chunking with {@code pipelining}, where the server also offers CHUNKING (RFC 3030), send
+ *     messages as {@code BDAT} instead of {@code DATA} (no 354, no dot-stuffing). A batch's messages
+ *     of up to 256 KiB go as whole transactions, up to 64 of them in flight before the first reply
+ *     is read, so the server never waits for the client between two messages; larger ones in 256 KiB
+ *     chunks, one transaction at a time. The at-most-once rule covers every message in flight: when
+ *     the connection is lost, each whose data was written is {@code UNKNOWN} and not resent.
+ *     Default false (the CLI's {@code send} turns it on).
  */
 public record SendSettings(
     int maxAttempts,

@@ -216,6 +216,7 @@ public final class ScriptedSmtpServer implements AutoCloseable {
           case "EHLO" -> "250-scripted\r\n250-SIZE " + sizeLimit + "\r\n250-8BITMIME"
               + keywords.stream().map(k -> "\r\n250-" + k).reduce("", String::concat) + "\r\n250 HELP";
           case "HELO", "NOOP" -> "250 2.0.0 Ok";
+          case "AUTH" -> "235 2.7.0 Authentication successful"; // any login, for a client that must log in
           case "RSET" -> {
             tx.reset();
             yield "250 2.0.0 Ok";

@@ -24,7 +24,15 @@ public final class ComposeAhead implements AutoCloseable {
   /** Largest message (by its size bound) held in memory as bytes. */
   static final long RENDER_MAX_BYTES = 1L << 20;
 
-  private final BlockingQueue<Object> ready = new ArrayBlockingQueue<>(AHEAD);
+  /** The most messages {@link #ready(int)} need give the sender. */
+  public static final int WINDOW = ChunkWindow.MAX_MESSAGES;
+  /** Messages composed ahead when they may go out in a window of BDAT transactions. */
+  static final int AHEAD_CHUNKING = ChunkWindow.MAX_MESSAGES;
+  /** Bytes of rendered messages held ahead, at most (beyond {@link #AHEAD} messages). */
+  static final long AHEAD_BYTES = 8L << 20;
+
+  private final BlockingQueue<Object> ready;
+  private final java.util.concurrent.Semaphore kib;
   private final Thread worker;
   private final int size;
   private int taken;
@@ -37,6 +45,10 @@ public final class ComposeAhead implements AutoCloseable {
    */
   public ComposeAhead(List<Email> emails, String defaultFrom, SendSettings settings) {
     this.size = emails.size();
+    int capacity = settings.chunking() && settings.pipelining() ? AHEAD_CHUNKING : AHEAD;
+    this.ready = new ArrayBlockingQueue<>(capacity);
+    // The window's messages wait here, written out: their bytes are bounded as well as their number.
+    this.kib = new java.util.concurrent.Semaphore((int) (Math.max(AHEAD_BYTES, AHEAD * 2 * RENDER_MAX_BYTES) >> 10));
     this.worker = new Thread(() -> {
       for (Email email : emails) {
         Object next;
@@ -48,6 +60,12 @@ public final class ComposeAhead implements AutoCloseable {
           next = e;
         }
         try {
+          int cost = cost(next);
+          while (!kib.tryAcquire(cost, 100, TimeUnit.MILLISECONDS)) {
+            if (closed) {
+              return;
+            }
+          }
           while (!ready.offer(next, 100, TimeUnit.MILLISECONDS)) {
             if (closed) {
               return;
@@ -87,6 +105,7 @@ public final class ComposeAhead implements AutoCloseable {
       throw new IllegalStateException("interrupted while composing message " + (taken + 1), e);
     }
     taken++;
+    kib.release(cost(next));
     if (next instanceof RuntimeException e) {
       taken = size;
       throw e;
@@ -96,6 +115,29 @@ public final class ComposeAhead implements AutoCloseable {
       throw e;
     }
     return (Composer.Composed) next;
+  }
+
+  /** KiB a waiting message holds in memory (its bytes twice: as written and as DATA carries them). */
+  private static int cost(Object next) {
+    if (next instanceof Composer.Composed c && c.message().rendered() && c.sizeUpperBound().isPresent()) {
+      return (int) Math.min(2 * c.sizeUpperBound().getAsLong() >> 10, AHEAD_BYTES >> 10);
+    }
+    return 0;
+  }
+
+  /**
+   * The messages composed already that {@link #next()} will return, in order, at most {@code max};
+   * never waits.
+   */
+  public java.util.List<Composer.Composed> ready(int max) {
+    java.util.List<Composer.Composed> out = new java.util.ArrayList<>(Math.min(max, ready.size()));
+    for (Object o : ready) {
+      if (out.size() >= max || !(o instanceof Composer.Composed c)) {
+        break;
+      }
+      out.add(c);
+    }
+    return out;
   }
 
   /** The message {@link #next()} will return when it is composed already, else null; never waits. */

@@ -10,6 +10,7 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.util.OptionalLong;
 import org.eclipse.angus.mail.smtp.SMTPOutputStream;
+import org.eclipse.angus.mail.util.CRLFOutputStream;
 
 /**
  * A composed message that knows its own Message-ID and records how far a transmission got: whether
@@ -26,6 +27,9 @@ final class OutgoingMessage extends MimeMessage {
   // the same bytes as DATA carries them (dot-stuffed, ending in CRLF).
   private volatile byte[] rendered;
   private volatile byte[] renderedData;
+  // The same bytes as one BDAT chunk carries them (CRLF line ends, not dot-stuffed): the rendered
+  // bytes themselves when their line ends are CRLF already.
+  private volatile byte[] renderedChunk;
 
   OutgoingMessage(Session session, String messageId) {
     super(session);
@@ -90,7 +94,59 @@ final class OutgoingMessage extends MimeMessage {
       throw new UncheckedIOException(e); // a ByteArrayOutputStream does not fail
     }
     renderedData = data.toByteArray();
+    renderedChunk = canonical(bytes) ? bytes : crlf(bytes);
     rendered = bytes;
+  }
+
+  private static byte[] crlf(byte[] bytes) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream(bytes.length + bytes.length / 32 + 2);
+    try {
+      CRLFOutputStream c = new CRLFOutputStream(out);
+      c.write(bytes);
+      c.flush();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e); // a ByteArrayOutputStream does not fail
+    }
+    return out.toByteArray();
+  }
+
+  private static boolean canonical(byte[] b) {
+    for (int i = 0; i < b.length; i++) {
+      if (b[i] == '\n' && (i == 0 || b[i - 1] != '\r')) {
+        return false;
+      }
+      if (b[i] == '\r' && (i + 1 == b.length || b[i + 1] != '\n')) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** Held in memory: can go as one BDAT chunk of {@link #chunkedSize()} bytes. */
+  boolean chunkable() {
+    return rendered != null;
+  }
+
+  /** The message's size as one BDAT chunk: the rendered bytes, and a CRLF when they end mid-line. */
+  long chunkedSize() {
+    byte[] b = renderedChunk;
+    return b.length + (endsWithCrlf(b) ? 0 : 2);
+  }
+
+  private static boolean endsWithCrlf(byte[] b) {
+    return b.length >= 2 && b[b.length - 2] == '\r' && b[b.length - 1] == '\n';
+  }
+
+  /** Writes the rendered message as one BDAT chunk carries it ({@link #chunkedSize()} bytes), tracked as a transmission. */
+  void writeChunked(OutputStream os) throws IOException {
+    byte[] b = renderedChunk;
+    dataStarted = true;
+    os.write(b);
+    if (!endsWithCrlf(b)) {
+      os.write(new byte[] {'\r', '\n'});
+    }
+    dataBytes = rendered.length; // the message's own bytes, as the other paths count them
+    dataWritten = true;
   }
 
   /**

@@ -182,7 +182,7 @@ final class Pipelined {
     }
   }
 
-  private static String rcpt(InternetAddress a) {
+  static String rcpt(InternetAddress a) {
     return "RCPT TO:<" + a.getAddress() + ">";
   }
 
@@ -206,7 +206,7 @@ final class Pipelined {
     wire.reply();
   }
 
-  private static String mailFrom(OutgoingMessage m, boolean smtpUtf8) throws MessagingException {
+  static String mailFrom(OutgoingMessage m, boolean smtpUtf8) throws MessagingException {
     return "MAIL FROM:<" + envelopeFrom(m) + ">" + (smtpUtf8 ? " SMTPUTF8" : "");
   }
 
@@ -219,7 +219,7 @@ final class Pipelined {
   }
 
   /** Reads the replies to MAIL FROM and each RCPT TO, in order (RFC 2920 3.1). */
-  private static Envelope envelope(SmtpWire wire, String mail, InternetAddress[] recipients) throws IOException {
+  static Envelope envelope(SmtpWire wire, String mail, InternetAddress[] recipients) throws IOException {
     Reply mailReply = wire.reply();
     List<InternetAddress> accepted = new ArrayList<>();
     List<InternetAddress> unsent = new ArrayList<>();
@@ -248,13 +248,18 @@ final class Pipelined {
   }
 
   /** What the server said to the envelope, and how the transaction ends given the last reply. */
-  private record Envelope(SmtpWire wire, String mail, Reply mailReply, InternetAddress[] recipients,
+  record Envelope(SmtpWire wire, String mail, Reply mailReply, InternetAddress[] recipients,
       List<InternetAddress> accepted, List<InternetAddress> unsent, List<InternetAddress> invalid,
       MessagingException chain) {
 
     String complete(String command, Reply last) throws IOException, MessagingException {
+      return complete(command, last, true);
+    }
+
+    /** @param reset whether a failed transaction is reset here (RSET), or the next one starts with its own */
+    String complete(String command, Reply last, boolean reset) throws IOException, MessagingException {
       if (mailReply.code() != 250 || accepted.isEmpty() || last.code() != 250) {
-        throw failure(command, last, true);
+        throw failure(command, last, reset);
       }
       if (!unsent.isEmpty() || !invalid.isEmpty()) {
         // Delivered to the accepted recipients only: reported as Angus's send-partial outcome.

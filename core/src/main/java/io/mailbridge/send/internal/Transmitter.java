@@ -6,7 +6,6 @@ import io.mailbridge.ProtocolException;
 import io.mailbridge.RejectedMessageException;
 import io.mailbridge.connection.Endpoint;
 import io.mailbridge.connection.Errors;
-import io.mailbridge.connection.ServerText;
 import io.mailbridge.connection.SmtpClient;
 import io.mailbridge.connection.SmtpWire;
 import io.mailbridge.send.SendResult;
@@ -17,7 +16,6 @@ import jakarta.mail.Address;
 import jakarta.mail.MessagingException;
 import jakarta.mail.SendFailedException;
 import jakarta.mail.internet.InternetAddress;
-import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -56,6 +54,8 @@ public final class Transmitter implements AutoCloseable {
   private final boolean smtpUtf8;
   private SmtpClient client;
   private final Pipelined.Ahead ahead = new Pipelined.Ahead();
+  private final ChunkWindow window = new ChunkWindow();
+  private final ServerSize size = new ServerSize();
 
   public Transmitter(Endpoint endpoint, SendSettings settings, boolean recordTrace) {
     this(endpoint, settings, recordTrace, false);
@@ -94,7 +94,7 @@ public final class Transmitter implements AutoCloseable {
    * that already accepted never get a second copy.
    */
   public SendResult send(Composer.Composed c, int index) {
-    return send(c, index, null);
+    return sendInBatch(c, index, List.of());
   }
 
   /**
@@ -104,6 +104,18 @@ public final class Transmitter implements AutoCloseable {
    * reconnection).
    */
   public SendResult send(Composer.Composed c, int index, Composer.Composed next) {
+    return sendInBatch(c, index, next == null ? List.of() : List.of(next));
+  }
+
+  /**
+   * As {@link #send(Composer.Composed, int, Composer.Composed)}, with the messages that will be
+   * sent next on this connection, in order, as far as they are known: with CHUNKING
+   * ({@link SendSettings#chunking()}) the ones held in memory go out as whole BDAT transactions
+   * behind this one, up to {@link ChunkWindow#MAX_MESSAGES}, before this one's reply is read. The
+   * caller must send them next, in this order.
+   */
+  public SendResult sendInBatch(Composer.Composed c, int index, List<Composer.Composed> upcoming) {
+    Composer.Composed next = upcoming.isEmpty() ? null : upcoming.get(0);
     OutgoingMessage m = c.message();
     String id = c.properties().messageId();
     List<InternetAddress> pending = List.of(c.envelope());
@@ -123,8 +135,17 @@ public final class Transmitter implements AutoCloseable {
         // The server awaits another message's data: only a new connection is clean.
         drop();
       }
+      // Sent in a window before its turn: lost with the connection, or its outcome read already.
+      ChunkWindow.InFlight inWindow = window.first(c);
+      if (inWindow != null && inWindow.lost) {
+        window.dropFirst();
+        return unknown(c, accepted, attempt, new MessagingException("the connection was lost"));
+      }
+      boolean settled = inWindow != null && inWindow.read;
       try {
-        connect();
+        if (!settled) {
+          connect();
+        }
       } catch (MailbridgeException e) {
         if (!e.isRetriable() || attempt >= settings.maxAttempts()) {
           throw e;
@@ -133,22 +154,28 @@ public final class Transmitter implements AutoCloseable {
             e.getMessage());
         continue;
       }
-      SMTPTransport transport = client.transport();
-      if (!checked) {
+      SMTPTransport transport = settled ? null : client.transport();
+      if (!checked && inWindow == null) {
         Optional<BadInputException> unsendable = unsendable(transport, c, index);
         if (unsendable.isPresent()) {
           return result(c, Status.FAILED, List.of(), List.of(), "", attempt, unsendable.get());
         }
         checked = true;
       }
-      m.beginTransmission();
+      boolean chunked = inWindow != null || (attempt == 1 && ahead.inFlight == null && chunkable(transport, c));
+      if (!chunked) {
+        m.beginTransmission();
+      }
       ahead.next = null;
-      if (next != null && attempt == 1 && sendableAhead(transport, next)) {
+      if (!chunked && next != null && attempt == 1 && sendableAhead(transport, next)) {
         ahead.next = next.message();
         ahead.nextRecipients = next.envelope();
       }
       try {
-        lastReply = Refusals.strip(deliver(m, pending.toArray(InternetAddress[]::new)));
+        lastReply = Refusals.strip(chunked
+            ? window.deliver(settled ? null : client.wire(false).orElseThrow(), c, upcoming,
+                u -> chunkable(transport, u))
+            : deliver(m, pending.toArray(InternetAddress[]::new)));
         accepted.addAll(Refusals.addresses(pending.toArray(Address[]::new)));
         lastTransient.clear();
         pending = List.of();
@@ -160,8 +187,10 @@ public final class Transmitter implements AutoCloseable {
         List<String> sent = Refusals.addresses(e.getValidSentAddresses());
         if (ahead.abort) { // a definite refusal; the next transaction was cut off with the connection
           drop();
-        } else if (sent.isEmpty() && (code <= 0 || !transport.isConnected())) {
-          // The server closed the connection instead of answering.
+        } else if (sent.isEmpty() && (code <= 0
+            || (transport != null && window.isEmpty() && !transport.isConnected()))) {
+          // The server closed the connection instead of answering. (Angus asks with a NOOP: never
+          // while replies to later messages are due, nor for an outcome read before its turn.)
           drop();
           if (m.dataWritten()) {
             return unknown(c, accepted, attempt, e);
@@ -240,6 +269,10 @@ public final class Transmitter implements AutoCloseable {
    */
   private String deliver(OutgoingMessage m, InternetAddress[] recipients) throws MessagingException {
     SMTPTransport transport = client.transport();
+    if (!window.isEmpty()) {
+      // Later messages are in flight (this one is sent again): their outcomes first, kept for their turn.
+      window.settle(client.wire(false).orElseThrow());
+    }
     Optional<SmtpWire> wire = settings.pipelining() ? client.wire(smtpUtf8) : Optional.empty();
     if (wire.isEmpty()) {
       transport.sendMessage(m, recipients);
@@ -254,25 +287,13 @@ public final class Transmitter implements AutoCloseable {
    * MAIL FROM: written out in memory already, within the server's SIZE, and not needing SMTPUTF8.
    */
   private boolean sendableAhead(SMTPTransport transport, Composer.Composed next) {
-    if (!settings.pipelining() || !next.message().rendered() || next.needsSmtpUtf8()
-        || next.sizeUpperBound().isEmpty()) {
-      return false;
-    }
-    String param = transport.getExtensionParameter("SIZE");
-    if (param == null || param.isBlank()) {
-      return true;
-    }
-    String digits = param.strip();
-    if (digits.isEmpty() || digits.length() > 18 || !digits.chars().allMatch(ch -> ch >= '0' && ch <= '9')) {
-      return false;
-    }
-    long limit = Long.parseLong(digits);
-    return limit == 0 || next.sizeUpperBound().getAsLong() <= limit;
+    return settings.pipelining() && next.message().rendered() && !next.needsSmtpUtf8()
+        && ServerSize.withinByBound(transport, next);
   }
 
   /** Checks that need the server's EHLO answer, done once per message before MAIL FROM. */
   private Optional<BadInputException> unsendable(SMTPTransport transport, Composer.Composed c, int index) {
-    Optional<String> tooBig = checkSize(transport, c, index);
+    Optional<String> tooBig = size.check(transport, c, index, endpoint);
     if (tooBig.isPresent()) {
       return Optional.of(new BadInputException(tooBig.get()));
     }
@@ -293,47 +314,6 @@ public final class Transmitter implements AutoCloseable {
         + "the recipient's mailbox or the server log for that Message-ID", false, e));
   }
 
-  /** RFC 1870: refuse before DATA what the server announced it will not take. */
-  private Optional<String> checkSize(SMTPTransport transport, Composer.Composed c, int index) {
-    String param = transport.getExtensionParameter("SIZE");
-    long limit = 0;
-    sizeWarning = null;
-    if (param != null && !param.isBlank()) {
-      String digits = param.strip();
-      if (digits.length() > 20 || !digits.chars().allMatch(ch -> ch >= '0' && ch <= '9')) {
-        // RFC 1870 4: SIZE takes up to 20 digits of octets; anything else tells nothing usable. The
-        // message is sent (the server still refuses what it will not take, after the data).
-        sizeWarning = "the server announced an invalid SIZE '" + ServerText.shown(param, 60) + "' (RFC 1870: a "
-            + "number of octets): the message size was not checked before sending";
-        LOG.info("smtp server {} {}", endpoint.address(), sizeWarning);
-        return Optional.empty();
-      }
-      // Up to 20 digits is valid; beyond what a long holds it is a limit no message reaches.
-      limit = digits.length() > 18 ? Long.MAX_VALUE : Long.parseLong(digits);
-    }
-    if (limit <= 0 || (c.sizeUpperBound().isPresent() && c.sizeUpperBound().getAsLong() <= limit)) {
-      return Optional.empty();
-    }
-    long size = measure(c.message());
-    if (size <= limit) {
-      return Optional.empty();
-    }
-    return Optional.of("message " + (index + 1) + " (" + c.properties().messageId() + ") is " + size
-        + " bytes, over the server's SIZE limit of " + limit + " bytes: nothing was sent; make the attachments "
-        + "smaller or share them by link");
-  }
-
-  /** The exact size of the message as written, measured by streaming it into a counter. */
-  static long measure(OutgoingMessage m) {
-    CountingOutputStream counter = new CountingOutputStream();
-    try {
-      m.writeTo(counter);
-    } catch (IOException | MessagingException e) {
-      throw new BadInputException("cannot read the message content to measure it: " + e.getMessage(), e);
-    }
-    return counter.count();
-  }
-
   /**
    * Before reusing a connection that sat idle: asks the server (Angus sends NOOP) and forgets the
    * connection when it no longer answers, so the next message reconnects without spending an attempt.
@@ -352,7 +332,18 @@ public final class Transmitter implements AutoCloseable {
     }
   }
 
+  /**
+   * Whether {@code c} may go as a whole BDAT transaction in a window: chunking asked for and offered
+   * with PIPELINING, the message in memory and one chunk long, within the server's SIZE, no SMTPUTF8.
+   */
+  private boolean chunkable(SMTPTransport transport, Composer.Composed c) {
+    return settings.chunking() && !smtpUtf8 && c.message().chunkable()
+        && c.message().chunkedSize() <= Pipelined.CHUNK_BYTES && transport.supportsExtension("CHUNKING")
+        && client.wire(false).isPresent() && sendableAhead(transport, c);
+  }
+
   private void drop() {
+    window.lost();
     boolean cutOff = ahead.inFlight != null || ahead.abort;
     ahead.inFlight = null;
     ahead.next = null;
@@ -382,17 +373,23 @@ public final class Transmitter implements AutoCloseable {
     }
   }
 
-  /** Why the size of the messages on this connection was not checked (an invalid SIZE), or null. */
-  private String sizeWarning;
 
   private SendResult result(Composer.Composed c, Status status, List<String> accepted, List<Rejection> rejected,
       String reply, int attempts, MailbridgeException error) {
     return new SendResult(c.properties(), status, accepted, rejected, reply, attempts, Optional.ofNullable(error),
-        sizeWarning == null ? List.of() : List.of(sizeWarning));
+        size.warning() == null ? List.of() : List.of(size.warning()));
   }
 
   @Override
   public void close() {
+    if (!window.isEmpty() && client != null) {
+      try {
+        window.settle(client.wire(false).orElseThrow());
+      } catch (MessagingException | RuntimeException e) {
+        LOG.debug("smtp outcomes of the messages in flight not read host={} error={}", endpoint.address(), e.toString());
+      }
+    }
+    window.abandon();
     drop();
   }
 }

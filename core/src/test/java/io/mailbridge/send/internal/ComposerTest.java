@@ -193,7 +193,7 @@ class ComposerTest {
   @Test
   void measuredSizeEqualsTheWrittenBytes() throws Exception {
     Composer.Composed c = compose(base().text("x").attach(Attachment.bytes(new byte[100_000]).name("z.bin")).build());
-    assertThat(Transmitter.measure(c.message())).isEqualTo(raw(c).length);
+    assertThat(ServerSize.measure(c.message())).isEqualTo(raw(c).length);
     assertThat(c.sizeUpperBound().getAsLong()).isGreaterThanOrEqualTo(raw(c).length);
   }
 
