@@ -2,6 +2,7 @@ package io.mailbridge.cli;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.core.JsonEncoding;
+import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.json.JsonWriteFeature;
@@ -15,6 +16,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.OffsetDateTime;
@@ -25,16 +27,28 @@ import java.util.Optional;
 
 /** JSON Lines on stdout: one object per line, ISO-8601 dates, absent values omitted. */
 public final class Json {
-  static final ObjectMapper MAPPER = new ObjectMapper()
-      .registerModule(new Jdk8Module())
-      .registerModule(new JavaTimeModule())
-      .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
-      .setSerializationInclusion(JsonInclude.Include.NON_ABSENT);
+  /** Generators for lines of plain values ({@link PlainJson}), without the mapper. */
+  static final JsonFactory FACTORY = new JsonFactory();
 
   private Json() {}
 
+  /**
+   * The mapper for lines that are not plain values, and for reading JSON. Made at its first use:
+   * building it (its modules, its date format with the JDK's calendar data for every locale) is a
+   * large part of a cold start that a command printing only plain lines never needs.
+   */
   public static ObjectMapper mapper() {
-    return MAPPER;
+    return Mapper.MAPPER;
+  }
+
+  private static final class Mapper {
+    static final ObjectMapper MAPPER = new ObjectMapper()
+        .registerModule(new Jdk8Module())
+        .registerModule(new JavaTimeModule())
+        .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+        .setSerializationInclusion(JsonInclude.Include.NON_ABSENT);
+    /** Leaves flushing to {@link Out#line}: the mapper's default flushes after every value. */
+    static final ObjectWriter LINE = MAPPER.writer().without(SerializationFeature.FLUSH_AFTER_WRITE_VALUE);
   }
 
   /** Writes one value as one line and flushes, so a consumer sees it at once. */
@@ -64,10 +78,20 @@ public final class Json {
 
   private static void text(PrintWriter out, Object value) {
     try {
-      out.println(MAPPER.writeValueAsString(value));
+      if (PlainJson.plain(value)) {
+        StringWriter text = new StringWriter();
+        try (JsonGenerator json = FACTORY.createGenerator(text)) {
+          PlainJson.write(json, value);
+        }
+        out.println(text);
+      } else {
+        out.println(mapper().writeValueAsString(value));
+      }
       out.flush();
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("cannot write JSON: " + e.getMessage(), e);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write JSON: " + e.getMessage(), e);
     }
   }
 
@@ -77,14 +101,12 @@ public final class Json {
    * as a String and encoding it again: a tenth of a cold run's main thread).
    */
   static final class Out extends PrintWriter {
-    /** Leaves flushing to {@link #line}: the mapper's default flushes after every value. */
-    private static final ObjectWriter LINE = MAPPER.writer().without(SerializationFeature.FLUSH_AFTER_WRITE_VALUE);
     /** The longest a streamed line waits in the buffer. */
     static final long FLUSH_MILLIS = 200;
     /** JSON lines go here, text around the PrintWriter's own encoder: whichever comes next flushes the other. */
     private final OutputStream lines;
     private final boolean terminal;
-    /** Made at the first line: creating the mapper is a large part of a cold start (see {@link #warmUp}). */
+    /** Made at the first line. */
     private JsonGenerator json;
     private boolean textPending;
     private boolean linesPending;
@@ -111,13 +133,17 @@ public final class Json {
         }
         try {
           if (json == null) {
-            json = MAPPER.getFactory().createGenerator(lines, JsonEncoding.UTF8)
+            json = FACTORY.createGenerator(lines, JsonEncoding.UTF8)
                 .disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET)
                 // characters outside the BMP as UTF-8, as the text path writes them (not as escaped surrogate pairs)
                 .enable(JsonWriteFeature.COMBINE_UNICODE_SURROGATES_IN_UTF8.mappedFeature());
             json.setRootValueSeparator(null); // lines are ended below
           }
-          LINE.writeValue(json, value);
+          if (PlainJson.plain(value)) {
+            PlainJson.write(json, value);
+          } else {
+            Mapper.LINE.writeValue(json, value);
+          }
           json.writeRaw('\n');
           if (now || terminal) {
             json.flush();
@@ -211,11 +237,14 @@ public final class Json {
 
   /**
    * Starts loading the JSON classes on a background thread, while the command parses its options
-   * and connects (a cold start has a second core idle then): the mapper with its modules and the
-   * serializers of a document's value types are much class loading. The first line then finds
-   * them ready, or waits for what is still loading; a failure here changes nothing.
+   * and connects (a cold start has a second core idle then): the generator of plain lines, and with
+   * {@code mapper} the mapper with its modules and the serializers of common value types, which are
+   * much class loading. The first line then finds them ready, or waits for what is still loading; a
+   * failure here changes nothing.
+   *
+   * @return the warm-up's thread (started)
    */
-  static void warmUp() {
+  static Thread warmUp(boolean mapper) {
     Thread t = new Thread(() -> {
       try {
         Map<String, Object> sample = new LinkedHashMap<>();
@@ -223,17 +252,23 @@ public final class Json {
         sample.put("n", 1L);
         sample.put("i", 1);
         sample.put("b", true);
-        sample.put("date", OffsetDateTime.now());
         sample.put("list", List.of("a"));
         sample.put("maps", List.of(Map.of("k", "v")));
-        sample.put("absent", Optional.empty());
-        JsonGenerator g = MAPPER.getFactory().createGenerator(OutputStream.nullOutputStream(), JsonEncoding.UTF8);
-        MAPPER.writeValue(g, sample);
+        try (JsonGenerator g = FACTORY.createGenerator(OutputStream.nullOutputStream(), JsonEncoding.UTF8)) {
+          PlainJson.write(g, sample);
+        }
+        if (mapper) {
+          sample.put("date", OffsetDateTime.now());
+          sample.put("absent", Optional.empty());
+          JsonGenerator g = mapper().getFactory().createGenerator(OutputStream.nullOutputStream(), JsonEncoding.UTF8);
+          mapper().writeValue(g, sample);
+        }
       } catch (IOException | RuntimeException ignored) {
         // the first real line reports any problem
       }
     }, "mailbridge-json-warm-up");
     t.setDaemon(true);
     t.start();
+    return t;
   }
 }

@@ -2,9 +2,13 @@ package io.mailbridge.cli;
 
 import java.io.IOException;
 import java.io.PrintStream;
+import java.util.Set;
 
 /** Entry point of the {@code mailbridge} command. */
 public final class Main {
+  /** The commands whose JSON lines are all plain values. */
+  private static final Set<String> PLAIN_LINES = Set.of("receive", "move");
+
   private Main() {}
 
   public static void main(String[] args) {
@@ -19,7 +23,7 @@ public final class Main {
     // Logging starts here, before any other thread: a thread that logs while another is starting
     // SLF4J (the journal's SQLite driver does) makes SLF4J print replay notices on stderr.
     LogLevel.init();
-    Json.warmUp();
+    Json.warmUp(needsMapper(args));
     picocli.CommandLine cl = MailbridgeCommand.commandLine(args);
     cl.setOut(new Json.Out(System.out));
     int code;
@@ -35,6 +39,11 @@ public final class Main {
     }
     cl.getOut().flush();
     return code;
+  }
+
+  /** Whether the command may print lines that are not plain values (receive and move print only plain ones). */
+  static boolean needsMapper(String[] args) {
+    return args.length == 0 || !PLAIN_LINES.contains(args[0]);
   }
 
   /**

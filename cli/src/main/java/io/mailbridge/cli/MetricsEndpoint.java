@@ -101,7 +101,7 @@ final class MetricsEndpoint implements AutoCloseable {
     body.put("running", h.running());
     body.put("folders", h.folders());
     body.put("at", h.at());
-    reply(x, h.healthy() ? 200 : 503, "application/json", Json.MAPPER.writeValueAsBytes(body));
+    reply(x, h.healthy() ? 200 : 503, "application/json", Json.mapper().writeValueAsBytes(body));
   }
 
   private static void reply(HttpExchange x, int code, String type, byte[] body) throws IOException {

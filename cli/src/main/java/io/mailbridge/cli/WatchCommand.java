@@ -364,7 +364,7 @@ public final class WatchCommand implements Callable<Integer> {
       Process p = new ProcessBuilder("sh", "-c", cmd).redirectOutput(ProcessBuilder.Redirect.INHERIT)
           .redirectError(ProcessBuilder.Redirect.INHERIT).start();
       try (OutputStream in = p.getOutputStream()) {
-        in.write(Json.MAPPER.writeValueAsBytes(view(d, name)));
+        in.write(Json.mapper().writeValueAsBytes(view(d, name)));
         in.write('\n');
       } catch (IOException e) {
         // the command need not read its input

@@ -29,7 +29,7 @@ final class WatchStatus {
     Path f = healthFile(state).toAbsolutePath();
     try {
       Path tmp = Files.createTempFile(f.getParent(), "." + f.getFileName(), ".tmp");
-      Files.write(tmp, Json.MAPPER.writeValueAsBytes(h));
+      Files.write(tmp, Json.mapper().writeValueAsBytes(h));
       Files.move(tmp, f, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     } catch (IOException e) {
       // health is advisory: never stop watching because it cannot be written
@@ -49,7 +49,7 @@ final class WatchStatus {
     }
     out.put("folders", states);
     try {
-      JsonNode health = Json.MAPPER.readTree(Files.readAllBytes(healthFile(state)));
+      JsonNode health = Json.mapper().readTree(Files.readAllBytes(healthFile(state)));
       out.put("health", health);
       Instant at = Instant.parse(health.path("at").asText(Instant.EPOCH.toString()));
       boolean running = health.path("running").asBoolean(false);

@@ -63,7 +63,7 @@ class HostileWatchCliTest {
     while (System.nanoTime() < end) {
       if (Files.exists(f)) {
         try {
-          last = Json.MAPPER.readTree(Files.readAllBytes(f)).path("folders").path(0);
+          last = Json.mapper().readTree(Files.readAllBytes(f)).path("folders").path(0);
           if (cond.test(last)) {
             return last;
           }
@@ -95,7 +95,7 @@ class HostileWatchCliTest {
     assertThat(p.waitFor(20, TimeUnit.SECONDS)).as("watch ended after SIGTERM").isTrue();
     assertThat(p.exitValue()).isIn(0, 143);
     for (String l : Files.readAllLines(dir.resolve("stdout"), StandardCharsets.UTF_8)) {
-      Json.MAPPER.readTree(l);
+      Json.mapper().readTree(l);
     }
     String err = Files.readString(dir.resolve("stderr"), StandardCharsets.UTF_8);
     assertThat(err).doesNotContain("\tat ", "Exception in thread", "OutOfMemoryError", "StackOverflowError");

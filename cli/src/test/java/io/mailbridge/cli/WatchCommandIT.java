@@ -35,7 +35,7 @@ class WatchCommandIT {
       Await.until("health written", Duration.ofSeconds(10), () -> Files.exists(dir.resolve("state.json.health.json")));
       Cli status = Cli.run("watch", "--status", "--state", w.state.toString());
       assertThat(status.exit()).isZero();
-      JsonNode s = Json.MAPPER.readTree(status.out());
+      JsonNode s = Json.mapper().readTree(status.out());
       assertThat(s.path("running").asBoolean()).isTrue();
       assertThat(s.path("folders").get(0).path("folder").asText()).isEqualTo("lst-cli");
       long lastUid = WatchProcess.lines(out).stream().mapToLong(l -> l.path("uid").asLong()).max().orElseThrow();
@@ -50,7 +50,7 @@ class WatchCommandIT {
     assertThat(lines.get(0).path("key").asText()).contains("lst-cli");
     assertThat(stack.messageCount(stack.carol(), "lst-cli")).isZero();
     Cli after = Cli.run("watch", "--status", "--state", w.state.toString());
-    assertThat(Json.MAPPER.readTree(after.out()).path("running").asBoolean()).isFalse();
+    assertThat(Json.mapper().readTree(after.out()).path("running").asBoolean()).isFalse();
   }
 
   @Test

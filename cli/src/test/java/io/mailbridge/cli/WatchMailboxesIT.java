@@ -99,7 +99,7 @@ class WatchMailboxesIT {
     assertThat(err).contains("watching alice").doesNotContain(stack.alice().password())
         .doesNotContain(stack.bob().password());
     Cli status = Cli.run("watch", "--status", "--mailboxes", file.toString(), "--state", state.toString());
-    assertThat(Json.MAPPER.readTree(status.out()).path("folders")).hasSize(9);
+    assertThat(Json.mapper().readTree(status.out()).path("folders")).hasSize(9);
   }
 
   private static String name(MailStack.User u) {

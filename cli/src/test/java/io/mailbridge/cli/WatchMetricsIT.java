@@ -60,7 +60,7 @@ class WatchMetricsIT {
       assertThat(WatchProcess.lines(log)).isEmpty();
       HttpResponse<String> health = get(base + "/health");
       assertThat(health.statusCode()).isEqualTo(200);
-      JsonNode h = Json.MAPPER.readTree(health.body());
+      JsonNode h = Json.mapper().readTree(health.body());
       assertThat(h.path("status").asText()).isEqualTo("UP");
       assertThat(h.path("folders").get(0).path("folder").asText()).isEqualTo("met-cli");
       assertThat(h.path("folders").get(0).path("status").asText()).isEqualTo("DELIVERING");

@@ -80,7 +80,7 @@ final class WatchProcess {
           continue;
         }
         try {
-          out.add(Json.MAPPER.readTree(l));
+          out.add(Json.mapper().readTree(l));
         } catch (IOException torn) {
           // not accepted: the handler never returned for it
         }

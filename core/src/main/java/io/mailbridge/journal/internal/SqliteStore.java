@@ -1,5 +1,6 @@
 package io.mailbridge.journal.internal;
 
+import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.mailbridge.ConfigException;
@@ -27,7 +28,8 @@ import org.sqlite.SQLiteConfig;
 
 /** The journal's SQLite file: its records in {@link Segments}, indexes for the usual look-ups, WAL mode. */
 public final class SqliteStore {
-  private static final ObjectMapper JSON = new ObjectMapper();
+  /** Writes the records' JSON; the mapper is only made for what the generator alone cannot write, and for reading. */
+  private static final JsonFactory JSON_FACTORY = new JsonFactory();
   private static final int SCHEMA = 2; // 2: segments (a journal of 1 is its first segment)
 
   private final Path file;
@@ -127,7 +129,7 @@ public final class SqliteStore {
    * which costs more than writing a record's few properties.
    */
   static JsonGenerator generator(StringWriter text) throws IOException {
-    JsonGenerator json = JSON.getFactory().createGenerator(text);
+    JsonGenerator json = JSON_FACTORY.createGenerator(text);
     json.setRootValueSeparator(null); // each value is a string of its own
     return json;
   }
@@ -141,7 +143,9 @@ public final class SqliteStore {
   }
 
   private static void write(JsonGenerator json, Object value) throws IOException {
-    if (value instanceof String s) {
+    if (value == null) {
+      json.writeNull();
+    } else if (value instanceof String s) {
       json.writeString(s);
     } else if (value instanceof Integer i) {
       json.writeNumber(i);
@@ -163,7 +167,7 @@ public final class SqliteStore {
       }
       json.writeEndObject();
     } else {
-      JSON.writeValue(json, value); // anything else (null, other numbers, dates) exactly as the mapper writes it
+      Mapper.JSON.writeValue(json, value); // anything else (other numbers, dates) exactly as the mapper writes it
     }
   }
 
@@ -215,9 +219,9 @@ public final class SqliteStore {
   private static JournalRecord record(ResultSet rs) throws SQLException, IOException {
     long t = rs.getLong(1);
     @SuppressWarnings("unchecked")
-    List<String> cacheKeys = JSON.readValue(rs.getString(5), List.class);
+    List<String> cacheKeys = Mapper.JSON.readValue(rs.getString(5), List.class);
     @SuppressWarnings("unchecked")
-    Map<String, Object> props = JSON.readValue(rs.getString(8), LinkedHashMap.class);
+    Map<String, Object> props = Mapper.JSON.readValue(rs.getString(8), LinkedHashMap.class);
     return new JournalRecord(Instant.ofEpochSecond(Math.floorDiv(t, 1_000_000L), Math.floorMod(t, 1_000_000L) * 1000L),
         rs.getString(2), rs.getString(3), props, Optional.ofNullable(rs.getString(4)), cacheKeys,
         Optional.ofNullable(rs.getString(6)), Optional.ofNullable(rs.getString(7)));
@@ -274,5 +278,13 @@ public final class SqliteStore {
       String needle = value_text(1);
       result(hay != null && needle != null && hay.toLowerCase(Locale.ROOT).contains(needle) ? 1 : 0);
     }
+  }
+
+  /**
+   * Made at its first use: building a mapper (its date format with the JDK's calendar data for every
+   * locale) is a noticeable part of a short command, which only appends records of plain values.
+   */
+  private static final class Mapper {
+    static final ObjectMapper JSON = new ObjectMapper();
   }
 }
