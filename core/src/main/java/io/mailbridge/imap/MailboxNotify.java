@@ -159,6 +159,19 @@ public final class MailboxNotify implements ResponseHandler, AutoCloseable {
   }
 
   /**
+   * Sets NOTIFY again. Dovecot (2.3) watches the account's folder list index file for changes and
+   * keeps watching the file it opened when NOTIFY was set: once that file is rotated, it notifies
+   * only at its own check interval (30 s by default). Setting NOTIFY again makes it watch the
+   * current file.
+   */
+  public void renew() throws MessagingException {
+    boolean accepted = (Boolean) anyFolder.doCommand(this::sendSet);
+    if (!accepted) {
+      throw new MessagingException("the server refused NOTIFY when it was set again");
+    }
+  }
+
+  /**
    * Waits in IDLE until the server reports news in a watched folder or {@link #wake()} is called,
    * and returns the folders (users' names) with news since the last call: at once, without IDLE,
    * when some are known already. Empty after a wake-up with no news.
@@ -181,6 +194,13 @@ public final class MailboxNotify implements ResponseHandler, AutoCloseable {
       }
       out.addAll(userNames.values());
     }
+    out.addAll(news());
+    return out;
+  }
+
+  /** The folders with news collected so far (from the answers to other commands), without waiting. */
+  public Set<String> news() {
+    Set<String> out = new LinkedHashSet<>();
     for (String f : userNames.values()) {
       if (news.remove(f)) {
         out.add(f);

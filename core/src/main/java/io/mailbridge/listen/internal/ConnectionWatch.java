@@ -57,8 +57,6 @@ final class ConnectionWatch {
   final String keepaliveName;
   /** Whether the server reports new mail during IDLE (one folder per watcher when idling). */
   private final IdlePush push = new IdlePush();
-  /** Whether the server reports new mail by NOTIFY (several folders sharing the connection). */
-  final IdlePush notifyPush = new IdlePush();
   private int connects;
   /** Per folder, what the last completed checks looked at: a STATUS then tells whether a check is needed. */
   private final Map<String, SeenUids> seen = new java.util.HashMap<>();

@@ -31,7 +31,7 @@ final class ManyFolders {
   }
 
   void run() {
-    Optional<MailboxNotify> notify = w.settings.useIdle() && !w.notifyPush.absent() ? notifyOf() : Optional.empty();
+    Optional<MailboxNotify> notify = w.settings.useIdle() ? notifyOf() : Optional.empty();
     if (notify.isPresent()) {
       notifyMany(notify.get());
     } else {
@@ -65,8 +65,9 @@ final class ManyFolders {
    * Several folders on one connection told of news by NOTIFY: the server reports new mail in any
    * of them while the connection idles, and only the folders it names are looked at. A folder that
    * was selected is looked at again by STATUS in the next round (mail that arrived while it was
-   * selected is not reported by NOTIFY); every folder is looked at on connecting and at each
-   * keepalive.
+   * selected is not reported by NOTIFY); every folder is looked at on connecting and every poll
+   * interval (or keepalive, if shorter), which bounds how long a notification the server did not
+   * send delays new mail.
    */
   private void notifyMany(MailboxNotify notify) {
     LOG.info("listen notified mailbox={} folders={} (NOTIFY, sharing one connection)", w.mailbox, w.folders);
@@ -82,8 +83,10 @@ final class ManyFolders {
     };
     try {
       Set<String> due = new LinkedHashSet<>(w.folders);
-      // Folders the server named since the last round; null for a round it did not prompt.
+      // Folders the server named before a look at every folder; null for other rounds.
       Set<String> told = null;
+      // Folders looked at again because they were selected in the round before.
+      Set<String> relook = Set.of();
       while (!w.signals.stopping()) {
         Set<String> again = new LinkedHashSet<>();
         boolean untoldNews = false;
@@ -93,15 +96,13 @@ final class ManyFolders {
           }
           if (due.contains(folder) && w.lookAt(imap, pipeline, folder, status)) {
             again.add(folder);
-            untoldNews |= told != null && !told.contains(folder);
+            untoldNews |= told != null && !told.contains(folder) && !relook.contains(folder);
           }
         }
-        if (told != null && w.notifyPush.afterIdle(!told.isEmpty(), untoldNews)) {
-          LOG.warn("listen gets no NOTIFY news mailbox={} folders={}: new mail showed only at a keepalive {} times "
-              + "in a row; polling every {} instead", w.mailbox, w.folders, IdlePush.MISSES, w.settings.pollInterval());
-          // NOTIFY stays set: STATUS answers are still read by the folder they name.
-          pollMany(status);
-          return;
+        if (untoldNews) {
+          // A look at every folder found mail the server had not announced (yet, or at all):
+          // setting NOTIFY again makes a server whose watch went stale watch afresh.
+          renew(notify);
         }
         if (w.handOver()) {
           return;
@@ -110,23 +111,18 @@ final class ManyFolders {
           st.status = Health.Status.IDLING;
           st.idling = again.isEmpty();
         }
-        due = again;
+        due = new LinkedHashSet<>(again);
+        relook = again;
         told = null;
-        if (again.isEmpty()) {
-          Set<String> news;
-          try {
-            news = notify.await();
-          } catch (MessagingException e) {
-            throw Errors.translate(w.endpoint, "IDLE", e);
-          }
-          due = new LinkedHashSet<>(news);
-          boolean keepalive = lookAll.getAndSet(false);
-          // A keepalive's look at every folder tells whether the server leaves news untold.
-          told = keepalive || !news.isEmpty() ? news : null;
-          if (keepalive) {
-            due.addAll(w.folders);
-          }
-        } else if (lookAll.getAndSet(false)) {
+        Set<String> news;
+        try {
+          news = again.isEmpty() ? notify.await() : notify.news();
+        } catch (MessagingException e) {
+          throw Errors.translate(w.endpoint, "IDLE", e);
+        }
+        due.addAll(news);
+        if (lookAll.getAndSet(false)) {
+          told = news;
           due.addAll(w.folders);
         }
       }
@@ -135,6 +131,14 @@ final class ManyFolders {
       ticker.interrupt();
       notify.close();
       w.statuses.values().forEach(st -> st.idling = false);
+    }
+  }
+
+  private void renew(MailboxNotify notify) {
+    try {
+      notify.renew();
+    } catch (MessagingException e) {
+      throw Errors.translate(w.endpoint, "NOTIFY", e);
     }
   }
 

@@ -6,18 +6,19 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * The clock of a connection waiting for NOTIFY news: every min(keepalive, idleRenew) it ends the
- * wait and raises {@code lookAll}, so the watcher looks at every folder by STATUS (the connection's
- * keepalive, and a bound on how long a notification the server never sent can delay new mail);
- * under a connection budget it also ends the wait once the slot is due to be handed over.
+ * The clock of a connection waiting for NOTIFY news: every min(pollInterval, keepalive, idleRenew)
+ * it ends the wait and raises {@code lookAll}, so the watcher looks at every folder by STATUS (the
+ * connection's keepalive, and the bound on how long a notification the server did not send delays
+ * new mail: the poll interval, as without NOTIFY); under a connection budget it also ends the wait
+ * once the slot is due to be handed over.
  */
 final class NotifyTicker {
   private NotifyTicker() {}
 
   static Thread start(MailboxNotify notify, WatchSignals signals, Turns turns, ListenerSettings settings,
       AtomicBoolean lookAll, String name) {
-    long period = (settings.keepalive().compareTo(settings.idleRenew()) <= 0 ? settings.keepalive()
-        : settings.idleRenew()).toNanos();
+    long period = Math.min(settings.pollInterval().toNanos(),
+        Math.min(settings.keepalive().toNanos(), settings.idleRenew().toNanos()));
     long tick = turns.limited() ? Math.min(period, TimeUnit.MILLISECONDS.toNanos(200)) : period;
     Thread t = new Thread(() -> {
       long last = System.nanoTime();
