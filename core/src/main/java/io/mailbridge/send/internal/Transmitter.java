@@ -162,7 +162,9 @@ public final class Transmitter implements AutoCloseable {
         }
         checked = true;
       }
-      boolean chunked = inWindow != null || (attempt == 1 && ahead.inFlight == null && chunkable(transport, c));
+      // A window of one would gain nothing and can meet Postfix's reply held until the delayed ACK.
+      boolean chunked = inWindow != null || (attempt == 1 && ahead.inFlight == null && next != null
+          && chunkable(transport, c) && chunkable(transport, next));
       if (!chunked) {
         m.beginTransmission();
       }

@@ -109,4 +109,18 @@ class ChunkWindowTest {
       assertThat(server.connections()).isOne();
     }
   }
+
+  @Test
+  void aMessageWithNothingBehindItGoesOnItsOwnNotAsAWindowOfOne() throws Exception {
+    // Alone in a window it would gain nothing, and Postfix can hold its final reply until the
+    // client's delayed ACK: the envelope's replies come first, as without a window.
+    try (ScriptedSmtpServer server = server((c, e, n) -> "");
+        Transmitter t = new Transmitter(TestEndpoints.of(server), CHUNKED, false)) {
+      assertThat(t.send(message("alone"), 0).status()).isEqualTo(Status.SENT);
+      assertThat(t.sendInBatch(message("last"), 1, List.of()).status()).isEqualTo(Status.SENT);
+      assertThat(server.count("BDAT")).isEqualTo(2);
+      assertThat(server.count("RSET")).isZero();
+      assertThat(server.subjects()).containsExactly("alone", "last");
+    }
+  }
 }
