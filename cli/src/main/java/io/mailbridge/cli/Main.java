@@ -1,5 +1,6 @@
 package io.mailbridge.cli;
 
+import io.mailbridge.connection.MailConnection;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.util.Set;
@@ -8,6 +9,10 @@ import java.util.Set;
 public final class Main {
   /** The commands whose JSON lines are all plain values. */
   private static final Set<String> PLAIN_LINES = Set.of("receive", "move");
+
+  /** The commands that connect to a server as they start. */
+  private static final Set<String> CONNECTING = Set.of("receive", "move", "send", "check", "folders", "flag", "delete",
+      "watch");
 
   private Main() {}
 
@@ -24,6 +29,9 @@ public final class Main {
     // SLF4J (the journal's SQLite driver does) makes SLF4J print replay notices on stderr.
     LogLevel.init();
     Json.warmUp(needsMapper(args));
+    if (args.length > 0 && CONNECTING.contains(args[0])) {
+      MailConnection.warmUpTls();
+    }
     picocli.CommandLine cl = MailbridgeCommand.commandLine(args);
     cl.setOut(new Json.Out(System.out));
     int code;

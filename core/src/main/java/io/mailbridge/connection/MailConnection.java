@@ -2,6 +2,7 @@ package io.mailbridge.connection;
 
 import io.mailbridge.ConfigException;
 import io.mailbridge.connection.internal.ConnectionCheck;
+import io.mailbridge.connection.internal.TlsSockets;
 import io.mailbridge.metrics.Metrics;
 import java.util.Optional;
 
@@ -23,6 +24,17 @@ import java.util.Optional;
 public final class MailConnection {
   private final Endpoint inbound;
   private final Endpoint outbound;
+
+  /**
+   * For a short-lived process about to connect: starts, in the background, one-time work of the
+   * first TLS handshake's certificate checks that does not depend on the server (the JDK's table of
+   * its public CAs), so that the handshake finds it done. Verification is unchanged.
+   *
+   * @return the started thread (a daemon)
+   */
+  public static Thread warmUpTls() {
+    return TlsSockets.warmUp();
+  }
 
   private MailConnection(Endpoint inbound, Endpoint outbound) {
     this.inbound = inbound;

@@ -61,6 +61,29 @@ public final class TlsSockets {
     return out;
   }
 
+  /**
+   * Starts, on a daemon thread, the part of the first handshake's host name check that does not
+   * depend on the server: the JDK looks up whether the verified chain's trust anchor is one of its
+   * own public CAs, and at its first look it loads its whole {@code cacerts} store (some 150
+   * certificates parsed), which in a cold process is most of the handshake's CPU on the connecting
+   * thread. Verification is unchanged: the same check runs in the handshake and finds that table
+   * ready (or waits for it). On a JDK without that class nothing happens.
+   *
+   * @return the started thread
+   */
+  public static Thread warmUp() {
+    Thread t = new Thread(() -> {
+      try {
+        Class.forName("sun.security.util.AnchorCertificates", true, null);
+      } catch (ClassNotFoundException | LinkageError | RuntimeException ignored) {
+        // the handshake does the same work itself, and reports any problem
+      }
+    }, "mailbridge-tls-warm-up");
+    t.setDaemon(true);
+    t.start();
+    return t;
+  }
+
   /** Largest CA file read. */
   private static final int MAX_PEM_BYTES = 8 << 20;
 
