@@ -16,17 +16,17 @@ import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
 /**
- * {@code send --batch} sends its messages as BDAT transactions where the server offers CHUNKING and
- * PIPELINING; {@code --no-chunking} and {@code --no-pipelining} keep to DATA.
+ * {@code send --batch --chunking} sends its messages as BDAT transactions where the server offers
+ * CHUNKING and PIPELINING; without it, or with {@code --no-pipelining}, they go with DATA.
  */
 class SendChunkingCliTest {
   @TempDir
   Path dir;
 
   @Test
-  void aBatchGoesAsBdatWhereTheServerOffersChunking() throws Exception {
+  void chunkingSendsABatchAsBdatWhereTheServerOffersIt() throws Exception {
     try (ScriptedSmtpServer s = server()) {
-      send(s);
+      send(s, "--chunking");
       assertThat(s.count("BDAT")).isEqualTo(3);
       assertThat(s.count("DATA")).isZero();
       assertThat(s.subjects()).containsExactly("m0", "m1", "m2");
@@ -35,9 +35,9 @@ class SendChunkingCliTest {
   }
 
   @Test
-  void noChunkingSendsData() throws Exception {
+  void byDefaultABatchGoesWithData() throws Exception {
     try (ScriptedSmtpServer s = server()) {
-      send(s, "--no-chunking");
+      send(s);
       assertThat(s.count("BDAT")).isZero();
       assertThat(s.count("DATA")).isEqualTo(3);
       assertThat(s.subjects()).containsExactly("m0", "m1", "m2");
@@ -45,9 +45,9 @@ class SendChunkingCliTest {
   }
 
   @Test
-  void noPipeliningSendsData() throws Exception {
+  void noPipeliningSendsDataAlsoWithChunking() throws Exception {
     try (ScriptedSmtpServer s = server()) {
-      send(s, "--no-pipelining");
+      send(s, "--chunking", "--no-pipelining");
       assertThat(s.count("BDAT")).isZero();
       assertThat(s.count("DATA")).isEqualTo(3);
     }
