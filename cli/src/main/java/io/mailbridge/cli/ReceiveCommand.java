@@ -110,20 +110,12 @@ public final class ReceiveCommand implements Callable<Integer> {
   @Spec
   CommandSpec spec;
 
-  /** The command running again in the long-run JVM, once started: its exit code is this command's. */
-  private Relaunch.Running relaunched;
-
   @Override
   public Integer call() {
     try (JournalSink sink = journal.open(spec.commandLine().getErr(), connection)) {
       return receive(sink);
     } catch (Relaunch.Wanted large) {
-      return large.running().await();
-    } catch (RuntimeException e) {
-      if (relaunched != null) {
-        return relaunched.await(); // this process's way out failed: the new one does the receive
-      }
-      throw e;
+      return Relaunch.run(spec.root().commandLine().getParseResult().originalArgs(), spec.commandLine().getErr());
     }
   }
 
@@ -191,9 +183,7 @@ public final class ReceiveCommand implements Callable<Integer> {
       @Override
       public void started(int selected, long largeMessagesBytes) {
         if (Relaunch.wanted(largeMessagesBytes)) {
-          relaunched = Relaunch.start(spec.root().commandLine().getParseResult().originalArgs(),
-              spec.commandLine().getErr());
-          throw new Relaunch.Wanted(relaunched);
+          throw new Relaunch.Wanted();
         }
         progress.start(selected);
       }

@@ -14,9 +14,7 @@ import java.util.List;
  * transfer. So when the launcher hands over options for long runs in {@value #ENV} and a receive's
  * selection holds at least {@value #THRESHOLD_MIB} MiB in large messages (known after the search,
  * before anything is fetched), the command line runs again in a JVM with those options, and this
- * process exits with its exit code. Nothing has been read, printed or changed by then. The new JVM
- * starts at that answer, before this one logs out and closes its journal: its start-up (the JVM,
- * the TLS handshake, the login) overlaps with this process's way out instead of following it.
+ * process exits with its exit code. Nothing has been read, printed or changed by then.
  */
 final class Relaunch {
   /** JVM options for long runs, set by the launcher for its quick-start JVM only. */
@@ -27,46 +25,12 @@ final class Relaunch {
   /** The threshold in bytes; a system property changes it (tests use small messages). */
   private static final long THRESHOLD_BYTES = Long.getLong("mailbridge.longRun.minBytes", (long) THRESHOLD_MIB << 20);
 
-  /** Thrown from the receive's start, once the new JVM runs, to stop this one before anything is fetched. */
+  /** Thrown from the receive's start to stop it before anything is fetched. */
   static final class Wanted extends RuntimeException {
     private static final long serialVersionUID = 1L;
-    private final transient Running running;
 
-    Wanted(Running running) {
+    Wanted() {
       super("relaunch for a long transfer", null, false, false);
-      this.running = running;
-    }
-
-    Running running() {
-      return running;
-    }
-  }
-
-  /** The command running again in the long-run JVM. */
-  static final class Running {
-    private final Process child;
-    private final Thread stop;
-
-    private Running(Process child, Thread stop) {
-      this.child = child;
-      this.stop = stop;
-    }
-
-    /** Waits for the new process and returns its exit code. */
-    int await() {
-      try {
-        return child.waitFor();
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        child.destroy();
-        return ExitCodes.INTERNAL;
-      } finally {
-        try {
-          Runtime.getRuntime().removeShutdownHook(stop);
-        } catch (IllegalStateException shuttingDown) {
-          // the hook runs anyway
-        }
-      }
     }
   }
 
@@ -79,11 +43,10 @@ final class Relaunch {
   }
 
   /**
-   * Starts {@code args} again in a JVM with the long-run options, its standard streams this
-   * process's, and returns at once. The new process gets no {@value #ENV}, so it never relaunches
-   * itself; it stops when this process is stopped (SIGTERM, SIGINT).
+   * Runs {@code args} again in a JVM with the long-run options, its standard streams this process's,
+   * and returns its exit code. The new process gets no {@value #ENV}, so it never relaunches itself.
    */
-  static Running start(List<String> args, PrintWriter err) {
+  static int run(List<String> args, PrintWriter err) {
     List<String> cmd = new ArrayList<>();
     cmd.add(ProcessHandle.current().info().command()
         .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
@@ -109,8 +72,21 @@ final class Relaunch {
     } catch (java.io.IOException e) {
       throw new IllegalStateException("cannot start " + cmd.get(0) + " for a long transfer: " + e.getMessage(), e);
     }
+    // Stopped (SIGTERM, SIGINT) while it runs: the new process stops too.
     Thread stop = new Thread(child::destroy, "mailbridge-relaunch-stop");
     Runtime.getRuntime().addShutdownHook(stop);
-    return new Running(child, stop);
+    try {
+      return child.waitFor();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      child.destroy();
+      return ExitCodes.INTERNAL;
+    } finally {
+      try {
+        Runtime.getRuntime().removeShutdownHook(stop);
+      } catch (IllegalStateException shuttingDown) {
+        // the hook runs anyway
+      }
+    }
   }
 }

@@ -57,30 +57,6 @@ class RelaunchIT {
   }
 
   @Test
-  void theLongRunJvmStartsAtTheSizesAnswerBeforeThisOneLogsOut(MailStack stack) throws Exception {
-    Run r = receive(stack, Map.of(Relaunch.ENV, "-Xmx128m"), "1");
-    assertThat(r.exit()).as(r.err()).isZero();
-    List<String> err = r.err().lines().toList();
-    int notice = indexOf(err, l -> l.contains(NOTICE));
-    int sizes = indexOf(err, l -> l.contains("RFC822.SIZE"));
-    // The first LOGOUT in the trace is this process's: the new one logs out after its transfer.
-    int logout = indexOf(err, l -> l.matches(".* A[0-9]+ LOGOUT\\s*"));
-    assertThat(sizes).as(r.err()).isNotNegative();
-    assertThat(notice).as(r.err()).isGreaterThan(sizes);
-    assertThat(logout).as(r.err()).isGreaterThan(notice);
-    assertThat(r.out()).hasSize(2);
-  }
-
-  private static int indexOf(List<String> lines, java.util.function.Predicate<String> p) {
-    for (int i = 0; i < lines.size(); i++) {
-      if (p.test(lines.get(i))) {
-        return i;
-      }
-    }
-    return -1;
-  }
-
-  @Test
   void theNewProcessGetsTheLongRunOptionsAndItsExitCodeIsTheCommands(MailStack stack) throws Exception {
     Run r = receive(stack, Map.of(Relaunch.ENV, "-XX:+NoSuchJvmOptionForTheTest"), "1");
     assertThat(r.err()).contains(NOTICE).contains("NoSuchJvmOptionForTheTest");
