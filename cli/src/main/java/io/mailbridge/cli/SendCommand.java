@@ -120,10 +120,9 @@ public final class SendCommand implements Callable<Integer> {
       + "PIPELINING and CHUNKING (for a server that advertises them but mishandles them).")
   boolean noPipelining;
 
-  @Option(names = "--chunking", description = "Where the server offers CHUNKING and PIPELINING, send a batch as BDAT "
-      + "transactions, up to 64 in flight at once (RFC 3030): faster, but a server that refuses messages in the middle "
-      + "(a rate limit) may close the connection, and then every message in flight is reported UNKNOWN.")
-  boolean chunking;
+  @Option(names = "--no-chunking", description = "Send each message with DATA even where the server offers CHUNKING "
+      + "(by default a batch goes as BDAT transactions, many in flight at once, RFC 3030).")
+  boolean noChunking;
 
   @Mixin
   JournalOptions journal;
@@ -147,7 +146,7 @@ public final class SendCommand implements Callable<Integer> {
     }
     SendSettings settings = SendSettings.builder().maxAttempts(maxAttempts).copyToSent(copyToSent)
         .sentFolder(sentFolder).skipIfAlreadySent(skipIfAlreadySent).contentTypeFromName(auto)
-        .pipelining(!noPipelining).chunking(!noPipelining && chunking).attachmentContentType(auto ? SendSettings.DEFAULT_ATTACHMENT_CONTENT_TYPE : contentType).build();
+        .pipelining(!noPipelining).chunking(!noPipelining && !noChunking).attachmentContentType(auto ? SendSettings.DEFAULT_ATTACHMENT_CONTENT_TYPE : contentType).build();
     Send send = Send.of(connection.connection(copyToSent || skipIfAlreadySent, true), settings);
     int[] exit = {ExitCodes.OK};
     try (Send.Session session = send.session()) {

@@ -16,17 +16,17 @@ import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
 /**
- * {@code send --batch --chunking} sends its messages as BDAT transactions where the server offers
- * CHUNKING and PIPELINING; without it, or with {@code --no-pipelining}, they go with DATA.
+ * {@code send --batch} sends its messages as BDAT transactions where the server offers CHUNKING and
+ * PIPELINING; {@code --no-chunking} and {@code --no-pipelining} keep to DATA.
  */
 class SendChunkingCliTest {
   @TempDir
   Path dir;
 
   @Test
-  void chunkingSendsABatchAsBdatWhereTheServerOffersIt() throws Exception {
+  void aBatchGoesAsBdatWhereTheServerOffersChunking() throws Exception {
     try (ScriptedSmtpServer s = server()) {
-      send(s, "--chunking");
+      send(s);
       assertThat(s.count("BDAT")).isEqualTo(3);
       assertThat(s.count("DATA")).isZero();
       assertThat(s.subjects()).containsExactly("m0", "m1", "m2");
@@ -35,9 +35,9 @@ class SendChunkingCliTest {
   }
 
   @Test
-  void byDefaultABatchGoesWithData() throws Exception {
+  void noChunkingSendsData() throws Exception {
     try (ScriptedSmtpServer s = server()) {
-      send(s);
+      send(s, "--no-chunking");
       assertThat(s.count("BDAT")).isZero();
       assertThat(s.count("DATA")).isEqualTo(3);
       assertThat(s.subjects()).containsExactly("m0", "m1", "m2");
@@ -45,9 +45,9 @@ class SendChunkingCliTest {
   }
 
   @Test
-  void noPipeliningSendsDataAlsoWithChunking() throws Exception {
+  void noPipeliningSendsData() throws Exception {
     try (ScriptedSmtpServer s = server()) {
-      send(s, "--chunking", "--no-pipelining");
+      send(s, "--no-pipelining");
       assertThat(s.count("BDAT")).isZero();
       assertThat(s.count("DATA")).isEqualTo(3);
     }

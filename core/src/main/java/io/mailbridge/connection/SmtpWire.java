@@ -28,6 +28,8 @@ public final class SmtpWire {
   private final InputStream in;
   private final Trace trace;
   private final Charset charset;
+  /** The code of the last reply read; -1 before the first. */
+  private int lastCode = -1;
 
   SmtpWire(Endpoint endpoint, Socket socket, Trace trace, boolean utf8) throws IOException {
     this.server = endpoint.address();
@@ -114,9 +116,19 @@ public final class SmtpWire {
       text.append(line);
       // RFC 5321 4.2.1: "ddd-" continues a reply, "ddd " or "ddd" ends it.
       if (line.length() < 4 || line.charAt(3) != '-') {
+        lastCode = code;
         return new Reply(code, text.toString());
       }
     }
+  }
+
+  /**
+   * True when the last reply read was 421: the server announced that it closes the connection
+   * (RFC 5321 3.8). Replies come in the order of the commands, so when the connection then ends,
+   * no command after the one answered 421 was carried out.
+   */
+  public boolean closingAnnounced() {
+    return lastCode == 421;
   }
 
   /** True when no byte of a server reply is waiting: nothing is left over from the last transaction. */

@@ -51,6 +51,29 @@ class SendThrottleIT {
     }
   }
 
+  /**
+   * BDAT transactions in flight meet the rate limit: Postfix refuses every transaction of the
+   * window, passes its error limit, answers 421 and closes. None of the messages it had not
+   * answered was carried out, so none may be reported UNKNOWN (that would drop it for good): each
+   * is tried again and arrives, once.
+   */
+  @Test
+  void aWindowOfBdatTransactionsCutOffByTheRateLimitLosesNothingAndDuplicatesNothing(MailStack stack)
+      throws Exception {
+    String run = UUID.randomUUID().toString().substring(0, 8);
+    List<Email> mails = new ArrayList<>();
+    for (int i = 1; i <= 12; i++) {
+      mails.add(Email.builder().to("bob@example.test").subject("throttle-bdat " + run + " " + i).text("x").build());
+    }
+    SendSettings chunked = SendSettings.builder().maxAttempts(12).initialBackoff(Duration.ofMillis(500))
+        .maxBackoff(Duration.ofSeconds(3)).chunking(true).build();
+    List<SendResult> results = Send.of(throttled(stack), chunked).send(mails);
+    assertThat(results).allSatisfy(r -> assertThat(r.status()).isEqualTo(SendResult.Status.SENT));
+    for (SendResult r : results) {
+      assertThat(StackMailbox.bob(stack).fetch("INBOX", r.properties().messageId(), 1)).hasSize(1);
+    }
+  }
+
   @Test
   void tooManyConnectionsAtTheGreetingIsRetriedNotFatal(MailStack stack) throws Exception {
     String run = UUID.randomUUID().toString().substring(0, 8);

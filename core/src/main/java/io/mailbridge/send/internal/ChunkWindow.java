@@ -3,12 +3,14 @@ package io.mailbridge.send.internal;
 import io.mailbridge.connection.ServerViolation;
 import io.mailbridge.connection.SmtpWire;
 import jakarta.mail.internet.InternetAddress;
+import jakarta.mail.Address;
 import jakarta.mail.MessagingException;
 import java.io.IOException;
 import java.util.ArrayDeque;
 import java.util.Iterator;
 import java.util.List;
 import java.util.function.Predicate;
+import org.eclipse.angus.mail.smtp.SMTPSendFailedException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,6 +23,11 @@ import org.slf4j.LoggerFactory;
  * <p>At-most-once: a message counts as sent once its data was handed to the connection. When the
  * connection is lost, every message in flight whose data was written has an unknown outcome and is
  * never sent again; one whose data was not complete is forgotten here and sent again normally.
+ * The exception is a server that answered 421 (closing) before the connection ended, as Postfix
+ * does past its error limit when it refuses a window's messages (a rate limit): its replies come in
+ * the order of the commands, so no transaction it had not answered was carried out. The one it
+ * answered 421, or closed on, is refused for now (a temporary refusal, tried again as such) and the
+ * later ones are forgotten and sent again in their turn, instead of being reported unknown.
  */
 final class ChunkWindow {
   private static final Logger LOG = LoggerFactory.getLogger(ChunkWindow.class);
@@ -43,6 +50,8 @@ final class ChunkWindow {
   }
 
   private final ArrayDeque<InFlight> inFlight = new ArrayDeque<>();
+  /** The connection the transactions in flight were written to. */
+  private SmtpWire wire;
 
   boolean isEmpty() {
     return inFlight.isEmpty();
@@ -76,6 +85,9 @@ final class ChunkWindow {
         throw head.failure;
       }
       return head.reply;
+    }
+    if (wire != null) {
+      this.wire = wire;
     }
     try {
       if (first(c) == null) {
@@ -137,6 +149,14 @@ final class ChunkWindow {
       f.reply = readChunked(wire, f.message.message(), f.message.envelope());
     } catch (MessagingException e) {
       if (e.getNextException() instanceof IOException || e.getCause() instanceof IOException) {
+        if (wire.closingAnnounced()) {
+          // The server said 421 and closed before it answered this transaction: not carried out, so
+          // it is refused for now (a temporary refusal, sent again as such), never of unknown outcome.
+          f.failure = new SMTPSendFailedException("BDAT", 421, "421 the server closed the connection before "
+              + "it answered this message (it had announced closing)", e, new Address[0], new Address[0],
+              new Address[0]);
+          return;
+        }
         f.read = false;
         throw e;
       }
@@ -149,6 +169,7 @@ final class ChunkWindow {
    * resets the connection for a transaction of another kind.
    */
   void settle(SmtpWire wire) throws MessagingException {
+    this.wire = wire;
     for (InFlight f : inFlight) {
       if (!f.read && !f.lost) {
         read(wire, f);
@@ -165,12 +186,15 @@ final class ChunkWindow {
 
   /**
    * The connection is gone: a message in flight whose data was written, its outcome not read, has
-   * an unknown outcome; one whose data was not complete is forgotten and will be sent again.
+   * an unknown outcome; one whose data was not complete is forgotten and will be sent again, as is
+   * every one not answered when the last reply read was 421 (the server carried out none of them).
    */
   void lost() {
+    boolean closing = wire != null && wire.closingAnnounced();
+    wire = null;
     for (Iterator<InFlight> it = inFlight.iterator(); it.hasNext(); ) {
       InFlight f = it.next();
-      if (!f.read && !f.message.message().dataWritten()) {
+      if (!f.read && (closing || !f.message.message().dataWritten())) {
         it.remove();
       } else if (!f.read) {
         f.lost = true;

@@ -187,7 +187,9 @@ public final class Transmitter implements AutoCloseable {
             : Refusals.reply(transport);
         List<Rejection> rejections = Refusals.rejections(e);
         List<String> sent = Refusals.addresses(e.getValidSentAddresses());
-        if (ahead.abort) { // a definite refusal; the next transaction was cut off with the connection
+        if (ahead.abort || (chunked && !settled && code == 421)) {
+          // A definite refusal; the next transaction was cut off with the connection, or the server
+          // closes it (421): the messages in flight it had not answered were not carried out.
           drop();
         } else if (sent.isEmpty() && (code <= 0
             || (transport != null && window.isEmpty() && !transport.isConnected()))) {
