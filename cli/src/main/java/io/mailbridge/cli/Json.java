@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.ObjectWriter;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jdk8.Jdk8Module;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import io.mailbridge.base.PlainJson;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -31,6 +32,11 @@ public final class Json {
   static final JsonFactory FACTORY = new JsonFactory();
 
   private Json() {}
+
+  /** Lines go through {@link PlainJson} only when {@link PlainJson#plain} says so: nothing left over. */
+  private static final PlainJson.Other NOT_PLAIN = (json, value) -> {
+    throw new IllegalArgumentException("not a plain value: " + value.getClass().getName());
+  };
 
   /**
    * The mapper for lines that are not plain values, and for reading JSON. Made at its first use:
@@ -81,7 +87,7 @@ public final class Json {
       if (PlainJson.plain(value)) {
         StringWriter text = new StringWriter();
         try (JsonGenerator json = FACTORY.createGenerator(text)) {
-          PlainJson.write(json, value);
+          PlainJson.write(json, value, false, NOT_PLAIN);
         }
         out.println(text);
       } else {
@@ -140,7 +146,7 @@ public final class Json {
             json.setRootValueSeparator(null); // lines are ended below
           }
           if (PlainJson.plain(value)) {
-            PlainJson.write(json, value);
+            PlainJson.write(json, value, false, NOT_PLAIN);
           } else {
             Mapper.LINE.writeValue(json, value);
           }
@@ -255,7 +261,7 @@ public final class Json {
         sample.put("list", List.of("a"));
         sample.put("maps", List.of(Map.of("k", "v")));
         try (JsonGenerator g = FACTORY.createGenerator(OutputStream.nullOutputStream(), JsonEncoding.UTF8)) {
-          PlainJson.write(g, sample);
+          PlainJson.write(g, sample, false, NOT_PLAIN);
         }
         if (mapper) {
           sample.put("date", OffsetDateTime.now());

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.core.JsonEncoding;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.json.JsonWriteFeature;
+import io.mailbridge.base.PlainJson;
 import io.mailbridge.document.Attachment;
 import io.mailbridge.document.BodyFormat;
 import io.mailbridge.document.MailDocument;
@@ -110,7 +111,7 @@ class PlainJsonTest {
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
     assertThat(p.exitValue()).as(out).isZero();
-    assertThat(out).contains("plain lines written").contains("io.mailbridge.cli.PlainJson ")
+    assertThat(out).contains("plain lines written").contains("io.mailbridge.base.PlainJson ")
         .doesNotContain("com.fasterxml.jackson.databind.ObjectMapper ");
   }
 

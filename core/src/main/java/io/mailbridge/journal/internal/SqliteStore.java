@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.mailbridge.ConfigException;
+import io.mailbridge.base.PlainJson;
 import io.mailbridge.journal.Journal;
 import io.mailbridge.journal.JournalQuery;
 import io.mailbridge.journal.JournalRecord;
@@ -137,38 +138,10 @@ public final class SqliteStore {
   /** {@code value} as JSON text, through a {@link #generator} writing into {@code text}. */
   static String json(JsonGenerator json, StringWriter text, Object value) throws IOException {
     text.getBuffer().setLength(0);
-    write(json, value);
+    // Anything not plain (other numbers, dates) exactly as the mapper writes it.
+    PlainJson.write(json, value, true, (g, v) -> Mapper.JSON.writeValue(g, v));
     json.flush();
     return text.toString();
-  }
-
-  private static void write(JsonGenerator json, Object value) throws IOException {
-    if (value == null) {
-      json.writeNull();
-    } else if (value instanceof String s) {
-      json.writeString(s);
-    } else if (value instanceof Integer i) {
-      json.writeNumber(i);
-    } else if (value instanceof Long l) {
-      json.writeNumber(l);
-    } else if (value instanceof Boolean b) {
-      json.writeBoolean(b);
-    } else if (value instanceof List<?> list) {
-      json.writeStartArray();
-      for (Object o : list) {
-        write(json, o);
-      }
-      json.writeEndArray();
-    } else if (value instanceof Map<?, ?> map && map.keySet().stream().allMatch(String.class::isInstance)) {
-      json.writeStartObject();
-      for (Map.Entry<?, ?> e : map.entrySet()) {
-        json.writeFieldName((String) e.getKey());
-        write(json, e.getValue());
-      }
-      json.writeEndObject();
-    } else {
-      Mapper.JSON.writeValue(json, value); // anything else (other numbers, dates) exactly as the mapper writes it
-    }
   }
 
   public List<JournalRecord> query(JournalQuery q) {
