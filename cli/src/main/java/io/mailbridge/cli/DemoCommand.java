@@ -67,8 +67,7 @@ public final class DemoCommand implements Callable<Integer> {
     int smtpPort = freePort();
     int imapPort = freePort();
     GreenMail server = new GreenMail(new ServerSetup[] {
-        new ServerSetup(smtpPort, "127.0.0.1", ServerSetup.PROTOCOL_SMTP),
-        new ServerSetup(imapPort, "127.0.0.1", ServerSetup.PROTOCOL_IMAP)});
+        serverSetup(smtpPort, ServerSetup.PROTOCOL_SMTP), serverSetup(imapPort, ServerSetup.PROTOCOL_IMAP)});
     server.start();
     try {
       Secret password = Secret.of("demo-" + Long.toHexString(System.nanoTime()));
@@ -143,6 +142,13 @@ public final class DemoCommand implements Callable<Integer> {
     m.put("step", name);
     m.putAll(body);
     return m;
+  }
+
+  /** GreenMail waits 2 s for its server threads by default, too short on a busy machine. */
+  private static ServerSetup serverSetup(int port, String protocol) {
+    ServerSetup setup = new ServerSetup(port, "127.0.0.1", protocol);
+    setup.setServerStartupTimeout(30_000);
+    return setup;
   }
 
   private static int freePort() {

@@ -19,6 +19,8 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  */
 public final class GreenMailFixture implements BeforeEachCallback, AfterEachCallback {
   public static final String PASSWORD = "greenmail-secret";
+  private static final int START_ATTEMPTS = 3;
+  private static final long STARTUP_TIMEOUT_MS = 30_000;
   private GreenMail greenMail;
   private int smtpPort;
   private int imapPort;
@@ -33,14 +35,39 @@ public final class GreenMailFixture implements BeforeEachCallback, AfterEachCall
     stop();
   }
 
-  /** Starts on fresh free ports. */
+  /**
+   * Starts on fresh free ports. GreenMail waits only 2 s for its server threads by default, which a
+   * loaded machine can exceed; and a port {@link #freePort} handed out can be taken by another
+   * process before GreenMail binds it, which GreenMail reports the same way. So the wait is long and
+   * a failed start is tried again on other ports.
+   */
   public void start() {
-    smtpPort = freePort();
-    imapPort = freePort();
-    greenMail = new GreenMail(new ServerSetup[] {
-        new ServerSetup(smtpPort, "127.0.0.1", ServerSetup.PROTOCOL_SMTP),
-        new ServerSetup(imapPort, "127.0.0.1", ServerSetup.PROTOCOL_IMAP)});
-    greenMail.start();
+    IllegalStateException failure = null;
+    for (int attempt = 0; attempt < START_ATTEMPTS; attempt++) {
+      smtpPort = freePort();
+      imapPort = freePort();
+      greenMail = new GreenMail(new ServerSetup[] {
+          setup(smtpPort, ServerSetup.PROTOCOL_SMTP), setup(imapPort, ServerSetup.PROTOCOL_IMAP)});
+      try {
+        greenMail.start();
+        return;
+      } catch (IllegalStateException e) {
+        greenMail.stop();
+        greenMail = null;
+        if (failure == null) {
+          failure = e;
+        } else {
+          failure.addSuppressed(e);
+        }
+      }
+    }
+    throw failure;
+  }
+
+  private static ServerSetup setup(int port, String protocol) {
+    ServerSetup setup = new ServerSetup(port, "127.0.0.1", protocol);
+    setup.setServerStartupTimeout(STARTUP_TIMEOUT_MS);
+    return setup;
   }
 
   public void stop() {
