@@ -22,7 +22,7 @@ public final class JournalOptions {
   String maxAge;
 
   @Option(names = "--journal-max-records", paramLabel = "N",
-      description = "Keep at most the newest N journal records, removing the oldest first, in steps down to 95% of N "
+      description = "Keep at most the newest N journal records, removing the oldest first, in steps down to 95%% of N "
           + "(default: "
           + "$MAILBRIDGE_JOURNAL_MAX_RECORDS, else journal.maxRecords in the profile, else 1000000).")
   String maxRecords;

@@ -1,6 +1,7 @@
 package io.mailbridge.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Files;
@@ -35,6 +36,29 @@ class CliTest {
     Cli h = Cli.run("check", "--help");
     assertThat(h.exit()).isZero();
     assertThat(h.out()).contains("--imap-host", "--password-file", "--ca-file");
+  }
+
+  @Test
+  void everyOptionsDescriptionIsAValidFormatString() {
+    // picocli renders descriptions with String.format: a bare % makes --help print a warning and the
+    // raw text, with %n left unreplaced.
+    picocli.CommandLine all = MailbridgeCommand.commandLine();
+    int checked = 0;
+    for (picocli.CommandLine sub : all.getSubcommands().values()) {
+      for (picocli.CommandLine.Model.OptionSpec option : sub.getCommandSpec().options()) {
+        if (!(option.userObject() instanceof java.lang.reflect.Field field)
+            || field.getAnnotation(picocli.CommandLine.Option.class) == null) {
+          continue;
+        }
+        for (String line : field.getAnnotation(picocli.CommandLine.Option.class).description()) {
+          String text = line.replaceAll("\\$\\{[^}]*}", "x");
+          assertThat(catchThrowable(() -> String.format(text)))
+              .as(sub.getCommandName() + " " + option.longestName() + ": " + line).isNull();
+          checked++;
+        }
+      }
+    }
+    assertThat(checked).isGreaterThan(100);
   }
 
   @Test
