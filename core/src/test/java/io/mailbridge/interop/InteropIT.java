@@ -2,6 +2,7 @@ package io.mailbridge.interop;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.mailbridge.MailbridgeException;
 import io.mailbridge.connection.Auth;
@@ -10,6 +11,7 @@ import io.mailbridge.connection.Secret;
 import io.mailbridge.document.MailDocument;
 import io.mailbridge.folder.FolderInfo;
 import io.mailbridge.folder.Folders;
+import io.mailbridge.listen.ConnectionBudget;
 import io.mailbridge.listen.Health;
 import io.mailbridge.listen.Listener;
 import io.mailbridge.listen.ListenerSettings;
@@ -26,13 +28,18 @@ import io.mailbridge.receive.Receive;
 import io.mailbridge.receive.ReceiveSettings;
 import io.mailbridge.search.Filter;
 import io.mailbridge.testkit.Await;
+import io.mailbridge.testkit.FaultProxy;
 import io.mailbridge.testkit.InteropServers;
 import io.mailbridge.testkit.RealServer;
 import jakarta.mail.Flags;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.regex.Pattern;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -360,6 +367,62 @@ class InteropIT {
       peer.drop(folder);
     }
   }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("servers")
+  @Feature("watch: quiet turns by STATUS under a connection budget")
+  void watchUnderAConnectionBudgetLooksAtQuietFoldersByStatusAlone(Server s) {
+    // The proxy reads what the client sends, so plain connections only; the TLS stack's turns are
+    // read from Dovecot's own log in ListenerQuietTurnsIT.
+    assumeTrue(s.ca().isEmpty(), Compat.ELSEWHERE + "ListenerQuietTurnsIT");
+    String[] folders = IntStream.range(0, 4).mapToObj(i -> "interop-turn-" + i).toArray(String[]::new);
+    try (Peer peer = s.peer(); FaultProxy proxy = FaultProxy.to(s.host(), s.port())) {
+      for (String f : folders) {
+        peer.reset(f);
+        peer.append(f, "first in " + f);
+      }
+      Server viaProxy = new Server(s.name(), s.version(), "127.0.0.1", proxy.port(), s.ca(), s.user(), s.password());
+      // More folders than connections: a folder whose turn finds nothing new by STATUS hands the
+      // connection to the next one without selecting (a turn nobody waits for may keep it in IDLE).
+      ConnectionBudget budget = ConnectionBudget.perServer(1);
+      Sink sink = new Sink();
+      List<Listener> listeners = new ArrayList<>();
+      try {
+        for (String f : folders) {
+          listeners.add(Listener.of(viaProxy.connection())
+              .settings(fast(f).start(StartPosition.all()).pollInterval(Duration.ofMillis(100)).build())
+              .stateFile(dir.resolve(f + ".json")).connectionBudget(budget).handler(sink).build());
+        }
+        listeners.forEach(Listener::start);
+        Await.until("the first message of every folder", WAIT, () -> sink.subjects.size() >= folders.length);
+        int from = proxy.clientSent().length();
+        Await.until("quiet turns: STATUS and no SELECT", WAIT,
+            () -> quietTurns(proxy.clientSent().substring(from)) >= folders.length);
+        peer.append(folders[1], "later in " + folders[1]);
+        Await.until("the message that arrived during quiet turns", WAIT,
+            () -> sink.subjects.contains("later in " + folders[1]));
+      } finally {
+        listeners.forEach(Listener::close);
+      }
+      List<String> want = new ArrayList<>();
+      Arrays.stream(folders).forEach(f -> want.add("first in " + f));
+      want.add("later in " + folders[1]);
+      assertThat(sink.subjects).containsExactlyInAnyOrderElementsOf(want);
+      for (String f : folders) {
+        peer.drop(f);
+      }
+    }
+  }
+
+  /** Sessions (from one LOGIN to its LOGOUT) that asked STATUS and selected nothing. */
+  private static long quietTurns(String sent) {
+    return Arrays.stream(sent.split("(?im)^\\S+ LOGOUT\r?$")).filter(session -> STATUS.matcher(session).find()
+        && !SELECT.matcher(session).find()).count();
+  }
+
+  private static final Pattern STATUS = Pattern.compile("^\\S+ STATUS ", Pattern.MULTILINE | Pattern.CASE_INSENSITIVE);
+  private static final Pattern SELECT = Pattern.compile("^\\S+ (?:SELECT|EXAMINE) ",
+      Pattern.MULTILINE | Pattern.CASE_INSENSITIVE);
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("servers")

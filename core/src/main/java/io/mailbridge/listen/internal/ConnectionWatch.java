@@ -2,6 +2,7 @@ package io.mailbridge.listen.internal;
 
 import io.mailbridge.connection.Endpoint;
 import io.mailbridge.connection.ImapClient;
+import io.mailbridge.imap.FolderPaths;
 import io.mailbridge.listen.FolderState;
 import io.mailbridge.listen.Health;
 import io.mailbridge.listen.ListenerSettings;
@@ -155,7 +156,10 @@ final class ConnectionWatch {
     FolderStatus st = statuses.get(folder);
     FolderSync sync = syncs.get(folder);
     signals.checkBegins();
-    Optional<ImapClient.FolderCounts> counts = turns.limited() ? imap.status(folder) : Optional.empty();
+    // STATUS names the folder as the server does (Courier's "INBOX." namespace): under the user's
+    // name it is refused, and every turn would select the folder instead.
+    Optional<ImapClient.FolderCounts> counts = turns.limited()
+        ? imap.status(FolderPaths.serverName(imap.store(), folder)) : Optional.empty();
     if (counts.isPresent() && seen.get(folder).nothingNew(sync.state(), counts.get()) && handOver()) {
       quietTurn(st, folder);
       return;
