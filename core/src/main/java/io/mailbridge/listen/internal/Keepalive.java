@@ -2,7 +2,6 @@ package io.mailbridge.listen.internal;
 
 import io.mailbridge.listen.ListenerSettings;
 import io.mailbridge.receive.IncrementalReceive;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,36 +21,23 @@ final class Keepalive {
       String name) {
     long period = (settings.keepalive().compareTo(settings.idleRenew()) <= 0 ? settings.keepalive()
         : settings.idleRenew()).toNanos();
-    long tick = turns.limited() ? Math.min(period, TimeUnit.MILLISECONDS.toNanos(200)) : period;
-    Thread t = new Thread(() -> {
-      long lastNoop = System.nanoTime();
-      while (!signals.stopping()) {
-        try {
-          TimeUnit.NANOSECONDS.sleep(tick);
-        } catch (InterruptedException e) {
-          return;
-        }
-        long now = System.nanoTime();
-        boolean due = now - lastNoop >= period;
-        if (signals.idleSession() == s && (due || turns.due())) {
-          lastNoop = now;
-          try {
-            if (due) {
-              s.keepalive();
-            } else {
-              // Ended to hand the slot over: mail found by the check that follows says nothing
-              // about whether the server pushes during IDLE, so it must not count as a missed push.
-              s.noop();
-            }
-          } catch (RuntimeException e) {
-            LOG.debug("listen keepalive NOOP failed error={}", e.toString());
-            return;
-          }
-        }
+    return Ticks.start(period, turns, signals, name, periodPassed -> {
+      if (signals.idleSession() != s || !(periodPassed || turns.due())) {
+        return Ticks.Next.WAIT;
       }
-    }, name);
-    t.setDaemon(true);
-    t.start();
-    return t;
+      try {
+        if (periodPassed) {
+          s.keepalive();
+        } else {
+          // Ended to hand the slot over: mail found by the check that follows says nothing
+          // about whether the server pushes during IDLE, so it must not count as a missed push.
+          s.noop();
+        }
+      } catch (RuntimeException e) {
+        LOG.debug("listen keepalive NOOP failed error={}", e.toString());
+        return Ticks.Next.END;
+      }
+      return Ticks.Next.ACTED;
+    });
   }
 }

@@ -2,7 +2,6 @@ package io.mailbridge.listen.internal;
 
 import io.mailbridge.imap.MailboxNotify;
 import io.mailbridge.listen.ListenerSettings;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -19,27 +18,16 @@ final class NotifyTicker {
       AtomicBoolean lookAll, String name) {
     long period = Math.min(settings.pollInterval().toNanos(),
         Math.min(settings.keepalive().toNanos(), settings.idleRenew().toNanos()));
-    long tick = turns.limited() ? Math.min(period, TimeUnit.MILLISECONDS.toNanos(200)) : period;
-    Thread t = new Thread(() -> {
-      long last = System.nanoTime();
-      while (!signals.stopping()) {
-        try {
-          TimeUnit.NANOSECONDS.sleep(tick);
-        } catch (InterruptedException e) {
-          return;
-        }
-        long now = System.nanoTime();
-        if (now - last >= period) {
-          last = now;
-          lookAll.set(true);
-          notify.wake();
-        } else if (turns.due()) {
-          notify.wake();
-        }
+    return Ticks.start(period, turns, signals, name, periodPassed -> {
+      if (periodPassed) {
+        lookAll.set(true);
+        notify.wake();
+        return Ticks.Next.ACTED;
       }
-    }, name);
-    t.setDaemon(true);
-    t.start();
-    return t;
+      if (turns.due()) {
+        notify.wake();
+      }
+      return Ticks.Next.WAIT;
+    });
   }
 }
