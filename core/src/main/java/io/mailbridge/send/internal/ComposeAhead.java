@@ -45,7 +45,8 @@ public final class ComposeAhead implements AutoCloseable {
    */
   public ComposeAhead(List<Email> emails, String defaultFrom, SendSettings settings) {
     this.size = emails.size();
-    int capacity = settings.chunking() && settings.pipelining() ? AHEAD_CHUNKING : AHEAD;
+    boolean chunked = settings.chunking() && settings.pipelining();
+    int capacity = chunked ? AHEAD_CHUNKING : AHEAD;
     this.ready = new ArrayBlockingQueue<>(capacity);
     // The window's messages wait here, written out: their bytes are bounded as well as their number.
     this.kib = new java.util.concurrent.Semaphore((int) (Math.max(AHEAD_BYTES, AHEAD * 2 * RENDER_MAX_BYTES) >> 10));
@@ -54,7 +55,8 @@ public final class ComposeAhead implements AutoCloseable {
         Object next;
         try {
           Composer.Composed c = Composer.compose(email, defaultFrom, settings);
-          c.message().render(c.sizeUpperBound(), RENDER_MAX_BYTES);
+          // In the form it will most likely be sent in; the other is made only if it is needed.
+          c.message().render(c.sizeUpperBound(), RENDER_MAX_BYTES, chunked);
           next = c;
         } catch (RuntimeException | Error e) {
           next = e;
@@ -117,10 +119,10 @@ public final class ComposeAhead implements AutoCloseable {
     return (Composer.Composed) next;
   }
 
-  /** KiB a waiting message holds in memory (its bytes twice: as written and as DATA carries them). */
+  /** KiB a waiting message holds in memory (the bytes its rendering left there). */
   private static int cost(Object next) {
-    if (next instanceof Composer.Composed c && c.message().rendered() && c.sizeUpperBound().isPresent()) {
-      return (int) Math.min(2 * c.sizeUpperBound().getAsLong() >> 10, AHEAD_BYTES >> 10);
+    if (next instanceof Composer.Composed c && c.message().rendered()) {
+      return (int) Math.min((c.message().renderedBytes() + 1023) >> 10, AHEAD_BYTES >> 10);
     }
     return 0;
   }

@@ -24,12 +24,13 @@ final class OutgoingMessage extends MimeMessage {
   private volatile boolean dataWritten;
   private volatile long dataBytes;
   // The message as written, made ahead of sending (null: written from its parts when sent), and
-  // the same bytes as DATA carries them (dot-stuffed, ending in CRLF).
+  // the same bytes as DATA carries them (dot-stuffed, ending in CRLF), made when first needed.
   private volatile byte[] rendered;
   private volatile byte[] renderedData;
   // The same bytes as one BDAT chunk carries them (CRLF line ends, not dot-stuffed): the rendered
-  // bytes themselves when their line ends are CRLF already.
+  // bytes themselves when their line ends are CRLF already; made when first needed.
   private volatile byte[] renderedChunk;
+  private volatile long renderedBytes;
 
   OutgoingMessage(Session session, String messageId) {
     super(session);
@@ -73,8 +74,12 @@ final class OutgoingMessage extends MimeMessage {
    * {@code maxBytes}; every later write (the transmission, a retry, the Sent copy) then copies these
    * bytes. The message must not change afterwards. A part that cannot be read now is left to fail
    * when the message is sent, where that failure is reported.
+   *
+   * <p>Only the form {@code chunked} names is made now (as one BDAT chunk carries the message, or
+   * as DATA carries it); the other is made from the same bytes if the message goes that way after
+   * all (a server without CHUNKING, a message sent on its own), so no message is encoded twice.
    */
-  void render(OptionalLong sizeBound, long maxBytes) {
+  void render(OptionalLong sizeBound, long maxBytes, boolean chunked) {
     if (sizeBound.isEmpty() || sizeBound.getAsLong() > maxBytes) {
       return;
     }
@@ -85,6 +90,23 @@ final class OutgoingMessage extends MimeMessage {
       return;
     }
     byte[] bytes = out.toByteArray();
+    byte[] form = chunked ? (canonical(bytes) ? bytes : crlf(bytes)) : stuffed(bytes);
+    if (chunked) {
+      renderedChunk = form;
+    } else {
+      renderedData = form;
+    }
+    renderedBytes = bytes.length + (form == bytes ? 0 : form.length);
+    rendered = bytes;
+  }
+
+  /** As {@link #render(OptionalLong, long, boolean)} for DATA. */
+  void render(OptionalLong sizeBound, long maxBytes) {
+    render(sizeBound, maxBytes, false);
+  }
+
+  /** The bytes as DATA carries them: dot-stuffed, CRLF line ends, ending at the start of a line. */
+  private static byte[] stuffed(byte[] bytes) {
     ByteArrayOutputStream data = new ByteArrayOutputStream(bytes.length + bytes.length / 64 + 2);
     try {
       SMTPOutputStream stuffed = new SMTPOutputStream(data);
@@ -93,9 +115,36 @@ final class OutgoingMessage extends MimeMessage {
     } catch (IOException e) {
       throw new UncheckedIOException(e); // a ByteArrayOutputStream does not fail
     }
-    renderedData = data.toByteArray();
-    renderedChunk = canonical(bytes) ? bytes : crlf(bytes);
-    rendered = bytes;
+    return data.toByteArray();
+  }
+
+  /** The rendered bytes as one BDAT chunk carries them, made on first use. */
+  private byte[] chunkForm() {
+    byte[] b = renderedChunk;
+    if (b == null) {
+      byte[] r = rendered;
+      b = canonical(r) ? r : crlf(r);
+      renderedChunk = b;
+    }
+    return b;
+  }
+
+  /** The rendered bytes as DATA carries them, made on first use. */
+  private byte[] dataForm() {
+    byte[] b = renderedData;
+    if (b == null) {
+      b = stuffed(rendered);
+      renderedData = b;
+    }
+    return b;
+  }
+
+  /**
+   * Bytes {@link #render} left in memory: the rendered message and the form it made (one array when
+   * they are the same). Fixed once rendered, so it can account for memory held ahead.
+   */
+  long renderedBytes() {
+    return renderedBytes;
   }
 
   private static byte[] crlf(byte[] bytes) {
@@ -129,7 +178,7 @@ final class OutgoingMessage extends MimeMessage {
 
   /** The message's size as one BDAT chunk: the rendered bytes, and a CRLF when they end mid-line. */
   long chunkedSize() {
-    byte[] b = renderedChunk;
+    byte[] b = chunkForm();
     return b.length + (endsWithCrlf(b) ? 0 : 2);
   }
 
@@ -139,7 +188,7 @@ final class OutgoingMessage extends MimeMessage {
 
   /** Writes the rendered message as one BDAT chunk carries it ({@link #chunkedSize()} bytes), tracked as a transmission. */
   void writeChunked(OutputStream os) throws IOException {
-    byte[] b = renderedChunk;
+    byte[] b = chunkForm();
     dataStarted = true;
     os.write(b);
     if (!endsWithCrlf(b)) {
@@ -157,10 +206,10 @@ final class OutgoingMessage extends MimeMessage {
    *     {@link #writeTo} through an {@code SMTPOutputStream}
    */
   boolean writeSmtpData(OutputStream os) throws IOException {
-    byte[] data = renderedData;
-    if (data == null || !tracking) {
+    if (rendered == null || !tracking) {
       return false;
     }
+    byte[] data = dataForm();
     dataStarted = true;
     os.write(data);
     dataBytes = rendered.length;

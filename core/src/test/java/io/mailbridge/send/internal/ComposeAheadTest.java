@@ -50,6 +50,25 @@ class ComposeAheadTest {
   }
 
   @Test
+  void rendersEachMessageOnceInTheFormItIsSentIn() throws Exception {
+    SendSettings bdat = SendSettings.builder().pipelining(true).chunking(true).build();
+    SendSettings data = SendSettings.builder().pipelining(true).chunking(false).build();
+    try (ComposeAhead chunked = new ComposeAhead(List.of(email(0, 20_000)), "", bdat);
+        ComposeAhead dotted = new ComposeAhead(List.of(email(0, 20_000)), "", data)) {
+      OutgoingMessage forBdat = chunked.next().message();
+      OutgoingMessage forData = dotted.next().message();
+      java.io.ByteArrayOutputStream written = new java.io.ByteArrayOutputStream();
+      forBdat.writeTo(written);
+      int size = written.size();
+      // Its line ends are CRLF already: a BDAT chunk is the rendered bytes themselves, held once.
+      assertThat(forBdat.renderedBytes()).isEqualTo(size);
+      assertThat(forBdat.chunkedSize()).isEqualTo(size);
+      // DATA needs its dot-stuffed copy (as long as the message, a line end more at most).
+      assertThat(forData.renderedBytes()).isBetween(2L * size, 2L * size + 2);
+    }
+  }
+
+  @Test
   void aMessageThatCannotBeComposedFailsInItsPlaceAndEndsTheBatch() {
     // Composing uses the validated sender; an empty default with no From cannot be composed.
     Email noSender = Email.builder().to("alice@example.test").subject("no sender").text("x").build();

@@ -45,16 +45,17 @@ class PipelinedBytesPropertiesTest {
     }
     Email e = b.build();
     Composer.validate(e, 0, "");
-    Composer.Composed c = Composer.compose(e, "");
-    byte[] expected = canonical(c);
-    // Streamed from its parts first, then the same message written out ahead (as a batch sends it).
-    for (boolean rendered : new boolean[] {false, true}) {
-      if (rendered) {
-        c.message().render(c.sizeUpperBound(), Long.MAX_VALUE);
-        assertThat(c.message().rendered()).isTrue();
-      }
+    // Streamed from its parts, then written out ahead (as a batch sends it) for DATA and for BDAT:
+    // each server below takes it in the form it was written in and in the other one.
+    for (String rendered : new String[] {"", "DATA", "BDAT"}) {
       for (String mode : new String[] {"8BITMIME", "PIPELINING", "PIPELINING CHUNKING"}) {
-        String as = mode + (rendered ? ", rendered ahead" : "");
+        Composer.Composed c = Composer.compose(e, "");
+        byte[] expected = canonical(c);
+        if (!rendered.isEmpty()) {
+          c.message().render(c.sizeUpperBound(), Long.MAX_VALUE, rendered.equals("BDAT"));
+          assertThat(c.message().rendered()).isTrue();
+        }
+        String as = mode + (rendered.isEmpty() ? "" : ", rendered ahead for " + rendered);
         try (ScriptedSmtpServer server = new ScriptedSmtpServer(0, (k, ev, n) -> "").offering(mode.split(" "))
             .keepMessages(); Transmitter t = new Transmitter(TestEndpoints.of(server), ONE_TRY, false)) {
           assertThat(t.send(c, 0).status()).as(as).isEqualTo(Status.SENT);
