@@ -349,6 +349,64 @@ class FaultInjectionIT {
     }
   }
 
+  @Test
+  void batchWithTransactionsInFlightDroppedAtRandomOffsetsNeverDeliversTwice(MailStack stack) throws Exception {
+    // The default sends a batch as BDAT transactions in flight: a drop can cut off many at once.
+    int n = 8;
+    long total;
+    try (FaultProxy p = FaultProxy.to(stack.host(), stack.smtpsPort())) {
+      List<Email> batch = new ArrayList<>();
+      for (int i = 0; i < n; i++) {
+        batch.add(email("hd-fault-window baseline " + i + " " + UUID.randomUUID()));
+      }
+      assertThat(Send.of(smtp(stack, p)).send(batch)).extracting(SendResult::status)
+          .containsOnly(SendResult.Status.SENT);
+      total = p.serverBytes();
+    }
+    long handshake = tlsHandshakeBytes(stack, stack.smtpsPort());
+    SendSettings retry = SendSettings.builder().maxAttempts(3).initialBackoff(Duration.ofMillis(50)).build();
+    assertThat(retry.chunking()).isTrue();
+    List<SendResult> results = new ArrayList<>();
+    for (int round = 0; round < 5; round++) {
+      long offset = handshake + random.nextInt((int) (total - handshake));
+      List<Email> batch = new ArrayList<>();
+      for (int i = 0; i < n; i++) {
+        batch.add(email("hd-fault-window " + round + "." + i + " " + UUID.randomUUID()));
+      }
+      try (FaultProxy p = FaultProxy.to(stack.host(), stack.smtpsPort())) {
+        p.dropAfterServerBytes(offset).onlyNextConnections(1);
+        List<SendResult> sent = Send.of(smtp(stack, p), retry).send(batch);
+        assertThat(sent).hasSize(n);
+        for (SendResult r : sent) {
+          assertThat(r.status()).as("dropped at %d of %d: %s (seed %d)", offset, total, r, SEED)
+              .isIn(SendResult.Status.SENT, SendResult.Status.UNKNOWN);
+          if (r.status() == SendResult.Status.UNKNOWN) {
+            assertThat(r.attempts()).as("UNKNOWN is never resent (seed %d)", SEED).isEqualTo(1);
+          }
+        }
+        results.addAll(sent);
+      }
+    }
+    // A marker sent after them arrives after them: then every copy is counted.
+    SendResult marker = Send.of(MailConnection.builder().outbound(Endpoint.smtp(stack.host()).port(stack.smtpsPort())
+        .security(Security.SSL_TLS).trustedCertificates(stack.ca())
+        .auth(Auth.basic(stack.alice().user(), Secret.of(stack.alice().password()))).build()).build())
+        .send(email("hd-fault-window marker " + UUID.randomUUID()));
+    assertThat(countByMessageId(stack, marker.messageId())).isEqualTo(1);
+    for (SendResult r : results) {
+      String id = r.messageId().replace("<", "").replace(">", "");
+      int copies = (int) stack.doveadm("search", "-u", stack.alice().user(), "mailbox", "INBOX", "header",
+          "Message-ID", id).lines().filter(l -> !l.isBlank()).count();
+      if (r.status() == SendResult.Status.SENT) {
+        assertThat(copies).as("%s sent once (seed %d)", r.properties().subject(), SEED).isEqualTo(1);
+      } else {
+        assertThat(copies).as("%s unknown: 0 or 1 copies (seed %d)", r.properties().subject(), SEED).isBetween(0, 1);
+      }
+    }
+    System.out.printf("FaultInjectionIT send window: %s (seed %d)%n", results.stream()
+        .map(r -> r.status() + "/" + r.attempts()).toList(), SEED);
+  }
+
   private static int countByMessageId(MailStack stack, String messageId) throws InterruptedException {
     String id = messageId.replace("<", "").replace(">", "");
     long deadline = System.currentTimeMillis() + 10_000;

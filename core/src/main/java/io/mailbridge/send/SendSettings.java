@@ -44,9 +44,13 @@ import java.util.Optional;
  *     messages as {@code BDAT} instead of {@code DATA} (no 354, no dot-stuffing). A batch's messages
  *     of up to 256 KiB go as whole transactions, up to 64 of them in flight before the first reply
  *     is read, so the server never waits for the client between two messages; larger ones in 256 KiB
- *     chunks, one transaction at a time. The at-most-once rule covers every message in flight: when
- *     the connection is lost, each whose data was written is {@code UNKNOWN} and not resent.
- *     Default false (the CLI's {@code send} turns it on).
+ *     chunks, one transaction at a time. Outcomes are the same as with DATA: a refused recipient is
+ *     reported with its code, 4xx is retried, 5xx is not, a server's {@code 421} that closes the
+ *     connection mid-window loses no message (those it had not answered are sent again). The
+ *     at-most-once rule covers every message in flight: when the connection is lost without a
+ *     {@code 421}, each whose data was written is {@code UNKNOWN} and not resent (up to 64 at once,
+ *     where DATA has one message in flight). A server without CHUNKING or PIPELINING gets DATA.
+ *     Default true.
  */
 public record SendSettings(
     int maxAttempts,
@@ -90,7 +94,8 @@ public record SendSettings(
 
   /**
    * The defaults: 3 attempts, 1 s backoff doubling up to 30 s, no copy to Sent, no duplicate check,
-   * {@code application/binary} for attachments without a Content-Type.
+   * {@code application/binary} for attachments without a Content-Type, PIPELINING and CHUNKING
+   * where the server offers them.
    */
   public static SendSettings defaults() {
     return builder().build();
@@ -117,7 +122,7 @@ public record SendSettings(
     private String attachmentContentType = DEFAULT_ATTACHMENT_CONTENT_TYPE;
     private boolean contentTypeFromName;
     private boolean pipelining = true;
-    private boolean chunking;
+    private boolean chunking = true;
 
     public Builder maxAttempts(int attempts) {
       this.maxAttempts = attempts;

@@ -63,6 +63,7 @@ public final class SmtpSinkConfig extends AbstractConfig {
   public static final String SEND_MAX_BACKOFF_MS = "send.max.backoff.ms";
   public static final String RETRY_BACKOFF_MS = "retry.backoff.ms";
   public static final String SEND_PIPELINING = "send.pipelining";
+  public static final String SEND_CHUNKING = "send.chunking";
 
   /** The connector's configuration definition (what {@link SmtpSinkConnector#config()} returns). */
   public static final ConfigDef CONFIG_DEF = SentKeys.define(ServerKeys.define(
@@ -97,7 +98,14 @@ public final class SmtpSinkConfig extends AbstractConfig {
       .define(SEND_PIPELINING, Type.BOOLEAN, true, Importance.LOW,
           "Where the server offers PIPELINING (and CHUNKING), send each message's envelope commands together "
               + "and its data right after their replies (as BDAT with CHUNKING): two round trips per message. false sends one command at a time, for a server that "
-              + "mishandles them. Default true.", DELIVERY, 5, Width.SHORT, "Pipelining"),
+              + "mishandles them. Default true.", DELIVERY, 5, Width.SHORT, "Pipelining")
+      .define(SEND_CHUNKING, Type.BOOLEAN, SendSettings.defaults().chunking(), Importance.LOW,
+          "With send.pipelining, where the server offers CHUNKING (RFC 3030): send the records of a batch as BDAT "
+              + "transactions, up to 64 in flight before the first reply is read, so the server never waits for the "
+              + "connector between two mails. The outcomes are those of DATA; when the connection is lost without "
+              + "the server's 421, every mail in flight whose data was written is UNKNOWN (dead letter queue, not "
+              + "resent). false sends each mail with DATA. Needs send.pipelining=true. Default "
+              + SendSettings.defaults().chunking() + ".", DELIVERY, 6, Width.SHORT, "Chunking"),
       "smtp", SMTP, 12, null));
 
   public SmtpSinkConfig(Map<?, ?> props) {
@@ -152,6 +160,11 @@ public final class SmtpSinkConfig extends AbstractConfig {
       throw new ConfigException(SEND_MAX_BACKOFF_MS + " " + getLong(SEND_MAX_BACKOFF_MS) + " is below "
           + SEND_BACKOFF_MS + " " + getLong(SEND_BACKOFF_MS) + ": raise " + SEND_MAX_BACKOFF_MS);
     }
+    boolean pipelining = getBoolean(SEND_PIPELINING);
+    if (!pipelining && originals().containsKey(SEND_CHUNKING) && getBoolean(SEND_CHUNKING)) {
+      throw new ConfigException(SEND_CHUNKING + "=true needs " + SEND_PIPELINING + "=true (BDAT transactions in "
+          + "flight are pipelined): set " + SEND_PIPELINING + "=true, or remove " + SEND_CHUNKING);
+    }
     try {
       Endpoint.Builder smtp = Endpoint.smtp(getString(SMTP_HOST).strip()).security(security)
           .allowPlaintext(getBoolean(SMTP_ALLOW_PLAINTEXT))
@@ -174,7 +187,8 @@ public final class SmtpSinkConfig extends AbstractConfig {
           .initialBackoff(Duration.ofMillis(getLong(SEND_BACKOFF_MS)))
           .maxBackoff(Duration.ofMillis(getLong(SEND_MAX_BACKOFF_MS)))
           .copyToSent(getBoolean(SentKeys.SENT_COPY)).sentFolder(SentKeys.folder(this).orElse(null))
-          .skipIfAlreadySent(getBoolean(SentKeys.SKIP_IF_ALREADY_SENT)).pipelining(getBoolean(SEND_PIPELINING)).build();
+          .skipIfAlreadySent(getBoolean(SentKeys.SKIP_IF_ALREADY_SENT)).pipelining(pipelining)
+          .chunking(pipelining && getBoolean(SEND_CHUNKING)).build();
       return new SinkSettings(connection.build(), send, from, domain, Duration.ofMillis(getLong(RETRY_BACKOFF_MS)));
     } catch (io.mailbridge.ConfigException e) {
       // The core names its own fields (outbound.host ...); the keys above map to them one to one.

@@ -49,7 +49,22 @@ class SmtpSinkConfigTest {
     assertThat(s.messageIdDomain()).isEqualTo("example.com");
     assertThat(s.send().maxAttempts()).isEqualTo(3);
     assertThat(s.send().pipelining()).isTrue();
+    assertThat(s.send().chunking()).as("the library's default: BDAT in flight").isTrue();
     assertThat(s.redeliveryBackoff()).isEqualTo(Duration.ofSeconds(10));
+  }
+
+  @Test
+  void chunkingCanBeTurnedOffAndNeedsPipelining() {
+    assertThat(settings("send.chunking", "false").send().chunking()).isFalse();
+    assertThat(settings("send.chunking", "false").send().pipelining()).isTrue();
+    // Pipelining off alone keeps to one command at a time: the default chunking follows it.
+    assertThat(settings("send.pipelining", "false").send().chunking()).isFalse();
+    assertThatThrownBy(() -> settings("send.pipelining", "false", "send.chunking", "true"))
+        .isInstanceOf(ConfigException.class)
+        .hasMessage("send.chunking=true needs send.pipelining=true (BDAT transactions in flight are pipelined): set "
+            + "send.pipelining=true, or remove send.chunking");
+    assertThatThrownBy(() -> settings("send.chunking", "sometimes"))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("send.chunking");
   }
 
   @Test

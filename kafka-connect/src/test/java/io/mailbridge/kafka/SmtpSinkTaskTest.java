@@ -135,6 +135,32 @@ class SmtpSinkTaskTest {
   }
 
   @Test
+  void aBatchGoesAsBdatTransactionsInFlightWhereTheServerOffersChunking() throws Exception {
+    server = new ScriptedSmtpServer(0, (c, event, n) -> "").offering("PIPELINING", "CHUNKING").keepMessages()
+        .recipients((rcpt, seen) -> rcpt.equals("gone@example.test") ? "550 5.1.1 no such user" : "");
+    Context context = start(server.port(), true);
+    task.put(List.of(mail(0, "a@example.test"), mail(1, "b@example.test"), mail(2, "gone@example.test"),
+        mail(3, "c@example.test"), mail(4, "d@example.test")));
+    assertThat(server.commands().stream().filter(c -> c.matches("BDAT \\d+ LAST")).count())
+        .as("every record with a follower in one window").isEqualTo(5);
+    assertThat(server.count("DATA")).isZero();
+    // The refusal inside the window is the record's own: the others are sent once, in order.
+    assertThat(server.subjects()).containsExactly("s0", "s1", "s3", "s4");
+    assertThat(context.reported).singleElement().asString().startsWith("2: ").contains("550 5.1.1 no such user");
+    assertThat(server.connections()).isOne();
+  }
+
+  @Test
+  void chunkingOffSendsDataToAServerThatOffersChunking() throws Exception {
+    server = new ScriptedSmtpServer(0, (c, event, n) -> "").offering("PIPELINING", "CHUNKING").keepMessages();
+    start(server.port(), true, "send.chunking", "false");
+    task.put(List.of(mail(0, "a@example.test"), mail(1, "b@example.test"), mail(2, "c@example.test")));
+    assertThat(server.count("BDAT")).isZero();
+    assertThat(server.count("DATA")).isEqualTo(3);
+    assertThat(server.subjects()).containsExactly("s0", "s1", "s2");
+  }
+
+  @Test
   void connectionClosedByTheServerWhileIdleIsReopenedWithoutSpendingAnAttempt() throws Exception {
     server = new ScriptedSmtpServer(0, (c, event, n) -> event.equals("END") && n == 0
         ? ScriptedSmtpServer.thenClose("250 2.0.0 Ok: queued") : "").keepMessages();

@@ -27,9 +27,9 @@ import org.junit.jupiter.api.Test;
  */
 @RealServer
 class PipelinedSendIT {
-  private static final SendSettings ON = SendSettings.defaults();
+  private static final SendSettings ON = SendSettings.builder().chunking(false).build();
   private static final SendSettings OFF = SendSettings.builder().pipelining(false).build();
-  private static final SendSettings BDAT = SendSettings.builder().chunking(true).build();
+  private static final SendSettings BDAT = SendSettings.defaults();
 
   private static Composer.Composed compose(Email e) {
     Composer.validate(e, 0, "bob@example.test");
