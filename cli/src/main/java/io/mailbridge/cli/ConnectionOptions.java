@@ -82,6 +82,11 @@ public final class ConnectionOptions {
   /** Settings from flags, environment and profile. */
   public Settings settings(Map<String, String> env) {
     LogLevel.apply(verbose, debug);
+    return Settings.resolve(flags(), env, Optional.ofNullable(config), Optional.ofNullable(profile));
+  }
+
+  /** The settings given as flags, under their settings keys. */
+  Map<String, String> flags() {
     Map<String, String> flags = new LinkedHashMap<>();
     put(flags, "imap.host", imapHost);
     put(flags, "imap.port", imapPort);
@@ -102,10 +107,21 @@ public final class ConnectionOptions {
       flags.put("allowPlaintext", "true");
     }
     ServerLimitsSettings.putFlags(flags, serverLimits);
-    return Settings.resolve(flags, env, Optional.ofNullable(config), Optional.ofNullable(profile));
+    return flags;
   }
 
+  /**
+   * The servers these options name. The IMAP server alone may have been connected to already, as the
+   * command started ({@link EarlyConnection}): then its connection is the one the command uses.
+   */
   public MailConnection connection(boolean inbound, boolean outbound) {
+    if (inbound && !outbound) {
+      LogLevel.apply(verbose, debug);
+      MailConnection early = EarlyConnection.take(flags(), config, profile);
+      if (early != null) {
+        return early;
+      }
+    }
     return settings(System.getenv()).connection(inbound, outbound);
   }
 

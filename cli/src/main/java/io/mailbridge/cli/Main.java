@@ -28,10 +28,20 @@ public final class Main {
     // Logging starts here, before any other thread: a thread that logs while another is starting
     // SLF4J (the journal's SQLite driver does) makes SLF4J print replay notices on stderr.
     LogLevel.init();
+    // The connection first: its TLS handshake and login are the longest chain of the start.
+    EarlyConnection.start(args);
     Json.warmUp(needsMapper(args));
     if (args.length > 0 && CONNECTING.contains(args[0])) {
       MailConnection.warmUpTls();
     }
+    try {
+      return execute(args);
+    } finally {
+      EarlyConnection.discard();
+    }
+  }
+
+  private static int execute(String[] args) {
     picocli.CommandLine cl = MailbridgeCommand.commandLine(args);
     cl.setOut(new Json.Out(System.out));
     int code;

@@ -34,11 +34,45 @@ public final class ImapClient implements AutoCloseable {
     this.store = store;
   }
 
-  /** Connects and logs in. */
+  /**
+   * Connects and logs in; or, when {@link #openAhead} started that for this very endpoint object
+   * (and no extra properties or recorded trace are asked for), waits for that connection and
+   * returns it, or throws what opening it threw.
+   */
   public static ImapClient open(Endpoint endpoint, Properties extra, boolean recordTrace) {
     if (endpoint.protocol() != Endpoint.Protocol.IMAP) {
       throw new IllegalArgumentException("not an IMAP endpoint: " + endpoint.protocol());
     }
+    if (extra.isEmpty() && !recordTrace) {
+      ImapClient early = OpenAhead.take(endpoint);
+      if (early != null) {
+        return early;
+      }
+    }
+    return connect(endpoint, extra, recordTrace);
+  }
+
+  /**
+   * For a short-lived process that knows its server before it has finished starting: connects and
+   * logs in to {@code endpoint} on a thread of its own now, while the caller goes on, so that the
+   * TLS handshake and the login's round trips overlap the rest of its start. The next
+   * {@link #open} of this same {@code Endpoint} object takes the connection (or the error opening it
+   * ended with: the same exception a direct open throws). One at a time: a connection opened ahead
+   * before and not taken is closed.
+   */
+  public static void openAhead(Endpoint endpoint) {
+    if (endpoint.protocol() != Endpoint.Protocol.IMAP) {
+      throw new IllegalArgumentException("not an IMAP endpoint: " + endpoint.protocol());
+    }
+    OpenAhead.start(endpoint, () -> connect(endpoint, new Properties(), false));
+  }
+
+  /** Closes the connection {@link #openAhead} opened if no {@link #open} took it (at once, or once it is open). */
+  public static void discardAhead() {
+    OpenAhead.discard();
+  }
+
+  private static ImapClient connect(Endpoint endpoint, Properties extra, boolean recordTrace) {
     MailSessions.Opened opened = MailSessions.open(endpoint, extra, recordTrace);
     IMAPStore store;
     try {
