@@ -10,15 +10,18 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * Writes journal records on a thread of its own, so that neither opening SQLite (loading its native
  * library is a sizeable part of a cold start) nor its commits delay the command: records queue up
- * while the command connects and works, and go in one transaction per batch of up to
- * {@link #BATCH_MILLIS} ms. {@link #close()} waits until every record is committed, not for the file
- * to be closed: a commit is in SQLite's write-ahead log, which a process that ends (even killed)
- * leaves for the next opener to fold into the file, so the command does not wait for that
- * checkpoint on its way out. The retention's
+ * while the command connects and works. They are inserted as they come (a tick's worth at a time)
+ * into a transaction that commits {@link #BATCH_MILLIS} ms after its first record, so a crash loses
+ * at most the records of those last ms, and a command's end has only its last few records and the
+ * commit to wait for. {@link #close()} waits until every record is committed, not for the file to
+ * be closed: the file is left open, and a commit is in SQLite's write-ahead log, which a process
+ * that ends (even killed) leaves for the next opener to fold into the file, so the command does
+ * not wait for that checkpoint on its way out. The retention's
  * removals happen first, while the command connects, once fewer than 1% of its most records are
  * left free, down to 95%: a full journal keeps between 95% and 100% of the most (never more). A journal that cannot be written is a warning on stderr: the mail
  * operation it describes has happened and is reported on stdout either way.
@@ -27,8 +30,10 @@ final class JournalSink implements AutoCloseable {
   private static final JournalRecord END = new JournalRecord(java.time.Instant.EPOCH, "", "", java.util.Map.of(),
       Optional.empty(), List.of(), Optional.empty(), Optional.empty());
 
-  /** How long a transaction waits for more records after its first. */
+  /** How long a transaction stays open for more records after its first. */
   static final long BATCH_MILLIS = 200;
+  /** How often an open transaction takes in the records that came meanwhile. */
+  private static final long TICK_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
   /** The most records in one transaction. */
   static final int MAX_BATCH = 10_000;
 
@@ -76,7 +81,9 @@ final class JournalSink implements AutoCloseable {
 
   private void write() {
     SqliteNative.useCachedCopy(System.getenv());
-    try (Journal journal = Journal.open(file, retention)) {
+    Journal journal = null;
+    try {
+      journal = Journal.open(file, retention);
       // The oldest records go while the command connects, not after its work: close() then has
       // nothing to remove unless the command recorded more than this room. They go in steps of 5%
       // of the most records: a step costs less per record the more it removes.
@@ -84,22 +91,42 @@ final class JournalSink implements AutoCloseable {
       // A log the previous command left (it exits before the file is closed) goes in now too.
       journal.checkpoint();
       List<JournalRecord> batch = new ArrayList<>();
+      long deadline = 0; // when the open transaction commits; 0: none is open
+      int uncommitted = 0;
       while (true) {
-        batch.add(queue.take());
-        boolean end = collect(batch);
+        if (deadline == 0) {
+          batch.add(queue.take());
+        } else {
+          // Records are inserted a tick's worth at a time, not one wake-up per record.
+          LockSupport.parkNanos(Math.min(TICK_NANOS, deadline - System.nanoTime()));
+        }
+        queue.drainTo(batch, MAX_BATCH - uncommitted);
+        boolean end = !batch.isEmpty() && batch.get(batch.size() - 1) == END;
         if (end) {
           batch.remove(batch.size() - 1);
         }
         if (!batch.isEmpty()) {
-          journal.append(batch);
-          transactions.incrementAndGet();
+          if (deadline == 0) {
+            deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(BATCH_MILLIS);
+          }
+          journal.appendUncommitted(batch);
+          uncommitted += batch.size();
           batch.clear();
         }
+        if (deadline != 0 && (end || uncommitted >= MAX_BATCH || System.nanoTime() - deadline >= 0)) {
+          journal.commit();
+          transactions.incrementAndGet();
+          deadline = 0;
+          uncommitted = 0;
+        }
         if (end) {
-          // The retention's bound holds before the command may exit; closing the file (SQLite
-          // folds the write-ahead log into it) may go on while the process ends.
+          // The retention's bound holds before the command may exit.
           journal.prune();
           committed.countDown();
+          // The file stays open: closing it folds the write-ahead log into the file (a checkpoint,
+          // with its syncs), and the process, which ends now, would wait for that I/O on its way
+          // out. The log is as safe as the file: the next command to open the journal folds it in
+          // while it connects.
           return;
         }
       }
@@ -111,31 +138,25 @@ final class JournalSink implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } finally {
+      if (journal != null && committed.getCount() > 0) {
+        closeQuietly(journal); // after an error, or interrupted: what was committed stays
+      }
       committed.countDown();
     }
   }
 
-  /**
-   * Adds what follows the batch's first record for up to {@link #BATCH_MILLIS} ms: a transaction
-   * writes every index page it touches once, so a few large ones cost far less than one per record
-   * as they come. Returns whether the batch ends with {@link #END}.
-   */
-  private boolean collect(List<JournalRecord> batch) throws InterruptedException {
-    long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(BATCH_MILLIS);
-    while (true) {
-      queue.drainTo(batch, MAX_BATCH - batch.size());
-      if (batch.get(batch.size() - 1) == END) { // the last record ever added
-        return true;
-      }
-      long left = until - System.nanoTime();
-      if (batch.size() >= MAX_BATCH || left <= 0) {
-        return false;
-      }
-      JournalRecord next = queue.poll(left, TimeUnit.NANOSECONDS);
-      if (next == null) {
-        return false;
-      }
-      batch.add(next);
+  private static void closeQuietly(Journal journal) {
+    try {
+      journal.close();
+    } catch (MailbridgeException | IllegalStateException e) {
+      // the error that ended the writer is the one reported
+    }
+  }
+
+  /** Waits until the writer thread has ended (after {@link #close()}). */
+  void awaitWriter() throws InterruptedException {
+    if (writer != null) {
+      writer.join();
     }
   }
 
@@ -151,6 +172,7 @@ final class JournalSink implements AutoCloseable {
       return;
     }
     queue.add(END);
+    LockSupport.unpark(writer); // no need to wait for the tick
     try {
       committed.await();
     } catch (InterruptedException e) {

@@ -85,21 +85,41 @@ public final class Journal implements AutoCloseable {
     append(List.of(record));
   }
 
-  /** Appends records in one transaction: all or none. */
+  /** Appends records in one transaction: all or none (with those {@link #appendUncommitted} added before). */
   public synchronized void append(Collection<JournalRecord> records) {
+    appendUncommitted(records);
+    commit();
+  }
+
+  /**
+   * Appends records to a transaction left open until {@link #commit()} (begun by the first such
+   * call): all of them go in at the commit, or none. A writer that gets its records a few at a
+   * time inserts them as they come and commits now and then; when it commits, only the records
+   * since its last insert are left to write. An open transaction holds the journal's write lock:
+   * other processes writing the same file wait for the commit. Records not committed when the
+   * process ends are lost; {@link #close()} commits them.
+   */
+  public synchronized void appendUncommitted(Collection<JournalRecord> records) {
     if (!records.isEmpty()) {
-      store.insert(records, retention.maxRecords());
+      store.insertUncommitted(records, retention.maxRecords());
       written = true;
     }
   }
 
+  /** Commits what {@link #appendUncommitted} added; nothing when it added nothing since the last commit. */
+  public synchronized void commit() {
+    store.commit();
+  }
+
   /** The records matching {@code query}, oldest first. */
   public synchronized List<JournalRecord> query(JournalQuery query) {
+    store.commit();
     return store.query(query);
   }
 
   /** Removes what the retention does not keep; returns how many records were removed. */
   public synchronized long prune() {
+    store.commit();
     long removed = store.prune(retention, 0, 0);
     written = false;
     return removed;
@@ -132,6 +152,7 @@ public final class Journal implements AutoCloseable {
       throw new IllegalArgumentException("room " + room + " and extra " + extra + " must be at least 0 and add up "
           + "to at most maxRecords - 1 (" + (retention.maxRecords() - 1) + ")");
     }
+    store.commit();
     long removed = store.prune(retention, room, extra);
     written = false;
     return removed;
@@ -143,6 +164,7 @@ public final class Journal implements AutoCloseable {
    * end of its own work.
    */
   public synchronized void checkpoint() {
+    store.commit();
     store.checkpoint();
   }
 
@@ -150,6 +172,7 @@ public final class Journal implements AutoCloseable {
   @Override
   public synchronized void close() {
     try {
+      store.commit();
       if (written) {
         store.prune(retention, 0, 0);
       }

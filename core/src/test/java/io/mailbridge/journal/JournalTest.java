@@ -161,6 +161,57 @@ class JournalTest {
   }
 
   @Test
+  void recordsAppendedUncommittedAreSeenByOthersOnlyOnceCommittedAndAllTogether() {
+    Path file = dir.resolve("open.db");
+    try (Journal writer = Journal.open(file); Journal reader = Journal.open(file)) {
+      writer.appendUncommitted(List.of(at("2026-11-30T09:14:01Z", "receive", "received", Map.of("subject", "a"), null)));
+      writer.appendUncommitted(List.of(at("2026-11-30T09:14:02Z", "receive", "received", Map.of("subject", "b"), null),
+          at("2026-11-30T09:14:03Z", "receive", "received", Map.of("subject", "c"), null)));
+      assertThat(reader.query(JournalQuery.all())).as("nothing before the commit").isEmpty();
+      writer.commit();
+      assertThat(reader.query(JournalQuery.all())).extracting(r -> r.properties().get("subject"))
+          .containsExactly("a", "b", "c");
+      writer.commit(); // nothing open: nothing happens
+      writer.appendUncommitted(List.of(at("2026-11-30T09:15:00Z", "receive", "received", Map.of("subject", "d"), null)));
+    }
+    try (Journal j = Journal.open(file)) {
+      assertThat(j.query(JournalQuery.all())).as("close commits what is open").hasSize(4);
+    }
+  }
+
+  @Test
+  void aProcessKilledWithATransactionOpenLeavesTheCommittedRecordsInAReadableFile() throws Exception {
+    Path file = dir.resolve("killed-open.db");
+    Process p = JournalWriterMain.start(file, "k", 1_000_000, 10, Journal.Retention.defaults().maxRecords(),
+        "uncommitted");
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    Path wal = file.resolveSibling("killed-open.db-wal");
+    while (!Files.exists(wal) || Files.size(wal) < 64 * 1024) {
+      assertThat(System.nanoTime()).as("writer started").isLessThan(deadline);
+      assertThat(p.isAlive()).as("writer alive").isTrue();
+      Thread.sleep(20);
+    }
+    p.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+    try (var c = DriverManager.getConnection("jdbc:sqlite:" + file);
+        ResultSet rs = c.createStatement().executeQuery("PRAGMA integrity_check")) {
+      rs.next();
+      assertThat(rs.getString(1)).isEqualTo("ok");
+    }
+    try (Journal j = Journal.open(file)) {
+      List<Object> subjects = new ArrayList<>();
+      j.query(JournalQuery.all()).forEach(r -> subjects.add(r.properties().get("subject")));
+      assertThat(subjects).isNotEmpty();
+      // Every commit held 10 records inserted one by one: the open transaction's are all gone.
+      assertThat(subjects.size() % 10).as("records come in transactions of 10").isZero();
+      List<Object> expected = new ArrayList<>();
+      for (int i = 0; i < subjects.size(); i++) {
+        expected.add("k-" + i);
+      }
+      assertThat(subjects).isEqualTo(expected);
+    }
+  }
+
+  @Test
   void aProcessKilledWhileAppendingLeavesWholeTransactionsInAReadableFile() throws Exception {
     Path file = dir.resolve("killed.db");
     Process p = JournalWriterMain.start(file, "k", 1_000_000, 10);

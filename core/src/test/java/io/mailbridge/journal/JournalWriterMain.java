@@ -8,7 +8,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-/** A separate process appending to a journal: {@code FILE TAG COUNT PER_TRANSACTION [MAX_RECORDS]}. */
+/**
+ * A separate process appending to a journal: {@code FILE TAG COUNT PER_TRANSACTION [MAX_RECORDS [uncommitted]]};
+ * with {@code uncommitted} each record goes into the open transaction on its own
+ * ({@link Journal#appendUncommitted}) and every {@code PER_TRANSACTION} records are committed.
+ */
 public final class JournalWriterMain {
   public static void main(String[] args) {
     int count = Integer.parseInt(args[2]);
@@ -16,6 +20,7 @@ public final class JournalWriterMain {
     Journal.Retention retention = args.length > 4
         ? new Journal.Retention(Journal.Retention.defaults().maxAge(), Long.parseLong(args[4]))
         : Journal.Retention.defaults();
+    boolean uncommitted = args.length > 5 && args[5].equals("uncommitted");
     try (Journal j = Journal.open(Path.of(args[0]), retention)) {
       for (int i = 0; i < count; i += per) {
         List<JournalRecord> batch = new ArrayList<>();
@@ -23,7 +28,14 @@ public final class JournalWriterMain {
           batch.add(new JournalRecord(Instant.now(), "receive", "received", Map.of("subject", args[1] + "-" + k),
               Optional.empty(), List.of(), Optional.empty(), Optional.empty()));
         }
-        j.append(batch);
+        if (uncommitted) {
+          for (JournalRecord r : batch) {
+            j.appendUncommitted(List.of(r));
+          }
+          j.commit();
+        } else {
+          j.append(batch);
+        }
       }
     }
   }
@@ -33,9 +45,13 @@ public final class JournalWriterMain {
   }
 
   static Process start(Path file, String tag, int count, int per, long maxRecords) throws Exception {
+    return start(file, tag, count, per, maxRecords, "append");
+  }
+
+  static Process start(Path file, String tag, int count, int per, long maxRecords, String mode) throws Exception {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     return new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), JournalWriterMain.class.getName(),
-        file.toString(), tag, String.valueOf(count), String.valueOf(per), String.valueOf(maxRecords))
+        file.toString(), tag, String.valueOf(count), String.valueOf(per), String.valueOf(maxRecords), mode)
         .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(new File(file + "." + tag + ".err")).start();
   }
 }

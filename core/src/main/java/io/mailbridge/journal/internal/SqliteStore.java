@@ -35,6 +35,8 @@ public final class SqliteStore {
 
   private final Path file;
   private final Connection db;
+  /** The insert of the transaction {@link #insertUncommitted} left open, or null when none is. */
+  private PreparedStatement pending;
 
   private SqliteStore(Path file, Connection db) {
     this.file = file;
@@ -87,41 +89,72 @@ public final class SqliteStore {
     return file;
   }
 
-  /** Appends {@code records} in one transaction, to the newest segment of a journal of {@code maxRecords}. */
-  public void insert(Collection<JournalRecord> records, long maxRecords) {
-    String sql = " (time, operation, outcome, message_id, subject, from_address, recipients, "
-        + "folder, from_folder, document_key, cache_keys, cache_dir, reason, properties) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
+  /**
+   * Appends {@code records} to the newest segment of a journal of {@code maxRecords}, in the
+   * transaction left open until {@link #commit()} (begun here when none is). On an error the open
+   * transaction is rolled back, with every record it held.
+   */
+  public void insertUncommitted(Collection<JournalRecord> records, long maxRecords) {
     StringWriter text = new StringWriter();
     try (JsonGenerator json = generator(text)) {
-      db.setAutoCommit(false);
-      String segment = Segments.current(db, Segments.capacity(maxRecords));
-      try (PreparedStatement p = db.prepareStatement("INSERT INTO " + segment + sql)) {
-        for (JournalRecord r : records) {
-          p.setLong(1, micros(r.time()));
-          p.setString(2, r.operation());
-          p.setString(3, r.outcome());
-          p.setString(4, r.property("messageId").map(SqliteStore::bare).orElse(null));
-          p.setString(5, r.property("subject").orElse(null));
-          p.setString(6, r.property("fromAddress").orElse(null));
-          p.setString(7, recipients(r));
-          p.setString(8, r.property("folder").orElse(null));
-          p.setString(9, r.property("fromFolder").orElse(null));
-          p.setString(10, r.documentKey().orElse(null));
-          p.setString(11, json(json, text, r.cacheKeys()));
-          p.setString(12, r.cacheDir().orElse(null));
-          p.setString(13, r.reason().orElse(null));
-          p.setString(14, json(json, text, r.properties()));
-          p.addBatch();
-        }
-        p.executeBatch();
+      if (pending == null) {
+        db.setAutoCommit(false);
+        String segment = Segments.current(db, Segments.capacity(maxRecords));
+        pending = db.prepareStatement("INSERT INTO " + segment + " (time, operation, outcome, message_id, subject, "
+            + "from_address, recipients, folder, from_folder, document_key, cache_keys, cache_dir, reason, properties) "
+            + "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
       }
-      db.commit();
+      PreparedStatement p = pending;
+      for (JournalRecord r : records) {
+        p.setLong(1, micros(r.time()));
+        p.setString(2, r.operation());
+        p.setString(3, r.outcome());
+        p.setString(4, r.property("messageId").map(SqliteStore::bare).orElse(null));
+        p.setString(5, r.property("subject").orElse(null));
+        p.setString(6, r.property("fromAddress").orElse(null));
+        p.setString(7, recipients(r));
+        p.setString(8, r.property("folder").orElse(null));
+        p.setString(9, r.property("fromFolder").orElse(null));
+        p.setString(10, r.documentKey().orElse(null));
+        p.setString(11, json(json, text, r.cacheKeys()));
+        p.setString(12, r.cacheDir().orElse(null));
+        p.setString(13, r.reason().orElse(null));
+        p.setString(14, json(json, text, r.properties()));
+        p.addBatch();
+      }
+      p.executeBatch();
     } catch (SQLException | IOException e) {
-      rollbackQuietly();
+      endTransaction(false);
       throw new ConfigException("journal " + file + ": cannot append (" + e.getMessage() + ")", e);
-    } finally {
-      autoCommit();
     }
+  }
+
+  /** Commits the transaction {@link #insertUncommitted} left open, if any. */
+  public void commit() {
+    if (pending != null) {
+      try {
+        db.commit();
+        endTransaction(true);
+      } catch (SQLException e) {
+        endTransaction(false);
+        throw new ConfigException("journal " + file + ": cannot append (" + e.getMessage() + ")", e);
+      }
+    }
+  }
+
+  private void endTransaction(boolean committed) {
+    if (!committed) {
+      rollbackQuietly();
+    }
+    try {
+      if (pending != null) {
+        pending.close();
+      }
+    } catch (SQLException ignored) {
+      // the statement goes with the transaction
+    }
+    pending = null;
+    autoCommit();
   }
 
   /**
@@ -177,6 +210,9 @@ public final class SqliteStore {
   }
 
   public void close() {
+    if (pending != null) {
+      endTransaction(false); // the journal commits before it closes: this is after an error
+    }
     closeQuietly(db);
   }
 
