@@ -4,7 +4,9 @@ import io.mailbridge.connection.Auth;
 import io.mailbridge.connection.Endpoint;
 import io.mailbridge.connection.ImapClient;
 import io.mailbridge.connection.MailConnection;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -47,6 +49,10 @@ final class EarlyConnection {
 
   private static final Set<String> INTEGERS = Set.of("--imap-port", "--smtp-port");
 
+  /** The settings that name a file a password is read from. */
+  private static final List<String> PASSWORD_FILES = List.of("imap.passwordFile", "passwordFile",
+      "imap.proxyPasswordFile", "proxyPasswordFile");
+
   /** Options after which nothing is read ahead. */
   static final Set<String> REFUSED = Set.of("--verbose", "--debug", "--help", "--version", "--server-limit");
 
@@ -88,8 +94,17 @@ final class EarlyConnection {
   /** The connection these options name, its IMAP server being connected to; null when not opened ahead. */
   private static MailConnection resolve(Key key) {
     try {
-      MailConnection mail = Settings.resolve(key.flags(), System.getenv(), Optional.ofNullable(key.config()),
-          Optional.ofNullable(key.profile())).connection(true, false);
+      Settings settings = Settings.resolve(key.flags(), System.getenv(), Optional.ofNullable(key.config()),
+          Optional.ofNullable(key.profile()));
+      // A password from a pipe (`--password-file <(pass show mail)`, /dev/stdin) can be read once:
+      // the command reads it, when it connects.
+      for (String file : PASSWORD_FILES) {
+        Optional<String> f = settings.get(file);
+        if (f.isPresent() && !Files.isRegularFile(Settings.expand(f.get()))) {
+          return null;
+        }
+      }
+      MailConnection mail = settings.connection(true, false);
       Endpoint imap = mail.inbound().orElse(null);
       if (imap == null || !(imap.auth() instanceof Auth.Basic)) {
         return null;

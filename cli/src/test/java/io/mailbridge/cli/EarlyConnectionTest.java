@@ -105,6 +105,35 @@ class EarlyConnectionTest {
     assertThat(EarlyConnection.started()).isNull();
   }
 
+  @Test
+  void aPasswordFromAPipeIsLeftForTheCommandToRead() throws Exception {
+    Path fifo = dir.resolve("pw.fifo");
+    Process mkfifo = new ProcessBuilder("mkfifo", fifo.toString()).start();
+    assertThat(mkfifo.waitFor()).isZero();
+    // As a shell's process substitution: the password can be read once.
+    Thread writer = new Thread(() -> {
+      try {
+        Files.writeString(fifo, GreenMailFixture.PASSWORD + "\n");
+      } catch (java.io.IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+    });
+    writer.setDaemon(true);
+    writer.start();
+    String[] args = receive();
+    for (int i = 0; i < args.length; i++) {
+      if (args[i].equals("--password-file")) {
+        args[i + 1] = fifo.toString();
+      }
+    }
+    EarlyConnection.start(args);
+    assertThat(EarlyConnection.started()).as("not read ahead").isNull();
+    MailConnection used = options(MailbridgeCommand.commandLine(args).parseArgs(args)).connection(true, false);
+    try (ImapClient imap = ImapClient.open(used.inbound().orElseThrow(), new Properties(), false)) {
+      assertThat(imap.status("INBOX")).as("the command read the password itself").isPresent();
+    }
+  }
+
   @Property(tries = 300)
   void whatIsReadAheadIsWhatPicocliParses(@ForAll("commandLines") List<String> args) {
     EarlyConnection.Key ahead = EarlyConnection.key(args.toArray(String[]::new));
