@@ -86,7 +86,13 @@ final class EarlyConnection {
     CompletableFuture<MailConnection> mail = new CompletableFuture<>();
     started = new Started(key, mail);
     opened = true;
-    Thread t = new Thread(() -> mail.complete(resolve(key)), "mailbridge-imap-settings");
+    Thread t = new Thread(() -> {
+      try {
+        mail.complete(resolve(key));
+      } finally {
+        mail.complete(null); // after an Error too: the command then connects itself, never waits forever
+      }
+    }, "mailbridge-imap-settings");
     t.setDaemon(true);
     t.start();
   }
