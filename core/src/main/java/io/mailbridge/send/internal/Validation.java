@@ -7,7 +7,6 @@ import jakarta.mail.internet.ContentType;
 import jakarta.mail.internet.InternetAddress;
 import jakarta.mail.internet.ParseException;
 import java.io.UnsupportedEncodingException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -231,7 +230,13 @@ final class Validation {
     return s.startsWith("<") && s.endsWith(">") ? s.substring(1, s.length() - 1) : s;
   }
 
+  /** Every char is US-ASCII; a loop, not an encoder per call: it runs for every address of a batch. */
   static boolean isAscii(String s) {
-    return StandardCharsets.US_ASCII.newEncoder().canEncode(s);
+    for (int i = 0; i < s.length(); i++) {
+      if (s.charAt(i) >= 0x80) {
+        return false;
+      }
+    }
+    return true;
   }
 }
