@@ -122,21 +122,27 @@ final class Segments {
   static long prune(Connection db, Journal.Retention retention, long room, long extra, long ageCut)
       throws SQLException {
     List<String> names = list(db);
+    List<long[]> ends = ends(db, names);
     long removed = 0;
     List<long[]> spans = new ArrayList<>();
     for (int i = 0; i < names.size(); i++) {
       String seg = names.get(i);
       boolean newest = i == names.size() - 1;
-      if (!newest && maxTime(db, seg) < ageCut) {
+      long[] e = ends.get(i);
+      if (!newest && (e == null || e[3] < ageCut)) { // an empty segment (not the newest) goes too
         removed += drop(db, seg);
         spans.add(null);
         continue;
       }
-      try (PreparedStatement age = db.prepareStatement("DELETE FROM " + seg + " WHERE time < ?")) {
-        age.setLong(1, ageCut);
-        removed += age.executeUpdate();
+      if (e != null && e[2] < ageCut) {
+        try (PreparedStatement age = db.prepareStatement("DELETE FROM " + seg + " WHERE time < ?")) {
+          age.setLong(1, ageCut);
+          removed += age.executeUpdate();
+        }
+        spans.add(span(db, seg));
+      } else {
+        spans.add(e == null ? null : new long[] {e[0], e[1]});
       }
-      spans.add(span(db, seg));
     }
     long min = Long.MAX_VALUE;
     long max = Long.MIN_VALUE;
@@ -177,12 +183,41 @@ final class Segments {
     return removed;
   }
 
-  private static long maxTime(Connection db, String seg) throws SQLException {
-    try (Statement s = db.createStatement(); ResultSet rs = s.executeQuery("SELECT max(time) FROM " + seg)) {
-      rs.next();
-      long t = rs.getLong(1);
-      return rs.wasNull() ? Long.MIN_VALUE : t; // an empty segment (not the newest) goes
+  /**
+   * {min id, max id, min time, max time} of each segment, null for an empty one: one statement for
+   * many segments, each end read from its index as {@link #spanQuery} does, instead of a few
+   * statements per segment at every command's start and end.
+   */
+  static List<long[]> ends(Connection db, List<String> segments) throws SQLException {
+    List<long[]> out = new ArrayList<>();
+    for (int from = 0; from < segments.size(); from += ENDS_PER_STATEMENT) {
+      List<String> part = segments.subList(from, Math.min(segments.size(), from + ENDS_PER_STATEMENT));
+      try (Statement s = db.createStatement(); ResultSet rs = s.executeQuery(endsQuery(part))) {
+        long[][] rows = new long[part.size()][];
+        while (rs.next()) {
+          long maxId = rs.getLong(3);
+          if (!rs.wasNull()) {
+            rows[rs.getInt(1)] = new long[] {rs.getLong(2), maxId, rs.getLong(4), rs.getLong(5)};
+          }
+        }
+        out.addAll(java.util.Arrays.asList(rows));
+      }
     }
+    return out;
+  }
+
+  /** Segments per statement of {@link #ends}: well under SQLite's limit of terms in a compound SELECT. */
+  private static final int ENDS_PER_STATEMENT = 100;
+
+  static String endsQuery(List<String> segments) {
+    StringBuilder sql = new StringBuilder();
+    for (int i = 0; i < segments.size(); i++) {
+      String seg = segments.get(i);
+      sql.append(i == 0 ? "" : " UNION ALL ").append("SELECT ").append(i).append(", (SELECT min(id) FROM ").append(seg)
+          .append("), (SELECT max(id) FROM ").append(seg).append("), (SELECT min(time) FROM ").append(seg)
+          .append("), (SELECT max(time) FROM ").append(seg).append(")");
+    }
+    return sql.toString();
   }
 
   private static long drop(Connection db, String seg) throws SQLException {
