@@ -134,6 +134,40 @@ class EarlyConnectionTest {
     }
   }
 
+  @Test
+  void aRefusedLoginEndsAsItDidWithoutTheEarlyConnection() throws Exception {
+    String[] args = receive();
+    Path bad = Files.writeString(dir.resolve("bad"), "not-the-password\n");
+    for (int i = 0; i < args.length; i++) {
+      if (args[i].equals("--password-file")) {
+        args[i + 1] = bad.toString();
+      }
+    }
+    // Through Main, as the launcher runs it: the connection is opened ahead and fails there.
+    java.io.PrintStream out = System.out;
+    java.io.PrintStream err = System.err;
+    java.io.ByteArrayOutputStream outBytes = new java.io.ByteArrayOutputStream();
+    java.io.ByteArrayOutputStream errBytes = new java.io.ByteArrayOutputStream();
+    int code;
+    try {
+      System.setOut(new java.io.PrintStream(outBytes, true, java.nio.charset.StandardCharsets.UTF_8));
+      System.setErr(new java.io.PrintStream(errBytes, true, java.nio.charset.StandardCharsets.UTF_8));
+      code = Main.run(args);
+    } finally {
+      System.setOut(out);
+      System.setErr(err);
+    }
+    // Without it: picocli's command alone, which connects where the command does.
+    Cli direct = Cli.run(args);
+    String stderr = errBytes.toString(java.nio.charset.StandardCharsets.UTF_8);
+    assertThat(code).isEqualTo(ExitCodes.CONNECTION).isEqualTo(direct.exit());
+    // The tests' logging configuration adds the protocol trace on stderr; the error is the last line.
+    String[] lines = stderr.strip().split("\n");
+    assertThat(lines[lines.length - 1]).isEqualTo(direct.err().strip()).contains("login rejected");
+    assertThat(stderr).doesNotContain("not-the-password");
+    assertThat(outBytes.size()).isZero();
+  }
+
   @Property(tries = 300)
   void whatIsReadAheadIsWhatPicocliParses(@ForAll("commandLines") List<String> args) {
     EarlyConnection.Key ahead = EarlyConnection.key(args.toArray(String[]::new));
