@@ -40,9 +40,7 @@ public final class ImapClient implements AutoCloseable {
    * returns it, or throws what opening it threw.
    */
   public static ImapClient open(Endpoint endpoint, Properties extra, boolean recordTrace) {
-    if (endpoint.protocol() != Endpoint.Protocol.IMAP) {
-      throw new IllegalArgumentException("not an IMAP endpoint: " + endpoint.protocol());
-    }
+    requireImap(endpoint);
     if (extra.isEmpty() && !recordTrace) {
       ImapClient early = OpenAhead.take(endpoint);
       if (early != null) {
@@ -61,15 +59,19 @@ public final class ImapClient implements AutoCloseable {
    * before and not taken is closed.
    */
   public static void openAhead(Endpoint endpoint) {
-    if (endpoint.protocol() != Endpoint.Protocol.IMAP) {
-      throw new IllegalArgumentException("not an IMAP endpoint: " + endpoint.protocol());
-    }
+    requireImap(endpoint);
     OpenAhead.start(endpoint, () -> connect(endpoint, new Properties(), false));
   }
 
   /** Closes the connection {@link #openAhead} opened if no {@link #open} took it (at once, or once it is open). */
   public static void discardAhead() {
     OpenAhead.discard();
+  }
+
+  private static void requireImap(Endpoint endpoint) {
+    if (endpoint.protocol() != Endpoint.Protocol.IMAP) {
+      throw new IllegalArgumentException("not an IMAP endpoint: " + endpoint.protocol());
+    }
   }
 
   private static ImapClient connect(Endpoint endpoint, Properties extra, boolean recordTrace) {
