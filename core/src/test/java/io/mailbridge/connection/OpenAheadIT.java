@@ -26,6 +26,18 @@ class OpenAheadIT {
         .auth(Auth.basic(user, Secret.of(password))).build();
   }
 
+  /**
+   * Opens a connection ahead for {@code user}, waits until it has logged in, then changes the
+   * user's password: a login from now on fails, so only the connection opened ahead can work.
+   */
+  private Endpoint openedAheadThenPasswordChanged(String user) throws Exception {
+    Endpoint endpoint = imap(user, GreenMailFixture.PASSWORD);
+    ImapClient.openAhead(endpoint);
+    awaitOpened();
+    mail.greenMail().getUserManager().getUserByEmail(user).setPassword("changed-since");
+    return endpoint;
+  }
+
   /** Waits until the connection opened ahead has logged in (or failed). */
   private static void awaitOpened() throws Exception {
     OpenAhead.opened().get(30, TimeUnit.SECONDS);
@@ -34,11 +46,8 @@ class OpenAheadIT {
   @Test
   void openTakesTheConnectionLoggedInAhead() throws Exception {
     String user = mail.user("ann");
-    Endpoint endpoint = imap(user, GreenMailFixture.PASSWORD);
-    ImapClient.openAhead(endpoint);
-    awaitOpened();
     // From now on a new login fails: only the connection logged in ahead can work.
-    mail.greenMail().getUserManager().getUserByEmail(user).setPassword("changed-since");
+    Endpoint endpoint = openedAheadThenPasswordChanged(user);
     try (ImapClient imap = ImapClient.open(endpoint, new Properties(), false)) {
       assertThat(imap.capabilities()).containsKey("IMAP4REV1");
       assertThat(imap.status("INBOX")).isPresent();
@@ -52,10 +61,7 @@ class OpenAheadIT {
   @Test
   void anotherEndpointObjectConnectsItself() throws Exception {
     String user = mail.user("bea");
-    Endpoint ahead = imap(user, GreenMailFixture.PASSWORD);
-    ImapClient.openAhead(ahead);
-    awaitOpened();
-    mail.greenMail().getUserManager().getUserByEmail(user).setPassword("changed-since");
+    Endpoint ahead = openedAheadThenPasswordChanged(user);
     // Equal settings, another object: not the one opened ahead, so it logs in itself.
     assertThatThrownBy(() -> ImapClient.open(imap(user, GreenMailFixture.PASSWORD), new Properties(), false))
         .isInstanceOf(io.mailbridge.AuthException.class);
