@@ -51,10 +51,12 @@ public final class ComposeAhead implements AutoCloseable {
     // The window's messages wait here, written out: their bytes are bounded as well as their number.
     this.kib = new java.util.concurrent.Semaphore((int) (Math.max(AHEAD_BYTES, AHEAD * 2 * RENDER_MAX_BYTES) >> 10));
     this.worker = new Thread(() -> {
+      // A file attached to many messages of the batch is read and encoded once.
+      EncodedAttachments encoded = EncodedAttachments.forBatch();
       for (Email email : emails) {
         Object next;
         try {
-          Composer.Composed c = Composer.compose(email, defaultFrom, settings);
+          Composer.Composed c = Composer.compose(email, defaultFrom, settings, encoded);
           // In the form it will most likely be sent in; the other is made only if it is needed.
           c.message().render(c.sizeUpperBound(), RENDER_MAX_BYTES, chunked);
           next = c;

@@ -14,6 +14,8 @@ import jakarta.mail.internet.InternetAddress;
 import jakarta.mail.internet.MimeBodyPart;
 import jakarta.mail.internet.MimeMultipart;
 import jakarta.mail.internet.MimeUtility;
+import jakarta.mail.internet.PreencodedMimeBodyPart;
+import jakarta.mail.util.ByteArrayDataSource;
 import java.io.IOException;
 import java.io.UnsupportedEncodingException;
 import java.nio.charset.StandardCharsets;
@@ -102,6 +104,11 @@ public final class Composer {
    * {@code application/binary}), or one guessed from its name when they ask for that.
    */
   public static Composed compose(Email email, String defaultFrom, SendSettings settings) {
+    return compose(email, defaultFrom, settings, EncodedAttachments.NONE);
+  }
+
+  /** As {@link #compose(Email, String, SendSettings)}, taking the batch's encoded files from {@code encoded}. */
+  static Composed compose(Email email, String defaultFrom, SendSettings settings, EncodedAttachments encoded) {
     try {
       InternetAddress from = Validation.withEncodedName(Validation.parse(email.from().orElse(defaultFrom)).get(0));
       String messageId = email.messageId().orElseGet(() -> newMessageId(from.getAddress()));
@@ -152,7 +159,7 @@ public final class Composer {
             + ContentTypes.extension(type));
         names.add(name);
         types.add(type);
-        MimeBodyPart part = attachmentPart(a, type, name);
+        MimeBodyPart part = attachmentPart(a, type, name, encoded);
         boolean isInline = a.contentId().isPresent() && email.html().isPresent();
         (isInline ? inline : attached).add(part);
         OptionalLong raw = rawSize(a);
@@ -254,11 +261,20 @@ public final class Composer {
     return text;
   }
 
-  private static MimeBodyPart attachmentPart(Attachment a, String type, String name) throws MessagingException {
-    MimeBodyPart part = new MimeBodyPart();
-    part.setDataHandler(new DataHandler(new PathDataSource(a.source(), type, name)));
-    part.setHeader("Content-Disposition", disposition(a.contentId().isPresent() ? "inline" : "attachment", name));
+  private static MimeBodyPart attachmentPart(Attachment a, String type, String name, EncodedAttachments encoded)
+      throws MessagingException {
     ContentType ct = new ContentType(type);
+    byte[] base64 = null;
+    // Jakarta writes multipart/* and message/* bodies unencoded whatever the header says, and a
+    // part's non-ASCII header fields as UTF-8 only in its own writer: those keep that writer.
+    if (a.source() instanceof Attachment.FromFile f && !ct.match("multipart/*") && !ct.match("message/*")
+        && Validation.isAscii(type) && a.contentId().map(Validation::isAscii).orElse(true)) {
+      base64 = encoded.base64(f.path()).orElse(null);
+    }
+    MimeBodyPart part = base64 != null ? new PreencodedMimeBodyPart("base64") : new MimeBodyPart();
+    part.setDataHandler(new DataHandler(base64 != null ? new ByteArrayDataSource(base64, type)
+        : new PathDataSource(a.source(), type, name)));
+    part.setHeader("Content-Disposition", disposition(a.contentId().isPresent() ? "inline" : "attachment", name));
     if (ct.getParameterList() != null) {
       ct.getParameterList().remove("name");
     }
