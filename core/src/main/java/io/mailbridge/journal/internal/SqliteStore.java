@@ -106,20 +106,23 @@ public final class SqliteStore {
       }
       PreparedStatement p = pending;
       for (JournalRecord r : records) {
+        Map<String, Object> props = r.properties();
+        String messageId = text(props, "messageId");
         p.setLong(1, micros(r.time()));
         p.setString(2, r.operation());
         p.setString(3, r.outcome());
-        p.setString(4, r.property("messageId").map(SqliteStore::bare).orElse(null));
-        p.setString(5, r.property("subject").orElse(null));
-        p.setString(6, r.property("fromAddress").orElse(null));
-        p.setString(7, recipients(r));
-        p.setString(8, r.property("folder").orElse(null));
-        p.setString(9, r.property("fromFolder").orElse(null));
+        p.setString(4, messageId == null ? null : bare(messageId));
+        p.setString(5, text(props, "subject"));
+        p.setString(6, text(props, "fromAddress"));
+        p.setString(7, recipients(props));
+        p.setString(8, text(props, "folder"));
+        p.setString(9, text(props, "fromFolder"));
         p.setString(10, r.documentKey().orElse(null));
-        p.setString(11, json(json, text, r.cacheKeys()));
+        // Most records have no stored attachment: their keys are the empty list's JSON.
+        p.setString(11, r.cacheKeys().isEmpty() ? "[]" : json(json, text, r.cacheKeys()));
         p.setString(12, r.cacheDir().orElse(null));
         p.setString(13, r.reason().orElse(null));
-        p.setString(14, json(json, text, r.properties()));
+        p.setString(14, json(json, text, props));
         p.addBatch();
       }
       p.executeBatch();
@@ -236,10 +239,41 @@ public final class SqliteStore {
         Optional.ofNullable(rs.getString(6)), Optional.ofNullable(rs.getString(7)));
   }
 
-  private static String recipients(JournalRecord r) {
+  /**
+   * A property's column text, as {@link JournalRecord#property} gives it (lists joined by ", ", an
+   * empty list none), without its {@code Optional}: this runs for six properties of every record.
+   */
+  static String text(Map<String, Object> props, String name) {
+    Object v = props.get(name);
+    if (v == null || v instanceof String) {
+      return (String) v;
+    }
+    if (v instanceof List<?> l) {
+      if (l.isEmpty()) {
+        return null;
+      }
+      StringBuilder b = new StringBuilder();
+      for (int i = 0; i < l.size(); i++) {
+        b.append(i == 0 ? "" : ", ").append(l.get(i));
+      }
+      return b.toString();
+    }
+    return String.valueOf(v);
+  }
+
+  /** To, Cc and Bcc in one column, joined by ", ". */
+  static String recipients(Map<String, Object> props) {
+    String to = text(props, "toAddress");
+    String cc = text(props, "cc");
+    String bcc = text(props, "bcc");
+    if (cc == null && bcc == null) {
+      return to == null || to.isEmpty() ? null : to;
+    }
     StringBuilder b = new StringBuilder();
-    for (String k : List.of("toAddress", "cc", "bcc")) {
-      r.property(k).ifPresent(v -> b.append(b.length() == 0 ? "" : ", ").append(v));
+    for (String s : new String[] {to, cc, bcc}) {
+      if (s != null) {
+        b.append(b.length() == 0 ? "" : ", ").append(s);
+      }
     }
     return b.length() == 0 ? null : b.toString();
   }
