@@ -138,7 +138,7 @@ public final class ReceiveBench {
     return s.get(s.size() / 2);
   }
 
-  private static void seed(MailStack stack, int n) {
+  static void seed(MailStack stack, int n) {
     try {
       if (stack.messageCount(stack.alice(), FOLDER) == n) {
         return;
