@@ -29,6 +29,17 @@ public final class UidSearch {
   private UidSearch() {}
 
   public static List<Long> run(Endpoint endpoint, IMAPFolder folder, Filter filter) {
+    return run(endpoint, folder, filter, false);
+  }
+
+  /**
+   * Like {@link #run(Endpoint, IMAPFolder, Filter)}; with {@code answersInOrder} an empty answer is
+   * taken as it is, without the NOOP that otherwise checks for results sent after the tagged OK.
+   * For a search on a connection whose earlier search already returned its results before the
+   * tagged OK (RFC 3501 7.2.5: the SEARCH data belongs to the command's answer): that server has
+   * shown it answers in order, and the check would cost a round trip per receive.
+   */
+  public static List<Long> run(Endpoint endpoint, IMAPFolder folder, Filter filter, boolean answersInOrder) {
     SearchCompiler.Compiled compiled = SearchCompiler.compile(filter);
     String action = "UID SEARCH " + compiled.display();
     try {
@@ -78,7 +89,7 @@ public final class UidSearch {
               }
             }
           }
-          if (out.isEmpty() && bound > 0 && lateResults(p)) {
+          if (out.isEmpty() && bound > 0 && !answersInOrder && lateResults(p)) {
             throw Errors.protocolError(endpoint, action, "sent its search results after it had completed the "
                 + "search (a tagged OK before the SEARCH data)", null);
           }

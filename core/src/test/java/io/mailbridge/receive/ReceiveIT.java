@@ -320,6 +320,26 @@ class ReceiveIT {
   }
 
   @Test
+  void aFolderOfSmallMessagesIsFetchedRightAfterItsTwoSearchesWithoutARoundTripBetween(MailStack stack) {
+    String folder = "rcv-no-noop";
+    stack.resetFolder(stack.alice(), folder);
+    StackMailbox.alice(stack).append(folder, TestMessages.bulk("a@example.com", "alice@example.test", 30), "");
+    ReceiveResult r = Receive.of(TestEndpoints.inbound(stack, stack.alice())).run(in(folder).traceProtocol(true).build(),
+        d -> { });
+    assertThat(r.accepted()).isEqualTo(30);
+    // The client's commands (a tag, then the command); the size search finds nothing above a
+    // batch's share, and the selection's search already showed the server answers in order: no
+    // NOOP to look for late results before the bodies are asked for.
+    List<String> commands = r.protocolTrace().stream().filter(l -> l.matches("^[A-Z]+[0-9]+ [A-Z].*"))
+        .map(l -> l.substring(l.indexOf(' ') + 1)).filter(c -> !c.matches("^(OK|NO|BAD)\\b.*")).toList();
+    int sizeSearch = commands.indexOf(commands.stream().filter(c -> c.startsWith("UID SEARCH ") && c.contains(" LARGER "))
+        .findFirst().orElseThrow(() -> new AssertionError("no size search in " + commands)));
+    assertThat(commands.get(sizeSearch + 1)).as("command after the size search in %s", commands)
+        .startsWith("UID FETCH ").endsWith(" BODY.PEEK[])");
+    assertThat(commands).noneMatch(c -> c.startsWith("NOOP"));
+  }
+
+  @Test
   void withSizeLimitsTheSizesOfAContiguousFolderComeInOneCommand(MailStack stack) {
     String folder = "rcv-sizes-limits";
     stack.resetFolder(stack.alice(), folder);

@@ -300,8 +300,10 @@ public final class ReceiveRun {
     if (settings.sizeLimits().active() || share > settings.largeMessageBytes()) {
       return fetcher.sizes(uids)::get;
     }
+    // The selection's search on this connection found messages, within its answer: the server
+    // answers in order, so an empty answer here needs no check for late results.
     Set<Long> above = new HashSet<>(UidSearch.run(endpoint, folder,
-        io.mailbridge.search.Filter.and(filter, io.mailbridge.search.Filter.largerThan(share))));
+        io.mailbridge.search.Filter.and(filter, io.mailbridge.search.Filter.largerThan(share)), true));
     List<Long> measure = new ArrayList<>();
     for (long uid : uids) {
       if (above.contains(uid)) {
