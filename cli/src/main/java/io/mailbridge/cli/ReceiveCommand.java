@@ -190,13 +190,15 @@ public final class ReceiveCommand implements Callable<Integer> {
 
       @Override
       public void handle(MailDocument d) {
-        Object line = view(d, d.reference() ? null : saveEml(d), !noBody);
+        // The line and the record carry the same properties: their map is made once per message.
+        Map<String, Object> properties = d.properties().toMap();
+        Object line = view(d, properties, d.reference() ? null : saveEml(d), !noBody);
         if (readOnly) {
           Json.streamed(stdout, line);
         } else {
           Json.line(stdout, line);
         }
-        sink.add(JournalRecord.received("receive", d));
+        sink.add(JournalRecord.received("receive", d, properties));
         progress.step();
       }
 
@@ -232,12 +234,17 @@ public final class ReceiveCommand implements Callable<Integer> {
 
   /** The JSON line for one received document. */
   static Map<String, Object> view(MailDocument d, Path eml, boolean withBody) {
+    return view(d, d.properties().toMap(), eml, withBody);
+  }
+
+  /** The JSON line for one received document whose properties' map is {@code properties}. */
+  static Map<String, Object> view(MailDocument d, Map<String, Object> properties, Path eml, boolean withBody) {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("key", d.key());
     if (d.reference()) {
       m.put("status", "reference"); // content over a size limit is listed, not stored; the message stays put
     }
-    m.putAll(d.properties().toMap());
+    m.putAll(properties);
     List<Map<String, Object>> atts = new ArrayList<>();
     for (Attachment a : d.attachments()) {
       Map<String, Object> x = new LinkedHashMap<>();

@@ -56,6 +56,11 @@ public record JournalRecord(Instant time, String operation, String outcome, Map<
    * {@code reference}; with the keys of its stored attachments and the cache directory they are in.
    */
   public static JournalRecord received(String operation, MailDocument doc) {
+    return received(operation, doc, doc.properties().toMap());
+  }
+
+  /** {@link #received(String, MailDocument)} with the document's properties already made into {@code properties}. */
+  public static JournalRecord received(String operation, MailDocument doc, Map<String, Object> properties) {
     List<String> keys = new ArrayList<>();
     String cacheDir = null;
     for (Attachment a : doc.attachments()) {
@@ -69,7 +74,7 @@ public record JournalRecord(Instant time, String operation, String outcome, Map<
       }
     }
     return new JournalRecord(Instant.now(), operation, doc.reference() ? "reference" : "received",
-        doc.properties().toMap(), Optional.of(doc.key()), keys, Optional.ofNullable(cacheDir), Optional.empty());
+        properties, Optional.of(doc.key()), keys, Optional.ofNullable(cacheDir), Optional.empty());
   }
 
   /**
