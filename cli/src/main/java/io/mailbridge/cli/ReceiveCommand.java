@@ -114,8 +114,6 @@ public final class ReceiveCommand implements Callable<Integer> {
   public Integer call() {
     try (JournalSink sink = journal.open(spec.commandLine().getErr(), connection)) {
       return receive(sink);
-    } catch (Relaunch.Wanted large) {
-      return Relaunch.run(spec.root().commandLine().getParseResult().originalArgs(), spec.commandLine().getErr());
     }
   }
 
@@ -152,8 +150,6 @@ public final class ReceiveCommand implements Callable<Integer> {
     ReceiveResult result;
     try {
       result = run(mail, settings, readOnly, progress, sink, actions);
-    } catch (Relaunch.Wanted large) {
-      throw large;
     } catch (RuntimeException e) {
       throw ThenOptions.explain(e, settings.postAction());
     }
@@ -182,9 +178,6 @@ public final class ReceiveCommand implements Callable<Integer> {
     return Receive.of(mail).run(settings, actions.around(new DocumentHandler() {
       @Override
       public void started(int selected, long largeMessagesBytes) {
-        if (Relaunch.wanted(largeMessagesBytes)) {
-          throw new Relaunch.Wanted();
-        }
         progress.start(selected);
       }
 
