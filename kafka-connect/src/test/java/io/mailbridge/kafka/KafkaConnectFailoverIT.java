@@ -20,6 +20,8 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -27,6 +29,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -383,6 +386,18 @@ class KafkaConnectFailoverIT {
     return trace[0];
   }
 
+  private static boolean leadersElected(Admin admin, String topic) {
+    try {
+      return admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions().stream()
+          .allMatch(p -> p.leader() != null && !p.leader().isEmpty());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    } catch (java.util.concurrent.ExecutionException e) {
+      return false; // not known to the broker answering yet
+    }
+  }
+
   private KafkaProducer<String, String> producer() {
     Properties p = new Properties();
     p.put("bootstrap.servers", "127.0.0.1:" + kafka.brokerPort);
@@ -482,11 +497,20 @@ class KafkaConnectFailoverIT {
     stack.resetFolder(stack.bob(), "kc-sent");
     try (Admin admin = Admin.create(Map.of("bootstrap.servers", "127.0.0.1:" + kafka.brokerPort))) {
       admin.createTopics(List.of(new NewTopic(topic, 2, (short) 1))).all().get();
+      // The topic exists before its partitions have a leader: a record produced then is refused
+      // (NOT_LEADER_OR_FOLLOWER) and the producer's retries can end in sequence errors until its
+      // delivery timeout drops the records.
+      KafkaProcesses.waitFor("the topic's partitions have a leader", MOVE, () -> leadersElected(admin, topic), null);
     }
     try (KafkaProducer<String, String> producer = producer()) {
+      List<Future<RecordMetadata>> sent = new ArrayList<>();
       for (int i = 0; i < total; i++) {
-        producer.send(new ProducerRecord<>(topic, i % 2, null, "{\"to\":\"" + stack.alice().user()
-            + "\",\"subject\":\"" + subject + i + "\",\"text\":\"mail " + i + "\"}"));
+        sent.add(producer.send(new ProducerRecord<>(topic, i % 2, null, "{\"to\":\"" + stack.alice().user()
+            + "\",\"subject\":\"" + subject + i + "\",\"text\":\"mail " + i + "\"}")));
+      }
+      producer.flush();
+      for (Future<RecordMetadata> f : sent) {
+        f.get(MOVE.toSeconds(), TimeUnit.SECONDS); // every record is in the topic, or the set-up fails here
       }
     }
     Map<String, String> sink = ConnectCluster.sinkProps(topic, topic + "-dlq");
