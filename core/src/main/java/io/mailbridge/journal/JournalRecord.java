@@ -92,13 +92,28 @@ public record JournalRecord(Instant time, String operation, String outcome, Map<
 
   /** A property as text (lists joined by ", "), or empty. */
   public Optional<String> property(String name) {
+    return Optional.ofNullable(propertyText(properties, name));
+  }
+
+  /**
+   * {@link #property} of a properties map, or null: the journal's store reads six of them per record
+   * it writes, so this one rule has no {@code Optional} and no stream.
+   */
+  public static String propertyText(Map<String, Object> properties, String name) {
     Object v = properties.get(name);
-    if (v == null) {
-      return Optional.empty();
+    if (v == null || v instanceof String) {
+      return (String) v;
     }
     if (v instanceof List<?> l) {
-      return l.isEmpty() ? Optional.empty() : Optional.of(String.join(", ", l.stream().map(String::valueOf).toList()));
+      if (l.isEmpty()) {
+        return null;
+      }
+      StringBuilder b = new StringBuilder();
+      for (int i = 0; i < l.size(); i++) {
+        b.append(i == 0 ? "" : ", ").append(l.get(i));
+      }
+      return b.toString();
     }
-    return Optional.of(String.valueOf(v));
+    return String.valueOf(v);
   }
 }

@@ -239,26 +239,9 @@ public final class SqliteStore {
         Optional.ofNullable(rs.getString(6)), Optional.ofNullable(rs.getString(7)));
   }
 
-  /**
-   * A property's column text, as {@link JournalRecord#property} gives it (lists joined by ", ", an
-   * empty list none), without its {@code Optional}: this runs for six properties of every record.
-   */
+  /** A property's column text: {@link JournalRecord#propertyText}. */
   static String text(Map<String, Object> props, String name) {
-    Object v = props.get(name);
-    if (v == null || v instanceof String) {
-      return (String) v;
-    }
-    if (v instanceof List<?> l) {
-      if (l.isEmpty()) {
-        return null;
-      }
-      StringBuilder b = new StringBuilder();
-      for (int i = 0; i < l.size(); i++) {
-        b.append(i == 0 ? "" : ", ").append(l.get(i));
-      }
-      return b.toString();
-    }
-    return String.valueOf(v);
+    return JournalRecord.propertyText(props, name);
   }
 
   /** To, Cc and Bcc in one column, joined by ", ". */
