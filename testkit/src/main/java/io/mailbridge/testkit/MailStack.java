@@ -161,6 +161,22 @@ public record MailStack(
   }
 
   /**
+   * How many IMAP sessions so far Dovecot could not give IDLE push to, from its own log: past the
+   * kernel's inotify instances per user ({@code fs.inotify.max_user_instances}, 128 by default;
+   * every session runs as the one mail user), Dovecot warns "Inotify instance limit ... exceeded,
+   * disabling" and that session sees new mail only at its next check (30 s by default). Take it
+   * before and after a run: a run with more IDLE sessions than that limit measures the fallback.
+   */
+  public int idlePushDisabled() {
+    try (java.util.stream.Stream<String> lines = Files.lines(Path.of(stateDir, "logs", "dovecot.log"),
+        StandardCharsets.UTF_8)) {
+      return (int) lines.filter(l -> l.contains("Inotify instance limit")).count();
+    } catch (IOException | java.io.UncheckedIOException e) {
+      throw new IllegalStateException("cannot read the Dovecot log: " + e.getMessage(), e);
+    }
+  }
+
+  /**
    * Saves one message into a user's folder with {@code doveadm save}, without an IMAP session (so
    * it does not show in {@link #imapSessions()}).
    */
