@@ -150,13 +150,11 @@ public record MailStack(
   public java.util.Map<String, Integer> imapLogins() {
     java.util.Map<String, Integer> out = new java.util.TreeMap<>();
     java.util.regex.Pattern login = java.util.regex.Pattern.compile("imap-login: .*Login: user=<([^>]+)>");
-    try (java.util.stream.Stream<String> lines = Files.lines(Path.of(stateDir, "logs", "dovecot.log"),
-        StandardCharsets.UTF_8)) {
+    dovecotLog(lines -> {
       lines.map(login::matcher).filter(java.util.regex.Matcher::find).forEach(m -> out.merge(m.group(1), 1,
           Integer::sum));
-    } catch (IOException | java.io.UncheckedIOException e) {
-      throw new IllegalStateException("cannot read the Dovecot log: " + e.getMessage(), e);
-    }
+      return null;
+    });
     return out;
   }
 
@@ -168,9 +166,14 @@ public record MailStack(
    * before and after a run: a run with more IDLE sessions than that limit measures the fallback.
    */
   public int idlePushDisabled() {
+    return dovecotLog(lines -> (int) lines.filter(l -> l.contains("Inotify instance limit")).count());
+  }
+
+  /** {@code read} applied to the lines of Dovecot's log. */
+  private <T> T dovecotLog(java.util.function.Function<java.util.stream.Stream<String>, T> read) {
     try (java.util.stream.Stream<String> lines = Files.lines(Path.of(stateDir, "logs", "dovecot.log"),
         StandardCharsets.UTF_8)) {
-      return (int) lines.filter(l -> l.contains("Inotify instance limit")).count();
+      return read.apply(lines);
     } catch (IOException | java.io.UncheckedIOException e) {
       throw new IllegalStateException("cannot read the Dovecot log: " + e.getMessage(), e);
     }
