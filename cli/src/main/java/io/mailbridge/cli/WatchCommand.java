@@ -264,15 +264,18 @@ public final class WatchCommand implements Callable<Integer> {
   private Listener listener(MailConnection mail, ListenerSettings s, Path stateFile, String name,
       ConnectionBudget budget, Optional<RateLimit> rate) {
     PrintWriter stdout = spec.commandLine().getOut();
+    // The line and the record carry the same properties: their map is made once per message.
     DocumentHandler documents = exec == null ? d -> {
-      Map<String, Object> line = view(d, name);
+      Map<String, Object> properties = d.properties().toMap();
+      Map<String, Object> line = view(d, properties, name);
       synchronized (stdout) {
         Json.line(stdout, line);
       }
-      sink.add(JournalRecord.received("watch", d));
+      sink.add(JournalRecord.received("watch", d, properties));
     } : d -> {
-      run(exec, d, name);
-      sink.add(JournalRecord.received("watch", d)); // accepted: --exec exited 0
+      Map<String, Object> properties = d.properties().toMap();
+      run(exec, d, properties, name);
+      sink.add(JournalRecord.received("watch", d, properties)); // accepted: --exec exited 0
     };
     // Dead letters always go to stdout as JSON lines, told apart by "type":"dead-letter".
     DocumentHandler handler = DocumentHandler.withDeadLetters(documents, letter -> {
@@ -292,9 +295,12 @@ public final class WatchCommand implements Callable<Integer> {
     return b.build();
   }
 
-  /** The JSON line of a document; with --mailboxes tagged with the mailbox's name first. */
-  private Map<String, Object> view(MailDocument d, String name) {
-    return tagged(ReceiveCommand.view(d, null, !noBody), name);
+  /**
+   * The JSON line of a document whose properties' map is {@code properties}; with --mailboxes
+   * tagged with the mailbox's name first.
+   */
+  private Map<String, Object> view(MailDocument d, Map<String, Object> properties, String name) {
+    return tagged(ReceiveCommand.view(d, properties, null, !noBody), name);
   }
 
   private static Map<String, Object> tagged(Map<String, Object> v, String name) {
@@ -359,12 +365,12 @@ public final class WatchCommand implements Callable<Integer> {
   }
 
   /** Runs the --exec command with the document's JSON line on stdin; a non-zero exit refuses it. */
-  private void run(String cmd, MailDocument d, String name) {
+  private void run(String cmd, MailDocument d, Map<String, Object> properties, String name) {
     try {
       Process p = new ProcessBuilder("sh", "-c", cmd).redirectOutput(ProcessBuilder.Redirect.INHERIT)
           .redirectError(ProcessBuilder.Redirect.INHERIT).start();
       try (OutputStream in = p.getOutputStream()) {
-        in.write(Json.mapper().writeValueAsBytes(view(d, name)));
+        in.write(Json.mapper().writeValueAsBytes(view(d, properties, name)));
         in.write('\n');
       } catch (IOException e) {
         // the command need not read its input
