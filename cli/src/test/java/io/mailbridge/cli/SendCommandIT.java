@@ -7,6 +7,7 @@ import io.mailbridge.testkit.Await;
 import io.mailbridge.testkit.FaultProxy;
 import io.mailbridge.testkit.MailStack;
 import io.mailbridge.testkit.RealServer;
+import io.mailbridge.testkit.StackMailbox;
 import java.io.ByteArrayInputStream;
 import java.io.InputStream;
 import java.io.PrintWriter;
@@ -125,6 +126,31 @@ class SendCommandIT {
     assertThat(again.lines().get(0).get("messageId").asText()).isEqualTo(id);
     assertThat(again.lines().get(0).get("attempts").asInt()).isZero();
     assertThat(again.lines().get(0).has("serverReply")).isFalse();
+  }
+
+  @Test
+  void aMessageWhoseSentCopyIsStillUnconfirmedIsNotSentAgainAndExitsThree(MailStack stack) throws Exception {
+    // The copy a run killed between the server's acceptance and the confirmation leaves behind.
+    String folder = "cli-sent-" + UUID.randomUUID();
+    String id = "<cli-unconfirmed." + UUID.randomUUID() + "@example.test>";
+    StackMailbox bob = StackMailbox.bob(stack);
+    bob.reset(folder);
+    try {
+      bob.append(folder, List.of(("Message-ID: " + id + "\r\nSubject: x\r\n\r\nx\r\n")
+          .getBytes(StandardCharsets.US_ASCII)), "\\Seen $MailbridgeUnconfirmed");
+      Run r = run(stack, "", "--imap-host", stack.host(), "--imap-port", String.valueOf(stack.imapsPort()), "--to",
+          "bob@example.test", "--subject", "unconfirmed " + id, "--text", "once", "--message-id", id,
+          "--copy-to-sent", "--skip-if-already-sent", "--sent-folder", folder);
+      assertThat(r.exit()).as(r.err()).isEqualTo(ExitCodes.PARTIAL);
+      JsonNode line = r.lines().get(0);
+      assertThat(line.get("status").asText()).isEqualTo("UNKNOWN");
+      assertThat(line.get("attempts").asInt()).isZero();
+      assertThat(line.path("error").path("message").asText()).contains(folder).contains("$MailbridgeUnconfirmed")
+          .contains("delete that copy");
+      assertThat(stack.messageCount(stack.bob(), folder)).isEqualTo(1);
+    } finally {
+      bob.remove(folder);
+    }
   }
 
   @Test

@@ -183,25 +183,42 @@ public final class Send {
           Email email = emails.get(i);
           Composer.Composed composed = ahead.next();
           // Only a caller-supplied Message-ID can name an earlier send; a generated one is new by construction.
-          if (skip && email.messageId().isPresent() && alreadySent(sent, composed.properties().messageId(), i)) {
-            each.accept(new SendResult(composed.properties(), SendResult.Status.ALREADY_SENT, List.of(), List.of(),
-                "", 0, Optional.empty()));
+          Optional<SendResult> earlier = skip && email.messageId().isPresent() ? earlierSend(sent, composed, i)
+              : Optional.empty();
+          if (earlier.isPresent()) {
+            earlier.get().error().ifPresent(e -> metrics.error("", "send", Recorder.kind(e)));
+            each.accept(earlier.get());
             continue;
           }
+          // With copies written first, the copy is in the Sent folder before any byte goes to the
+          // SMTP server: a process dying after the server accepted the message leaves a copy that
+          // says the send is unconfirmed, never no copy (which a later skip would take for "not sent").
+          long copy = sent != null && sent.copiesFirst() ? copyFirst(sent, composed, i, emails.size()) : -1;
           // The next message's envelope may follow this one's data, unless something can stand
           // between the two (a Sent copy that fails stops the batch; a skip decides per message).
-          SendResult result = smtp.sendInBatch(composed, i, settings.copyToSent() || skip ? List.of()
-              : ahead.ready(ComposeAhead.WINDOW));
-          if (skip && (result.status() == SendResult.Status.SENT || result.status() == SendResult.Status.PARTIAL)) {
+          SendResult result;
+          try {
+            result = smtp.sendInBatch(composed, i, settings.copyToSent() || skip ? List.of()
+                : ahead.ready(ComposeAhead.WINDOW));
+          } catch (MailbridgeException e) {
+            // Thrown only before the message data (server unreachable, login refused): nothing was sent.
+            if (copy >= 0) {
+              withdrawQuietly(sent, copy, composed);
+            }
+            throw e;
+          }
+          boolean out = result.status() == SendResult.Status.SENT || result.status() == SendResult.Status.PARTIAL;
+          if (skip && out) {
             sentInSession.add(result.messageId());
           }
-          if (result.status() == SendResult.Status.SENT || result.status() == SendResult.Status.PARTIAL) {
+          if (out) {
             metrics.sent("send", composed.transmittedBytes());
           }
           result.error().ifPresent(e -> metrics.error("", "send", Recorder.kind(e)));
           each.accept(result);
-          if (settings.copyToSent() && (result.status() == SendResult.Status.SENT
-              || result.status() == SendResult.Status.PARTIAL)) {
+          if (copy >= 0) {
+            settleCopy(sent, copy, result, i, emails.size());
+          } else if (settings.copyToSent() && out) {
             try {
               sent.append(composed);
             } catch (MailbridgeException e) {
@@ -222,15 +239,81 @@ public final class Send {
       }
     }
 
-    private boolean alreadySent(SentCopy sent, String messageId, int index) {
+    /**
+     * An earlier send of the Message-ID: in this session, or a copy in the Sent folder. A copy still
+     * marked unconfirmed means a send of it was interrupted after the copy was written: it may or may
+     * not have gone out, so it is not sent again but reported as {@link SendResult.Status#UNKNOWN}.
+     */
+    private Optional<SendResult> earlierSend(SentCopy sent, Composer.Composed composed, int index) {
+      String messageId = composed.properties().messageId();
       if (sentInSession.contains(messageId)) {
         LOG.info("send skipped messageId={} index={} reason=sent earlier in this session", messageId, index);
-        return true;
+        return Optional.of(notSent(composed, SendResult.Status.ALREADY_SENT, Optional.empty()));
       }
-      Optional<Long> uid = sent.find(messageId);
-      uid.ifPresent(u -> LOG.info("send skipped messageId={} index={} reason=already in folder={} uid={}", messageId,
-          index, sent.folderName(), u));
-      return uid.isPresent();
+      Optional<SentCopy.Copy> copy = sent.find(messageId);
+      if (copy.isEmpty()) {
+        return Optional.empty();
+      }
+      long uid = copy.get().uid();
+      if (copy.get().unconfirmed()) {
+        LOG.warn("send not repeated messageId={} index={} reason=unconfirmed copy in folder={} uid={}", messageId,
+            index, sent.folderName(), uid);
+        return Optional.of(notSent(composed, SendResult.Status.UNKNOWN, Optional.of(new ProtocolException("message "
+            + messageId + " has a copy in " + sent.folderName() + " (UID " + uid + ") marked " + SentCopy.UNCONFIRMED
+            + " (or \\Draft): an earlier send of it stopped after the copy was written and before the server's "
+            + "answer was recorded, so it may or may not have been delivered; it is not sent again to avoid a "
+            + "duplicate. Check the recipient's mailbox or the server log for that Message-ID; to send it anyway, "
+            + "delete that copy", false, null))));
+      }
+      LOG.info("send skipped messageId={} index={} reason=already in folder={} uid={}", messageId, index,
+          sent.folderName(), uid);
+      return Optional.of(notSent(composed, SendResult.Status.ALREADY_SENT, Optional.empty()));
+    }
+
+    private SendResult notSent(Composer.Composed composed, SendResult.Status status,
+        Optional<MailbridgeException> error) {
+      return new SendResult(composed.properties(), status, List.of(), List.of(), "", 0, error);
+    }
+
+    private long copyFirst(SentCopy sent, Composer.Composed composed, int index, int total) {
+      try {
+        return sent.appendUnconfirmed(composed);
+      } catch (MailbridgeException e) {
+        throw new ProtocolException("message " + (index + 1) + " " + composed.properties().messageId() + " was not "
+            + "sent: its copy to " + sent.folderName() + " could not be written, so it and the remaining "
+            + (total - index - 1) + " messages were not sent: " + e.getMessage(), e.isRetriable(), e);
+      }
+    }
+
+    /** After the server's answer: confirm the copy (accepted), withdraw it (refused), or leave it (unknown). */
+    private void settleCopy(SentCopy sent, long copy, SendResult result, int index, int total) {
+      SendResult.Status status = result.status();
+      if (status == SendResult.Status.UNKNOWN) {
+        return; // the mark is the truth: the server may or may not have the message
+      }
+      boolean accepted = status == SendResult.Status.SENT || status == SendResult.Status.PARTIAL;
+      try {
+        if (accepted) {
+          sent.confirm(copy);
+        } else {
+          sent.withdraw(copy);
+        }
+      } catch (MailbridgeException e) {
+        throw new ProtocolException("message " + (index + 1) + " " + result.properties().messageId() + " was "
+            + (accepted ? "sent" : "refused") + ", but its copy in " + sent.folderName() + " (UID " + copy + ") could "
+            + "not be " + (accepted ? "confirmed (it keeps the mark " + SentCopy.UNCONFIRMED + " or \\Draft)"
+            : "withdrawn (a later send of it is reported as unknown until that copy is deleted)") + ", so the remaining "
+            + (total - index - 1) + " messages were not sent: " + e.getMessage(), e.isRetriable(), e);
+      }
+    }
+
+    private void withdrawQuietly(SentCopy sent, long copy, Composer.Composed composed) {
+      try {
+        sent.withdraw(copy);
+      } catch (MailbridgeException e) {
+        LOG.warn("send copy not withdrawn messageId={} folder={} uid={} error={}", composed.properties().messageId(),
+            sent.folderName(), copy, e.getMessage());
+      }
     }
 
     /** Closes the connection (QUIT); the session can still be used and reconnects on the next call. */

@@ -30,7 +30,11 @@ import java.util.Optional;
  *     redelivery idempotent, as long as the first send left a copy in that folder
  *     ({@code copyToSent}, or a server that files submitted mail itself). Messages without a
  *     caller-supplied Message-ID get a fresh one and are always sent. Needs the inbound (IMAP)
- *     server. Not a lock: two senders racing with the same Message-ID can both send. Default false.
+ *     server. Not a lock: two senders racing with the same Message-ID can both send. With
+ *     {@code copyToSent} the copy is written before the send, marked {@code $MailbridgeUnconfirmed}
+ *     (or {@code \Draft} where the folder keeps no keywords), and confirmed once the server accepted
+ *     the message or withdrawn when it refused it: a copy still marked (a send stopped in between) is
+ *     not sent again but reported {@link SendResult.Status#UNKNOWN}. Default false.
  * @param attachmentContentType the Content-Type of every attachment that was not given one: the
  *     documented default is {@code application/binary} for all of them. Default {@code application/binary}.
  * @param contentTypeFromName guess the Content-Type of an attachment without one from its file name

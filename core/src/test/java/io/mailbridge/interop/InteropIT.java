@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.mailbridge.MailbridgeException;
+import io.mailbridge.TestEndpoints;
 import io.mailbridge.connection.Auth;
 import io.mailbridge.connection.MailConnection;
 import io.mailbridge.connection.Secret;
@@ -27,9 +28,15 @@ import io.mailbridge.receive.PostAction;
 import io.mailbridge.receive.Receive;
 import io.mailbridge.receive.ReceiveSettings;
 import io.mailbridge.search.Filter;
+import io.mailbridge.send.Email;
+import io.mailbridge.send.Send;
+import io.mailbridge.send.SendResult;
+import io.mailbridge.send.SendSettings;
+import io.mailbridge.send.internal.SentCopy;
 import io.mailbridge.testkit.Await;
 import io.mailbridge.testkit.FaultProxy;
 import io.mailbridge.testkit.InteropServers;
+import io.mailbridge.testkit.MailStack;
 import io.mailbridge.testkit.RealServer;
 import jakarta.mail.Flags;
 import java.nio.file.Path;
@@ -37,6 +44,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.regex.Pattern;
 import java.util.stream.IntStream;
@@ -101,6 +109,59 @@ class InteropIT {
           "Newsletter");
       peer.drop(folder);
     }
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("servers")
+  @Feature("send: Sent copy written first, confirmed or withdrawn (copyToSent + skipIfAlreadySent)")
+  void sendWritesTheSentCopyFirstAndConfirmsOrWithdrawsIt(Server s) {
+    MailStack stack = MailStack.find().orElseThrow(() -> new IllegalStateException("the send goes through the "
+        + "stack's Postfix: scripts/mailstack start"));
+    String folder = "interop-sent";
+    try (Peer peer = s.peer()) {
+      peer.reset(folder);
+      MailConnection c = MailConnection.builder().outbound(TestEndpoints.submission(stack, stack.bob()))
+          .inbound(s.endpoint()).build();
+      SendSettings settings = SendSettings.builder().copyToSent(true).skipIfAlreadySent(true).sentFolder(folder)
+          .maxAttempts(1).build();
+      String run = UUID.randomUUID().toString();
+      Email ok = sentCopyMail("bob@example.test", "ok", run);
+      Email refused = sentCopyMail("nobody-" + run + "@example.test", "refused", run);
+      Email cut = sentCopyMail("bob@example.test", "cut", run);
+      Send send = Send.of(c, settings);
+      assertThat(send.send(ok).status()).isEqualTo(SendResult.Status.SENT);
+      assertThat(send.send(refused).status()).isEqualTo(SendResult.Status.FAILED);
+      // The caller stops once the server accepted the message, as a process killed there would.
+      assertThatThrownBy(() -> send.send(List.of(cut), r -> {
+        throw new IllegalStateException("caller stopped");
+      })).hasMessage("caller stopped");
+
+      String wire = peer.wire(folder);
+      assertThat(peer.flags(wire, ok.subject())).singleElement().satisfies(f -> {
+        assertThat(f.contains(Flags.Flag.SEEN)).isTrue();
+        assertThat(f.contains(Flags.Flag.DRAFT)).isFalse();
+        assertThat(f.getUserFlags()).doesNotContain(SentCopy.UNCONFIRMED);
+      });
+      // Withdrawn: expunged by UID where the server has UIDPLUS, else left \Deleted (a plain
+      // EXPUNGE would take other clients' \Deleted mail with it).
+      assertThat(peer.flags(wire, refused.subject())).allSatisfy(f ->
+          assertThat(f.contains(Flags.Flag.DELETED)).isTrue()).hasSize(peer.has("UIDPLUS") ? 0 : 1);
+      assertThat(peer.flags(wire, cut.subject())).singleElement().satisfies(f -> {
+        assertThat(f.contains(Flags.Flag.SEEN)).isTrue();
+        assertThat(f.getUserFlags().length > 0 && List.of(f.getUserFlags()).contains(SentCopy.UNCONFIRMED)
+            || f.contains(Flags.Flag.DRAFT)).as("marked unconfirmed: " + f).isTrue();
+      });
+
+      // A later run (a restart) finds each by its Message-ID.
+      assertThat(Send.of(c, settings).send(List.of(ok, cut))).extracting(SendResult::status)
+          .containsExactly(SendResult.Status.ALREADY_SENT, SendResult.Status.UNKNOWN);
+      peer.drop(folder);
+    }
+  }
+
+  private static Email sentCopyMail(String to, String what, String run) {
+    return Email.builder().to(to).subject("interop sent " + what + " " + run).text("x")
+        .messageId("<interop-" + what + "." + run + "@example.test>").build();
   }
 
   @ParameterizedTest(name = "{0}")

@@ -172,6 +172,27 @@ final class Peer implements AutoCloseable {
     }
   }
 
+  /** The flags of each message whose subject is {@code subject}, in UID order. */
+  List<Flags> flags(String wireName, String subject) {
+    try {
+      Folder f = store.getFolder(wireName);
+      f.open(Folder.READ_WRITE); // closed with UNSELECT: James 3.8 expunges on CLOSE even after EXAMINE
+      try {
+        List<Flags> out = new ArrayList<>();
+        for (Message m : f.getMessages()) {
+          if (subject.equals(m.getSubject())) {
+            out.add(m.getFlags());
+          }
+        }
+        return out;
+      } finally {
+        f.close(false);
+      }
+    } catch (MessagingException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
   /** The folder's UIDVALIDITY. */
   long uidValidity(String wireName) {
     try {

@@ -64,7 +64,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>With {@code skip.if.already.sent} (and {@code sent.copy}), each record's Message-ID is looked up
  * in the Sent folder before it is sent, so records delivered again after a failover are not mailed
- * twice; only a death between the SMTP acceptance and the copy to Sent can still duplicate one.
+ * twice. The copy is written before the send and confirmed after it: a record whose copy a dead task
+ * left unconfirmed may or may not have gone out, and goes to the dead letter queue as unknown.
  */
 public final class SmtpSinkTask extends SinkTask {
   private static final Logger LOG = LoggerFactory.getLogger(SmtpSinkTask.class);

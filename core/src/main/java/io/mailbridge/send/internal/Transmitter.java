@@ -147,6 +147,12 @@ public final class Transmitter implements AutoCloseable {
           connect();
         }
       } catch (MailbridgeException e) {
+        if (!accepted.isEmpty() && (!e.isRetriable() || attempt >= settings.maxAttempts())) {
+          // Some recipients have the message already: that is a partial send, not a failed connect
+          // (callers take a thrown error for "nothing was sent").
+          last = e;
+          break;
+        }
         if (!e.isRetriable() || attempt >= settings.maxAttempts()) {
           throw e;
         }

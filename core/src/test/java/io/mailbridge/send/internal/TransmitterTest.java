@@ -128,6 +128,34 @@ class TransmitterTest {
   }
 
   @Test
+  void aServerUnreachableForTheRetryOfSomeRecipientsLeavesAPartialResultNotAnError() throws Exception {
+    Email e = Email.builder().from("bob@example.test").to("alice@example.test", "busy@example.test").text("x").build();
+    Composer.validate(e, 0, "");
+    java.util.concurrent.atomic.AtomicReference<io.mailbridge.testkit.FaultProxy> proxy =
+        new java.util.concurrent.atomic.AtomicReference<>();
+    // alice@ gets the message on the first connection; then the server goes away for the retry of busy@.
+    try (ScriptedSmtpServer server = new ScriptedSmtpServer(0, (conn, event, n) -> {
+      if (event.equals("END")) {
+        proxy.get().refuse(true);
+        return ScriptedSmtpServer.thenClose("250 2.0.0 queued");
+      }
+      return "";
+    }).recipients((address, n) -> address.startsWith("busy") ? "450 4.2.1 mailbox busy" : "");
+        io.mailbridge.testkit.FaultProxy p = io.mailbridge.testkit.FaultProxy.to("127.0.0.1", server.port())) {
+      proxy.set(p);
+      SendResult r;
+      try (Transmitter t = new Transmitter(TestEndpoints.plainSmtp(p.port()), FAST, false)) {
+        r = t.send(Composer.compose(e, ""), 0);
+      }
+      // A thrown error would tell the caller nothing was sent, and alice@ would get a second copy.
+      assertThat(r.status()).isEqualTo(Status.PARTIAL);
+      assertThat(r.accepted()).containsExactly("alice@example.test");
+      assertThat(r.rejected()).extracting(SendResult.Rejection::address).containsExactly("busy@example.test");
+      assertThat(server.messagesReceived()).isEqualTo(1);
+    }
+  }
+
+  @Test
   void recipientsStillRefusedAfterTheLastAttemptAreReportedWithTheirCode() throws Exception {
     Email e = Email.builder().from("bob@example.test").to("alice@example.test", "busy@example.test",
         "gone@example.test").text("x").build();
