@@ -155,13 +155,26 @@ final class Peer implements AutoCloseable {
 
   /** Subjects in the folder (decoded), in UID order; \Deleted messages marked with a trailing " [deleted]". */
   List<String> subjects(String wireName) {
+    return each(wireName, m -> m.getSubject() + (m.isSet(Flags.Flag.DELETED) ? " [deleted]" : ""));
+  }
+
+  /** The flags of each message whose subject is {@code subject}, in UID order. */
+  List<Flags> flags(String wireName, String subject) {
+    return each(wireName, m -> subject.equals(m.getSubject()) ? m.getFlags() : null);
+  }
+
+  /** What {@code read} makes of each message in the folder, in UID order, nulls left out. */
+  private <T> List<T> each(String wireName, Read<T> read) {
     try {
       Folder f = store.getFolder(wireName);
       f.open(Folder.READ_WRITE); // closed with UNSELECT: James 3.8 expunges on CLOSE even after EXAMINE
       try {
-        List<String> out = new ArrayList<>();
+        List<T> out = new ArrayList<>();
         for (Message m : f.getMessages()) {
-          out.add(m.getSubject() + (m.isSet(Flags.Flag.DELETED) ? " [deleted]" : ""));
+          T t = read.of(m);
+          if (t != null) {
+            out.add(t);
+          }
         }
         return out;
       } finally {
@@ -172,25 +185,9 @@ final class Peer implements AutoCloseable {
     }
   }
 
-  /** The flags of each message whose subject is {@code subject}, in UID order. */
-  List<Flags> flags(String wireName, String subject) {
-    try {
-      Folder f = store.getFolder(wireName);
-      f.open(Folder.READ_WRITE); // closed with UNSELECT: James 3.8 expunges on CLOSE even after EXAMINE
-      try {
-        List<Flags> out = new ArrayList<>();
-        for (Message m : f.getMessages()) {
-          if (subject.equals(m.getSubject())) {
-            out.add(m.getFlags());
-          }
-        }
-        return out;
-      } finally {
-        f.close(false);
-      }
-    } catch (MessagingException e) {
-      throw new IllegalStateException(e);
-    }
+  @FunctionalInterface
+  private interface Read<T> {
+    T of(Message m) throws MessagingException;
   }
 
   /** The folder's UIDVALIDITY. */
@@ -210,23 +207,7 @@ final class Peer implements AutoCloseable {
 
   /** Subjects of messages with this flag set. */
   List<String> withFlag(String wireName, Flags.Flag flag) {
-    try {
-      Folder f = store.getFolder(wireName);
-      f.open(Folder.READ_WRITE);
-      try {
-        List<String> out = new ArrayList<>();
-        for (Message m : f.getMessages()) {
-          if (m.isSet(flag)) {
-            out.add(m.getSubject());
-          }
-        }
-        return out;
-      } finally {
-        f.close(false);
-      }
-    } catch (MessagingException e) {
-      throw new IllegalStateException(e);
-    }
+    return each(wireName, m -> m.isSet(flag) ? m.getSubject() : null);
   }
 
   @Override
