@@ -255,12 +255,12 @@ public final class Send {
         return Optional.empty();
       }
       long uid = copy.get().uid();
-      if (copy.get().unconfirmed()) {
+      if (copy.get().unconfirmed().isPresent()) {
         LOG.warn("send not repeated messageId={} index={} reason=unconfirmed copy in folder={} uid={}", messageId,
             index, sent.folderName(), uid);
         return Optional.of(notSent(composed, SendResult.Status.UNKNOWN, Optional.of(new ProtocolException("message "
-            + messageId + " has a copy in " + sent.folderName() + " (UID " + uid + ") marked " + SentCopy.UNCONFIRMED
-            + " (or \\Draft): an earlier send of it stopped after the copy was written and before the server's "
+            + messageId + " has a copy in " + sent.folderName() + " (UID " + uid + ") marked "
+            + copy.get().unconfirmed().get() + ": an earlier send of it stopped after the copy was written and before the server's "
             + "answer was recorded, so it may or may not have been delivered; it is not sent again to avoid a "
             + "duplicate. Check the recipient's mailbox or the server log for that Message-ID; to send it anyway, "
             + "delete that copy", false, null))));
@@ -302,7 +302,7 @@ public final class Send {
         throw new ProtocolException("message " + (index + 1) + " " + result.properties().messageId() + " was "
             + (accepted ? "sent" : "refused") + ", but its copy in " + sent.folderName() + " (UID " + copy + ") could "
             + "not be " + (accepted ? "confirmed (it keeps the mark " + SentCopy.UNCONFIRMED + " or \\Draft)"
-            : "withdrawn (a later send of it is reported as unknown until that copy is deleted)") + ", so the remaining "
+            : "withdrawn (while it keeps its mark, a later send of it is reported as unknown)") + ", so the remaining "
             + (total - index - 1) + " messages were not sent: " + e.getMessage(), e.isRetriable(), e);
       }
     }

@@ -138,6 +138,7 @@ class SentCopyIT {
     // confirmed copy beside an unconfirmed one is.
     assertThat(results).extracting(SendResult::status).containsExactly(SendResult.Status.SENT,
         SendResult.Status.UNKNOWN, SendResult.Status.ALREADY_SENT);
+    assertThat(results.get(1).error().orElseThrow().getMessage()).contains("marked \\Draft");
     drained(stack);
     assertThat(bob.fetch("INBOX", deleted, 1)).hasSize(1);
     assertThat(bob.fetch("INBOX", draft, 0)).isEmpty();

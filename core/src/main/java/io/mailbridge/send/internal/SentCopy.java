@@ -190,8 +190,11 @@ public final class SentCopy implements AutoCloseable {
     }
   }
 
-  /** A copy of a message in the folder, and whether its send was confirmed. */
-  public record Copy(long uid, boolean unconfirmed) {}
+  /**
+   * A copy of a message in the folder, and the mark saying its send was not confirmed
+   * ({@link #UNCONFIRMED} or {@code \Draft}), if it has one.
+   */
+  public record Copy(long uid, Optional<String> unconfirmed) {}
 
   /**
    * The copy in the folder whose Message-ID is exactly {@code messageId}, if any: one {@code UID
@@ -211,11 +214,12 @@ public final class SentCopy implements AutoCloseable {
         if (f.deleted()) {
           continue;
         }
-        boolean unconfirmed = f.flags().contains(UNCONFIRMED) || f.flags().contains(Flags.Flag.DRAFT);
-        if (!unconfirmed) {
-          return Optional.of(new Copy(f.uid(), false));
+        Optional<String> mark = f.flags().contains(UNCONFIRMED) ? Optional.of(UNCONFIRMED)
+            : f.flags().contains(Flags.Flag.DRAFT) ? Optional.of("\\Draft") : Optional.empty();
+        if (mark.isEmpty()) {
+          return Optional.of(new Copy(f.uid(), mark));
         }
-        found = found == null ? new Copy(f.uid(), true) : found;
+        found = found == null ? new Copy(f.uid(), mark) : found;
       }
       return Optional.ofNullable(found);
     } catch (MessagingException e) {
