@@ -26,10 +26,17 @@ import org.junit.jupiter.api.io.TempDir;
  * found. What each session did is read from Dovecot's own log: its logout line counts the bytes
  * the client sent after login ({@code in=}); a turn of STATUS and LOGOUT sends about 65, one that
  * also selects and searches sends well over 100.
+ *
+ * <p>A quiet turn gives its slot up only to a folder waiting for one; with none waiting the folder
+ * keeps the connection and polls it, selected. So the folders here outnumber what the budget's two
+ * connections get through in one poll interval, several times over, however fast the server's
+ * logins: every quiet turn has others waiting behind it.
  */
 @RealServer
 class ListenerQuietTurnsIT {
-  private static final int PER_USER = 4;
+  // 36 folders on 2 connections: a round of quiet turns (~30 ms each on an idle server) takes
+  // ~0.5 s, against a poll interval of 0.2 s.
+  private static final int PER_USER = 12;
   private static final int BUDGET = 2;
   /** Bytes sent after login by a session that selected the folder (SELECT, NOOP, UID SEARCH, LOGOUT) at least. */
   private static final int SELECTING_SESSION_BYTES = 110;
