@@ -1,11 +1,9 @@
 package io.mailbridge.imap;
 
-import jakarta.mail.Flags;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.function.BooleanSupplier;
 import org.eclipse.angus.mail.imap.protocol.FLAGS;
@@ -18,34 +16,7 @@ final class FetchItems {
 
   static List<String> flags(FetchResponse fr) {
     FLAGS f = fr.getItem(FLAGS.class);
-    if (f == null) {
-      return List.of();
-    }
-    List<String> out = new ArrayList<>();
-    for (Flags.Flag s : f.getSystemFlags()) {
-      out.add(systemFlag(s));
-    }
-    for (String u : f.getUserFlags()) {
-      out.add(u);
-    }
-    return out;
-  }
-
-  private static String systemFlag(Flags.Flag f) {
-    if (f == Flags.Flag.SEEN) {
-      return "\\Seen";
-    } else if (f == Flags.Flag.ANSWERED) {
-      return "\\Answered";
-    } else if (f == Flags.Flag.DELETED) {
-      return "\\Deleted";
-    } else if (f == Flags.Flag.DRAFT) {
-      return "\\Draft";
-    } else if (f == Flags.Flag.FLAGGED) {
-      return "\\Flagged";
-    } else if (f == Flags.Flag.RECENT) {
-      return "\\Recent";
-    }
-    return "\\User";
+    return f == null ? List.of() : SelectedFolder.flagNames(f);
   }
 
   static OffsetDateTime date(FetchResponse fr) {

@@ -205,6 +205,38 @@ public final class SelectedFolder implements AutoCloseable {
     return a;
   }
 
+  /** {@link #storeArgs(String, String, java.util.Collection)} with the flags named as IMAP writes them. */
+  public static Argument storeArgs(String set, String item, jakarta.mail.Flags flags) {
+    return storeArgs(set, item, flagNames(flags));
+  }
+
+  /** The flags as IMAP writes them: the system flags ({@code \\Seen}, ...), then the keywords. */
+  public static List<String> flagNames(jakarta.mail.Flags flags) {
+    List<String> out = new ArrayList<>();
+    for (jakarta.mail.Flags.Flag s : flags.getSystemFlags()) {
+      out.add(systemFlag(s));
+    }
+    out.addAll(List.of(flags.getUserFlags()));
+    return out;
+  }
+
+  private static String systemFlag(jakarta.mail.Flags.Flag f) {
+    if (f == jakarta.mail.Flags.Flag.SEEN) {
+      return "\\Seen";
+    } else if (f == jakarta.mail.Flags.Flag.ANSWERED) {
+      return "\\Answered";
+    } else if (f == jakarta.mail.Flags.Flag.DELETED) {
+      return "\\Deleted";
+    } else if (f == jakarta.mail.Flags.Flag.DRAFT) {
+      return "\\Draft";
+    } else if (f == jakarta.mail.Flags.Flag.FLAGGED) {
+      return "\\Flagged";
+    } else if (f == jakarta.mail.Flags.Flag.RECENT) {
+      return "\\Recent";
+    }
+    return "\\User";
+  }
+
   /** The arguments of {@code UID STORE}: {@code <uid set> <item> (<flags>)}. */
   public static Argument storeArgs(String set, String item, java.util.Collection<String> flags) {
     Argument a = new Argument();

@@ -248,11 +248,7 @@ public final class SentCopy implements AutoCloseable {
 
   // Not .SILENT: the server's FETCH of the new flags keeps Angus's copy of them (read by find) current.
   private void store(long uid, String item, Flags flags) {
-    List<String> names = new java.util.ArrayList<>(List.of(flags.getUserFlags()));
-    for (Flags.Flag f : flags.getSystemFlags()) {
-      names.add(f == Flags.Flag.SEEN ? "\\Seen" : f == Flags.Flag.DELETED ? "\\Deleted" : "\\Draft");
-    }
-    reply("UID STORE", SelectedFolder.storeArgs(Long.toString(uid), item, names));
+    reply("UID STORE", SelectedFolder.storeArgs(Long.toString(uid), item, flags));
   }
 
   private void reply(String command, org.eclipse.angus.mail.iap.Argument args) {
