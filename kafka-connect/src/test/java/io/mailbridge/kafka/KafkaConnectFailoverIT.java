@@ -531,8 +531,10 @@ class KafkaConnectFailoverIT {
     // Killed while the tasks are still sending, seen on the sending side (every send leaves its copy in
     // kc-sent first): the INBOX lags behind by Postfix's delivery, and a kill timed by it can come
     // after the last send, when every offset is committed and nothing is delivered again.
-    KafkaProcesses.waitFor("a third of the records sent", MOVE,
-        () -> stack.messageCount(stack.bob(), "kc-sent") >= total / 3, null);
+    // Early, so the worker dies before or soon after its first offset commit (offset.flush.interval.ms),
+    // with most of its records still to send.
+    KafkaProcesses.waitFor("a tenth of the records sent", MOVE,
+        () -> stack.messageCount(stack.bob(), "kc-sent") >= total / 10, null);
     killWorkerOfTask0(name);
     // A record whose send the kill interrupted (its Sent copy written, not yet confirmed) is not
     // mailed again by the new owner: it goes to the dead letter queue with an unknown outcome.
