@@ -528,14 +528,16 @@ class KafkaConnectFailoverIT {
     String name = "kc-mailer-" + RUN;
     create(name, sink);
     waitTasksRunning(name, 2);
-    // Killed while the tasks are still sending, seen on the sending side (every send leaves its copy in
-    // kc-sent first): the INBOX lags behind by Postfix's delivery, and a kill timed by it can come
-    // after the last send, when every offset is committed and nothing is delivered again.
-    // Early, so the worker dies before or soon after its first offset commit (offset.flush.interval.ms),
-    // with most of its records still to send.
-    KafkaProcesses.waitFor("a tenth of the records sent", MOVE,
-        () -> stack.messageCount(stack.bob(), "kc-sent") >= total / 10, null);
+    // The kill must land while task 0 has records sent (their copies in kc-sent, written before each
+    // send) whose offsets are not yet committed. Timed by the whole folder it could come before task 0's
+    // consumer was given a partition, or after a commit that covered all it had sent: the new owner
+    // would then get nothing already sent, and the scenario would prove nothing.
+    TopicPartition own = partitionOfTask(name, 0);
+    KafkaProcesses.waitFor("task 0 has records sent and not committed", MOVE,
+        () -> sentNotCommitted(name, own) >= 10, null);
     killWorkerOfTask0(name);
+    System.out.printf("sink failover: task 0 killed on %s with %d records sent and not committed%n", own,
+        sentNotCommitted(name, own));
     // A record whose send the kill interrupted (its Sent copy written, not yet confirmed) is not
     // mailed again by the new owner: it goes to the dead letter queue with an unknown outcome.
     String dlq = topic + "-dlq";
@@ -564,6 +566,65 @@ class KafkaConnectFailoverIT {
     assertThat(unconfirmedCopies("kc-sent")).as("unconfirmed copies in kc-sent").isEqualTo(unknown.size());
     assertThat(skipped).as("the new owner got records already sent (else the kill proved nothing)").isPositive();
     delete(name);
+  }
+
+  /** The one partition the consumer of the sink task {@code task} owns, once the group is stable. */
+  private TopicPartition partitionOfTask(String connector, int task) throws Exception {
+    String client = "connector-consumer-" + connector + "-" + task;
+    TopicPartition[] owned = new TopicPartition[1];
+    try (Admin admin = Admin.create(Map.of("bootstrap.servers", "127.0.0.1:" + kafka.brokerPort))) {
+      KafkaProcesses.waitFor("the sink's two tasks own a partition each", MOVE, () -> {
+        org.apache.kafka.clients.admin.ConsumerGroupDescription group;
+        try {
+          group = admin.describeConsumerGroups(List.of("connect-" + connector)).all().get(30, TimeUnit.SECONDS)
+              .get("connect-" + connector);
+        } catch (Exception e) {
+          throw new IllegalStateException("cannot describe the sink's consumer group: " + e, e);
+        }
+        if (group.state() != org.apache.kafka.common.ConsumerGroupState.STABLE || group.members().size() != 2) {
+          return false;
+        }
+        for (var m : group.members()) {
+          Set<TopicPartition> parts = m.assignment().topicPartitions();
+          if (parts.size() != 1) {
+            return false;
+          }
+          if (m.clientId().equals(client)) {
+            owned[0] = parts.iterator().next();
+          }
+        }
+        return owned[0] != null;
+      }, null);
+    }
+    return owned[0];
+  }
+
+  /**
+   * How many records of the partition have their Sent copy in kc-sent at or past the offset the
+   * sink's consumer group committed: sent (or being sent) and due again to whoever owns it next.
+   */
+  private long sentNotCommitted(String connector, TopicPartition p) {
+    long committed;
+    try (Admin admin = Admin.create(Map.of("bootstrap.servers", "127.0.0.1:" + kafka.brokerPort))) {
+      var offset = admin.listConsumerGroupOffsets("connect-" + connector).partitionsToOffsetAndMetadata()
+          .get(30, TimeUnit.SECONDS).get(p);
+      committed = offset == null ? 0 : offset.offset();
+    } catch (Exception e) {
+      throw new IllegalStateException("cannot read the sink's committed offsets: " + e, e);
+    }
+    String prefix = p.topic() + "." + p.partition() + ".";
+    String out = stack.doveadm("-f", "flow", "fetch", "-u", stack.bob().user(), "hdr.message-id", "mailbox",
+        "kc-sent", "header", "Message-ID", prefix);
+    long n = 0;
+    for (String line : out.split("\n")) {
+      int at = line.indexOf(prefix);
+      if (at >= 0) {
+        String rest = line.substring(at + prefix.length());
+        long offset = Long.parseLong(rest.substring(0, rest.indexOf('.')));
+        n += offset >= committed ? 1 : 0;
+      }
+    }
+    return n;
   }
 
   /** The subjects of the mails in alice's INBOX whose subject starts with the prefix. */
