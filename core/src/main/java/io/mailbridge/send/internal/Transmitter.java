@@ -12,15 +12,11 @@ import io.mailbridge.send.SendResult;
 import io.mailbridge.send.SendResult.Rejection;
 import io.mailbridge.send.SendResult.Status;
 import io.mailbridge.send.SendSettings;
-import jakarta.mail.Address;
 import jakarta.mail.MessagingException;
 import jakarta.mail.SendFailedException;
 import jakarta.mail.internet.InternetAddress;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.ThreadLocalRandom;
@@ -118,15 +114,12 @@ public final class Transmitter implements AutoCloseable {
     Composer.Composed next = upcoming.isEmpty() ? null : upcoming.get(0);
     OutgoingMessage m = c.message();
     String id = c.properties().messageId();
-    List<InternetAddress> pending = List.of(c.envelope());
-    List<String> accepted = new ArrayList<>();
-    Map<String, Rejection> refused = new LinkedHashMap<>();
-    Map<String, Rejection> lastTransient = new LinkedHashMap<>();
+    Recipients to = new Recipients(id, c.envelope());
     MailbridgeException last = null;
     String lastReply = "";
     boolean checked = false;
     int attempt = 0;
-    while (!pending.isEmpty() && attempt < settings.maxAttempts()) {
+    while (to.anyPending() && attempt < settings.maxAttempts()) {
       attempt++;
       if (attempt > 1) {
         backoff(attempt);
@@ -139,7 +132,7 @@ public final class Transmitter implements AutoCloseable {
       ChunkWindow.InFlight inWindow = window.first(c);
       if (inWindow != null && inWindow.lost) {
         window.dropFirst();
-        return unknown(c, accepted, attempt, new MessagingException("the connection was lost"));
+        return unknown(c, to.accepted(), attempt, new MessagingException("the connection was lost"));
       }
       boolean settled = inWindow != null && inWindow.read;
       try {
@@ -147,7 +140,7 @@ public final class Transmitter implements AutoCloseable {
           connect();
         }
       } catch (MailbridgeException e) {
-        if (!accepted.isEmpty() && (!e.isRetriable() || attempt >= settings.maxAttempts())) {
+        if (!to.accepted().isEmpty() && (!e.isRetriable() || attempt >= settings.maxAttempts())) {
           // Some recipients have the message already: that is a partial send, not a failed connect
           // (callers take a thrown error for "nothing was sent").
           last = e;
@@ -183,15 +176,12 @@ public final class Transmitter implements AutoCloseable {
         lastReply = Refusals.strip(chunked
             ? window.deliver(settled ? null : client.wire(false).orElseThrow(), c, upcoming,
                 u -> chunkable(transport, u))
-            : deliver(m, pending.toArray(InternetAddress[]::new)));
-        accepted.addAll(Refusals.addresses(pending.toArray(Address[]::new)));
-        lastTransient.clear();
-        pending = List.of();
+            : deliver(m, to.pending()));
+        to.allAccepted();
       } catch (SendFailedException e) {
         int code = e instanceof SMTPSendFailedException s ? s.getReturnCode() : transport.getLastReturnCode();
         String reply = e instanceof SMTPSendFailedException ? Refusals.strip(e.getMessage())
             : Refusals.reply(transport);
-        List<Rejection> rejections = Refusals.rejections(e);
         List<String> sent = Refusals.addresses(e.getValidSentAddresses());
         if (ahead.abort || (chunked && !settled && code == 421)) {
           // A definite refusal; the next transaction was cut off with the connection, or the server
@@ -203,45 +193,24 @@ public final class Transmitter implements AutoCloseable {
           // while replies to later messages are due, nor for an outcome read before its turn.)
           drop();
           if (m.dataWritten()) {
-            return unknown(c, accepted, attempt, e);
+            return unknown(c, to.accepted(), attempt, e);
           }
           last = Errors.translate(endpoint, "send", e);
           continue;
         }
         // Angus has already sent RSET after a failed transaction (checked for MAIL, RCPT, DATA and
         // the final reply in TransmitterTest), so the connection is ready for the next one.
-        if (!sent.isEmpty()) {
-          accepted.addAll(sent);
-        }
         lastReply = reply;
-        if (rejections.isEmpty()) {
-          // Refused as a whole (MAIL, DATA or the final reply): applies to every pending recipient.
-          rejections = pending.stream().map(a -> new Rejection(a.getAddress(), code, reply)).toList();
-        }
-        List<InternetAddress> retry = new ArrayList<>();
-        lastTransient.clear();
-        for (Rejection r : rejections) {
-          if (r.isTransient()) {
-            lastTransient.put(r.address(), r);
-            pending.stream().filter(a -> a.getAddress().equals(r.address())).findFirst().ifPresent(retry::add);
-          } else {
-            refused.put(r.address(), r);
-          }
-        }
-        pending = retry;
-        boolean anyTransient = !retry.isEmpty();
-        last = new RejectedMessageException((sent.isEmpty() && accepted.isEmpty() ? "server refused message "
-            : "server refused some recipients of message ") + id + ": " + Refusals.describe(rejections)
-            + (anyTransient ? ": temporary failure, retry later" : ": permanent failure, check the addresses and the "
-            + "message"), anyTransient, e);
-        if (anyTransient && attempt < settings.maxAttempts()) {
+        RejectedMessageException refusal = to.refusedBy(e, sent, code, reply);
+        last = refusal;
+        if (refusal.isRetriable() && attempt < settings.maxAttempts()) {
           LOG.info("smtp temporary failure, will retry messageId={} attempt={} recipients={} reply={}", id, attempt,
-              retry.size(), reply);
+              to.pending().length, reply);
         }
       } catch (MessagingException e) {
         drop();
         if (m.dataWritten()) {
-          return unknown(c, accepted, attempt, e);
+          return unknown(c, to.accepted(), attempt, e);
         }
         last = Errors.translate(endpoint, "send", e);
         LOG.info("smtp connection lost before the message data was complete, will retry messageId={} attempt={} "
@@ -250,27 +219,18 @@ public final class Transmitter implements AutoCloseable {
         m.endTransmission();
       }
     }
-    // Out of attempts: what is still pending keeps its last (temporary) refusal.
-    for (InternetAddress a : pending) {
-      Rejection r = lastTransient.get(a.getAddress());
-      if (r != null) {
-        refused.put(a.getAddress(), r);
-      }
-    }
-    List<Rejection> rejected = new ArrayList<>(refused.values());
-    Status status = accepted.isEmpty() ? Status.FAILED
-        : pending.isEmpty() && rejected.isEmpty() ? Status.SENT : Status.PARTIAL;
+    List<Rejection> rejected = to.rejected();
+    Status status = to.status();
     if (status == Status.SENT) {
-      LOG.debug("smtp sent messageId={} recipients={} reply={}", id, accepted.size(), lastReply);
-      return result(c, status, accepted, List.of(), lastReply, attempt, null);
+      LOG.debug("smtp sent messageId={} recipients={} reply={}", id, to.accepted().size(), lastReply);
+      return result(c, status, to.accepted(), List.of(), lastReply, attempt, null);
     }
-    LOG.info("smtp {} messageId={} attempts={} accepted={} refused={}", status, id, attempt, accepted,
+    LOG.info("smtp {} messageId={} attempts={} accepted={} refused={}", status, id, attempt, to.accepted(),
         Refusals.describe(rejected));
     if (status == Status.PARTIAL) {
-      last = new RejectedMessageException("message " + id + " delivered to " + accepted.size() + " of "
-          + c.envelope().length + " recipients; refused: " + Refusals.describe(rejected), !pending.isEmpty(), last);
+      last = to.partial(rejected, last);
     }
-    return result(c, status, accepted, rejected, lastReply, attempt, last);
+    return result(c, status, to.accepted(), rejected, lastReply, attempt, last);
   }
 
   /**
@@ -382,7 +342,6 @@ public final class Transmitter implements AutoCloseable {
       throw new ProtocolException("interrupted while waiting to retry", false, e);
     }
   }
-
 
   private SendResult result(Composer.Composed c, Status status, List<String> accepted, List<Rejection> rejected,
       String reply, int attempts, MailbridgeException error) {
