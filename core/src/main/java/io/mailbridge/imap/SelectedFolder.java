@@ -20,6 +20,7 @@ import java.util.TreeSet;
 import org.eclipse.angus.mail.iap.Argument;
 import org.eclipse.angus.mail.iap.Response;
 import org.eclipse.angus.mail.imap.IMAPFolder;
+import org.eclipse.angus.mail.imap.IMAPStore;
 import org.eclipse.angus.mail.imap.protocol.IMAPResponse;
 
 /**
@@ -184,6 +185,15 @@ public final class SelectedFolder implements AutoCloseable {
       });
     } catch (MessagingException e) {
       throw Errors.translate(endpoint, command + " in " + name, e);
+    }
+  }
+
+  /** Whether the server of an open folder offers {@code capability} (RFC 3501 6.1.1). */
+  public static boolean hasCapability(Endpoint endpoint, IMAPFolder folder, String capability) {
+    try {
+      return folder.getStore() instanceof IMAPStore s && s.hasCapability(capability);
+    } catch (MessagingException e) {
+      throw Errors.translate(endpoint, "capabilities", e);
     }
   }
 

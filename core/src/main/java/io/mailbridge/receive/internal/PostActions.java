@@ -143,12 +143,9 @@ public final class PostActions {
     }
   }
 
+
   private boolean has(String capability) {
-    try {
-      return folder.getStore() instanceof IMAPStore s && s.hasCapability(capability);
-    } catch (MessagingException e) {
-      throw Errors.translate(endpoint, "capabilities", e);
-    }
+    return SelectedFolder.hasCapability(endpoint, folder, capability);
   }
 
   private void ok(String command, Argument args) {

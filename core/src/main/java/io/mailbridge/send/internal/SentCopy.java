@@ -177,7 +177,7 @@ public final class SentCopy implements AutoCloseable {
    */
   public void withdraw(long uid) {
     store(uid, "+FLAGS", new Flags(Flags.Flag.DELETED));
-    if (has("UIDPLUS")) {
+    if (SelectedFolder.hasCapability(imap.endpoint(), folder, "UIDPLUS")) {
       try {
         // Through Angus's own command, so its message cache learns of the EXPUNGE.
         folder.doCommand(p -> {
@@ -259,13 +259,6 @@ public final class SentCopy implements AutoCloseable {
     }
   }
 
-  private boolean has(String capability) {
-    try {
-      return imap.store().hasCapability(capability);
-    } catch (MessagingException e) {
-      throw Errors.translate(imap.endpoint(), "capabilities", e);
-    }
-  }
 
   public String folderName() {
     return folder.getFullName();
