@@ -260,10 +260,10 @@ public final class Send {
             index, sent.folderName(), uid);
         return Optional.of(notSent(composed, SendResult.Status.UNKNOWN, Optional.of(new ProtocolException("message "
             + messageId + " has a copy in " + sent.folderName() + " (UID " + uid + ") marked "
-            + copy.get().unconfirmed().get() + ": an earlier send of it stopped after the copy was written and before the server's "
-            + "answer was recorded, so it may or may not have been delivered; it is not sent again to avoid a "
-            + "duplicate. Check the recipient's mailbox or the server log for that Message-ID; to send it anyway, "
-            + "delete that copy", false, null))));
+            + copy.get().unconfirmed().get() + ": an earlier send of it stopped after the copy was written and "
+            + "before the server's answer was recorded, so it may or may not have been delivered; it is not sent "
+            + "again to avoid a duplicate. Check the recipient's mailbox or the server log for that Message-ID; to "
+            + "send it anyway, delete that copy", false, null))));
       }
       LOG.info("send skipped messageId={} index={} reason=already in folder={} uid={}", messageId, index,
           sent.folderName(), uid);

@@ -143,7 +143,6 @@ public final class PostActions {
     }
   }
 
-
   private boolean has(String capability) {
     return SelectedFolder.hasCapability(endpoint, folder, capability);
   }
