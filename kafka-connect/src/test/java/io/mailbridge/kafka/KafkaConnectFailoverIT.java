@@ -494,7 +494,7 @@ class KafkaConnectFailoverIT {
     String topic = "kc-mail-" + RUN;
     String subject = "kc-sink-" + RUN + "-";
     stack.resetFolder(stack.bob(), "kc-sent");
-    try (Admin admin = Admin.create(Map.of("bootstrap.servers", "127.0.0.1:" + kafka.brokerPort))) {
+    try (Admin admin = admin()) {
       admin.createTopics(List.of(new NewTopic(topic, 2, (short) 1))).all().get();
       // The topic exists before its partitions have a leader: a record produced then is refused
       // (NOT_LEADER_OR_FOLLOWER) and the producer's retries can end in sequence errors until its
@@ -568,11 +568,16 @@ class KafkaConnectFailoverIT {
     delete(name);
   }
 
+  /** An admin client of the cluster's broker (the caller closes it). */
+  private Admin admin() {
+    return Admin.create(Map.of("bootstrap.servers", "127.0.0.1:" + kafka.brokerPort));
+  }
+
   /** The one partition the consumer of the sink task {@code task} owns, once the group is stable. */
   private TopicPartition partitionOfTask(String connector, int task) throws Exception {
     String client = "connector-consumer-" + connector + "-" + task;
     TopicPartition[] owned = new TopicPartition[1];
-    try (Admin admin = Admin.create(Map.of("bootstrap.servers", "127.0.0.1:" + kafka.brokerPort))) {
+    try (Admin admin = admin()) {
       KafkaProcesses.waitFor("the sink's two tasks own a partition each", MOVE, () -> {
         org.apache.kafka.clients.admin.ConsumerGroupDescription group;
         try {
@@ -605,7 +610,7 @@ class KafkaConnectFailoverIT {
    */
   private long sentNotCommitted(String connector, TopicPartition p) {
     long committed;
-    try (Admin admin = Admin.create(Map.of("bootstrap.servers", "127.0.0.1:" + kafka.brokerPort))) {
+    try (Admin admin = admin()) {
       var offset = admin.listConsumerGroupOffsets("connect-" + connector).partitionsToOffsetAndMetadata()
           .get(30, TimeUnit.SECONDS).get(p);
       committed = offset == null ? 0 : offset.offset();
@@ -644,7 +649,7 @@ class KafkaConnectFailoverIT {
   /** The records in the dead letter queue: each record's subject, with the reason the sink gave. */
   private Map<String, String> setAside(String dlq) {
     Map<String, String> out = new HashMap<>();
-    try (Admin admin = Admin.create(Map.of("bootstrap.servers", "127.0.0.1:" + kafka.brokerPort))) {
+    try (Admin admin = admin()) {
       if (!admin.listTopics().names().get(30, TimeUnit.SECONDS).contains(dlq)) {
         return out; // the worker creates it with the first record it sets aside
       }
