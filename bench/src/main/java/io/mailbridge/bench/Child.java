@@ -12,7 +12,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * What the {@link Suite} runs in a fresh JVM (cold start, small heaps): {@code raw FOLDER} or
+ * What the {@link Suite} runs in a fresh JVM (cold start, small heaps): {@code raw FOLDER} (or
+ * {@code raw-items FOLDER}: the FETCH items a receive asks for), or
  * {@code mailbridge FOLDER CACHE_DIR|none}, or {@code move} (carol's raw {@code UID MOVE}, see
  * {@link MoveBench}). Prints one last line
  * {@code result <messages> <seconds in main> <peak heap MB> <peak RSS MB>}.
@@ -37,6 +38,7 @@ public final class Child {
       long t0 = System.nanoTime();
       long n = switch (args[0]) {
         case "raw" -> ReceiveBench.rawFetch(stack, args[1]);
+        case "raw-items" -> ReceiveBench.rawFetch(stack, args[1], ReceiveBench.RECEIVE_ITEMS);
         case "mailbridge" -> ReceiveBench.mailbridge(stack, args[1],
             args[2].equals("none") ? null : Path.of(args[2]).resolve("run-" + run));
         case "move" -> {

@@ -191,13 +191,24 @@ public final class ReceiveBench {
   }
 
   static long rawFetch(MailStack stack, String folder) {
+    return rawFetch(stack, folder, "BODY.PEEK[]");
+  }
+
+  /**
+   * The FETCH items a receive asks for each small message (its body and what the document reports:
+   * flags, size, the Received Date from INTERNALDATE), where the limit asks for the body alone.
+   */
+  static final String RECEIVE_ITEMS = "(UID FLAGS RFC822.SIZE INTERNALDATE BODY.PEEK[])";
+
+  /** The raw client asking for {@code items} of every message in one {@code UID FETCH 1:*}. */
+  static long rawFetch(MailStack stack, String folder, String items) {
     try (SSLSocket s = tls(stack)) {
       InputStream in = new BufferedInputStream(s.getInputStream(), 1 << 16);
       OutputStream out = s.getOutputStream();
       readLine(in);
       command(in, out, "a1 LOGIN \"" + stack.alice().user() + "\" \"" + stack.alice().password() + "\"", "a1");
       command(in, out, "a2 EXAMINE " + folder, "a2");
-      return command(in, out, "a3 UID FETCH 1:* BODY.PEEK[]", "a3");
+      return command(in, out, "a3 UID FETCH 1:* " + items, "a3");
     } catch (Exception e) {
       throw new IllegalStateException(e);
     }
