@@ -301,7 +301,7 @@ public final class Send {
       } catch (MailbridgeException e) {
         throw new ProtocolException("message " + (index + 1) + " " + result.properties().messageId() + " was "
             + (accepted ? "sent" : "refused") + ", but its copy in " + sent.folderName() + " (UID " + copy + ") could "
-            + "not be " + (accepted ? "confirmed (it keeps the mark " + SentCopy.UNCONFIRMED + " or \\Draft)"
+            + "not be " + (accepted ? "confirmed (it keeps the mark " + sent.markName() + ")"
             : "withdrawn (while it keeps its mark, a later send of it is reported as unknown)") + ", so the remaining "
             + (total - index - 1) + " messages were not sent: " + e.getMessage(), e.isRetriable(), e);
       }

@@ -89,6 +89,16 @@ public final class SentCopy implements AutoCloseable {
     return new Flags(Flags.Flag.DRAFT);
   }
 
+  /** How {@code mark} reads in the folder: {@link #UNCONFIRMED}, or \Draft. */
+  static String name(Flags mark) {
+    return mark.getUserFlags().length > 0 ? mark.getUserFlags()[0] : "\\Draft";
+  }
+
+  /** The mark of the copies written before their send ({@link #copiesFirst}), as the folder shows it. */
+  public String markName() {
+    return name(mark == null ? mark(null) : mark);
+  }
+
   private static IMAPFolder specialUse(ImapClient imap) throws MessagingException {
     java.util.Optional<String> sent = io.mailbridge.imap.SpecialUse.find(imap.store(), "\\Sent");
     if (sent.isPresent()) {

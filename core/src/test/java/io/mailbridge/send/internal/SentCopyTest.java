@@ -23,4 +23,12 @@ class SentCopyTest {
     assertThat(SentCopy.mark(systemOnly).getUserFlags()).isEmpty();
     assertThat(SentCopy.mark(null).contains(Flags.Flag.DRAFT)).isTrue();
   }
+
+  @Test
+  void theMarkIsNamedAsTheFolderShowsIt() {
+    Flags anyKeyword = new Flags();
+    anyKeyword.add(Flags.Flag.USER);
+    assertThat(SentCopy.name(SentCopy.mark(anyKeyword))).isEqualTo(SentCopy.UNCONFIRMED);
+    assertThat(SentCopy.name(SentCopy.mark(new Flags(Flags.Flag.SEEN)))).isEqualTo("\\Draft");
+  }
 }
