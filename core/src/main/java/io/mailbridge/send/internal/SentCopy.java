@@ -89,14 +89,14 @@ public final class SentCopy implements AutoCloseable {
     return new Flags(Flags.Flag.DRAFT);
   }
 
-  /** How {@code mark} reads in the folder: {@link #UNCONFIRMED}, or \Draft. */
+  /** How {@code mark} reads in the folder: {@link #UNCONFIRMED}, or \Draft; empty for none. */
   static String name(Flags mark) {
-    return mark.getUserFlags().length > 0 ? mark.getUserFlags()[0] : "\\Draft";
+    return mark == null ? "" : String.join(" ", SelectedFolder.flagNames(mark));
   }
 
-  /** The mark of the copies written before their send ({@link #copiesFirst}), as the folder shows it. */
+  /** The mark of the copies written before their send, as the folder shows it; only with {@link #copiesFirst}. */
   public String markName() {
-    return name(mark == null ? mark(null) : mark);
+    return name(mark);
   }
 
   private static IMAPFolder specialUse(ImapClient imap) throws MessagingException {
