@@ -269,7 +269,6 @@ public final class SentCopy implements AutoCloseable {
     }
   }
 
-
   public String folderName() {
     return folder.getFullName();
   }
