@@ -104,10 +104,12 @@ public final class ReceiveRun {
       throw new ConfigException("temporary directory " + tempDir + " cannot be created (" + e + "): choose another "
           + "cache directory", e);
     }
-    // Parsing a small message is cheap; the pool mostly waits on file creation and rename for
-    // attachments, so it is sized above the core count to overlap that latency.
-    int threads = Integer.getInteger("mailbridge.receive.parseThreads",
-        Math.max(4, Math.min(8, Runtime.getRuntime().availableProcessors())));
+    // Parsing a small message is cheap. With a Document Cache the pool mostly waits on file
+    // creation and rename for attachments, so it is sized above the core count to overlap that
+    // latency; without one it only computes, and threads beyond the cores would take CPU time from
+    // the fetch thread (and, on a shared host, the server) in context switches.
+    int cores = Math.min(8, Runtime.getRuntime().availableProcessors());
+    int threads = Integer.getInteger("mailbridge.receive.parseThreads", cache != null ? Math.max(4, cores) : cores);
     AtomicInteger n = new AtomicInteger();
     parsers = Executors.newFixedThreadPool(threads, r -> {
       Thread t = new Thread(r, "mailbridge-receive-parse-" + n.incrementAndGet());
