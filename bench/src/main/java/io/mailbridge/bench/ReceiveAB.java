@@ -164,7 +164,7 @@ public final class ReceiveAB {
           (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
       BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
       PrintStream out = System.out;
-      System.setOut(System.err); // the answers own stdout; what the workloads print (seeding) goes to stderr
+      System.setOut(System.err); // stdout carries the answers only; what the workloads print (seeding) goes to stderr
       String cmd;
       while ((cmd = in.readLine()) != null && !cmd.equals("quit")) {
         long c0 = os.getProcessCpuTime();
