@@ -6,6 +6,7 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.Locale;
 import java.util.Random;
@@ -54,6 +55,27 @@ class MailDatesTest {
         v = v.substring(5); // without the day of the week
       }
       assertThat(MailDates.rfc5322(v)).as(v).isEqualTo(OffsetDateTime.parse(v, DateTimeFormatter.RFC_1123_DATE_TIME));
+    }
+  }
+
+  @Test
+  void everySpellingOfAnOffsetIsReadAsTheFormattersReadIt() {
+    // The random dates above have offsets in quarter hours; here every +hhmm and -hhmm, including
+    // the odd minutes and those java.time refuses (minutes over 59, beyond 18:00).
+    for (char sign : new char[] {'+', '-'}) {
+      for (int hhmm = 0; hhmm <= 9999; hhmm++) {
+        String v = String.format(Locale.ROOT, "Tue, 24 Nov 2026 10:00:00 %c%04d", sign, hhmm);
+        OffsetDateTime expected;
+        try {
+          expected = OffsetDateTime.parse(v, DateTimeFormatter.RFC_1123_DATE_TIME);
+        } catch (DateTimeParseException refused) {
+          expected = null;
+        }
+        assertThat(MailDates.rfc5322(v)).as(v).isEqualTo(expected);
+        String internal = String.format(Locale.ROOT, "24-Nov-2026 10:00:00 %c%04d", sign, hhmm);
+        assertThat(MailDates.internalDate(internal)).as(internal)
+            .isEqualTo(expected == null ? null : expected.withOffsetSameInstant(ZoneOffset.UTC));
+      }
     }
   }
 
